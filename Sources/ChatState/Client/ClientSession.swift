@@ -1,0 +1,133 @@
+/// A client's session with a server: the connection phase, the user table from the latest
+/// ServerInfo, and what to show and send. Tolerates the original server's quirks: a chat from
+/// a uid not in the table is shown as `unknown`, never dropped.
+public struct ClientSession: Sendable {
+    public enum Phase: Equatable, Sendable {
+        case connecting
+        /// Connected, JoinRequest sent, no ServerInfo yet: we do not know who we are.
+        case joining
+        case joined
+        case disconnected(reason: String)
+    }
+
+    public static let unknownSender = "unknown"
+
+    let config: AppConfig
+    public private(set) var phase: Phase = .connecting
+    public private(set) var conn: ConnID?
+    /// The user table of the latest ServerInfo, in wire order.
+    public private(set) var users: [UserEntry] = []
+    private var byUID: [UID: WireUser] = [:]
+    /// Our own uid, from the latest ServerInfo that named one.
+    public private(set) var me: UID?
+    /// Texts typed before the first ServerInfo, sent once we know who we are.
+    public private(set) var queued: [String] = []
+    private var decoder: FrameDecoder
+    private var inputClosed = false
+
+    public init(config: AppConfig) {
+        self.config = config
+        decoder = FrameDecoder(limit: config.maxFrameLength)
+    }
+
+    public mutating func handle(_ event: Event, _ out: inout Output) {
+        switch event {
+        case let .connected(conn, _):
+            guard phase == .connecting else { return }
+            self.conn = conn
+            phase = .joining
+            out.show(.notice("Connected to server \(config.host):\(config.port)"))
+            out.send(FrameCodec.frame(.joinRequest(username: config.username, color: config.color)), to: [conn])
+        case let .received(conn, bytes):
+            guard conn == self.conn, phase == .joining || phase == .joined else { return }
+            receive(bytes.array, &out)
+        case let .disconnected(conn, reason):
+            guard conn == self.conn || self.conn == nil else { return }
+            end(reason: reason, &out)
+        case .inputClosed:
+            inputClosed = true
+            quitIfDone(&out)
+        case .listening, .accepted, .timer, .key, .resize, .inputLine:
+            return
+        }
+    }
+
+    /// A message typed by our user: shown and sent at once when joined, queued before.
+    public mutating func say(_ raw: String, _ out: inout Output) {
+        let text = TextRules.cleanText(raw)
+        if TextRules.isBlank(text) { return }
+        if text.count > Limits.maxTextLength {
+            out.show(.notice(TextRules.tooLongNotice(length: text.count)))
+            return
+        }
+        switch phase {
+        case .connecting, .joining: queued.append(text)
+        case .joined: send(text, &out)
+        case .disconnected: out.show(.notice("Not sent: not connected to the server."))
+        }
+    }
+
+    private func send(_ text: String, _ out: inout Output) {
+        guard let conn, let me else { return }
+        let self_ = byUID[me]
+        out.show(.chat(self_?.username ?? config.username, RGB.cleaned(self_?.color ?? config.color), text))
+        out.send(FrameCodec.frame(.chat(uid: me, text: text)), to: [conn])
+    }
+
+    private mutating func end(reason: String, _ out: inout Output) {
+        if case .disconnected = phase { return }
+        phase = .disconnected(reason: reason)
+        out.show(.notice("Disconnected from server: \(reason)"))
+        out.log("disconnected: \(reason)")
+        if let conn { out.effects.append(.close(conn: conn, reason: reason)) }
+        out.effects.append(.quit(code: ExitCode.serverGone, message: "Disconnected from server: \(reason)"))
+    }
+
+    private mutating func receive(_ bytes: [UInt8], _ out: inout Output) {
+        let frames: [RawFrame]
+        do {
+            frames = try decoder.feed(bytes)
+        } catch {
+            end(reason: "the server \(error.description)", &out)
+            return
+        }
+        for frame in frames where frame.kind == FrameCodec.jsonKind {
+            if case .disconnected = phase { return }
+            do {
+                handle(try MessageCodec.decode(frame.body), &out)
+            } catch {
+                out.log("ignored a frame from the server: \(error.description)")
+            }
+        }
+    }
+
+    private mutating func handle(_ message: Message, _ out: inout Output) {
+        switch message {
+        case let .serverInfo(users, uid):
+            self.users = users
+            byUID = Dictionary(users.map { ($0.key, $0.user) }, uniquingKeysWith: { _, last in last })
+            if let uid, byUID[uid] != nil { me = uid }
+            if phase == .joining, me != nil {
+                phase = .joined
+                for text in queued { send(text, &out) }
+                queued = []
+                quitIfDone(&out)
+            }
+        case let .chat(uid, text):
+            let sender = uid.flatMap { byUID[$0] }
+            out.show(.chat(sender?.username ?? Self.unknownSender,
+                           RGB.cleaned(sender?.color ?? ""), TextRules.cleanText(text)))
+        case let .system(text):
+            out.show(.system(TextRules.cleanText(text)))
+        case .joinRequest, .user:
+            out.log("ignored a \(message.typeName) from the server")
+        }
+    }
+
+    /// Headless: once standard input has ended and everything typed has been handed over,
+    /// the session is done (the interpreter flushes the socket before exiting).
+    private mutating func quitIfDone(_ out: inout Output) {
+        guard inputClosed, phase == .joined, queued.isEmpty else { return }
+        out.effects.append(.quit(code: ExitCode.ok, message: nil))
+    }
+}

@@ -1,0 +1,48 @@
+/// Everything that decides how a session behaves, fixed at start and written at the head of
+/// its event log, so a replay rebuilds the same initial state.
+public struct AppConfig: Equatable, Codable, Sendable {
+    public enum Role: String, Codable, Sendable { case server, client }
+
+    public var role: Role
+    /// The address listened on (server) or dialled (client).
+    public var host: String
+    public var port: Int
+    /// Our own user: the host user of a server with a UI, or the client's user.
+    public var username: String
+    public var color: String
+    /// The host user's uid, chosen by the interpreter. A server without one has no host user
+    /// (a headless daemon).
+    public var hostUID: UID?
+    /// The terminal size when there is a UI; nil when headless.
+    public var terminal: TerminalSize?
+    public var maxFrameLength: Int
+    public var maxConnections: Int
+
+    public static let defaultMaxConnections = 20_000
+
+    public init(
+        role: Role, host: String = "0.0.0.0", port: Int = 8080, username: String = TextRules.anonymous,
+        color: String = "000000", hostUID: UID? = nil, terminal: TerminalSize? = nil,
+        maxFrameLength: Int = Limits.maxFrameLength, maxConnections: Int = AppConfig.defaultMaxConnections
+    ) {
+        self.role = role
+        self.host = host
+        self.port = port
+        self.username = username
+        self.color = color
+        self.hostUID = hostUID
+        self.terminal = terminal
+        self.maxFrameLength = maxFrameLength
+        self.maxConnections = maxConnections
+    }
+}
+
+public struct TerminalSize: Equatable, Hashable, Codable, Sendable {
+    public var cols: Int
+    public var rows: Int
+
+    public init(cols: Int, rows: Int) {
+        self.cols = cols
+        self.rows = rows
+    }
+}

@@ -1,0 +1,87 @@
+/// The whole session as one pure value: the server's room or the client's session, plus the
+/// UI when there is a terminal. `reduce` is the only way it changes, and everything it wants
+/// done comes back as effects, so a session is replayable from its events.
+public struct ChatApp: Sendable {
+    public enum Role: Sendable {
+        case server(Room)
+        case client(ClientSession)
+    }
+
+    public let config: AppConfig
+    public private(set) var role: Role
+    /// nil when headless.
+    public private(set) var ui: UIState?
+
+    public init(config: AppConfig) {
+        self.config = config
+        switch config.role {
+        case .server: role = .server(Room(config: config))
+        case .client: role = .client(ClientSession(config: config))
+        }
+        ui = config.terminal.map { UIState(size: $0) }
+    }
+
+    public var room: Room? {
+        if case .server(let r) = role { return r }
+        return nil
+    }
+
+    public var session: ClientSession? {
+        if case .client(let s) = role { return s }
+        return nil
+    }
+
+    public mutating func reduce(_ event: Event) -> [Effect] { step(event).effects }
+
+    /// One step: the effects, and the lines the local user was shown by it (the transcript).
+    public mutating func step(_ event: Event) -> (effects: [Effect], lines: [DisplayLine]) {
+        var out = Output()
+        switch event {
+        case .key(let key):
+            guard var u = ui else { break }
+            let action = u.handle(key)
+            ui = u
+            switch action {
+            case .submit(let text)?: say(text, &out)
+            case .quit?: out.effects.append(.quit(code: ExitCode.ok, message: nil))
+            case nil: break
+            }
+        case .resize(let cols, let rows):
+            ui?.resize(TerminalSize(cols: cols, rows: rows))
+        case .inputLine(let text):
+            say(text, &out)
+        default:
+            switch role {
+            case .server(var room):
+                room.handle(event, &out)
+                role = .server(room)
+            case .client(var session):
+                session.handle(event, &out)
+                role = .client(session)
+            }
+        }
+        return (present(out), out.lines)
+    }
+
+    private mutating func say(_ text: String, _ out: inout Output) {
+        switch role {
+        case .server(var room):
+            room.hostSay(text, &out)
+            role = .server(room)
+        case .client(var session):
+            session.say(text, &out)
+            role = .client(session)
+        }
+    }
+
+    /// Lines for the local user go into the UI's history, or to standard output for a
+    /// headless client. A headless server's log lines already say what happened.
+    private mutating func present(_ out: Output) -> [Effect] {
+        if ui != nil {
+            for line in out.lines { ui!.append(line) }
+            return out.effects
+        }
+        guard config.role == .client, !out.lines.isEmpty else { return out.effects }
+        return out.lines.map { Effect.print($0.transcript) } + out.effects
+    }
+}

@@ -1,0 +1,61 @@
+/// One line of the display history: what a user sees, with the sender's name and colour
+/// resolved when it arrived (a later rename or departure does not rewrite the past).
+public struct DisplayLine: Equatable, Hashable, Sendable, Codable {
+    public enum Kind: Equatable, Hashable, Sendable, Codable {
+        /// A chat message from a user.
+        case chat(name: String, color: RGB)
+        /// A SystemMessage from the server (joins, leaves, notices).
+        case system
+        /// Something this program says to its own user ("Connected to server ...").
+        case notice
+    }
+
+    public var kind: Kind
+    public var text: String
+
+    public init(_ kind: Kind, _ text: String) {
+        self.kind = kind
+        self.text = text
+    }
+
+    public static func chat(_ name: String, _ color: RGB, _ text: String) -> DisplayLine {
+        DisplayLine(.chat(name: name, color: color), text)
+    }
+
+    public static func system(_ text: String) -> DisplayLine { DisplayLine(.system, text) }
+    public static func notice(_ text: String) -> DisplayLine { DisplayLine(.notice, text) }
+
+    /// The line as plain text for a headless transcript: `name: text` or `* text`. Control
+    /// characters are shown in caret notation so hostile text cannot drive the terminal that
+    /// stdout may be; a newline continues the line on an indented row.
+    public var transcript: String {
+        let body = Self.visible(text)
+        switch kind {
+        case .chat(let name, _): return "\(Self.visible(name)): \(body)"
+        case .system, .notice: return "* \(body)"
+        }
+    }
+
+    static func visible(_ s: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars {
+            switch scalar.value {
+            case 0x0A: out.append(contentsOf: "\n  ".unicodeScalars)
+            case 0x09: out.append(scalar)
+            case 0x00..<0x20, 0x7F:
+                out.append("^")
+                out.append(Unicode.Scalar(UInt8(scalar.value ^ 0x40)))
+            case 0x80..<0xA0:
+                out.append(contentsOf: "<\(String(scalar.value, radix: 16))>".unicodeScalars)
+            default:
+                // Bidi controls could reorder what follows on the terminal; show them by name.
+                if TextRules.isBidiControl(scalar) {
+                    out.append(contentsOf: "<U+\(String(scalar.value, radix: 16, uppercase: true))>".unicodeScalars)
+                } else {
+                    out.append(scalar)
+                }
+            }
+        }
+        return String(out)
+    }
+}

@@ -1,0 +1,43 @@
+/// Every input of the core. The interpreter stamps nothing into the state but what is here:
+/// connection ids and uids are chosen by it and arrive in events, and time only as timers.
+public enum Event: Equatable, Codable, Sendable {
+    // Server side.
+    /// The server listens on this address (the real port when 0 was asked for).
+    case listening(host: String, port: Int)
+    /// A connection was accepted; `uid` will be its user's uid if it joins.
+    case accepted(conn: ConnID, uid: UID, remote: String)
+
+    // Client side.
+    /// The connection to the server is established (TLS included, if any).
+    case connected(conn: ConnID, remote: String)
+
+    // Both.
+    case received(conn: ConnID, bytes: Bytes)
+    /// The peer closed, or the connection failed; `reason` says which.
+    case disconnected(conn: ConnID, reason: String)
+    case timer(TimerID)
+
+    // The local user.
+    case key(Key)
+    case resize(cols: Int, rows: Int)
+    /// One line of standard input in headless mode: a message to send.
+    case inputLine(String)
+    /// Standard input ended (headless mode).
+    case inputClosed
+}
+
+/// Every output of the core: what the interpreter must do.
+public enum Effect: Equatable, Codable, Sendable {
+    /// Write these bytes (whole frames) to each connection, in order.
+    case send(to: [ConnID], bytes: Bytes)
+    /// Close the connection (after writing what was already queued for it).
+    case close(conn: ConnID, reason: String)
+    case setTimer(TimerID, millis: Int)
+    case cancelTimer(TimerID)
+    /// A transcript line for standard output (headless client).
+    case print(String)
+    /// A diagnostic line for the log (headless server: standard error).
+    case log(String)
+    /// End the process once every connection's output has been written.
+    case quit(code: Int32, message: String?)
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// A connection, numbered by the interpreter when it accepts or opens one. Its uid on the wire
+/// is separate (a UUID, also chosen by the interpreter) because the core draws no randomness.
+public struct ConnID: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    public let raw: UInt64
+
+    public init(_ raw: UInt64) { self.raw = raw }
+
+    public var description: String { "#\(raw)" }
+
+    public static func < (a: ConnID, b: ConnID) -> Bool { a.raw < b.raw }
+
+    public init(from decoder: any Decoder) throws {
+        raw = try decoder.singleValueContainer().decode(UInt64.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(raw)
+    }
+}
+
+/// Bytes in an event or effect. In the event log they are base64, so a log line stays short
+/// and any byte survives the trip.
+public struct Bytes: Equatable, Hashable, Sendable, Codable, ExpressibleByArrayLiteral {
+    public var array: [UInt8]
+
+    public init(_ array: [UInt8]) { self.array = array }
+    public init(arrayLiteral elements: UInt8...) { array = elements }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let data = Data(base64Encoded: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad base64"))
+        }
+        array = [UInt8](data)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(Data(array).base64EncodedString())
+    }
+}
+
+/// Timers the core asks for; the interpreter fires them back as `Event.timer`.
+public enum TimerID: Hashable, Codable, Sendable {
+    /// The connection must have joined (and finished TLS) by then.
+    case joinDeadline(ConnID)
+    /// A lone Escape key is told from the start of an escape sequence by this timer.
+    case escapeKey
+}
+
+/// How the process ends.
+public enum ExitCode {
+    public static let ok: Int32 = 0
+    public static let failure: Int32 = 1
+    public static let usage: Int32 = 2
+    /// The server closed the connection or went away.
+    public static let serverGone: Int32 = 3
+}

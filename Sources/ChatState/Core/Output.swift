@@ -1,0 +1,15 @@
+/// What one step of a session reducer produced: effects for the interpreter, and lines for
+/// the local user (the app puts them in the UI history, or prints them when headless).
+public struct Output: Equatable, Sendable {
+    public var effects: [Effect] = []
+    public var lines: [DisplayLine] = []
+
+    public init() {}
+
+    mutating func send(_ bytes: [UInt8], to conns: [ConnID]) {
+        if !conns.isEmpty { effects.append(.send(to: conns, bytes: Bytes(bytes))) }
+    }
+
+    mutating func log(_ line: String) { effects.append(.log(line)) }
+    mutating func show(_ line: DisplayLine) { lines.append(line) }
+}

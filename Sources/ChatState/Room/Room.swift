@@ -1,0 +1,216 @@
+/// The server's room: who is connected, who has joined, and every decision about what to
+/// relay to whom. PyChat's session semantics with the original's quirks fixed (see
+/// PROTOCOL.md): nothing reaches a connection before it joins, a second JoinRequest is
+/// ignored, names are cleaned and unique, colours cleaned, texts limited and cleaned.
+public struct Room: Sendable {
+    public struct Member: Equatable, Sendable {
+        public let uid: UID
+        public let name: String
+        public let color: RGB
+        /// nil for the host user, who has no connection.
+        public let conn: ConnID?
+    }
+
+    struct Connection: Sendable {
+        let uid: UID
+        let remote: String
+        var decoder: FrameDecoder
+        var member: Member?
+        var violations = 0
+    }
+
+    let config: AppConfig
+    /// Users in wire order: the host first, then in order of joining.
+    public private(set) var members: [Member] = []
+    /// Joined connections in order of joining: the recipients of every broadcast.
+    public private(set) var joined: [ConnID] = []
+    private var connections: [ConnID: Connection] = [:]
+
+    public init(config: AppConfig) {
+        self.config = config
+        if let uid = config.hostUID {
+            members.append(Member(uid: uid, name: TextRules.cleanName(config.username),
+                                  color: RGB.cleaned(config.color), conn: nil))
+        }
+    }
+
+    public var host: Member? { members.first { $0.conn == nil } }
+    public var connectionCount: Int { connections.count }
+    public func isConnected(_ conn: ConnID) -> Bool { connections[conn] != nil }
+    public func violations(of conn: ConnID) -> Int? { connections[conn]?.violations }
+
+    public mutating func handle(_ event: Event, _ out: inout Output) {
+        switch event {
+        case let .listening(host, port):
+            out.show(.notice("Server started on \(host):\(port)"))
+            out.log("listening on \(host):\(port)")
+        case let .accepted(conn, uid, remote):
+            accept(conn, uid: uid, remote: remote, &out)
+        case let .received(conn, bytes):
+            receive(conn, bytes.array, &out)
+        case let .disconnected(conn, reason):
+            drop(conn, reason: reason, &out)
+        case let .timer(.joinDeadline(conn)):
+            guard let c = connections[conn], c.member == nil else { return }
+            close(conn, reason: "did not join within \(Limits.joinDeadlineMillis / 1000) s", &out)
+        case .connected, .timer(.escapeKey), .key, .resize, .inputLine, .inputClosed:
+            return
+        }
+    }
+
+    /// A message typed by the host user: shown locally and sent to every member.
+    public mutating func hostSay(_ raw: String, _ out: inout Output) {
+        guard let host else { return }
+        let text = TextRules.cleanText(raw)
+        if TextRules.isBlank(text) { return }
+        if text.count > Limits.maxTextLength {
+            out.show(.notice(TextRules.tooLongNotice(length: text.count)))
+            return
+        }
+        out.show(.chat(host.name, host.color, text))
+        out.send(FrameCodec.frame(.chat(uid: host.uid, text: text)), to: joined)
+    }
+
+    // MARK: Connections
+
+    private mutating func accept(_ conn: ConnID, uid: UID, remote: String, _ out: inout Output) {
+        guard connections[conn] == nil else { return }
+        if connections.count >= config.maxConnections {
+            out.log("reject \(conn) from \(remote): the server is full (\(config.maxConnections) connections)")
+            out.effects.append(.close(conn: conn, reason: "server full"))
+            return
+        }
+        connections[conn] = Connection(uid: uid, remote: remote, decoder: FrameDecoder(limit: config.maxFrameLength))
+        out.show(.notice("Established connection: remote_address \(remote)"))
+        out.log("connect \(conn) from \(remote)")
+        out.effects.append(.setTimer(.joinDeadline(conn), millis: Limits.joinDeadlineMillis))
+    }
+
+    /// Closes a connection on our side: the peer is gone from the room at once, so the
+    /// interpreter's later report of the closed socket finds nothing to do.
+    private mutating func close(_ conn: ConnID, reason: String, _ out: inout Output) {
+        out.effects.append(.close(conn: conn, reason: reason))
+        drop(conn, reason: reason, &out)
+    }
+
+    private mutating func drop(_ conn: ConnID, reason: String, _ out: inout Output) {
+        guard let c = connections.removeValue(forKey: conn) else { return }
+        out.show(.notice("Connection ended: remote_address \(c.remote)"))
+        guard let member = c.member else {
+            out.effects.append(.cancelTimer(.joinDeadline(conn)))
+            out.log("disconnect \(conn) before joining: \(reason)")
+            return
+        }
+        out.log("leave \(conn) \(quoted(member.name)): \(reason)")
+        joined.removeAll { $0 == conn }
+        members.removeAll { $0.uid == member.uid }
+        sendServerInfo(&out)
+        announce("\(member.name) left the chat", &out)
+    }
+
+    // MARK: Frames and messages
+
+    private mutating func receive(_ conn: ConnID, _ bytes: [UInt8], _ out: inout Output) {
+        guard var c = connections[conn] else { return }
+        let frames: [RawFrame]
+        do {
+            frames = try c.decoder.feed(bytes)
+        } catch {
+            close(conn, reason: error.description, &out)
+            return
+        }
+        connections[conn] = c
+        for frame in frames {
+            // A closed connection's remaining frames are not ours to act on.
+            guard connections[conn] != nil else { return }
+            // Other kinds are extensions an original peer ignores; we know none yet.
+            guard frame.kind == FrameCodec.jsonKind else { continue }
+            do {
+                handle(try MessageCodec.decode(frame.body), from: conn, &out)
+            } catch {
+                violation(conn, error.description, &out)
+            }
+        }
+    }
+
+    private mutating func handle(_ message: Message, from conn: ConnID, _ out: inout Output) {
+        guard let c = connections[conn] else { return }
+        switch (message, c.member) {
+        case let (.joinRequest(username, color), nil):
+            join(conn, username: username, color: color, &out)
+        case let (.chat(_, text), member?):
+            relay(text, from: member, &out)
+        case (.joinRequest, _?):
+            violation(conn, "second JoinRequest ignored", &out)
+        case (_, nil):
+            violation(conn, "\(message.typeName) before JoinRequest ignored", &out)
+        case (_, _?):
+            violation(conn, "\(message.typeName) is not for the server; ignored", &out)
+        }
+    }
+
+    private mutating func violation(_ conn: ConnID, _ reason: String, _ out: inout Output) {
+        guard var c = connections[conn] else { return }
+        c.violations += 1
+        connections[conn] = c
+        out.log("protocol error from \(conn): \(reason)")
+        if c.violations >= Limits.maxProtocolViolations {
+            close(conn, reason: "\(c.violations) protocol errors, the last: \(reason)", &out)
+        }
+    }
+
+    private mutating func join(_ conn: ConnID, username: String, color: String, _ out: inout Output) {
+        guard var c = connections[conn] else { return }
+        let taken = Set(members.map { $0.name.lowercased() })
+        let name = TextRules.uniqueName(TextRules.cleanName(username)) { taken.contains($0) }
+        let member = Member(uid: c.uid, name: name, color: RGB.cleaned(color), conn: conn)
+        c.member = member
+        connections[conn] = c
+        members.append(member)
+        joined.append(conn)
+        out.effects.append(.cancelTimer(.joinDeadline(conn)))
+        out.log("join \(conn) as \(quoted(name)) color \(member.color)")
+        sendServerInfo(&out)
+        announce("\(name) joined the chat", &out)
+    }
+
+    private mutating func relay(_ raw: String, from member: Member, _ out: inout Output) {
+        guard let conn = member.conn else { return }
+        let text = TextRules.cleanText(raw)
+        if TextRules.isBlank(text) { return }
+        if text.count > Limits.maxTextLength {
+            out.log("refused \(text.count)-character message from \(conn)")
+            out.send(FrameCodec.frame(.system(text: TextRules.tooLongNotice(length: text.count))), to: [conn])
+            return
+        }
+        out.show(.chat(member.name, member.color, text))
+        out.send(FrameCodec.frame(.chat(uid: member.uid, text: text)), to: joined.filter { $0 != conn })
+    }
+
+    /// Every member with a connection gets the whole table, with its own uid.
+    private func sendServerInfo(_ out: inout Output) {
+        let template = MessageCodec.ServerInfoTemplate(users: members.map {
+            UserEntry(key: $0.uid, user: WireUser(uid: $0.uid, username: $0.name, color: $0.color.description))
+        })
+        for m in members {
+            guard let conn = m.conn else { continue }
+            out.send(template.frame(for: m.uid), to: [conn])
+        }
+    }
+
+    private func announce(_ text: String, _ out: inout Output) {
+        out.show(.system(text))
+        out.send(FrameCodec.frame(.system(text: text)), to: joined)
+    }
+}
+
+/// A name in a log line, quoted so that spaces and odd characters cannot blur the line.
+func quoted(_ s: String) -> String {
+    "\"" + DisplayLine.visible(s).replacingAll("\"", with: "\\\"") + "\""
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        self[...].replacingAll(target, with: replacement)
+    }
+}

@@ -1,0 +1,104 @@
+/// One frame as read off the wire: `length: u32 BE | kind: u8 | body`. A zero-length frame has
+/// no kind byte at all (`kind == nil`); the original ignores it, and so do we.
+public struct RawFrame: Equatable, Sendable {
+    public var kind: UInt8?
+    public var body: [UInt8]
+
+    public init(kind: UInt8?, body: [UInt8]) {
+        self.kind = kind
+        self.body = body
+    }
+}
+
+public enum FrameError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The header announced more than the limit; nothing of the body was buffered.
+    case tooLarge(announced: UInt32, limit: Int)
+
+    public var description: String {
+        switch self {
+        case let .tooLarge(announced, limit):
+            return "frame of \(announced) bytes announced, over the limit of \(limit)"
+        }
+    }
+}
+
+public enum FrameCodec {
+    public static let jsonKind: UInt8 = 0x01
+    public static let headerLength = 4
+
+    /// A whole frame: header, kind byte, then the body parts in order.
+    public static func frame(kind: UInt8, parts: [UInt8]...) -> [UInt8] {
+        let length = 1 + parts.reduce(0) { $0 + $1.count }
+        var out = [UInt8]()
+        out.reserveCapacity(headerLength + length)
+        out.append(UInt8(truncatingIfNeeded: length >> 24))
+        out.append(UInt8(truncatingIfNeeded: length >> 16))
+        out.append(UInt8(truncatingIfNeeded: length >> 8))
+        out.append(UInt8(truncatingIfNeeded: length))
+        out.append(kind)
+        for p in parts { out.append(contentsOf: p) }
+        return out
+    }
+
+    /// The frame of one protocol message, as the original writes it.
+    public static func frame(_ message: Message) -> [UInt8] {
+        frame(kind: jsonKind, parts: MessageCodec.encode(message))
+    }
+}
+
+/// Turns a byte stream, fed in chunks of any size, into frames. Partial input stays buffered
+/// for the next chunk. A header announcing more than `limit` is an error the moment its fourth
+/// byte arrives, so a hostile peer cannot make us buffer a body we will never accept.
+public struct FrameDecoder: Sendable {
+    public let limit: Int
+    private var buffer: [UInt8] = []
+    private var failure: FrameError?
+
+    public init(limit: Int = Limits.maxFrameLength) {
+        self.limit = limit
+    }
+
+    /// Bytes held back waiting for the rest of a frame.
+    public var bufferedCount: Int { buffer.count }
+
+    /// Feeds one chunk and returns every frame it completes. After an error the decoder stays
+    /// failed: the stream's framing is lost, so the connection must be closed.
+    public mutating func feed(_ chunk: some Collection<UInt8>) throws(FrameError) -> [RawFrame] {
+        if let failure { throw failure }
+        var frames: [RawFrame] = []
+        var rest = chunk[...]
+        while !rest.isEmpty {
+            // Complete the header first, one chunk's worth at a time.
+            if buffer.count < FrameCodec.headerLength {
+                let take = min(FrameCodec.headerLength - buffer.count, rest.count)
+                buffer.append(contentsOf: rest.prefix(take))
+                rest = rest.dropFirst(take)
+                guard buffer.count == FrameCodec.headerLength else { break }
+                let announced = headerLength()
+                if announced > limit {
+                    failure = .tooLarge(announced: announced, limit: limit)
+                    buffer = []
+                    throw failure!
+                }
+            }
+            let needed = Int(headerLength()) - (buffer.count - FrameCodec.headerLength)
+            let take = min(needed, rest.count)
+            buffer.append(contentsOf: rest.prefix(take))
+            rest = rest.dropFirst(take)
+            if take == needed {
+                frames.append(completeFrame())
+            }
+        }
+        return frames
+    }
+
+    private func headerLength() -> UInt32 {
+        UInt32(buffer[0]) << 24 | UInt32(buffer[1]) << 16 | UInt32(buffer[2]) << 8 | UInt32(buffer[3])
+    }
+
+    private mutating func completeFrame() -> RawFrame {
+        defer { buffer.removeAll(keepingCapacity: true) }
+        if buffer.count == FrameCodec.headerLength { return RawFrame(kind: nil, body: []) }
+        return RawFrame(kind: buffer[4], body: Array(buffer[5...]))
+    }
+}

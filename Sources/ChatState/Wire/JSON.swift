@@ -1,0 +1,245 @@
+/// A JSON value as decoded from the wire. Numbers keep their text: the protocol never needs
+/// their value, only that a field holds one (to report a wrong field type).
+public indirect enum JSONValue: Equatable, Sendable {
+    case null
+    case bool(Bool)
+    case number(String)
+    case string(String)
+    case array([JSONValue])
+    /// Members in first-seen key order; a duplicate key keeps its last value, as Python does.
+    case object([(String, JSONValue)])
+
+    public static func == (a: JSONValue, b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return true
+        case let (.bool(x), .bool(y)): return x == y
+        case let (.number(x), .number(y)): return x == y
+        case let (.string(x), .string(y)): return x == y
+        case let (.array(x), .array(y)): return x == y
+        case let (.object(x), .object(y)):
+            return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        default: return false
+        }
+    }
+
+    /// The JSON type's name, as used in error messages.
+    public var typeName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "boolean"
+        case .number: return "number"
+        case .string: return "string"
+        case .array: return "array"
+        case .object: return "object"
+        }
+    }
+}
+
+/// Parses JSON text the way Python's `json.loads` does (the original's decoder): RFC 8259 plus
+/// `NaN`, `Infinity` and `-Infinity`; whitespace is space, tab, CR and LF only; raw control
+/// characters inside strings are errors. A lone surrogate escape (which Python keeps but a
+/// Swift String cannot hold) becomes U+FFFD.
+public struct JSONParser {
+    public struct Failure: Error, Equatable, Sendable {
+        public let reason: String
+        public let offset: Int
+    }
+
+    private let bytes: [UInt8]
+    private var i = 0
+    private var depth = 0
+
+    public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+        var p = JSONParser(bytes: bytes)
+        p.skipSpace()
+        let value = try p.value()
+        p.skipSpace()
+        guard p.i == bytes.count else { throw p.fail("extra data after the value") }
+        return value
+    }
+
+    private init(bytes: [UInt8]) { self.bytes = bytes }
+
+    private func fail(_ reason: String) -> Failure { Failure(reason: reason, offset: i) }
+
+    private var peek: UInt8? { i < bytes.count ? bytes[i] : nil }
+
+    private mutating func skipSpace() {
+        while i < bytes.count {
+            switch bytes[i] {
+            case 0x20, 0x09, 0x0A, 0x0D: i += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func literal(_ word: String, _ value: JSONValue) throws(Failure) -> JSONValue {
+        let w = Array(word.utf8)
+        guard i + w.count <= bytes.count, bytes[i..<i + w.count].elementsEqual(w) else {
+            throw fail("expecting a value")
+        }
+        i += w.count
+        return value
+    }
+
+    private mutating func value() throws(Failure) -> JSONValue {
+        guard let c = peek else { throw fail("expecting a value, found the end") }
+        switch c {
+        case UInt8(ascii: "{"): return try nested { (p: inout JSONParser) throws(Failure) in try p.object() }
+        case UInt8(ascii: "["): return try nested { (p: inout JSONParser) throws(Failure) in try p.array() }
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): return try literal("true", .bool(true))
+        case UInt8(ascii: "f"): return try literal("false", .bool(false))
+        case UInt8(ascii: "n"): return try literal("null", .null)
+        case UInt8(ascii: "N"): return try literal("NaN", .number("NaN"))
+        case UInt8(ascii: "I"): return try literal("Infinity", .number("Infinity"))
+        default: return try number()
+        }
+    }
+
+    private mutating func nested(
+        _ body: (inout JSONParser) throws(Failure) -> JSONValue
+    ) throws(Failure) -> JSONValue {
+        depth += 1
+        guard depth <= Limits.maxJSONDepth else { throw fail("nested deeper than \(Limits.maxJSONDepth) levels") }
+        defer { depth -= 1 }
+        return try body(&self)
+    }
+
+    private mutating func object() throws(Failure) -> JSONValue {
+        i += 1
+        var members: [(String, JSONValue)] = []
+        skipSpace()
+        if peek == UInt8(ascii: "}") { i += 1; return .object(members) }
+        while true {
+            skipSpace()
+            guard peek == UInt8(ascii: "\"") else { throw fail("expecting a property name in double quotes") }
+            let key = try string()
+            skipSpace()
+            guard peek == UInt8(ascii: ":") else { throw fail("expecting ':' after a property name") }
+            i += 1
+            skipSpace()
+            let v = try value()
+            if let k = members.firstIndex(where: { $0.0 == key }) {
+                members[k].1 = v
+            } else {
+                members.append((key, v))
+            }
+            skipSpace()
+            switch peek {
+            case UInt8(ascii: ","): i += 1
+            case UInt8(ascii: "}"): i += 1; return .object(members)
+            default: throw fail("expecting ',' or '}' in an object")
+            }
+        }
+    }
+
+    private mutating func array() throws(Failure) -> JSONValue {
+        i += 1
+        var items: [JSONValue] = []
+        skipSpace()
+        if peek == UInt8(ascii: "]") { i += 1; return .array(items) }
+        while true {
+            skipSpace()
+            items.append(try value())
+            skipSpace()
+            switch peek {
+            case UInt8(ascii: ","): i += 1
+            case UInt8(ascii: "]"): i += 1; return .array(items)
+            default: throw fail("expecting ',' or ']' in an array")
+            }
+        }
+    }
+
+    private mutating func digits() -> Int {
+        let from = i
+        while let c = peek, c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") { i += 1 }
+        return i - from
+    }
+
+    private mutating func number() throws(Failure) -> JSONValue {
+        let from = i
+        if peek == UInt8(ascii: "-") {
+            i += 1
+            if peek == UInt8(ascii: "I") { _ = try literal("Infinity", .null); return .number("-Infinity") }
+        }
+        if peek == UInt8(ascii: "0") {
+            i += 1
+        } else if digits() == 0 {
+            i = from
+            throw fail("expecting a value")
+        }
+        // Python stops a number at a second leading zero ("01" is "0" then extra data), and so do we.
+        if peek == UInt8(ascii: "."), i + 1 < bytes.count, bytes[i + 1] >= 0x30, bytes[i + 1] <= 0x39 {
+            i += 1
+            _ = digits()
+        }
+        if peek == UInt8(ascii: "e") || peek == UInt8(ascii: "E") {
+            let mark = i
+            i += 1
+            if peek == UInt8(ascii: "+") || peek == UInt8(ascii: "-") { i += 1 }
+            if digits() == 0 { i = mark }
+        }
+        return .number(String(decoding: bytes[from..<i], as: UTF8.self))
+    }
+
+    private mutating func hex4() throws(Failure) -> UInt32 {
+        guard i + 4 <= bytes.count else { throw fail("invalid \\uXXXX escape") }
+        var v: UInt32 = 0
+        for k in 0..<4 {
+            guard let h = hexValue(bytes[i + k]) else { throw fail("invalid \\uXXXX escape") }
+            v = v << 4 | UInt32(h)
+        }
+        i += 4
+        return v
+    }
+
+    private mutating func string() throws(Failure) -> String {
+        i += 1
+        var out: [UInt8] = []
+        while true {
+            let start = i
+            while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 {
+                i += 1
+            }
+            out.append(contentsOf: bytes[start..<i])
+            guard let c = peek else { throw fail("unterminated string") }
+            if c == UInt8(ascii: "\"") {
+                i += 1
+                return String(decoding: out, as: UTF8.self)
+            }
+            if c < 0x20 { throw fail("invalid control character in a string") }
+            i += 1
+            guard let e = peek else { throw fail("unterminated string") }
+            i += 1
+            switch e {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xD800..<0xDC00).contains(scalar), i + 6 <= bytes.count,
+                   bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") {
+                    let mark = i
+                    i += 2
+                    let low = try hex4()
+                    if (0xDC00..<0xE000).contains(low) {
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else {
+                        i = mark
+                    }
+                }
+                let s = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                out.append(contentsOf: String(s).utf8)
+            default:
+                i -= 1
+                throw fail("invalid escape")
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+/// Exactly what is wrong with a JSON frame's body.
+public enum DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
+    case badUTF8
+    case badJSON(reason: String, offset: Int)
+    case notAnObject(found: String)
+    case missingType
+    case unknownType(String)
+    case missingField(type: String, field: String)
+    case extraField(type: String, field: String)
+    case wrongFieldType(type: String, field: String, expected: String, found: String)
+    case badUUID(type: String, field: String, value: String)
+
+    public var description: String {
+        switch self {
+        case .badUTF8: return "body is not valid UTF-8"
+        case let .badJSON(reason, offset): return "bad JSON at byte \(offset): \(reason)"
+        case let .notAnObject(found): return "body is a JSON \(found), not an object"
+        case .missingType: return "no \"type\" field"
+        case let .unknownType(t): return "unknown type \(t)"
+        case let .missingField(t, f): return "\(t) has no field \"\(f)\""
+        case let .extraField(t, f): return "\(t) has an unexpected field \"\(f)\""
+        case let .wrongFieldType(t, f, e, found): return "\(t).\(f) is a \(found), expected a \(e)"
+        case let .badUUID(t, f, v): return "\(t).\(f) is not a UUID: \(v.prefix(64))"
+        }
+    }
+}
+
+/// Encoding and decoding of message bodies (the JSON after the kind byte).
+public enum MessageCodec {
+    // MARK: Encoding, byte-identical to the original: fields in its dataclass order, "type" last.
+
+    public static func encode(_ message: Message) -> [UInt8] {
+        var w = JSONWriter()
+        switch message {
+        case let .joinRequest(username, color):
+            w.raw("{\"username\": "); w.string(username)
+            w.raw(", \"color\": "); w.string(color)
+            w.raw(", \"type\": \"JoinRequest\"}")
+        case let .serverInfo(users, uid):
+            writeUsers(users, into: &w)
+            w.raw(", \"uid\": "); w.uid(uid)
+            w.raw(", \"type\": \"ServerInfo\"}")
+        case let .chat(uid, text):
+            w.raw("{\"uid\": "); w.uid(uid)
+            w.raw(", \"text\": "); w.string(text)
+            w.raw(", \"type\": \"ChatMessage\"}")
+        case let .system(text):
+            w.raw("{\"text\": "); w.string(text)
+            w.raw(", \"type\": \"SystemMessage\"}")
+        case let .user(user):
+            writeUserFields(user, into: &w)
+            w.raw(", \"type\": \"User\"}")
+        }
+        return w.bytes
+    }
+
+    /// The ServerInfo a room sends to each member differs only in the receiver's uid, so the
+    /// users part is written once and each receiver's frame is that prefix plus a short tail.
+    public struct ServerInfoTemplate: Sendable {
+        let prefix: [UInt8]
+
+        public init(users: [UserEntry]) {
+            var w = JSONWriter(capacity: 32 + users.count * 110)
+            MessageCodec.writeUsers(users, into: &w)
+            w.raw(", \"uid\": ")
+            prefix = w.bytes
+        }
+
+        /// The whole frame (header, kind, body) for one receiver.
+        public func frame(for receiver: UID) -> [UInt8] {
+            var w = JSONWriter(capacity: prefix.count + 70)
+            w.uid(receiver)
+            w.raw(", \"type\": \"ServerInfo\"}")
+            return FrameCodec.frame(kind: FrameCodec.jsonKind, parts: prefix, w.bytes)
+        }
+    }
+
+    static func writeUsers(_ users: [UserEntry], into w: inout JSONWriter) {
+        w.raw("{\"users\": {")
+        for (n, entry) in users.enumerated() {
+            if n > 0 { w.raw(", ") }
+            w.uid(entry.key)
+            w.raw(": ")
+            writeUser(entry.user, into: &w)
+        }
+        w.raw("}")
+    }
+
+    static func writeUser(_ user: WireUser, into w: inout JSONWriter) {
+        writeUserFields(user, into: &w)
+        w.raw("}")
+    }
+
+    /// A user object without its closing brace, so a bare `User` message can append "type".
+    static func writeUserFields(_ user: WireUser, into w: inout JSONWriter) {
+        w.raw("{\"uid\": "); w.uid(user.uid)
+        w.raw(", \"username\": "); w.string(user.username)
+        w.raw(", \"color\": "); w.string(user.color)
+    }
+
+    // MARK: Decoding: any valid JSON, strict about the fields.
+
+    public static func decode(_ body: some Collection<UInt8>) throws(DecodeError) -> Message {
+        let bytes = Array(body)
+        // Python decodes the whole body as strict UTF-8 before parsing; so do we.
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw .badUTF8 }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw .badJSON(reason: error.reason, offset: error.offset)
+        }
+        guard case .object(var members) = value else { throw .notAnObject(found: value.typeName) }
+        guard let t = members.firstIndex(where: { $0.0 == "type" }) else { throw .missingType }
+        guard case .string(let type) = members[t].1 else {
+            throw .wrongFieldType(type: "message", field: "type", expected: "string", found: members[t].1.typeName)
+        }
+        members.remove(at: t)
+        let fields = try Fields(type: type, members: members)
+        switch type {
+        case "JoinRequest":
+            return .joinRequest(username: try fields.string("username"), color: try fields.string("color"))
+        case "ChatMessage":
+            return .chat(uid: try fields.uid("uid"), text: try fields.string("text"))
+        case "SystemMessage":
+            return .system(text: try fields.string("text"))
+        case "User":
+            return .user(try user(fields))
+        case "ServerInfo":
+            let usersValue = try fields.value("users")
+            guard case .object(let list) = usersValue else {
+                throw .wrongFieldType(type: type, field: "users", expected: "object", found: usersValue.typeName)
+            }
+            var users: [UserEntry] = []
+            users.reserveCapacity(list.count)
+            for (key, v) in list {
+                guard let k = UID(key) else { throw .badUUID(type: type, field: "users", value: key) }
+                guard case .object(let m) = v else {
+                    throw .wrongFieldType(type: type, field: "users", expected: "object", found: v.typeName)
+                }
+                users.append(UserEntry(key: k, user: try user(try Fields(type: "User", members: m))))
+            }
+            return .serverInfo(users: users, uid: try fields.uid("uid"))
+        default:
+            throw .unknownType(type)
+        }
+    }
+
+    private static func user(_ f: Fields) throws(DecodeError) -> WireUser {
+        WireUser(uid: try f.uid("uid"), username: try f.string("username"), color: try f.string("color"))
+    }
+
+    /// The members of one message object, checked against the field list of its type.
+    private struct Fields {
+        static let names: [String: [String]] = [
+            "JoinRequest": ["username", "color"],
+            "ServerInfo": ["users", "uid"],
+            "ChatMessage": ["uid", "text"],
+            "SystemMessage": ["text"],
+            "User": ["uid", "username", "color"],
+        ]
+        let type: String
+        let members: [(String, JSONValue)]
+
+        init(type: String, members: [(String, JSONValue)]) throws(DecodeError) {
+            guard let expected = Fields.names[type] else { throw .unknownType(type) }
+            for (key, _) in members where !expected.contains(key) {
+                throw .extraField(type: type, field: key)
+            }
+            for key in expected where !members.contains(where: { $0.0 == key }) {
+                throw .missingField(type: type, field: key)
+            }
+            self.type = type
+            self.members = members
+        }
+
+        func value(_ name: String) throws(DecodeError) -> JSONValue {
+            guard let v = members.first(where: { $0.0 == name })?.1 else {
+                throw .missingField(type: type, field: name)
+            }
+            return v
+        }
+
+        func string(_ name: String) throws(DecodeError) -> String {
+            let v = try value(name)
+            guard case .string(let s) = v else {
+                throw .wrongFieldType(type: type, field: name, expected: "string", found: v.typeName)
+            }
+            return s
+        }
+
+        func uid(_ name: String) throws(DecodeError) -> UID? {
+            switch try value(name) {
+            case .null: return nil
+            case .string(let s):
+                guard let uid = UID(s) else { throw .badUUID(type: type, field: name, value: s) }
+                return uid
+            case let v:
+                throw .wrongFieldType(type: type, field: name, expected: "string", found: v.typeName)
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+/// A user id on the wire: a UUID, always written in lower-case 8-4-4-4-12 form.
+/// Parsing accepts what Python's `uuid.UUID(str)` accepts (upper case, braces, `urn:uuid:`,
+/// missing hyphens), because the original accepts those and re-sends them canonically.
+public struct UID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public let high: UInt64
+    public let low: UInt64
+
+    public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    /// A version-4, variant-1 UUID from 128 bits chosen by the caller (the interpreter owns
+    /// randomness; the core never draws any).
+    public init(randomBits high: UInt64, _ low: UInt64) {
+        self.high = (high & ~0xF000) | 0x4000
+        self.low = (low & ~(0xC000_0000_0000_0000 as UInt64)) | 0x8000_0000_0000_0000
+    }
+
+    public init?(_ text: String) {
+        var s = Substring(text)
+        // The order of these removals is Python's: "urn:", then "uuid:", then braces, then hyphens.
+        s = Substring(s.replacingAll("urn:", with: ""))
+        s = Substring(s.replacingAll("uuid:", with: ""))
+        while s.first == "{" { s = s.dropFirst() }
+        while s.last == "}" { s = s.dropLast() }
+        var nibbles: [UInt8] = []
+        nibbles.reserveCapacity(32)
+        for u in s.utf8 where u != UInt8(ascii: "-") {
+            guard let n = hexValue(u), nibbles.count < 32 else { return nil }
+            nibbles.append(n)
+        }
+        guard nibbles.count == 32 else { return nil }
+        var hi: UInt64 = 0, lo: UInt64 = 0
+        for n in nibbles[0..<16] { hi = hi << 4 | UInt64(n) }
+        for n in nibbles[16..<32] { lo = lo << 4 | UInt64(n) }
+        self.init(high: hi, low: lo)
+    }
+
+    public var description: String { String(decoding: utf8, as: UTF8.self) }
+
+    /// The canonical 36 bytes, written without going through String.
+    public var utf8: [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(36)
+        appendUTF8(to: &out)
+        return out
+    }
+
+    public func appendUTF8(to out: inout [UInt8]) {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        for i in 0..<32 {
+            if i == 8 || i == 12 || i == 16 || i == 20 { out.append(UInt8(ascii: "-")) }
+            let word = i < 16 ? high : low
+            let shift = UInt64(60 - (i % 16) * 4)
+            out.append(digits[Int((word >> shift) & 0xF)])
+        }
+    }
+
+    public static func < (a: UID, b: UID) -> Bool { (a.high, a.low) < (b.high, b.low) }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let uid = UID(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad uid \(text)"))
+        }
+        self = uid
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}
+
+func hexValue(_ u: UInt8) -> UInt8? {
+    switch u {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): return u - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): return u - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): return u - UInt8(ascii: "A") + 10
+    default: return nil
+    }
+}
+
+extension Substring {
+    /// Foundation-free replacement of every occurrence, as Python's `str.replace`.
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return String(self) }
+        var result = ""
+        var rest = self[...]
+        while let r = rest.firstRange(of: target) {
+            result += rest[..<r.lowerBound]
+            result += replacement
+            rest = rest[r.upperBound...]
+        }
+        result += rest
+        return result
+    }
+}

@@ -1,0 +1,75 @@
+import Testing
+@testable import ChatState
+
+@Suite struct FrameDecoderTests {
+    let frames: [[UInt8]] = [
+        FrameCodec.frame(.system(text: "one")),
+        FrameCodec.frame(kind: 2, parts: [0xDE, 0xAD]),
+        [0, 0, 0, 0],
+        FrameCodec.frame(.chat(uid: nil, text: "😀 two")),
+    ]
+
+    var expected: [RawFrame] {
+        [
+            RawFrame(kind: 1, body: MessageCodec.encode(.system(text: "one"))),
+            RawFrame(kind: 2, body: [0xDE, 0xAD]),
+            RawFrame(kind: nil, body: []),
+            RawFrame(kind: 1, body: MessageCodec.encode(.chat(uid: nil, text: "😀 two"))),
+        ]
+    }
+
+    @Test func manyFramesInOneChunk() throws {
+        var d = FrameDecoder()
+        #expect(try d.feed(frames.flatMap { $0 }) == expected)
+        #expect(d.bufferedCount == 0)
+    }
+
+    @Test func oneByteAtATime() throws {
+        var d = FrameDecoder()
+        var got: [RawFrame] = []
+        for byte in frames.flatMap({ $0 }) { got += try d.feed([byte]) }
+        #expect(got == expected)
+    }
+
+    @Test func everySplitPoint() throws {
+        let all = frames.flatMap { $0 }
+        for cut in 0...all.count {
+            var d = FrameDecoder()
+            let got = try d.feed(all[..<cut]) + d.feed(all[cut...])
+            #expect(got == expected, "split at \(cut)")
+        }
+    }
+
+    @Test func partialFrameStaysBuffered() throws {
+        var d = FrameDecoder()
+        let f = frames[0]
+        #expect(try d.feed(f.dropLast()) == [])
+        #expect(d.bufferedCount == f.count - 1)
+        #expect(try d.feed(f.suffix(1)) == [expected[0]])
+    }
+
+    @Test func oversizedHeaderFailsBeforeAnyBodyIsBuffered() throws {
+        var d = FrameDecoder()
+        #expect(try d.feed([0x00, 0x01, 0x00]) == [])
+        // The fourth header byte announces 65 537 bytes: one past the limit.
+        #expect(throws: FrameError.tooLarge(announced: 65_537, limit: Limits.maxFrameLength)) {
+            try d.feed([0x01, 0x01] + [UInt8](repeating: 0x41, count: 1000))
+        }
+        #expect(d.bufferedCount == 0)
+        // The stream's framing is lost for good.
+        #expect(throws: FrameError.tooLarge(announced: 65_537, limit: Limits.maxFrameLength)) { try d.feed([0]) }
+    }
+
+    @Test func fourGigabyteAnnouncement() {
+        var d = FrameDecoder()
+        #expect(throws: FrameError.tooLarge(announced: .max, limit: Limits.maxFrameLength)) {
+            try d.feed([0xFF, 0xFF, 0xFF, 0xFF])
+        }
+    }
+
+    @Test func exactlyTheLimitIsAccepted() throws {
+        var d = FrameDecoder()
+        let body = [UInt8](repeating: 0x20, count: Limits.maxFrameLength - 1)
+        #expect(try d.feed(FrameCodec.frame(kind: 7, parts: body)) == [RawFrame(kind: 7, body: body)])
+    }
+}
