@@ -1,0 +1,233 @@
+import Testing
+@testable import ChatState
+
+@Suite struct RoomTests {
+    static let config = AppConfig(role: .server, host: "127.0.0.1", port: 8080, username: "host",
+                                  color: "#00AA00", hostUID: Fix.hostUID, terminal: nil)
+
+    /// A room with alice (#1) joined.
+    func roomWithAlice() -> TestStore {
+        var s = TestStore(Self.config)
+        _ = s.app.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "127.0.0.1:5001"))
+        _ = s.app.reduce(.received(conn: Fix.c1, bytes: Fix.frame(.joinRequest(username: "alice", color: "ff8800"))))
+        return s
+    }
+
+    let hostEntry = (Fix.hostUID, "host", "00aa00")
+    let orange = RGB(r: 255, g: 136, b: 0)
+
+    @Test func listeningAndAccept() {
+        var s = TestStore(Self.config)
+        s.send(.listening(host: "127.0.0.1", port: 8080), [.log("listening on 127.0.0.1:8080")],
+               shows: [.notice("Server started on 127.0.0.1:8080")])
+        s.send(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "127.0.0.1:5001"), [
+            .log("connect #1 from 127.0.0.1:5001"),
+            .setTimer(.joinDeadline(Fix.c1), millis: 10_000),
+        ], shows: [.notice("Established connection: remote_address 127.0.0.1:5001")])
+        #expect(s.room.connectionCount == 1)
+        #expect(s.room.members.map(\.name) == ["host"])
+        #expect(s.room.joined == [])
+        #expect(s.app.ui == nil)
+    }
+
+    @Test func joinSendsServerInfoToEveryMemberThenAnnounces() {
+        var s = roomWithAlice()
+        s.send(.accepted(conn: Fix.c2, uid: Fix.uid2, remote: "[::1]:5002"), [
+            .log("connect #2 from [::1]:5002"), .setTimer(.joinDeadline(Fix.c2), millis: 10_000),
+        ], shows: [.notice("Established connection: remote_address [::1]:5002")])
+        let users = [hostEntry, (Fix.uid1, "alice", "ff8800"), (Fix.uid2, "bob", "0000ff")]
+        s.send(.received(conn: Fix.c2, bytes: Fix.frame(.joinRequest(username: "bob", color: "0000FF"))), [
+            .cancelTimer(.joinDeadline(Fix.c2)),
+            .log("join #2 as \"bob\" color 0000ff"),
+            .send(to: [Fix.c1], bytes: Fix.serverInfo(users, for: Fix.uid1)),
+            .send(to: [Fix.c2], bytes: Fix.serverInfo(users, for: Fix.uid2)),
+            .send(.system(text: "bob joined the chat"), to: Fix.c1, Fix.c2),
+        ], shows: [.system("bob joined the chat")])
+        #expect(s.room.joined == [Fix.c1, Fix.c2])
+        #expect(s.room.members.map(\.uid) == [Fix.hostUID, Fix.uid1, Fix.uid2])
+    }
+
+    @Test func chatIsRestampedAndNotEchoed() {
+        var s = roomWithAlice()
+        _ = s.app.reduce(.accepted(conn: Fix.c2, uid: Fix.uid2, remote: "b"))
+        _ = s.app.reduce(.received(conn: Fix.c2, bytes: Fix.frame(.joinRequest(username: "bob", color: "0000ff"))))
+        // bob claims to be alice; the room stamps bob's uid.
+        s.send(.received(conn: Fix.c2, bytes: Fix.frame(.chat(uid: Fix.uid1, text: "hi\u{1b}[2J all"))), [
+            .send(.chat(uid: Fix.uid2, text: "hi[2J all"), to: Fix.c1),
+        ], shows: [.chat("bob", RGB(r: 0, g: 0, b: 255), "hi[2J all")])
+        // A null uid (an original client before its ServerInfo) is stamped too.
+        s.send(.received(conn: Fix.c1, bytes: Fix.frame(.chat(uid: nil, text: "tab\there\nline"))), [
+            .send(.chat(uid: Fix.uid1, text: "tab\there\nline"), to: Fix.c2),
+        ], shows: [.chat("alice", RGB(r: 255, g: 136, b: 0), "tab\there\nline")])
+    }
+
+    @Test func hostMessagesGoToEveryone() {
+        var s = roomWithAlice()
+        _ = s.app.reduce(.accepted(conn: Fix.c2, uid: Fix.uid2, remote: "b"))
+        _ = s.app.reduce(.received(conn: Fix.c2, bytes: Fix.frame(.joinRequest(username: "bob", color: "0000ff"))))
+        s.send(.inputLine("hello from host"), [.send(.chat(uid: Fix.hostUID, text: "hello from host"), to: Fix.c1, Fix.c2)],
+               shows: [.chat("host", RGB(r: 0, g: 0xAA, b: 0), "hello from host")])
+        s.send(.inputLine("   "), [])
+    }
+
+    @Test func leaveSendsFreshServerInfoAndAnnounces() {
+        var s = roomWithAlice()
+        _ = s.app.reduce(.accepted(conn: Fix.c2, uid: Fix.uid2, remote: "b"))
+        _ = s.app.reduce(.received(conn: Fix.c2, bytes: Fix.frame(.joinRequest(username: "bob", color: "0000ff"))))
+        s.send(.disconnected(conn: Fix.c1, reason: "closed by peer"), [
+            .log("leave #1 \"alice\": closed by peer"),
+            .send(to: [Fix.c2], bytes: Fix.serverInfo([hostEntry, (Fix.uid2, "bob", "0000ff")], for: Fix.uid2)),
+            .send(.system(text: "alice left the chat"), to: Fix.c2),
+        ], shows: [.notice("Connection ended: remote_address 127.0.0.1:5001"), .system("alice left the chat")])
+        #expect(s.room.joined == [Fix.c2])
+        // The socket's close report after our own close, or a repeat, changes nothing.
+        s.send(.disconnected(conn: Fix.c1, reason: "again"), [])
+    }
+
+    @Test func unjoinedConnectionsGetNothingAndLeaveQuietly() {
+        var s = roomWithAlice()
+        _ = s.app.reduce(.accepted(conn: Fix.c2, uid: Fix.uid2, remote: "b"))
+        // The original broadcasts to connections that never joined; the room does not.
+        s.send(.received(conn: Fix.c1, bytes: Fix.frame(.chat(uid: nil, text: "x"))), [],
+               shows: [.chat("alice", RGB(r: 255, g: 136, b: 0), "x")])
+        s.send(.disconnected(conn: Fix.c2, reason: "closed by peer"), [
+            .cancelTimer(.joinDeadline(Fix.c2)),
+            .log("disconnect #2 before joining: closed by peer"),
+        ], shows: [.notice("Connection ended: remote_address b")])
+    }
+
+    @Test func violationsAreCountedAndRepeatedOnesClose() {
+        var s = roomWithAlice()
+        _ = s.app.reduce(.accepted(conn: Fix.c2, uid: Fix.uid2, remote: "b"))
+        s.send(.received(conn: Fix.c2, bytes: Fix.frame(.chat(uid: nil, text: "early"))),
+               [.log("protocol error from #2: ChatMessage before JoinRequest ignored")])
+        s.send(.received(conn: Fix.c2, bytes: Fix.rawFrame("{nope")),
+               [.log("protocol error from #2: bad JSON at byte 1: expecting a property name in double quotes")])
+        s.send(.received(conn: Fix.c2, bytes: Bytes(FrameCodec.frame(kind: 1, parts: [0xFF]))),
+               [.log("protocol error from #2: body is not valid UTF-8")])
+        // Other kinds are extensions, and zero-length frames are nothing: neither counts.
+        s.send(.received(conn: Fix.c2, bytes: Bytes(FrameCodec.frame(kind: 9, parts: [1, 2]) + [0, 0, 0, 0])), [])
+        #expect(s.room.violations(of: Fix.c2) == 3)
+        s.send(.received(conn: Fix.c2, bytes: Fix.frame(.system(text: "x"))),
+               [.log("protocol error from #2: SystemMessage before JoinRequest ignored")])
+        let last = "protocol error from #2: ServerInfo before JoinRequest ignored"
+        s.send(.received(conn: Fix.c2, bytes: Fix.frame(.serverInfo(users: [], uid: nil))), [
+            .log(last),
+            .close(conn: Fix.c2, reason: "5 protocol errors, the last: ServerInfo before JoinRequest ignored"),
+            .cancelTimer(.joinDeadline(Fix.c2)),
+            .log("disconnect #2 before joining: 5 protocol errors, the last: ServerInfo before JoinRequest ignored"),
+        ], shows: [.notice("Connection ended: remote_address b")])
+        #expect(!s.room.isConnected(Fix.c2))
+        #expect(s.room.joined == [Fix.c1])
+    }
+
+    @Test func secondJoinRequestIsIgnored() {
+        var s = roomWithAlice()
+        s.send(.received(conn: Fix.c1, bytes: Fix.frame(.joinRequest(username: "mallory", color: "ff0000"))),
+               [.log("protocol error from #1: second JoinRequest ignored")])
+        #expect(s.room.members.map(\.name) == ["host", "alice"])
+    }
+
+    @Test func oversizedFrameClosesAtTheHeader() {
+        var s = roomWithAlice()
+        s.send(.received(conn: Fix.c1, bytes: [0xFF, 0xFF, 0xFF, 0xFF]), [
+            .close(conn: Fix.c1, reason: "frame of 4294967295 bytes announced, over the limit of 65536"),
+            .log("leave #1 \"alice\": frame of 4294967295 bytes announced, over the limit of 65536"),
+        ], shows: [.notice("Connection ended: remote_address 127.0.0.1:5001"), .system("alice left the chat")])
+        #expect(s.room.members.map(\.name) == ["host"])
+    }
+
+    @Test func framesAfterAClosingFrameInTheSameChunkAreIgnored() {
+        var s = TestStore(Self.config)
+        _ = s.app.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))
+        let bad = (0..<5).flatMap { _ in FrameCodec.frame(.system(text: "x")) }
+        let join = FrameCodec.frame(.joinRequest(username: "late", color: "000000"))
+        let effects = s.app.reduce(.received(conn: Fix.c1, bytes: Bytes(bad + join)))
+        #expect(effects.contains { if case .close = $0 { return true } else { return false } })
+        #expect(s.room.members.map(\.name) == ["host"])
+    }
+
+    @Test func joinDeadline() {
+        var s = TestStore(Self.config)
+        _ = s.app.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))
+        s.send(.timer(.joinDeadline(Fix.c1)), [
+            .close(conn: Fix.c1, reason: "did not join within 10 s"),
+            .cancelTimer(.joinDeadline(Fix.c1)),
+            .log("disconnect #1 before joining: did not join within 10 s"),
+        ], shows: [.notice("Connection ended: remote_address a")])
+        // A deadline for a connection that joined in time, or is gone, does nothing.
+        var t = roomWithAlice()
+        t.send(.timer(.joinDeadline(Fix.c1)), [])
+        t.send(.timer(.joinDeadline(Fix.c3)), [])
+    }
+
+    @Test func namesAreCleanedAndUnique() {
+        var s = TestStore(Self.config)
+        let asks = ["  Host ", "\u{202e}alice\u{200b}\u{1b}", "ALICE", "", "alice", String(repeating: "x", count: 40),
+                    String(repeating: "x", count: 40), "a\u{0}\u{85}\u{7f}b"]
+        for (n, name) in asks.enumerated() {
+            let conn = ConnID(UInt64(n + 1))
+            _ = s.app.reduce(.accepted(conn: conn, uid: UID(high: 1, low: UInt64(n)), remote: "r"))
+            _ = s.app.reduce(.received(conn: conn, bytes: Fix.frame(.joinRequest(username: name, color: "000000"))))
+        }
+        let x32 = String(repeating: "x", count: 32)
+        #expect(s.room.members.map(\.name) == [
+            "host", "Host2", "alice", "ALICE2", "Anonymous", "alice3", x32, String(repeating: "x", count: 31) + "2", "ab",
+        ])
+    }
+
+    @Test func coloursAreTolerated() {
+        var s = TestStore(Self.config)
+        let asks = ["#FF8800", "ff8800", "AbCdEf", "", "#", "zz0000", "##abcdef", "12345", " #123456 "]
+        for (n, color) in asks.enumerated() {
+            let conn = ConnID(UInt64(n + 1))
+            _ = s.app.reduce(.accepted(conn: conn, uid: UID(high: 2, low: UInt64(n)), remote: "r"))
+            _ = s.app.reduce(.received(conn: conn, bytes: Fix.frame(.joinRequest(username: "u", color: color))))
+        }
+        #expect(s.room.members.dropFirst().map(\.color.description) == [
+            "ff8800", "ff8800", "abcdef", "000000", "000000", "000000", "000000", "000000", "123456",
+        ])
+    }
+
+    @Test func textLimitsAndCleaning() {
+        var s = roomWithAlice()
+        _ = s.app.reduce(.accepted(conn: Fix.c2, uid: Fix.uid2, remote: "b"))
+        _ = s.app.reduce(.received(conn: Fix.c2, bytes: Fix.frame(.joinRequest(username: "bob", color: "0000ff"))))
+        let exactly = String(repeating: "é", count: Limits.maxTextLength)
+        s.send(.received(conn: Fix.c1, bytes: Fix.frame(.chat(uid: nil, text: exactly))),
+               [.send(.chat(uid: Fix.uid1, text: exactly), to: Fix.c2)], shows: [.chat("alice", orange, exactly)])
+        s.send(.received(conn: Fix.c1, bytes: Fix.frame(.chat(uid: nil, text: exactly + "!"))), [
+            .log("refused 4097-character message from #1"),
+            .send(.system(text: "Message not sent: it has 4097 characters, the limit is 4096."), to: Fix.c1),
+        ])
+        // Control characters go before counting and relaying; what is left empty is not sent.
+        s.send(.received(conn: Fix.c1, bytes: Fix.frame(.chat(uid: nil, text: "\u{7}\u{0}\r"))), [])
+        s.send(.received(conn: Fix.c1, bytes: Fix.frame(.chat(uid: nil, text: ""))), [])
+        s.send(.received(conn: Fix.c1, bytes: Fix.frame(.chat(uid: nil, text: "a\r\nb\u{9b}c"))),
+               [.send(.chat(uid: Fix.uid1, text: "a\nbc"), to: Fix.c2)], shows: [.chat("alice", orange, "a\nbc")])
+        #expect(s.room.violations(of: Fix.c1) == 0)
+    }
+
+    @Test func headlessRoomHasNoHostUser() {
+        var s = TestStore(AppConfig(role: .server, hostUID: nil))
+        _ = s.app.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))
+        s.send(.received(conn: Fix.c1, bytes: Fix.frame(.joinRequest(username: "alice", color: "ff8800"))), [
+            .cancelTimer(.joinDeadline(Fix.c1)),
+            .log("join #1 as \"alice\" color ff8800"),
+            .send(to: [Fix.c1], bytes: Fix.serverInfo([(Fix.uid1, "alice", "ff8800")], for: Fix.uid1)),
+            .send(.system(text: "alice joined the chat"), to: Fix.c1),
+        ], shows: [.system("alice joined the chat")])
+        // No host user: a typed line has no one to speak for.
+        s.send(.inputLine("hi"), [])
+    }
+
+    @Test func connectionLimit() {
+        var s = TestStore(AppConfig(role: .server, maxConnections: 1))
+        _ = s.app.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))
+        s.send(.accepted(conn: Fix.c2, uid: Fix.uid2, remote: "b"), [
+            .log("reject #2 from b: the server is full (1 connections)"),
+            .close(conn: Fix.c2, reason: "server full"),
+        ])
+        #expect(s.room.connectionCount == 1)
+    }
+}
