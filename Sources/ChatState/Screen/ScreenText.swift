@@ -51,7 +51,8 @@ public enum ScreenText {
     }
 
     /// Wraps a line of cells into rows of at most `width` columns. Rows break after the last
-    /// space when the next word does not fit (the space stays at the end of its row), and
+    /// space when the next word does not fit (the space stays at the end of its row, or is
+    /// dropped if it is the cell that overflows), and
     /// inside a word only when the word alone is too long. Continuation rows start with
     /// `indent` blank cells (clamped to leave at least one column). A wide grapheme never
     /// splits: it moves to the next row, or is drawn as a space if even an empty row is too
@@ -80,6 +81,15 @@ public enum ScreenText {
                 unit.append(.continuation(unit[0].style))
             }
             var unitWidth = unit.count
+            if rowWidth + unitWidth > width, unit[0].grapheme == " ", rowWidth > contentStart {
+                // A space that would overflow is the break itself: it is not carried over.
+                rows.append(row)
+                row = indentCells
+                rowWidth = indent
+                contentStart = indent
+                lastBreak = nil
+                continue
+            }
             while rowWidth + unitWidth > width {
                 if rowWidth == contentStart {
                     // Even an empty row is too narrow for this wide grapheme.

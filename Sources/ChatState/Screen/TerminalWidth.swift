@@ -8,7 +8,7 @@
 ///   emoji with default emoji presentation) and regional indicators are 2; everything else 1;
 /// - a following U+FE0F (variation selector 16, emoji presentation) makes a 1-wide base 2;
 /// - an emoji ZWJ sequence is one grapheme of width 2 (its first emoji is wide, carries
-///   U+FE0F, or a wide emoji follows a U+200D);
+///   U+FE0F, or an emoji follows a U+200D);
 /// - combining marks are part of their base's `Character`, so they add nothing.
 ///
 /// The general categories come from the standard library: grapheme clustering comes from it
@@ -23,7 +23,7 @@ public enum TerminalWidth {
         if isWide(first.value) { return 2 }
         var afterJoiner = false
         for s in scalars.dropFirst() {
-            if s.value == 0xFE0F || (afterJoiner && isWide(s.value)) { return 2 }
+            if s.value == 0xFE0F || (afterJoiner && isEmoji(s)) { return 2 }
             afterJoiner = s.value == 0x200D
         }
         return 1
@@ -39,6 +39,10 @@ public enum TerminalWidth {
         var total = 0
         for c in s { total += of(c) }
         return total
+    }
+
+    private static func isEmoji(_ s: Unicode.Scalar) -> Bool {
+        isWide(s.value) || (s.value >= 0xA9 && s.properties.isEmoji)
     }
 
     static func isZeroWidth(_ s: Unicode.Scalar) -> Bool {
