@@ -19,7 +19,7 @@ let package = Package(
         // The effect interpreter: sockets, TLS, terminal, timers, log writer.
         .target(name: "ChatIO", dependencies: ["ChatState", "COpenSSL"]),
         .executableTarget(name: "pychat", dependencies: ["ChatState", "ChatIO"]),
-        .testTarget(name: "StateTests", dependencies: ["ChatState"]),
+        .testTarget(name: "StateTests", dependencies: ["ChatState"], exclude: ["Fixtures"]),
         .testTarget(name: "IntegrationTests", dependencies: ["ChatState", "ChatIO"]),
         .testTarget(name: "Simulations", dependencies: ["ChatState"], path: "Simulations"),
     ],

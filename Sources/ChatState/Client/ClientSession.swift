@@ -30,7 +30,7 @@ public struct ClientSession: Sendable {
         decoder = FrameDecoder(limit: config.maxFrameLength)
     }
 
-    public mutating func handle(_ event: Event, _ out: inout Output) {
+    public mutating func handle(_ event: Event, _ out: inout StepOutput) {
         switch event {
         case let .connected(conn, _):
             guard phase == .connecting else { return }
@@ -53,7 +53,7 @@ public struct ClientSession: Sendable {
     }
 
     /// A message typed by our user: shown and sent at once when joined, queued before.
-    public mutating func say(_ raw: String, _ out: inout Output) {
+    public mutating func say(_ raw: String, _ out: inout StepOutput) {
         let text = TextRules.cleanText(raw)
         if TextRules.isBlank(text) { return }
         if text.count > Limits.maxTextLength {
@@ -67,14 +67,14 @@ public struct ClientSession: Sendable {
         }
     }
 
-    private func send(_ text: String, _ out: inout Output) {
+    private func send(_ text: String, _ out: inout StepOutput) {
         guard let conn, let me else { return }
         let self_ = byUID[me]
         out.show(.chat(self_?.username ?? config.username, RGB.cleaned(self_?.color ?? config.color), text))
         out.send(FrameCodec.frame(.chat(uid: me, text: text)), to: [conn])
     }
 
-    private mutating func end(reason: String, _ out: inout Output) {
+    private mutating func end(reason: String, _ out: inout StepOutput) {
         if case .disconnected = phase { return }
         phase = .disconnected(reason: reason)
         out.show(.notice("Disconnected from server: \(reason)"))
@@ -83,7 +83,7 @@ public struct ClientSession: Sendable {
         out.effects.append(.quit(code: ExitCode.serverGone, message: "Disconnected from server: \(reason)"))
     }
 
-    private mutating func receive(_ bytes: [UInt8], _ out: inout Output) {
+    private mutating func receive(_ bytes: [UInt8], _ out: inout StepOutput) {
         let frames: [RawFrame]
         do {
             frames = try decoder.feed(bytes)
@@ -101,7 +101,7 @@ public struct ClientSession: Sendable {
         }
     }
 
-    private mutating func handle(_ message: Message, _ out: inout Output) {
+    private mutating func handle(_ message: Message, _ out: inout StepOutput) {
         switch message {
         case let .serverInfo(users, uid):
             self.users = users
@@ -126,7 +126,7 @@ public struct ClientSession: Sendable {
 
     /// Headless: once standard input has ended and everything typed has been handed over,
     /// the session is done (the interpreter flushes the socket before exiting).
-    private mutating func quitIfDone(_ out: inout Output) {
+    private mutating func quitIfDone(_ out: inout StepOutput) {
         guard inputClosed, phase == .joined, queued.isEmpty else { return }
         out.effects.append(.quit(code: ExitCode.ok, message: nil))
     }

@@ -35,7 +35,7 @@ public struct ChatApp: Sendable {
 
     /// One step: the effects, and the lines the local user was shown by it (the transcript).
     public mutating func step(_ event: Event) -> (effects: [Effect], lines: [DisplayLine]) {
-        var out = Output()
+        var out = StepOutput()
         switch event {
         case .key(let key):
             guard var u = ui else { break }
@@ -63,7 +63,7 @@ public struct ChatApp: Sendable {
         return (present(out), out.lines)
     }
 
-    private mutating func say(_ text: String, _ out: inout Output) {
+    private mutating func say(_ text: String, _ out: inout StepOutput) {
         switch role {
         case .server(var room):
             room.hostSay(text, &out)
@@ -76,7 +76,7 @@ public struct ChatApp: Sendable {
 
     /// Lines for the local user go into the UI's history, or to standard output for a
     /// headless client. A headless server's log lines already say what happened.
-    private mutating func present(_ out: Output) -> [Effect] {
+    private mutating func present(_ out: StepOutput) -> [Effect] {
         if ui != nil {
             for line in out.lines { ui!.append(line) }
             return out.effects

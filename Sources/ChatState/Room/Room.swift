@@ -39,7 +39,7 @@ public struct Room: Sendable {
     public func isConnected(_ conn: ConnID) -> Bool { connections[conn] != nil }
     public func violations(of conn: ConnID) -> Int? { connections[conn]?.violations }
 
-    public mutating func handle(_ event: Event, _ out: inout Output) {
+    public mutating func handle(_ event: Event, _ out: inout StepOutput) {
         switch event {
         case let .listening(host, port):
             out.show(.notice("Server started on \(host):\(port)"))
@@ -59,7 +59,7 @@ public struct Room: Sendable {
     }
 
     /// A message typed by the host user: shown locally and sent to every member.
-    public mutating func hostSay(_ raw: String, _ out: inout Output) {
+    public mutating func hostSay(_ raw: String, _ out: inout StepOutput) {
         guard let host else { return }
         let text = TextRules.cleanText(raw)
         if TextRules.isBlank(text) { return }
@@ -73,7 +73,7 @@ public struct Room: Sendable {
 
     // MARK: Connections
 
-    private mutating func accept(_ conn: ConnID, uid: UID, remote: String, _ out: inout Output) {
+    private mutating func accept(_ conn: ConnID, uid: UID, remote: String, _ out: inout StepOutput) {
         guard connections[conn] == nil else { return }
         if connections.count >= config.maxConnections {
             out.log("reject \(conn) from \(remote): the server is full (\(config.maxConnections) connections)")
@@ -88,12 +88,12 @@ public struct Room: Sendable {
 
     /// Closes a connection on our side: the peer is gone from the room at once, so the
     /// interpreter's later report of the closed socket finds nothing to do.
-    private mutating func close(_ conn: ConnID, reason: String, _ out: inout Output) {
+    private mutating func close(_ conn: ConnID, reason: String, _ out: inout StepOutput) {
         out.effects.append(.close(conn: conn, reason: reason))
         drop(conn, reason: reason, &out)
     }
 
-    private mutating func drop(_ conn: ConnID, reason: String, _ out: inout Output) {
+    private mutating func drop(_ conn: ConnID, reason: String, _ out: inout StepOutput) {
         guard let c = connections.removeValue(forKey: conn) else { return }
         out.show(.notice("Connection ended: remote_address \(c.remote)"))
         guard let member = c.member else {
@@ -110,7 +110,7 @@ public struct Room: Sendable {
 
     // MARK: Frames and messages
 
-    private mutating func receive(_ conn: ConnID, _ bytes: [UInt8], _ out: inout Output) {
+    private mutating func receive(_ conn: ConnID, _ bytes: [UInt8], _ out: inout StepOutput) {
         guard var c = connections[conn] else { return }
         let frames: [RawFrame]
         do {
@@ -133,7 +133,7 @@ public struct Room: Sendable {
         }
     }
 
-    private mutating func handle(_ message: Message, from conn: ConnID, _ out: inout Output) {
+    private mutating func handle(_ message: Message, from conn: ConnID, _ out: inout StepOutput) {
         guard let c = connections[conn] else { return }
         switch (message, c.member) {
         case let (.joinRequest(username, color), nil):
@@ -149,7 +149,7 @@ public struct Room: Sendable {
         }
     }
 
-    private mutating func violation(_ conn: ConnID, _ reason: String, _ out: inout Output) {
+    private mutating func violation(_ conn: ConnID, _ reason: String, _ out: inout StepOutput) {
         guard var c = connections[conn] else { return }
         c.violations += 1
         connections[conn] = c
@@ -159,7 +159,7 @@ public struct Room: Sendable {
         }
     }
 
-    private mutating func join(_ conn: ConnID, username: String, color: String, _ out: inout Output) {
+    private mutating func join(_ conn: ConnID, username: String, color: String, _ out: inout StepOutput) {
         guard var c = connections[conn] else { return }
         let taken = Set(members.map { $0.name.lowercased() })
         let name = TextRules.uniqueName(TextRules.cleanName(username)) { taken.contains($0) }
@@ -174,7 +174,7 @@ public struct Room: Sendable {
         announce("\(name) joined the chat", &out)
     }
 
-    private mutating func relay(_ raw: String, from member: Member, _ out: inout Output) {
+    private mutating func relay(_ raw: String, from member: Member, _ out: inout StepOutput) {
         guard let conn = member.conn else { return }
         let text = TextRules.cleanText(raw)
         if TextRules.isBlank(text) { return }
@@ -188,7 +188,7 @@ public struct Room: Sendable {
     }
 
     /// Every member with a connection gets the whole table, with its own uid.
-    private func sendServerInfo(_ out: inout Output) {
+    private func sendServerInfo(_ out: inout StepOutput) {
         let template = MessageCodec.ServerInfoTemplate(users: members.map {
             UserEntry(key: $0.uid, user: WireUser(uid: $0.uid, username: $0.name, color: $0.color.description))
         })
@@ -198,7 +198,7 @@ public struct Room: Sendable {
         }
     }
 
-    private func announce(_ text: String, _ out: inout Output) {
+    private func announce(_ text: String, _ out: inout StepOutput) {
         out.show(.system(text))
         out.send(FrameCodec.frame(.system(text: text)), to: joined)
     }

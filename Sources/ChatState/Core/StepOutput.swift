@@ -1,6 +1,6 @@
 /// What one step of a session reducer produced: effects for the interpreter, and lines for
 /// the local user (the app puts them in the UI history, or prints them when headless).
-public struct Output: Equatable, Sendable {
+public struct StepOutput: Equatable, Sendable {
     public var effects: [Effect] = []
     public var lines: [DisplayLine] = []
 
