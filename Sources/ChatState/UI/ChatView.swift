@@ -1,0 +1,190 @@
+/// The pure view: UI state in, a whole screen out. PyChat's layout: the history pane on top,
+/// a 5-row input pane at the bottom, a border around the focused pane; chat lines as the
+/// name right-aligned in 10 columns, a colon, two spaces and the text, in the sender's colour
+/// on white, wrapped lines indented under the text.
+public enum ChatView {
+    public static let nameColumns = 10
+    /// Smallest screen the layout fits in; below it the screen says so.
+    public static let minCols = 20
+    public static let minRows = UIState.inputPaneRows + 3
+
+    public static let placeholderUnfocused = "This is where you type your message. Press `tab` to rotate focus."
+    public static let placeholderFocused = "Begin typing your message... Press `return` to send."
+
+    static let chatBackground = Color.rgb(255, 255, 255)
+    static let placeholderStyle = Style(foreground: .rgb(0x55, 0x55, 0x55))
+    static let markerStyle = Style(reverse: true)
+
+    /// `title` is drawn in the top row: who we are and where (the app decides the words).
+    public static func render(_ ui: UIState, title: String = "") -> Frame {
+        let cols = ui.size.cols, rows = ui.size.rows
+        var frame = Frame(cols: cols, rows: rows)
+        guard cols >= minCols, rows >= minRows else {
+            tooSmall(&frame)
+            return frame
+        }
+        let historyRows = rows - UIState.inputPaneRows
+        let history = Box(top: 0, left: 0, rows: historyRows, cols: cols)
+        let input = Box(top: historyRows, left: 0, rows: UIState.inputPaneRows, cols: cols)
+        if ui.focus == .history { history.drawBorder(&frame) }
+        if ui.focus == .input { input.drawBorder(&frame) }
+        if !title.isEmpty {
+            frame.put(" \(title) ", row: 0, col: 2, width: cols - 4, style: Style(bold: true))
+        }
+        drawHistory(ui, in: history.inside, &frame)
+        drawInput(ui, in: input.inside, &frame)
+        return frame
+    }
+
+    /// A rectangle of the screen; its inside leaves one cell for the border all round, drawn
+    /// or not, so text does not move when focus does.
+    struct Box {
+        var top: Int, left: Int, rows: Int, cols: Int
+
+        var inside: Box { Box(top: top + 1, left: left + 1, rows: max(0, rows - 2), cols: max(0, cols - 2)) }
+
+        func drawBorder(_ frame: inout Frame) {
+            let bottom = top + rows - 1, right = left + cols - 1
+            frame.put("┌" + String(repeating: "─", count: cols - 2) + "┐", row: top, col: left)
+            frame.put("└" + String(repeating: "─", count: cols - 2) + "┘", row: bottom, col: left)
+            for r in (top + 1)..<bottom {
+                frame.put("│", row: r, col: left)
+                frame.put("│", row: r, col: right)
+            }
+        }
+    }
+
+    private static func tooSmall(_ frame: inout Frame) {
+        guard frame.rows > 0, frame.cols > 0 else { return }
+        let message = "Terminal too small: \(frame.cols)x\(frame.rows), need \(minCols)x\(minRows)"
+        let rows = ScreenText.wrap(message, width: frame.cols)
+        for (n, row) in rows.prefix(frame.rows).enumerated() {
+            frame.put(cells: row, row: n, col: 0)
+        }
+    }
+
+    // MARK: History
+
+    /// The rows one history line takes at this width, already styled.
+    static func rows(of line: DisplayLine, width: Int) -> [[Cell]] {
+        switch line.kind {
+        case .system, .notice:
+            return ScreenText.wrap(line.text, width: width, indent: 2)
+        case let .chat(name, color):
+            let style = Style(foreground: .rgb(color.r, color.g, color.b), background: chatBackground)
+            var prefix = ScreenText.cells(name, style: style)
+            let nameWidth = prefix.reduce(0) { $0 + Int($1.width) }
+            if nameWidth < nameColumns {
+                prefix = Array(repeating: .blank(style), count: nameColumns - nameWidth) + prefix
+            }
+            prefix += ScreenText.cells(":  ", style: style)
+            let indent = min(max(nameColumns, nameWidth) + 3, max(0, width - 1))
+            let indentCells = Array(repeating: Cell.blank(style), count: indent)
+            var rows: [[Cell]] = []
+            let textLines = line.text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+            for (n, text) in textLines.enumerated() {
+                // Every text line after the first, and every wrapped row, starts under the text.
+                let lead = n == 0 ? prefix : indentCells
+                let cells = lead + ScreenText.cells(String(text), style: style, startColumn: indent)
+                rows += ScreenText.wrap(cells, width: width, indent: indent).map { recolourIndent($0, style) }
+            }
+            return rows
+        }
+    }
+
+    /// `ScreenText.wrap` indents with plain blanks; a chat message is one coloured block.
+    private static func recolourIndent(_ row: [Cell], _ style: Style) -> [Cell] {
+        var row = row
+        for i in row.indices {
+            guard row[i].grapheme == " ", row[i].style == .plain else { break }
+            row[i] = .blank(style)
+        }
+        return row
+    }
+
+    private static func drawHistory(_ ui: UIState, in box: Box, _ frame: inout Frame) {
+        guard box.rows > 0, box.cols > 0 else { return }
+        var height = box.rows
+        if ui.scrollOffset > 0 {
+            // The bottom row tells the reader that there is more below, and how much is new.
+            let marker = ui.unseen > 0
+                ? " \(ui.unseen) new line\(ui.unseen == 1 ? "" : "s") below — End to jump "
+                : " more below — End to jump "
+            frame.fill(row: box.top + box.rows - 1, col: box.left, count: box.cols, style: markerStyle)
+            frame.put(marker, row: box.top + box.rows - 1, col: box.left, width: box.cols, style: markerStyle)
+            height -= 1
+        }
+        // Only the lines that can show are wrapped: from the newest in view upwards.
+        var shown: [[Cell]] = []
+        var index = ui.history.count - 1 - ui.scrollOffset
+        while index >= 0, shown.count < height {
+            shown = rows(of: ui.history[index], width: box.cols) + shown
+            index -= 1
+        }
+        // Like the original, a history shorter than the pane starts at its top.
+        for (n, row) in shown.suffix(height).enumerated() {
+            frame.put(cells: row, row: box.top + n, col: box.left, width: box.cols)
+        }
+    }
+
+    // MARK: Input
+
+    private static func drawInput(_ ui: UIState, in box: Box, _ frame: inout Frame) {
+        guard box.rows > 0, box.cols > 0 else { return }
+        if ui.input.isEmpty {
+            let hint = ui.focus == .input ? placeholderFocused : placeholderUnfocused
+            for (n, row) in ScreenText.wrap(hint, style: placeholderStyle, width: box.cols).prefix(box.rows).enumerated() {
+                frame.put(cells: row, row: box.top + n, col: box.left, width: box.cols)
+            }
+            if ui.focus == .input { frame.cursor = Frame.Position(row: box.top, col: box.left) }
+            return
+        }
+        let layout = InputLayout(ui.input, width: box.cols)
+        // Keep the cursor's row in view: scroll the input by whole rows.
+        let first = max(0, min(layout.cursor.row - box.rows + 1, layout.rows.count - box.rows))
+        let firstShown = min(first, layout.cursor.row)
+        for (n, row) in layout.rows.dropFirst(firstShown).prefix(box.rows).enumerated() {
+            frame.put(cells: row, row: box.top + n, col: box.left, width: box.cols)
+        }
+        if ui.focus == .input {
+            frame.cursor = Frame.Position(row: box.top + layout.cursor.row - firstShown, col: box.left + layout.cursor.col)
+        }
+    }
+}
+
+/// The input text laid out in rows of a given width, hard-wrapped by grapheme, with the
+/// screen position of the cursor. (Typed text is wrapped where it reaches the edge, so the
+/// cursor never jumps as a word is completed.)
+struct InputLayout {
+    var rows: [[Cell]] = [[]]
+    var cursor = (row: 0, col: 0)
+
+    init(_ input: InputBuffer, width: Int) {
+        var col = 0
+        for (i, ch) in input.characters.enumerated() {
+            let isBreak = ch == "\n" || ch == "\r\n"
+            let cells = isBreak ? [] : ScreenText.cells(String(ch), startColumn: col)
+            let w = cells.reduce(0) { $0 + Int($1.width) }
+            // Wrap before a grapheme that does not fit, and before a cursor at a full row's end.
+            if col > 0, (col + w > width && !isBreak) || (i == input.cursor && col >= width) {
+                rows.append([])
+                col = 0
+            }
+            if i == input.cursor { cursor = (rows.count - 1, col) }
+            if isBreak {
+                rows.append([])
+                col = 0
+            } else {
+                rows[rows.count - 1] += cells
+                col += w
+            }
+        }
+        if input.cursor == input.characters.count {
+            if col >= width {
+                rows.append([])
+                col = 0
+            }
+            cursor = (rows.count - 1, col)
+        }
+    }
+}
