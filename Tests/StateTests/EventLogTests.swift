@@ -164,3 +164,25 @@ enum Sessions {
         }
     }
 }
+
+@Suite struct ReplayScreenTests {
+    @Test func theScreenAtAnyStep() throws {
+        let text = try EventLogTests().fixture("server-three-clients.pychatlog")
+        let atSix = try #require(Replay.run(text, through: 6).app?.frame)
+        let pad = { (s: String) in "│" + s + String(repeating: " ", count: 78 - s.count) + "│" }
+        #expect(atSix.lines()[0] == "┌─ host · serving 127.0.0.1:8080 · 3 users " + String(repeating: "─", count: 36) + "┐")
+        #expect(atSix.lines()[1...3] == [
+            pad("Server started on 127.0.0.1:8080"),
+            pad("Established connection: remote_address 127.0.0.1:40001"),
+            pad("alice joined the chat"),
+        ])
+        var screens: [Int] = []
+        let r = Replay.run(text) { step, app in if app.frame != nil { screens.append(step) } }
+        #expect(screens == Array(1...18))
+        let last = try #require(r.app?.frame)
+        // The host pressed Tab at step 10: the input pane has the border now.
+        #expect(last.lines()[0] == "   host · serving 127.0.0.1:8080 · 1 user")
+        #expect(last.lines()[15] == "      alice:  bye")
+        #expect(last.lines()[19].hasPrefix("┌───"))
+    }
+}

@@ -85,3 +85,27 @@ public struct ChatApp: Sendable {
         return out.lines.map { Effect.print($0.transcript) } + out.effects
     }
 }
+
+extension ChatApp {
+    /// The top line of the screen: who we are, where, and how many are in the room.
+    public var title: String {
+        let users: (Int) -> String = { $0 == 1 ? "1 user" : "\($0) users" }
+        switch role {
+        case .server(let room):
+            return "\(room.host?.name ?? "pychat") · serving \(config.host):\(config.port) · \(users(room.members.count))"
+        case .client(let session):
+            let place = "\(config.host):\(config.port)"
+            switch session.phase {
+            case .connecting: return "connecting to \(place)…"
+            case .joining: return "joining \(place)…"
+            case .joined:
+                let me = session.me.flatMap { uid in session.users.first { $0.key == uid }?.user.username }
+                return "\(me ?? config.username) @ \(place) · \(users(session.users.count))"
+            case .disconnected(let reason): return "disconnected from \(place): \(reason)"
+            }
+        }
+    }
+
+    /// The whole screen for the current state; nil when headless.
+    public var frame: Frame? { ui.map { ChatView.render($0, title: title) } }
+}

@@ -30,7 +30,9 @@ public enum Replay {
 
     /// Replays a whole log text. It goes on past a divergence (to show the rest of the
     /// transcript) only when `stopAtDivergence` is false, and always stops at damage.
-    public static func run(_ text: String, stopAtDivergence: Bool = true) -> Result {
+    /// With `through`, replay stops after that step (to look at the state, or the screen, then).
+    public static func run(_ text: String, stopAtDivergence: Bool = true, through lastStep: Int? = nil,
+                           eachStep: ((Int, ChatApp) -> Void)? = nil) -> Result {
         var result = Result()
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         // A final newline leaves one empty piece; a missing one leaves a truncated last line.
@@ -62,11 +64,13 @@ public enum Replay {
             let (effects, shown) = app.step(step.event)
             result.stepsReplayed = step.step
             result.transcript += shown.map { TranscriptLine(step: step.step, line: $0) }
+            eachStep?(step.step, app)
             if effects != step.effects, result.divergence == nil {
                 result.divergence = Divergence(step: step.step, event: step.event, expected: step.effects, actual: effects)
                 if stopAtDivergence { break }
             }
             expectedStep += 1
+            if let lastStep, step.step >= lastStep { break }
         }
         result.app = app
         return result
