@@ -180,6 +180,63 @@ private func frame(_ lines: [String], cols: Int, cursor: Frame.Position? = nil) 
     }
 }
 
+@Suite struct ScreenScrollDiffTests {
+    /// A chat-like screen: a border, history rows, and a fixed bottom part.
+    func screen(_ lines: [String], cols: Int = 30, rows: Int = 12) -> Frame {
+        var f = Frame(cols: cols, rows: rows)
+        f.put("┌" + String(repeating: "─", count: cols - 2) + "┐", row: 0, col: 0)
+        let first = max(0, lines.count - (rows - 4))
+        for (n, line) in lines.suffix(rows - 4).enumerated() {
+            // Alternate styles by message, so they move with their text.
+            let style = (first + n) % 2 == 0 ? Style(foreground: .rgb(255, 0, 0)) : .plain
+            f.put("│", row: n + 1, col: 0)
+            f.put(line, row: n + 1, col: 1, style: style)
+            f.put("│", row: n + 1, col: cols - 1)
+        }
+        f.put("└" + String(repeating: "─", count: cols - 2) + "┘", row: rows - 3, col: 0)
+        f.put("> typing", row: rows - 2, col: 0)
+        f.cursor = .init(row: rows - 2, col: 8)
+        return f
+    }
+
+    @Test func aNewLineScrollsTheRegionAndWritesOneRow() {
+        let history = (1...20).map { "message \($0) 中文" }
+        let before = screen(Array(history.prefix(15)))
+        let after = screen(Array(history.prefix(16)))
+        var term = VirtualTerminal(cols: 30, rows: 12)
+        term.apply(FrameDiff.render(previous: nil, next: before, colors: .trueColor))
+        let bytes = FrameDiff.render(previous: before, next: after, colors: .trueColor)
+        // Rows 2...8 (1-based) move up by one; then only the new bottom row is drawn.
+        #expect(text(bytes).contains("\u{1b}[2;9r\u{1b}[1S\u{1b}[r"))
+        #expect(bytes.count < 90)
+        term.apply(bytes)
+        #expect(term.cells.map(\.text) == after.cells.map(\.grapheme))
+        #expect(term.cells.map(\.style) == after.cells.map(\.style))
+        #expect(term.row == 10 && term.col == 8)
+    }
+
+    @Test func scrollsOfEveryDistanceReplayExactly() {
+        let history = (1...60).map { n in n % 3 == 0 ? "line \(n) 😀" : "line \(n)" }
+        var term = VirtualTerminal(cols: 30, rows: 12)
+        var previous: Frame? = nil
+        var shown = 1
+        var rng = SplitMix(seed: 7)
+        while shown < 60 {
+            shown = min(60, shown + 1 + rng.next(9))
+            let f = screen(Array(history.prefix(shown)))
+            term.apply(FrameDiff.render(previous: previous, next: f, colors: .trueColor))
+            #expect(term.cells.map(\.text) == f.cells.map(\.grapheme), "at \(shown)")
+            #expect(term.cells.map(\.style) == f.cells.map(\.style), "at \(shown)")
+            previous = f
+        }
+    }
+
+    @Test func fewChangedRowsAreNotWorthAScroll() {
+        let a = screen(["one", "two", "three"]), b = screen(["one", "two", "three", "four"])
+        #expect(!text(FrameDiff.render(previous: a, next: b, colors: .trueColor)).contains("S"))
+    }
+}
+
 struct SplitMix {
     var state: UInt64
     init(seed: UInt64) { state = seed }
@@ -209,8 +266,12 @@ struct VirtualTerminal {
     var visible = true
     var pen = Style.plain
     var pendingWrap = false
+    /// Scrolling margins (DECSTBM), 0-based and inclusive.
+    var marginTop = 0
+    var marginBottom: Int
 
     init(cols: Int, rows: Int, garbage: Bool = false) {
+        marginBottom = rows - 1
         self.cols = cols
         self.rows = rows
         cells = Array(repeating: Slot(text: garbage ? "#" : " ", style: .plain), count: cols * rows)
@@ -246,6 +307,22 @@ struct VirtualTerminal {
         case ("?25", "h"): visible = true
         case ("?25", "l"): visible = false
         case ("2", "J"): cells = Array(repeating: Slot(text: " ", style: pen), count: cols * rows)
+        case ("", "r"), (_, "r"):
+            // DECSTBM sets the margins (none: the whole screen) and homes the cursor.
+            marginTop = params.isEmpty ? 0 : nums[0] - 1
+            marginBottom = params.isEmpty ? rows - 1 : nums[1] - 1
+            precondition(marginTop < marginBottom && marginBottom < rows, "bad margins \(params)")
+            row = 0
+            col = 0
+            pendingWrap = false
+        case (_, "S"):
+            // SU: the rows inside the margins move up; blank rows in the pen's background enter.
+            let n = max(1, nums[0])
+            for r in marginTop...marginBottom {
+                for c in 0..<cols {
+                    cells[r * cols + c] = r + n <= marginBottom ? cells[(r + n) * cols + c] : Slot(text: " ", style: pen)
+                }
+            }
         case (_, "H"):
             row = nums[0] - 1
             col = nums[1] - 1

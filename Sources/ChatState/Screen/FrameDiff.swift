@@ -14,6 +14,9 @@
 /// - The cursor ends at `next.cursor` and is shown (`ESC[?25h`), or hidden (`ESC[?25l`) when
 ///   that is nil; visibility is only sent when it changes (always after a full redraw).
 /// - If nothing changed (same cells, same cursor) the output is empty: no bytes at all.
+/// - When a block of rows reappears moved up (the history pane scrolling as a line
+///   arrives), the terminal is told to scroll that region (DECSTBM, then SU) and only what is
+///   still different afterwards is written: about one line's worth, as ncurses would.
 public enum FrameDiff {
     public static func render(previous: Frame?, next: Frame, colors: ColorMode) -> [UInt8] {
         var w = Writer(colors: colors, cols: next.cols)
@@ -29,7 +32,11 @@ public enum FrameDiff {
         let bodyStart = w.out.count
 
         let cols = next.cols
-        let old = previous?.cells ?? []
+        var old = previous?.cells ?? []
+        if !full, let scroll = Scroll.find(old: old, new: next.cells, cols: cols, rows: next.rows) {
+            w.scroll(scroll)
+            scroll.apply(to: &old, cols: cols)
+        }
         for r in 0..<next.rows {
             var invalidated = 0
             var toSkip = 0
@@ -68,6 +75,61 @@ public enum FrameDiff {
     static let clear: [UInt8] = Array("\u{1b}[2J".utf8)
     static let showCursor: [UInt8] = Array("\u{1b}[?25h".utf8)
     static let hideCursor: [UInt8] = Array("\u{1b}[?25l".utf8)
+}
+
+/// Rows `top...bottom` of the screen moved up by `by` rows: what a terminal does for
+/// `CSI top;bottom r` then `CSI by S`, the rows scrolled in at the bottom blank.
+struct Scroll: Equatable {
+    var top: Int, bottom: Int, by: Int
+
+    /// Scrolling pays only when it saves rewriting several rows.
+    static let minRowsSaved = 3
+    static let maxDistance = 8
+
+    /// The shift that lets the most changed rows of `new` be had by scrolling `old`. Rows are
+    /// compared by hash first; the chosen region is then checked cell by cell.
+    static func find(old: [Cell], new: [Cell], cols: Int, rows: Int) -> Scroll? {
+        guard cols > 0, rows > minRowsSaved else { return nil }
+        func row(_ cells: [Cell], _ r: Int) -> ArraySlice<Cell> { cells[(r * cols)..<((r + 1) * cols)] }
+        func hashes(_ cells: [Cell]) -> [Int] {
+            (0..<rows).map { r in
+                var h = Hasher()
+                for cell in row(cells, r) { h.combine(cell) }
+                return h.finalize()
+            }
+        }
+        let oldHash = hashes(old), newHash = hashes(new)
+        let changed = (0..<rows).map { oldHash[$0] != newHash[$0] || row(old, $0) != row(new, $0) }
+        guard changed.filter({ $0 }).count >= minRowsSaved else { return nil }
+        var best: (scroll: Scroll, saved: Int)?
+        for k in 1...min(maxDistance, rows - 1) {
+            var start = 0, saved = 0
+            for r in 0...(rows - k) {
+                if r < rows - k, newHash[r] == oldHash[r + k] {
+                    if changed[r] { saved += 1 }
+                    continue
+                }
+                if saved > (best?.saved ?? minRowsSaved - 1), r - 1 >= start {
+                    best = (Scroll(top: start, bottom: r - 1 + k, by: k), saved)
+                }
+                start = r + 1
+                saved = 0
+            }
+        }
+        guard let s = best?.scroll else { return nil }
+        for r in s.top...(s.bottom - s.by) where row(new, r) != row(old, r + s.by) { return nil }
+        return s
+    }
+
+    /// The model of the terminal after the scroll.
+    func apply(to cells: inout [Cell], cols: Int) {
+        for r in top...bottom {
+            let from = r + by
+            for c in 0..<cols {
+                cells[r * cols + c] = from <= bottom ? cells[from * cols + c] : .blank
+            }
+        }
+    }
 }
 
 /// Output buffer plus what the terminal currently has: pen style and cursor position.
@@ -133,6 +195,20 @@ private struct Writer {
             if bytes > budget { return false }
         }
         return true
+    }
+
+    /// Scrolls a region; the blank rows it brings in take the current background, so the
+    /// pen is reset first. DECSTBM homes the cursor, so its position is unknown afterwards.
+    mutating func scroll(_ s: Scroll) {
+        if pen != .plain { setPen(.plain) }
+        out += [0x1b, 0x5b]
+        appendDecimal(s.top + 1)
+        out.append(0x3b)
+        appendDecimal(s.bottom + 1)
+        out += [0x72, 0x1b, 0x5b]  // r, then CSI
+        appendDecimal(s.by)
+        out += [0x53, 0x1b, 0x5b, 0x72]  // S, then CSI r: the whole screen scrolls again
+        cursor = nil
     }
 
     mutating func moveTo(_ row: Int, _ col: Int) {

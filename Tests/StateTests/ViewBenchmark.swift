@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+@testable import ChatState
+
+/// Prints the view's numbers; asserts nothing about time. Run it in release:
+///   PYCHAT_BENCH=1 swift test -c release --filter ViewBenchmark
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["PYCHAT_BENCH"] == "1"))
+struct ViewBenchmark {
+    @Test func frameAndDiffOnABigScreen() {
+        var ui = UIState(size: TerminalSize(cols: 200, rows: 50))
+        let colors = [RGB(r: 255, g: 136, b: 0), RGB(r: 0, g: 0, b: 255), RGB(r: 0, g: 128, b: 0)]
+        for n in 0..<Limits.historyLines {
+            ui.append(.chat("user\(n % 7)", colors[n % 3], "message number \(n) with some words to wrap 😀 中文 " + String(repeating: "x", count: n % 150)))
+        }
+        _ = ui.handle(.tab)
+        let clock = ContinuousClock()
+        var previous = ChatView.render(ui)
+        _ = FrameDiff.render(previous: nil, next: previous, colors: .trueColor)
+
+        // A chat line arriving: a new frame, diffed against the last.
+        var bytesPerMessage = 0
+        let rounds = 500
+        let messageTime = clock.measure {
+            for n in 0..<rounds {
+                ui.append(.chat("user\(n % 7)", colors[n % 3], "a new message \(n)"))
+                let next = ChatView.render(ui)
+                bytesPerMessage += FrameDiff.render(previous: previous, next: next, colors: .trueColor).count
+                previous = next
+            }
+        }
+        // A key typed into the input.
+        var bytesPerKey = 0
+        let keyTime = clock.measure {
+            for n in 0..<rounds {
+                _ = ui.handle(.text(String(UnicodeScalar(UInt8(97 + n % 26)))))
+                if n % 60 == 59 { _ = ui.handle(.ctrl("u")) }
+                let next = ChatView.render(ui)
+                bytesPerKey += FrameDiff.render(previous: previous, next: next, colors: .trueColor).count
+                previous = next
+            }
+        }
+        let frame = ChatView.render(ui)
+        let viewTime = clock.measure { for _ in 0..<rounds { _ = ChatView.render(ui) } }
+        let diffTime = clock.measure { for _ in 0..<rounds { _ = FrameDiff.render(previous: previous, next: frame, colors: .trueColor) } }
+        let perMessage = messageTime / rounds, perKey = keyTime / rounds
+        print("""
+        view benchmark, 200x50 screen, \(ui.history.count) history lines:
+          frame + diff per incoming chat line: \(perMessage), \(bytesPerMessage / rounds) bytes to the terminal
+          frame + diff per typed key:          \(perKey), \(bytesPerKey / rounds) bytes to the terminal
+          of which the view alone:             \(viewTime / rounds); a diff of one key's change: \(diffTime / rounds)
+        """)
+    }
+}
