@@ -30,35 +30,56 @@ import Testing
         #expect(s.app.ui == nil)
     }
 
-    @Test func joinSendsServerInfoToEveryMemberThenAnnounces() {
+    @Test func joinSendsTheWholeTableToTheJoinerAndAnnouncesToAll() {
         var s = roomWithAlice()
         s.send(.accepted(conn: Fix.c2, uid: Fix.uid2, remote: "[::1]:5002"), [
             .log("connect #2 from [::1]:5002"), .setTimer(.joinDeadline(Fix.c2), millis: 10_000),
         ], shows: [.notice("Established connection: remote_address [::1]:5002")])
         let users = [hostEntry, (Fix.uid1, "alice", "ff8800"), (Fix.uid2, "bob", "0000ff")]
+        // alice's table is now stale; it is refreshed once joins pause, not at every join.
         s.send(.received(conn: Fix.c2, bytes: Fix.frame(.joinRequest(username: "bob", color: "0000FF"))), [
             .cancelTimer(.joinDeadline(Fix.c2)),
             .log("join #2 as \"bob\" color 0000ff"),
-            .send(to: [Fix.c1], bytes: Fix.serverInfo(users, for: Fix.uid1)),
             .send(to: [Fix.c2], bytes: Fix.serverInfo(users, for: Fix.uid2)),
+            .setTimer(.tableRefresh, millis: 50),
             .send(.system(text: "bob joined the chat"), to: Fix.c1, Fix.c2),
         ], shows: [.system("bob joined the chat")])
         #expect(s.room.joined == [Fix.c1, Fix.c2])
         #expect(s.room.members.map(\.uid) == [Fix.hostUID, Fix.uid1, Fix.uid2])
+        s.send(.timer(.tableRefresh), [.send(to: [Fix.c1], bytes: Fix.serverInfo(users, for: Fix.uid1))])
+        // Nothing is stale any more: a second firing sends nothing.
+        s.send(.timer(.tableRefresh), [])
+    }
+
+    @Test func aBurstOfJoinsCostsOneRefreshPerMember() {
+        var s = roomWithAlice()
+        for n in 2...4 {
+            let conn = ConnID(UInt64(n))
+            _ = s.app.reduce(.accepted(conn: conn, uid: UID(high: 9, low: UInt64(n)), remote: "r"))
+            _ = s.app.reduce(.received(conn: conn, bytes: Fix.frame(.joinRequest(username: "u\(n)", color: "000000"))))
+        }
+        let refresh = s.app.reduce(.timer(.tableRefresh))
+        // alice and the first two of the burst were stale; the last joiner got the full table.
+        #expect(refresh.map { if case .send(let to, _) = $0 { return to } else { return [] } } == [[Fix.c1], [ConnID(2)], [ConnID(3)]])
     }
 
     @Test func chatIsRestampedAndNotEchoed() {
         var s = roomWithAlice()
         _ = s.app.reduce(.accepted(conn: Fix.c2, uid: Fix.uid2, remote: "b"))
         _ = s.app.reduce(.received(conn: Fix.c2, bytes: Fix.frame(.joinRequest(username: "bob", color: "0000ff"))))
-        // bob claims to be alice; the room stamps bob's uid.
+        // bob claims to be alice; the room stamps bob's uid. alice has not had a table with
+        // bob in it yet, so she gets one first: an original client throws on an unknown uid.
+        let users = [hostEntry, (Fix.uid1, "alice", "ff8800"), (Fix.uid2, "bob", "0000ff")]
         s.send(.received(conn: Fix.c2, bytes: Fix.frame(.chat(uid: Fix.uid1, text: "hi\u{1b}[2J all"))), [
+            .send(to: [Fix.c1], bytes: Fix.serverInfo(users, for: Fix.uid1)),
             .send(.chat(uid: Fix.uid2, text: "hi[2J all"), to: Fix.c1),
         ], shows: [.chat("bob", RGB(r: 0, g: 0, b: 255), "hi[2J all")])
-        // A null uid (an original client before its ServerInfo) is stamped too.
+        // A null uid (an original client before its ServerInfo) is stamped too; bob knows alice.
         s.send(.received(conn: Fix.c1, bytes: Fix.frame(.chat(uid: nil, text: "tab\there\nline"))), [
             .send(.chat(uid: Fix.uid1, text: "tab\there\nline"), to: Fix.c2),
         ], shows: [.chat("alice", RGB(r: 255, g: 136, b: 0), "tab\there\nline")])
+        // The pending refresh finds nobody stale.
+        s.send(.timer(.tableRefresh), [])
     }
 
     @Test func hostMessagesGoToEveryone() {
@@ -70,16 +91,20 @@ import Testing
         s.send(.inputLine("   "), [])
     }
 
-    @Test func leaveSendsFreshServerInfoAndAnnounces() {
+    @Test func leaveAnnouncesAndRefreshesTablesOnceQuiet() {
         var s = roomWithAlice()
         _ = s.app.reduce(.accepted(conn: Fix.c2, uid: Fix.uid2, remote: "b"))
         _ = s.app.reduce(.received(conn: Fix.c2, bytes: Fix.frame(.joinRequest(username: "bob", color: "0000ff"))))
+        _ = s.app.reduce(.timer(.tableRefresh))
         s.send(.disconnected(conn: Fix.c1, reason: "closed by peer"), [
             .log("leave #1 \"alice\": closed by peer"),
-            .send(to: [Fix.c2], bytes: Fix.serverInfo([hostEntry, (Fix.uid2, "bob", "0000ff")], for: Fix.uid2)),
+            .setTimer(.tableRefresh, millis: 50),
             .send(.system(text: "alice left the chat"), to: Fix.c2),
         ], shows: [.notice("Connection ended: remote_address 127.0.0.1:5001"), .system("alice left the chat")])
         #expect(s.room.joined == [Fix.c2])
+        s.send(.timer(.tableRefresh), [
+            .send(to: [Fix.c2], bytes: Fix.serverInfo([hostEntry, (Fix.uid2, "bob", "0000ff")], for: Fix.uid2)),
+        ])
         // The socket's close report after our own close, or a repeat, changes nothing.
         s.send(.disconnected(conn: Fix.c1, reason: "again"), [])
     }

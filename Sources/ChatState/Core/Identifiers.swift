@@ -23,11 +23,20 @@ public struct ConnID: Hashable, Comparable, Codable, Sendable, CustomStringConve
 
 /// Bytes in an event or effect. In the event log they are base64, so a log line stays short
 /// and any byte survives the trip.
-public struct Bytes: Equatable, Hashable, Sendable, Codable, ExpressibleByArrayLiteral {
+public struct Bytes: Equatable, Hashable, Sendable, Codable, ExpressibleByArrayLiteral, CustomStringConvertible {
     public var array: [UInt8]
 
     public init(_ array: [UInt8]) { self.array = array }
     public init(arrayLiteral elements: UInt8...) { array = elements }
+
+    /// Short and readable in test failures: the length, then the bytes as escaped text.
+    public var description: String {
+        var text = ""
+        for b in array.prefix(120) {
+            text += (0x20..<0x7F).contains(b) ? String(UnicodeScalar(b)) : "\\x" + String(b, radix: 16)
+        }
+        return "⟨\(array.count) bytes⟩ \(text)\(array.count > 120 ? "…" : "")"
+    }
 
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
@@ -49,6 +58,9 @@ public enum TimerID: Hashable, Codable, Sendable {
     case joinDeadline(ConnID)
     /// A lone Escape key is told from the start of an escape sequence by this timer.
     case escapeKey
+    /// Members whose user table is out of date get a fresh ServerInfo once joins and leaves
+    /// have paused this long.
+    case tableRefresh
 }
 
 /// How the process ends.

@@ -2,6 +2,13 @@
 /// relay to whom. PyChat's session semantics with the original's quirks fixed (see
 /// PROTOCOL.md): nothing reaches a connection before it joins, a second JoinRequest is
 /// ignored, names are cleaned and unique, colours cleaned, texts limited and cleaned.
+///
+/// User tables are sent lazily. The original sends every member the whole table on every
+/// join and leave: O(n) bytes to each of n members, so a room of n costs O(n³) to fill. Here
+/// a joiner gets the whole table, the others only the announcement; a member's table is
+/// refreshed before it is sent a chat from someone it does not know yet (so an original
+/// client never meets an unknown uid), and otherwise once joins and leaves pause
+/// (`TimerID.tableRefresh`), so tables still converge.
 public struct Room: Sendable {
     public struct Member: Equatable, Sendable {
         public let uid: UID
@@ -17,6 +24,9 @@ public struct Room: Sendable {
         var decoder: FrameDecoder
         var member: Member?
         var violations = 0
+        /// The room's table version when this member joined, and in its latest ServerInfo.
+        var joinedVersion = 0
+        var knownVersion = 0
     }
 
     let config: AppConfig
@@ -25,6 +35,11 @@ public struct Room: Sendable {
     /// Joined connections in order of joining: the recipients of every broadcast.
     public private(set) var joined: [ConnID] = []
     private var connections: [ConnID: Connection] = [:]
+    /// Bumped by every join and leave.
+    private var tableVersion = 0
+    /// Members whose table is older than `tableVersion`.
+    private var staleMembers = 0
+    private var refreshScheduled = false
 
     public init(config: AppConfig) {
         self.config = config
@@ -53,6 +68,9 @@ public struct Room: Sendable {
         case let .timer(.joinDeadline(conn)):
             guard let c = connections[conn], c.member == nil else { return }
             close(conn, reason: "did not join within \(Limits.joinDeadlineMillis / 1000) s", &out)
+        case .timer(.tableRefresh):
+            refreshScheduled = false
+            refreshTables(joined, &out)
         case .connected, .timer(.escapeKey), .key, .resize, .inputLine, .inputClosed:
             return
         }
@@ -102,9 +120,11 @@ public struct Room: Sendable {
             return
         }
         out.log("leave \(conn) \(quoted(member.name)): \(reason)")
+        if c.knownVersion < tableVersion { staleMembers -= 1 }
         joined.removeAll { $0 == conn }
         members.removeAll { $0.uid == member.uid }
-        sendServerInfo(&out)
+        tableChanged()
+        scheduleRefresh(&out)
         announce("\(member.name) left the chat", &out)
     }
 
@@ -170,7 +190,10 @@ public struct Room: Sendable {
         joined.append(conn)
         out.effects.append(.cancelTimer(.joinDeadline(conn)))
         out.log("join \(conn) as \(quoted(name)) color \(member.color)")
-        sendServerInfo(&out)
+        tableChanged()
+        connections[conn]!.joinedVersion = tableVersion
+        refreshTables([conn], &out)
+        scheduleRefresh(&out)
         announce("\(name) joined the chat", &out)
     }
 
@@ -184,17 +207,40 @@ public struct Room: Sendable {
             return
         }
         out.show(.chat(member.name, member.color, text))
-        out.send(FrameCodec.frame(.chat(uid: member.uid, text: text)), to: joined.filter { $0 != conn })
+        let recipients = joined.filter { $0 != conn }
+        if staleMembers > 0, let since = connections[conn]?.joinedVersion {
+            // Whoever has not heard of the sender yet learns of it first.
+            refreshTables(recipients.filter { connections[$0]!.knownVersion < since }, &out)
+        }
+        out.send(FrameCodec.frame(.chat(uid: member.uid, text: text)), to: recipients)
     }
 
-    /// Every member with a connection gets the whole table, with its own uid.
-    private func sendServerInfo(_ out: inout StepOutput) {
-        let template = MessageCodec.ServerInfoTemplate(users: members.map {
-            UserEntry(key: $0.uid, user: WireUser(uid: $0.uid, username: $0.name, color: $0.color.description))
-        })
-        for m in members {
-            guard let conn = m.conn else { continue }
-            out.send(template.frame(for: m.uid), to: [conn])
+    /// A join or leave: every member's table is now out of date until refreshed.
+    private mutating func tableChanged() {
+        tableVersion += 1
+        staleMembers = joined.count
+    }
+
+    private mutating func scheduleRefresh(_ out: inout StepOutput) {
+        guard staleMembers > 0, !refreshScheduled else { return }
+        refreshScheduled = true
+        out.effects.append(.setTimer(.tableRefresh, millis: Limits.tableRefreshMillis))
+    }
+
+    /// Sends the whole table, each with its own uid, to those of `conns` whose table is old.
+    private mutating func refreshTables(_ conns: [ConnID], _ out: inout StepOutput) {
+        var template: MessageCodec.ServerInfoTemplate?
+        for conn in conns {
+            guard var c = connections[conn], let m = c.member, c.knownVersion < tableVersion else { continue }
+            if template == nil {
+                template = MessageCodec.ServerInfoTemplate(users: members.map {
+                    UserEntry(key: $0.uid, user: WireUser(uid: $0.uid, username: $0.name, color: $0.color.description))
+                })
+            }
+            out.send(template!.frame(for: m.uid), to: [conn])
+            c.knownVersion = tableVersion
+            connections[conn] = c
+            staleMembers -= 1
         }
     }
 

@@ -14,6 +14,9 @@ public enum Limits {
     public static let historyLines = 10_000
     /// Milliseconds a connection may take to finish its TLS handshake and send JoinRequest.
     public static let joinDeadlineMillis = 10_000
+    /// Milliseconds of quiet after a join or leave before stale user tables are refreshed.
+    /// The wait batches a burst of joins into one ServerInfo per member.
+    public static let tableRefreshMillis = 50
     /// Deepest JSON nesting the decoder follows before calling the input malformed.
     public static let maxJSONDepth = 64
 }
