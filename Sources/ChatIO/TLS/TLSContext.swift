@@ -76,7 +76,7 @@ public final class TLSContext: @unchecked Sendable {
         }
         // The server refuses a client without a certificate, as the original's CERT_REQUIRED does.
         let mode = role == .server ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT : SSL_VERIFY_PEER
-        SSL_CTX_set_verify(context, mode, nil)
+        SSL_CTX_set_verify(context, mode, recordRejectedCertificate)
     }
 
     deinit {

@@ -36,6 +36,9 @@ public final class TLSEngine {
     private var closeNotifyReceived = false
     /// Scratch space for SSL_read: one TLS record's worth.
     private var scratch = [UInt8](repeating: 0, count: 16384)
+    /// The certificate verification failed on (up-referenced), for the error
+    /// text: OpenSSL does not keep the peer's certificate when it rejects it.
+    fileprivate var rejectedCertificate: OpaquePointer?
 
     public private(set) var isHandshakeComplete = false
 
@@ -60,6 +63,8 @@ public final class TLSEngine {
         self.incoming = incoming
         self.outgoing = outgoing
         self.serverName = context.role == .client ? serverName : nil
+        // Unretained: the SSL object dies in our deinit, so it never outlives us.
+        SSL_set_ex_data(ssl, 0, Unmanaged.passUnretained(self).toOpaque())
 
         if context.role == .server {
             SSL_set_accept_state(ssl)
@@ -73,6 +78,7 @@ public final class TLSEngine {
 
     deinit {
         SSL_free(ssl)
+        if let rejectedCertificate { X509_free(rejectedCertificate) }
     }
 
     private func configureServerNameCheck(_ dialled: String) throws(TLSError) {
@@ -251,7 +257,7 @@ public final class TLSEngine {
             inHandshake: !isHandshakeComplete,
             firstBytes: firstBytes,
             verifyResult: SSL_get_verify_result(ssl),
-            peerCertificate: SSL_get0_peer_certificate(ssl),
+            peerCertificate: SSL_get0_peer_certificate(ssl) ?? rejectedCertificate,
             sslErrorCode: code,
             errors: OpenSSLErrorQueue.drain())
         throw fail(diagnosis.error())
@@ -272,4 +278,18 @@ public final class TLSEngine {
         failure = error
         return error
     }
+}
+
+/// OpenSSL's verify callback: keeps the verdict, and remembers the first
+/// certificate that failed so the error can name it.
+func recordRejectedCertificate(_ verdict: Int32, _ store: OpaquePointer?) -> Int32 {
+    guard verdict == 0, let store,
+          let ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()),
+          let owner = SSL_get_ex_data(OpaquePointer(ssl), 0) else { return verdict }
+    let engine = Unmanaged<TLSEngine>.fromOpaque(owner).takeUnretainedValue()
+    if engine.rejectedCertificate == nil, let certificate = X509_STORE_CTX_get_current_cert(store) {
+        X509_up_ref(certificate)
+        engine.rejectedCertificate = certificate
+    }
+    return verdict
 }
