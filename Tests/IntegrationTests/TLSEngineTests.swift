@@ -74,6 +74,20 @@ import Testing
         #expect(server.received == Array("early".utf8))
     }
 
+    @Test func shutdownBeforeTheHandshakeSendsPendingDataThenCloseNotify() throws {
+        let fixture = try TLSFixture()
+        defer { fixture.remove() }
+        let client = MemoryPeer(try TLSEngine(context: fixture.clientContext(), serverName: "localhost"))
+        let server = MemoryPeer(try TLSEngine(context: fixture.serverContext()))
+        try client.send(Array("last words".utf8))
+        client.engine.shutdown()
+        #expect(throws: TLSError.self) { try client.engine.write(plaintext: [1]) }
+        pumpMemory(client, server)
+        #expect(server.error == nil)
+        #expect(server.received == Array("last words".utf8))
+        #expect(server.sawCloseNotify)
+    }
+
     @Test(arguments: ["localhost", "127.0.0.1", "::1", "[::1]"])
     func clientAcceptsEveryStandardName(_ name: String) throws {
         let fixture = try TLSFixture()

@@ -32,7 +32,8 @@ public final class TLSEngine {
     /// The first bytes the peer ever sent, to recognise a peer that is not speaking TLS.
     private var firstBytes: [UInt8] = []
     private var failure: TLSError?
-    private var shutdownSent = false
+    /// shutdown() was called; close_notify goes out once the handshake allows it.
+    private var shutdownRequested = false
     private var closeNotifyReceived = false
     /// Scratch space for SSL_read: one TLS record's worth.
     private var scratch = [UInt8](repeating: 0, count: 16384)
@@ -139,6 +140,7 @@ public final class TLSEngine {
                 pendingPlaintext = []
                 try withBytes(queued) { bytes throws(TLSError) in try writeRecords(bytes) }
             }
+            if shutdownRequested { sendCloseNotify() }
             return
         }
         try handleFailure(result)
@@ -175,7 +177,7 @@ public final class TLSEngine {
     /// sent as soon as the handshake does, so a caller may write at once.
     public func write(plaintext: UnsafeRawBufferPointer) throws(TLSError) {
         if let failure { throw failure }
-        if shutdownSent {
+        if shutdownRequested {
             throw TLSError(.closed, "cannot send on a TLS connection after shutdown")
         }
         guard plaintext.count > 0 else { return }
@@ -224,12 +226,17 @@ public final class TLSEngine {
         _ = shim_BIO_reset(outgoing)
     }
 
-    /// Queues close_notify (drain it afterwards). Harmless to call twice, or
-    /// before the handshake finished (then nothing is sent).
+    /// Queues close_notify (drain it afterwards); no more writes are allowed.
+    /// Harmless to call twice. Before the handshake has finished, close_notify
+    /// follows it, after any plaintext written so far.
     public func shutdown() {
-        guard !shutdownSent else { return }
-        shutdownSent = true
-        guard isHandshakeComplete, failure == nil else { return }
+        guard !shutdownRequested else { return }
+        shutdownRequested = true
+        if isHandshakeComplete { sendCloseNotify() }
+    }
+
+    private func sendCloseNotify() {
+        guard failure == nil else { return }
         OpenSSLErrorQueue.clear()
         _ = SSL_shutdown(ssl)
         OpenSSLErrorQueue.clear()
