@@ -193,6 +193,18 @@ private func tlsError(_ body: () throws -> Void) -> TLSError? {
         #expect(server.error?.kind == .unexpectedEOF)
     }
 
+    @Test func malformedClientHelloIsAProtocolError() throws {
+        let fixture = try TLSFixture()
+        defer { fixture.remove() }
+        let server = MemoryPeer(try TLSEngine(context: fixture.serverContext()))
+        // A well-formed handshake record whose message is nonsense.
+        server.engine.feed(ciphertext: [0x16, 0x03, 0x01, 0x00, 0x08, 0x01, 0x00, 0x00, 0x04, 0xde, 0xad, 0xbe, 0xef])
+        server.step()
+        #expect(server.error?.kind == .protocolError, "\(String(describing: server.error))")
+        #expect(server.error?.description.hasPrefix("TLS handshake failed: ") == true)
+        #expect(!server.outbox.isEmpty, "an alert tells the peer why")
+    }
+
     @Test func garbageAfterTheHandshakeIsAProtocolError() throws {
         let fixture = try TLSFixture()
         defer { fixture.remove() }
