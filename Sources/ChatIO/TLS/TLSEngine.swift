@@ -41,6 +41,9 @@ public final class TLSEngine {
     /// text: OpenSSL does not keep the peer's certificate when it rejects it.
     fileprivate var rejectedCertificate: OpaquePointer?
 
+    /// A TLS 1.3 client gets here before the server has checked the client's
+    /// certificate: a rejection then arrives as `.alertFromPeer` from a later
+    /// `readPlaintext`.
     public private(set) var isHandshakeComplete = false
 
     /// `serverName`: for a client, the host it dialled (a DNS name, an IPv4 or
@@ -52,7 +55,11 @@ public final class TLSEngine {
         guard let ssl = SSL_new(context.context) else {
             throw TLSError(.internalError, "cannot create a TLS connection: \(OpenSSLErrorQueue.drainedText())")
         }
-        guard let incoming = BIO_new(BIO_s_mem()), let outgoing = BIO_new(BIO_s_mem()) else {
+        let incoming = BIO_new(BIO_s_mem())
+        let outgoing = BIO_new(BIO_s_mem())
+        guard let incoming, let outgoing else {
+            BIO_free(incoming)
+            BIO_free(outgoing)
             SSL_free(ssl)
             throw TLSError(.internalError, "cannot allocate TLS buffers")
         }
