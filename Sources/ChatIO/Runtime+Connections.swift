@@ -86,7 +86,10 @@ extension Runtime {
     }
 
     func flush(_ c: Connection) {
-        switch c.flush(iovecs: iovecs) {
+        let before = c.pendingBytes
+        let result = c.flush(iovecs: iovecs)
+        if quitting != nil && c.pendingBytes < before { quitDeadline = now + RuntimeOptions.quitFlushMillis }
+        switch result {
         case .drained:
             if c.closing && !c.shutDown {
                 // Our side is done; the peer's close (or the linger timer) ends the socket.

@@ -48,6 +48,7 @@ public final class Runtime {
     var needsRender = false
 
     var quitting: (code: Int32, message: String?)?
+    /// While quitting: pushed back whenever some output is written.
     var quitDeadline: Int64 = 0
 
     let readBuffer: UnsafeMutableRawBufferPointer
@@ -82,6 +83,8 @@ public final class Runtime {
         recorder?.writeHeader(app.config)
         try start()
         while true {
+            // Quitting ends when every connection is done, or when none has taken a byte for
+            // a while: a slow but moving peer still gets all of its output.
             if quitting != nil && (connections.isEmpty || now >= quitDeadline) { break }
             loop.wait(timeoutMillis: waitTimeout()) { handle($0) }
             now = Sys.monotonicMillis()

@@ -8,7 +8,7 @@ public struct RuntimeOptions: Sendable {
     public static let defaultStallTimeoutMillis = 5_000
     /// Reading resumes once every queue is below this fraction of the limit.
     static let lowWaterDivisor = 2
-    /// At quit: how long to keep writing queued output before closing anyway.
+    /// At quit: how long output may make no progress before the connections are closed anyway.
     static let quitFlushMillis: Int64 = 2_000
     /// A closed connection's last output, and the peer's close, are awaited this long.
     static let closeLingerMillis: Int64 = 2_000
