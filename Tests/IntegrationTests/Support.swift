@@ -56,7 +56,14 @@ final class Proc: @unchecked Sendable {
     }
 
     static func refpeer(_ name: String, _ arguments: [String]) throws -> Proc {
-        try Proc(name, "/usr/bin/env", ["python3", Binary.refpeer] + arguments)
+        // Children of the test runner inherit a mask that blocks most signals; the peer's
+        // asyncio handlers need SIGTERM and SIGINT, so it starts with a clear mask.
+        try Proc(name, "/usr/bin/env", ["python3", "-c", """
+            import runpy, signal, sys
+            signal.pthread_sigmask(signal.SIG_SETMASK, [])
+            sys.argv = sys.argv[1:]
+            runpy.run_path(sys.argv[0], run_name="__main__")
+            """, Binary.refpeer] + arguments)
     }
 
     private func collect(_ handle: FileHandle, isError: Bool) {
