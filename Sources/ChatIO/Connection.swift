@@ -16,6 +16,8 @@ final class Connection {
     /// then the write side shut down, then input is discarded until the peer closes too.
     var closing = false
     var shutDown = false
+    /// The layer's own goodbye (TLS close_notify) has been queued.
+    var layerClosed = false
     /// The core knows this connection (false for a TLS client before its handshake ends).
     var announced = true
 
@@ -58,7 +60,13 @@ final class Connection {
                     sealed = layer.takeOutgoing()
                     sealedOffset = 0
                     if sealed.isEmpty {
-                        if output.isEmpty { return .drained }
+                        if output.isEmpty {
+                            // Everything the core sent is sealed and written: now the goodbye.
+                            guard closing && !layerClosed else { return .drained }
+                            layerClosed = true
+                            layer.close()
+                            continue
+                        }
                         do {
                             try layer.send(output.take(upTo: 64 * 1024))
                         } catch {

@@ -24,7 +24,18 @@ extension Runtime {
         for _ in 0..<64 {
             switch l.accept() {
             case let .connection(fd, remote):
-                let c = register(fd: fd, remote: remote)
+                var transport = Transport.plain
+                if let context = options.tls {
+                    do {
+                        transport = .layered(TLSTransport(engine: try TLSEngine(context: context)))
+                    } catch {
+                        log("cannot start TLS for \(remote): \(error.description)")
+                        close(fd)
+                        continue
+                    }
+                }
+                // Announced at TCP accept, so the core's join deadline covers the handshake.
+                let c = register(fd: fd, remote: remote, transport: transport)
                 let uid = UID(randomBits: UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max))
                 dispatch(.accepted(conn: c.id, uid: uid, remote: remote))
             case .none:
@@ -52,6 +63,9 @@ extension Runtime {
                 do {
                     plaintext = try layer.receive(chunk)
                 } catch {
+                    // The layer's alert tells the peer why; best effort, we are closing.
+                    let alert = layer.takeOutgoing()
+                    if !alert.isEmpty { _ = alert.withUnsafeBytes { write(c.fd, $0.baseAddress, $0.count) } }
                     lose(c, reason: error.description)
                     return
                 }
@@ -62,6 +76,9 @@ extension Runtime {
                 }
                 if !plaintext.isEmpty && c.announced && connections[c.id.raw] != nil {
                     dispatch(.received(conn: c.id, bytes: Bytes(plaintext)))
+                }
+                if layer.peerClosed, connections[c.id.raw] === c, !c.closing {
+                    lose(c, reason: "closed by peer")
                 }
             }
         } else if n == 0 {
@@ -111,7 +128,6 @@ extension Runtime {
     func beginClose(_ c: Connection, linger: Bool) {
         guard !c.closing else { return }
         c.closing = true
-        if case .layered(let layer) = c.transport { layer.close() }
         if linger { timers.set(.linger(c.id.raw), at: now + RuntimeOptions.closeLingerMillis) }
         updateFlow(c)
         markDirty(c)
@@ -121,7 +137,16 @@ extension Runtime {
     func lose(_ c: Connection, reason: String) {
         let announced = c.announced && !c.closing
         discard(c)
-        if announced { dispatch(.disconnected(conn: c.id, reason: reason)) }
+        if announced {
+            dispatch(.disconnected(conn: c.id, reason: reason))
+        } else if !c.announced && app.config.role == .client {
+            // The core never saw this connection (its TLS handshake failed): the client
+            // cannot start, as with a refused connection.
+            let config = app.config
+            let reason = reason == "closed by peer"
+                ? "the server closed the connection during the TLS handshake" : reason
+            beginQuit(code: ExitCode.failure, message: "pychat: cannot connect to \(config.host):\(config.port): \(reason)")
+        }
     }
 
     /// Closes the socket and forgets it, without telling the core.

@@ -125,9 +125,27 @@ public final class Runtime {
             } catch {
                 throw StartupError(error.description)
             }
-            let c = register(fd: d.fd, remote: d.remote)
             if options.readsStandardInput { openStandardInput() }
-            dispatch(.connected(conn: c.id, remote: d.remote))
+            if let context = options.tls {
+                // The core hears of the connection only once the handshake is done.
+                let layer: TLSTransport
+                do {
+                    layer = TLSTransport(engine: try TLSEngine(context: context, serverName: config.host))
+                    try layer.start()
+                } catch let e as TLSError {
+                    close(d.fd)
+                    throw StartupError("cannot start TLS: \(e.description)")
+                } catch {
+                    close(d.fd)
+                    throw StartupError("cannot connect to \(config.host):\(config.port): \(error)")
+                }
+                let c = register(fd: d.fd, remote: d.remote, transport: .layered(layer))
+                c.announced = false
+                markDirty(c)
+            } else {
+                let c = register(fd: d.fd, remote: d.remote)
+                dispatch(.connected(conn: c.id, remote: d.remote))
+            }
         }
         flushDirty()
     }

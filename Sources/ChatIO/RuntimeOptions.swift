@@ -23,6 +23,8 @@ public struct RuntimeOptions: Sendable {
     public var stallTimeoutMillis: Int
     /// Headless client: standard input lines are messages.
     public var readsStandardInput: Bool
+    /// Mutual TLS on every connection (`--ssl`), nil for plain TCP.
+    public var tls: TLSContext?
 
     public init(maxOutputBytes: Int = defaultMaxOutputBytes, stallTimeoutMillis: Int = defaultStallTimeoutMillis,
                 readsStandardInput: Bool = false) {

@@ -12,7 +12,9 @@ protocol TransportLayer: AnyObject {
     func takeOutgoing() -> [UInt8]
     /// The handshake is done: the connection may be announced to the core (client side).
     var isEstablished: Bool { get }
-    /// Asks the layer to say goodbye (TLS close_notify) before the socket closes.
+    /// The peer said goodbye inside the layer (TLS close_notify): treat as end of stream.
+    var peerClosed: Bool { get }
+    /// Asks the layer to say goodbye (TLS close_notify) once everything before it is sent.
     func close()
 }
 

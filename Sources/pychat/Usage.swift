@@ -26,6 +26,7 @@ enum Usage {
       -h, --help              this text
           --version           the version
 
+      certs [--out DIR]       write rootCA.key, rootCA.pem, server.pem and client.pem (default .)
       replay FILE             re-run a recorded session through the core and print its transcript
           --verify            exit 1 at the first step whose effects differ from the record
 

@@ -21,20 +21,21 @@ func main() -> Int32 {
         return ExitCode.ok
     case let .replay(path, verify):
         return ReplayCommand.run(path: path, verify: verify)
-    case .certs:
-        // Hook for the TLS branch: `pychat certs [--out DIR]` makes the rootCA/server/client set.
-        Output.error("certs: not available in this build yet (it comes with TLS support)")
-        return ExitCode.usage
+    case .certs(let directory):
+        do {
+            try CertificateFactory.writeStandardSet(into: directory)
+        } catch {
+            Output.error("certs: \(error.description)")
+            return ExitCode.failure
+        }
+        Output.standard("wrote rootCA.key, rootCA.pem, server.pem and client.pem in \(directory)\n")
+        return ExitCode.ok
     case .chat(let options):
         return chat(options)
     }
 }
 
 func chat(_ o: ChatOptions) -> Int32 {
-    if o.ssl {
-        Output.error("--ssl: TLS not available yet in this build")
-        return ExitCode.usage
-    }
     // The terminal front-end plugs in through ChatIO.Frontend; until it exists only the
     // headless modes run.
     guard o.headless else {
@@ -43,6 +44,17 @@ func chat(_ o: ChatOptions) -> Int32 {
     }
     var runtimeOptions = o.runtime
     runtimeOptions.readsStandardInput = !o.serve
+    if o.ssl {
+        // The certificate and CA files are read now, so a bad path fails before any socket.
+        do {
+            runtimeOptions.tls = o.serve
+                ? try TLSContext.server(certFile: o.certFile, caFile: o.caFile)
+                : try TLSContext.client(certFile: o.certFile, caFile: o.caFile)
+        } catch {
+            Output.error("--ssl: \(error.description)")
+            return ExitCode.usage
+        }
+    }
     let config = AppConfig(
         role: o.serve ? .server : .client, host: o.host, port: o.port, username: o.username, color: o.color,
         // A headless server is a daemon with no host user in the room.
