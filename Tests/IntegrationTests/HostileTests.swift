@@ -83,4 +83,19 @@ import Testing
         #expect(try await alice.exitCode(timeout: 30) == 0)
         #expect(try await bob.exitCode() == 0)
     }
+
+    /// Past --max-connections the core refuses a connection; the runtime closes it.
+    @Test func connectionsBeyondTheMaximumAreRefused() async throws {
+        let server = try await Server.start(["--max-connections", "2"])
+        defer { server.proc.kill() }
+        let first = try RawSocket(port: server.port)
+        let second = try RawSocket(port: server.port)
+        first.send(Self.join)
+        second.send(Self.join)
+        try await server.waitForJoins(2)
+        let third = try RawSocket(port: server.port)
+        #expect(try await third.waitForClose(timeout: 5))
+        #expect(server.proc.stderr.contains("the server is full (2 connections)"))
+        _ = (first, second)
+    }
 }
