@@ -1,0 +1,101 @@
+import ChatState
+import Glibc
+
+/// One socket of the loop and everything the runtime keeps for it. The chat state of the
+/// connection lives in the core; this is only bytes, readiness and flow control.
+final class Connection {
+    let id: ConnID
+    let fd: Int32
+    let remote: String
+    var transport: Transport
+    var output = OutputQueue()
+    /// The interest currently registered with epoll, so it is changed only when it differs.
+    var registered: Interest = .readOnly
+
+    /// The core has closed this connection (or the process is quitting): its output is written,
+    /// then the write side shut down, then input is discarded until the peer closes too.
+    var closing = false
+    var shutDown = false
+    /// The layer's own goodbye (TLS close_notify) has been queued.
+    var layerClosed = false
+    /// The core knows this connection (false for a TLS client before its handshake ends).
+    var announced = true
+
+    /// Flow-control marks, kept in step with the runtime's counters.
+    var overLimit = false
+    var aboveLowWater = false
+
+    /// Sealed bytes waiting for the socket (layered transports only).
+    var sealed: [UInt8] = []
+    var sealedOffset = 0
+
+    init(id: ConnID, fd: Int32, remote: String, transport: Transport = .plain) {
+        self.id = id
+        self.fd = fd
+        self.remote = remote
+        self.transport = transport
+    }
+
+    /// Bytes still to be written, whatever layer holds them.
+    var pendingBytes: Int { output.byteCount + sealed.count - sealedOffset }
+
+    enum FlushResult: Equatable {
+        case drained, blocked
+        case failed(String)
+    }
+
+    /// Writes what the socket takes now.
+    func flush(iovecs: UnsafeMutableBufferPointer<iovec>) -> FlushResult {
+        switch transport {
+        case .plain:
+            switch output.write(to: fd, iovecs: iovecs) {
+            case .drained: return .drained
+            case .blocked: return .blocked
+            case .failed(let code): return .failed(Self.reason(code))
+            }
+        case .layered(let layer):
+            // Seal in slices of at most 64 KiB so one flush does not build a huge buffer.
+            while true {
+                if sealedOffset == sealed.count {
+                    sealed = layer.takeOutgoing()
+                    sealedOffset = 0
+                    if sealed.isEmpty {
+                        if output.isEmpty {
+                            // Everything the core sent is sealed and written: now the goodbye.
+                            guard closing && !layerClosed else { return .drained }
+                            layerClosed = true
+                            layer.close()
+                            continue
+                        }
+                        do {
+                            try layer.send(output.take(upTo: 64 * 1024))
+                        } catch {
+                            return .failed(error.description)
+                        }
+                        continue
+                    }
+                }
+                let n = sealed.withUnsafeBytes { write(fd, $0.baseAddress! + sealedOffset, sealed.count - sealedOffset) }
+                if n > 0 {
+                    sealedOffset += n
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                    return .blocked
+                } else {
+                    return .failed(Self.reason(errno))
+                }
+            }
+        }
+    }
+
+    /// A disconnect reason as the core's log shows it.
+    static func reason(_ code: Int32) -> String {
+        switch code {
+        case ECONNRESET: return "connection reset"
+        case EPIPE: return "broken pipe"
+        case ETIMEDOUT: return "connection timed out"
+        default: return Sys.message(code)
+        }
+    }
+}

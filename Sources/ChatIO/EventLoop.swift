@@ -1,0 +1,118 @@
+import Glibc
+
+/// What a registered descriptor is, so one epoll answer leads straight to its owner without a
+/// lookup by descriptor number.
+enum Token: Equatable {
+    case listener
+    case signals
+    case stdin
+    case frontend
+    case connection(UInt64)
+
+    // Connections take every value from `connectionBase` up; the fixed sources sit below it.
+    private static let connectionBase: UInt64 = 16
+
+    var raw: UInt64 {
+        switch self {
+        case .listener: return 1
+        case .signals: return 2
+        case .stdin: return 3
+        case .frontend: return 4
+        case .connection(let id): return Self.connectionBase + id
+        }
+    }
+
+    init?(raw: UInt64) {
+        switch raw {
+        case 1: self = .listener
+        case 2: self = .signals
+        case 3: self = .stdin
+        case 4: self = .frontend
+        case Self.connectionBase...: self = .connection(raw - Self.connectionBase)
+        default: return nil
+        }
+    }
+}
+
+/// Which readiness a descriptor is watched for.
+struct Interest: Equatable {
+    var read: Bool
+    var write: Bool
+
+    static let none = Interest(read: false, write: false)
+    static let readOnly = Interest(read: true, write: false)
+
+    var mask: UInt32 {
+        (read ? Linux.EPOLLIN : 0) | (write ? Linux.EPOLLOUT : 0)
+    }
+}
+
+/// One readiness report.
+struct Readiness {
+    let token: Token
+    let readable: Bool
+    let writable: Bool
+    /// Error or hang-up: epoll reports these whatever the interest, so they must be acted on
+    /// or the level-triggered loop would spin.
+    let failed: Bool
+}
+
+/// The one epoll instance of the process. Level-triggered, so a source that is not fully
+/// drained in one turn is simply reported again (fairness between connections comes free).
+final class EventLoop {
+    private let epfd: Int32
+    /// Room for `capacity` raw `struct epoll_event`s (see `Linux.epollEventSize`).
+    private let buffer: UnsafeMutableRawPointer
+    private let capacity = 256
+
+    init() throws(SystemError) {
+        epfd = Linux.epoll_create1(Linux.EPOLL_CLOEXEC)
+        guard epfd >= 0 else { throw SystemError("epoll_create1") }
+        buffer = .allocate(byteCount: capacity * Linux.epollEventSize, alignment: 8)
+    }
+
+    deinit {
+        buffer.deallocate()
+        close(epfd)
+    }
+
+    func add(_ fd: Int32, _ token: Token, _ interest: Interest) throws(SystemError) {
+        try control(Linux.EPOLL_CTL_ADD, fd, token, interest)
+    }
+
+    func modify(_ fd: Int32, _ token: Token, _ interest: Interest) {
+        // Only fails for a descriptor that is not registered: a bug, not a condition.
+        try? control(Linux.EPOLL_CTL_MOD, fd, token, interest)
+    }
+
+    func remove(_ fd: Int32) {
+        _ = Linux.epoll_ctl(epfd, Linux.EPOLL_CTL_DEL, fd, nil)
+    }
+
+    private func control(_ op: Int32, _ fd: Int32, _ token: Token, _ interest: Interest) throws(SystemError) {
+        var event = (UInt64(0), UInt64(0))  // 16 bytes: room for either layout.
+        let rc = withUnsafeMutableBytes(of: &event) { raw -> Int32 in
+            raw.storeBytes(of: interest.mask, toByteOffset: 0, as: UInt32.self)
+            raw.storeBytes(of: token.raw, toByteOffset: Linux.epollDataOffset, as: UInt64.self)
+            return Linux.epoll_ctl(epfd, op, fd, raw.baseAddress)
+        }
+        guard rc == 0 else { throw SystemError("epoll_ctl") }
+    }
+
+    /// Waits up to `timeoutMillis` (-1: forever) and hands every report to `body`.
+    func wait(timeoutMillis: Int32, _ body: (Readiness) -> Void) {
+        let n = Linux.epoll_wait(epfd, buffer, Int32(capacity), timeoutMillis)
+        guard n > 0 else { return }
+        for i in 0..<Int(n) {
+            let base = buffer + i * Linux.epollEventSize
+            let events = base.loadUnaligned(as: UInt32.self)
+            let data = base.loadUnaligned(fromByteOffset: Linux.epollDataOffset, as: UInt64.self)
+            guard let token = Token(raw: data) else { continue }
+            body(Readiness(
+                token: token,
+                readable: events & Linux.EPOLLIN != 0,
+                writable: events & Linux.EPOLLOUT != 0,
+                failed: events & (Linux.EPOLLERR | Linux.EPOLLHUP) != 0))
+        }
+    }
+}

@@ -1,0 +1,18 @@
+import ChatState
+
+/// Where a terminal UI plugs into the runtime. The runtime owns the loop; a front-end only
+/// turns its input bytes into events and draws the app after each step. Headless sessions
+/// run without one.
+public protocol Frontend: AnyObject {
+    /// The descriptor to watch for the user's input (the terminal), if any.
+    var inputDescriptor: Int32? { get }
+    /// Bytes read from `inputDescriptor`, as events (keys). Incomplete sequences stay with
+    /// the front-end until more bytes arrive (the core's escape timer settles a lone Escape).
+    func events(from bytes: UnsafeRawBufferPointer) -> [Event]
+    /// The terminal's size now; asked on SIGWINCH.
+    func currentSize() -> TerminalSize?
+    /// Draws the app; called after every step that may have changed it.
+    func render(_ app: ChatApp)
+    /// Puts the terminal back as it was; called once, before the process exits.
+    func restore()
+}

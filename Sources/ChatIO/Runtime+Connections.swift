@@ -1,0 +1,204 @@
+import ChatState
+import Glibc
+
+/// Sockets: accepting, reading, writing, closing, and the flow control between them.
+extension Runtime {
+    /// Adds a connected socket to the loop under a fresh id.
+    func register(fd: Int32, remote: String, transport: Transport = .plain) -> Connection {
+        let c = Connection(id: ConnID(nextConnection), fd: fd, remote: remote, transport: transport)
+        nextConnection += 1
+        c.registered = Interest(read: !readingPaused, write: false)
+        do {
+            try loop.add(fd, .connection(c.id.raw), c.registered)
+        } catch {
+            // Cannot happen for a fresh socket; if it did the connection would never be served.
+            log("cannot watch \(c.id): \(error)")
+        }
+        connections[c.id.raw] = c
+        return c
+    }
+
+    func acceptConnections() {
+        guard let l = listener else { return }
+        // A bounded batch per turn keeps a connection storm from starving the others.
+        for _ in 0..<64 {
+            switch l.accept() {
+            case let .connection(fd, remote):
+                var transport = Transport.plain
+                if let context = options.tls {
+                    do {
+                        transport = .layered(TLSTransport(engine: try TLSEngine(context: context)))
+                    } catch {
+                        log("cannot start TLS for \(remote): \(error.description)")
+                        close(fd)
+                        continue
+                    }
+                }
+                // Announced at TCP accept, so the core's join deadline covers the handshake.
+                let c = register(fd: fd, remote: remote, transport: transport)
+                let uid = UID(randomBits: UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max))
+                dispatch(.accepted(conn: c.id, uid: uid, remote: remote))
+            case .none:
+                return
+            case .exhausted(let why):
+                log("cannot accept: \(why); pausing for \(RuntimeOptions.acceptRetryMillis) ms")
+                loop.modify(l.fd, .listener, .none)
+                timers.set(.resumeAccept, at: now + RuntimeOptions.acceptRetryMillis)
+                return
+            }
+        }
+    }
+
+    func read(_ c: Connection) {
+        var n: Int
+        repeat { n = Glibc.read(c.fd, readBuffer.baseAddress, readBuffer.count) } while n < 0 && errno == EINTR
+        if n > 0 {
+            if c.closing { return }  // Input after our close is nobody's business.
+            let chunk = UnsafeRawBufferPointer(start: readBuffer.baseAddress, count: n)
+            switch c.transport {
+            case .plain:
+                dispatch(.received(conn: c.id, bytes: Bytes(Array(chunk))))
+            case .layered(let layer):
+                let plaintext: [UInt8]
+                do {
+                    plaintext = try layer.receive(chunk)
+                } catch {
+                    // The layer's alert tells the peer why; best effort, we are closing.
+                    let alert = layer.takeOutgoing()
+                    if !alert.isEmpty { _ = alert.withUnsafeBytes { write(c.fd, $0.baseAddress, $0.count) } }
+                    lose(c, reason: error.description)
+                    return
+                }
+                markDirty(c)  // A handshake answer may be waiting.
+                if !c.announced && layer.isEstablished {
+                    c.announced = true
+                    dispatch(.connected(conn: c.id, remote: c.remote))
+                }
+                if !plaintext.isEmpty && c.announced && connections[c.id.raw] != nil {
+                    dispatch(.received(conn: c.id, bytes: Bytes(plaintext)))
+                }
+                if layer.peerClosed, connections[c.id.raw] === c, !c.closing {
+                    lose(c, reason: "closed by peer")
+                }
+            }
+        } else if n == 0 {
+            if c.closing { discard(c) } else { lose(c, reason: "closed by peer") }
+        } else if errno != EAGAIN && errno != EWOULDBLOCK {
+            if c.closing { discard(c) } else { lose(c, reason: Connection.reason(errno)) }
+        }
+    }
+
+    func markDirty(_ c: Connection) {
+        if dirtyIDs.insert(c.id.raw).inserted { dirty.append(c) }
+    }
+
+    func flushDirty() {
+        // Flushing may lose a connection, whose step may dirty others: loop until settled.
+        while !dirty.isEmpty {
+            let batch = dirty
+            dirty.removeAll(keepingCapacity: true)
+            dirtyIDs.removeAll(keepingCapacity: true)
+            for c in batch where connections[c.id.raw] === c { flush(c) }
+        }
+    }
+
+    func flush(_ c: Connection) {
+        let before = c.pendingBytes
+        let result = c.flush(iovecs: iovecs)
+        if quitting != nil && c.pendingBytes < before { quitDeadline = now + RuntimeOptions.quitFlushMillis }
+        switch result {
+        case .drained:
+            if c.closing && !c.shutDown {
+                // Our side is done; the peer's close (or the linger timer) ends the socket.
+                // Closing without this would reset a peer that still had bytes in flight.
+                shutdown(c.fd, Int32(SHUT_WR))
+                c.shutDown = true
+            }
+        case .blocked:
+            break
+        case .failed(let reason):
+            if c.closing { discard(c) } else { lose(c, reason: reason) }
+            return
+        }
+        updateFlow(c)
+        updateInterest(c)
+    }
+
+    /// Starts closing on our side: the output queue is written, then the write side shut down.
+    func beginClose(_ c: Connection, linger: Bool) {
+        guard !c.closing else { return }
+        c.closing = true
+        if linger { timers.set(.linger(c.id.raw), at: now + RuntimeOptions.closeLingerMillis) }
+        updateFlow(c)
+        markDirty(c)
+    }
+
+    /// The connection failed or the peer left: forget it and tell the core.
+    func lose(_ c: Connection, reason: String) {
+        let announced = c.announced && !c.closing
+        discard(c)
+        if announced {
+            dispatch(.disconnected(conn: c.id, reason: reason))
+        } else if !c.announced && app.config.role == .client {
+            // The core never saw this connection (its TLS handshake failed): the client
+            // cannot start, as with a refused connection.
+            let config = app.config
+            let reason = reason == "closed by peer"
+                ? "the server closed the connection during the TLS handshake" : reason
+            beginQuit(code: ExitCode.failure, message: "pychat: cannot connect to \(config.host):\(config.port): \(reason)")
+        }
+    }
+
+    /// Closes the socket and forgets it, without telling the core.
+    func discard(_ c: Connection) {
+        guard connections.removeValue(forKey: c.id.raw) != nil else { return }
+        loop.remove(c.fd)
+        close(c.fd)
+        c.output.removeAll()
+        c.sealed = []
+        c.sealedOffset = 0
+        timers.cancel(.stall(c.id.raw))
+        timers.cancel(.linger(c.id.raw))
+        updateFlow(c)
+    }
+
+    /// Keeps the backpressure counters in step with one connection's queue. Closing or closed
+    /// connections never hold the others back.
+    func updateFlow(_ c: Connection) {
+        let live = !c.closing && connections[c.id.raw] === c
+        let bytes = live ? c.pendingBytes : 0
+        let over = bytes > options.maxOutputBytes
+        if over != c.overLimit {
+            c.overLimit = over
+            overLimitCount += over ? 1 : -1
+            if over {
+                timers.set(.stall(c.id.raw), at: now + Int64(options.stallTimeoutMillis))
+            } else {
+                timers.cancel(.stall(c.id.raw))
+            }
+        }
+        let above = bytes > options.maxOutputBytes / RuntimeOptions.lowWaterDivisor
+        if above != c.aboveLowWater {
+            c.aboveLowWater = above
+            aboveLowWaterCount += above ? 1 : -1
+        }
+        // Reading stops while any queue is over its limit, and resumes only when every queue
+        // is back under the low-water mark, so a slow reader does not toggle it per frame.
+        let pause = overLimitCount > 0 || (readingPaused && aboveLowWaterCount > 0)
+        if pause != readingPaused {
+            readingPaused = pause
+            for other in connections.values where other !== c { updateInterest(other) }
+            updateStandardInputInterest()
+        }
+    }
+
+    func updateInterest(_ c: Connection) {
+        guard connections[c.id.raw] === c else { return }
+        // A closing connection is read only to notice the peer's close.
+        let want = Interest(read: c.closing || !readingPaused, write: c.pendingBytes > 0)
+        if want != c.registered {
+            c.registered = want
+            loop.modify(c.fd, .connection(c.id.raw), want)
+        }
+    }
+}

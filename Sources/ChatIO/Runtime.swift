@@ -1,0 +1,270 @@
+import ChatState
+import Glibc
+
+/// The live session: one event loop that turns readiness, timers and signals into core events,
+/// runs `ChatApp.step`, records the step and performs its effects. It holds no chat logic.
+public final class Runtime {
+    /// Timers of the loop: the core's own, and the runtime's flow-control and close timers.
+    enum LoopTimer: Hashable {
+        case core(TimerID)
+        case stall(UInt64)
+        case linger(UInt64)
+        case resumeAccept
+    }
+
+    enum StandardInput {
+        case unused
+        /// Registered with epoll.
+        case polled
+        /// A regular file or /dev/null, which epoll refuses: always ready, read every turn.
+        case alwaysReady
+    }
+
+    var app: ChatApp
+    let options: RuntimeOptions
+    let loop: EventLoop
+    let signals: Signals
+    let recorder: Recorder?
+    let frontend: (any Frontend)?
+    var listener: Listener?
+    var connections: [UInt64: Connection] = [:]
+    var nextConnection: UInt64 = 1
+    var timers = Timers<LoopTimer>()
+    var now: Int64
+
+    /// Connections with output written since the last flush, flushed once per loop turn so
+    /// the frames of many steps leave in one writev.
+    var dirty: [Connection] = []
+    var dirtyIDs: Set<UInt64> = []
+
+    // Backpressure: connections over the output limit, and over the low-water mark.
+    var overLimitCount = 0
+    var aboveLowWaterCount = 0
+    var readingPaused = false
+
+    var standardInput = StandardInput.unused
+    var standardInputFlags: Int32 = -1
+    var lines = LineReader()
+    var needsRender = false
+
+    var quitting: (code: Int32, message: String?)?
+    /// While quitting: pushed back whenever some output is written.
+    var quitDeadline: Int64 = 0
+
+    let readBuffer: UnsafeMutableRawBufferPointer
+    let iovecs: UnsafeMutableBufferPointer<iovec>
+
+    public init(config: AppConfig, options: RuntimeOptions, recorder: Recorder? = nil,
+                frontend: (any Frontend)? = nil) throws(StartupError) {
+        app = ChatApp(config: config)
+        self.options = options
+        self.recorder = recorder
+        self.frontend = frontend
+        now = Sys.monotonicMillis()
+        do {
+            loop = try EventLoop()
+            signals = try Signals()
+            try loop.add(signals.fd, .signals, .readOnly)
+        } catch {
+            throw StartupError(error.description)
+        }
+        readBuffer = .allocate(byteCount: RuntimeOptions.readChunkBytes, alignment: 16)
+        iovecs = .allocate(capacity: RuntimeOptions.maxIovecs)
+    }
+
+    deinit {
+        readBuffer.deallocate()
+        iovecs.deallocate()
+    }
+
+    /// Runs the session to its end and returns the exit code. Startup failures (cannot listen,
+    /// cannot connect) are thrown before anything is recorded past the header.
+    public func run() throws(StartupError) -> Int32 {
+        recorder?.writeHeader(app.config)
+        try start()
+        while true {
+            // Quitting ends when every connection is done, or when none has taken a byte for
+            // a while: a slow but moving peer still gets all of its output.
+            if quitting != nil && (connections.isEmpty || now >= quitDeadline) { break }
+            loop.wait(timeoutMillis: waitTimeout()) { handle($0) }
+            now = Sys.monotonicMillis()
+            if case .alwaysReady = standardInput, !readingPaused { readStandardInput() }
+            fireTimers()
+            flushDirty()
+            if needsRender, let frontend {
+                needsRender = false
+                frontend.render(app)
+            }
+        }
+        return finish()
+    }
+
+    private func start() throws(StartupError) {
+        let config = app.config
+        if let fd = frontend?.inputDescriptor {
+            try? loop.add(fd, .frontend, .readOnly)
+        }
+        switch config.role {
+        case .server:
+            Self.raiseDescriptorLimit()
+            let l: Listener
+            do {
+                l = try Listener(host: config.host, port: config.port)
+                try loop.add(l.fd, .listener, .readOnly)
+            } catch let e as ListenError {
+                throw StartupError(e.description)
+            } catch {
+                throw StartupError("\(error)")
+            }
+            listener = l
+            dispatch(.listening(host: config.host, port: l.port))
+        case .client:
+            let d: Dialer.Dialled
+            do {
+                d = try Dialer.connect(host: config.host, port: config.port)
+            } catch {
+                throw StartupError(error.description)
+            }
+            if options.readsStandardInput { openStandardInput() }
+            if let context = options.tls {
+                // The core hears of the connection only once the handshake is done.
+                let layer: TLSTransport
+                do {
+                    layer = TLSTransport(engine: try TLSEngine(context: context, serverName: config.host))
+                    try layer.start()
+                } catch let e as TLSError {
+                    close(d.fd)
+                    throw StartupError("cannot start TLS: \(e.description)")
+                } catch {
+                    close(d.fd)
+                    throw StartupError("cannot connect to \(config.host):\(config.port): \(error)")
+                }
+                let c = register(fd: d.fd, remote: d.remote, transport: .layered(layer))
+                c.announced = false
+                markDirty(c)
+            } else {
+                let c = register(fd: d.fd, remote: d.remote)
+                dispatch(.connected(conn: c.id, remote: d.remote))
+            }
+        }
+        flushDirty()
+    }
+
+    private func waitTimeout() -> Int32 {
+        if case .alwaysReady = standardInput, !readingPaused, quitting == nil { return 0 }
+        var deadline = timers.nextDeadline()
+        if quitting != nil { deadline = min(deadline ?? quitDeadline, quitDeadline) }
+        guard let deadline else { return -1 }
+        return Int32(clamping: max(0, deadline - Sys.monotonicMillis()))
+    }
+
+    private func handle(_ r: Readiness) {
+        switch r.token {
+        case .listener: acceptConnections()
+        case .signals: handleSignals()
+        case .stdin: readStandardInput()
+        case .frontend: readFrontend()
+        case .connection(let id):
+            guard let c = connections[id] else { return }
+            if r.readable || r.failed { read(c) }
+            if r.writable, connections[id] != nil { flush(c) }
+        }
+    }
+
+    private func fireTimers() {
+        for key in timers.popDue(now: now) {
+            switch key {
+            case .core(let id):
+                dispatch(.timer(id))
+            case .stall(let id):
+                guard let c = connections[id], c.overLimit else { continue }
+                lose(c, reason: options.stallReason)
+            case .linger(let id):
+                if let c = connections[id], c.closing { discard(c) }
+            case .resumeAccept:
+                if let l = listener { loop.modify(l.fd, .listener, .readOnly) }
+            }
+        }
+    }
+
+    private func handleSignals() {
+        for s in signals.drain() {
+            switch s {
+            case .interrupt, .terminate, .hangup:
+                let name = s == .interrupt ? "SIGINT" : s == .terminate ? "SIGTERM" : "SIGHUP"
+                if frontend == nil { log("\(name): shutting down") }
+                beginQuit(code: ExitCode.ok, message: nil)
+            case .windowChanged:
+                if let size = frontend?.currentSize() { dispatch(.resize(cols: size.cols, rows: size.rows)) }
+            }
+        }
+    }
+
+    /// One step of the core: recorded, then its effects performed in order.
+    func dispatch(_ event: Event) {
+        guard quitting == nil else { return }
+        let (effects, _) = app.step(event)
+        recorder?.record(event, effects)
+        for effect in effects { perform(effect) }
+        needsRender = true
+    }
+
+    /// Stops the session: no more steps; every connection gets its queued output (within a
+    /// bounded wait) and a close.
+    func beginQuit(code: Int32, message: String?) {
+        guard quitting == nil else { return }
+        quitting = (code, message)
+        quitDeadline = now + RuntimeOptions.quitFlushMillis
+        if let l = listener {
+            loop.remove(l.fd)
+            listener = nil
+        }
+        closeStandardInput()
+        for c in connections.values { beginClose(c, linger: false) }
+    }
+
+    private func finish() -> Int32 {
+        for c in Array(connections.values) { discard(c) }
+        closeStandardInput()
+        frontend?.restore()
+        let (code, message) = quitting ?? (ExitCode.ok, nil)
+        if let message { Sys.writeAll(2, message + "\n") }
+        return code
+    }
+
+    /// A log line on standard error, stamped with the local time of day.
+    func log(_ line: String) {
+        Sys.writeAll(2, Self.timestamp() + " " + line + "\n")
+    }
+
+    static func timestamp() -> String {
+        var tv = timeval()
+        gettimeofday(&tv, nil)
+        var t = tv.tv_sec
+        var parts = tm()
+        localtime_r(&t, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let ms = Int(tv.tv_usec / 1000)
+        let msText = ms < 10 ? "00\(ms)" : ms < 100 ? "0\(ms)" : "\(ms)"
+        return "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(msText)"
+    }
+
+    /// A server with many connections needs many descriptors; the soft limit is often 1024.
+    private static func raiseDescriptorLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+}
+
+/// Why the session could not start; the command line prints it and exits with `code`.
+public struct StartupError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public let code: Int32
+
+    public init(_ description: String, code: Int32 = ExitCode.failure) {
+        self.description = description
+        self.code = code
+    }
+}

@@ -1,0 +1,52 @@
+/// How the runtime treats its connections: the limits that are not chat rules, so they live
+/// here and not in the core. Each has one home and a flag in the command line.
+public struct RuntimeOptions: Sendable {
+    /// Bytes a connection's output queue may hold before the server stops reading new input
+    /// from everyone (backpressure) and starts that connection's stall clock.
+    public static let defaultMaxOutputBytes = 1 << 20
+    /// How long a connection may stay over its output limit before it is disconnected.
+    public static let defaultStallTimeoutMillis = 5_000
+    /// Reading resumes once every queue is below this fraction of the limit.
+    static let lowWaterDivisor = 2
+    /// At quit: how long output may make no progress before the connections are closed anyway.
+    static let quitFlushMillis: Int64 = 2_000
+    /// A closed connection's last output, and the peer's close, are awaited this long.
+    static let closeLingerMillis: Int64 = 2_000
+    /// Pause of accepting after the process ran out of descriptors.
+    static let acceptRetryMillis: Int64 = 100
+    /// Read size: large, so a busy connection costs few syscalls.
+    static let readChunkBytes = 64 * 1024
+    /// Chunks gathered into one writev call.
+    static let maxIovecs = 1024
+
+    public var maxOutputBytes: Int
+    public var stallTimeoutMillis: Int
+    /// Headless client: standard input lines are messages.
+    public var readsStandardInput: Bool
+    /// Mutual TLS on every connection (`--ssl`), nil for plain TCP.
+    public var tls: TLSContext?
+
+    public init(maxOutputBytes: Int = defaultMaxOutputBytes, stallTimeoutMillis: Int = defaultStallTimeoutMillis,
+                readsStandardInput: Bool = false) {
+        self.maxOutputBytes = maxOutputBytes
+        self.stallTimeoutMillis = stallTimeoutMillis
+        self.readsStandardInput = readsStandardInput
+    }
+
+    /// The disconnect reason of a stalled reader, e.g. "stopped reading: output over 1 MiB for 5 s".
+    var stallReason: String {
+        "stopped reading: output over \(Self.bytesText(maxOutputBytes)) for \(Self.secondsText(stallTimeoutMillis)) s"
+    }
+
+    static func bytesText(_ n: Int) -> String {
+        if n >= 1 << 20 && n % (1 << 20) == 0 { return "\(n >> 20) MiB" }
+        if n >= 1 << 10 && n % (1 << 10) == 0 { return "\(n >> 10) KiB" }
+        return "\(n) bytes"
+    }
+
+    static func secondsText(_ millis: Int) -> String {
+        if millis % 1000 == 0 { return "\(millis / 1000)" }
+        let tenths = (millis + 50) / 100
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+}

@@ -1,0 +1,148 @@
+import Glibc
+
+/// A failed system call, with the call's name and errno, for one-line messages.
+public struct SystemError: Error, CustomStringConvertible, Sendable {
+    public let call: String
+    public let code: Int32
+
+    public init(_ call: String, _ code: Int32 = errno) {
+        self.call = call
+        self.code = code
+    }
+
+    public var description: String { "\(call): \(Sys.message(code))" }
+}
+
+/// Small wrappers over Glibc that the rest of ChatIO shares.
+enum Sys {
+    static func message(_ code: Int32) -> String { String(cString: strerror(code)) }
+
+    static func setNonBlocking(_ fd: Int32) throws(SystemError) {
+        let flags = fcntl(fd, F_GETFL)
+        guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) >= 0 else { throw SystemError("fcntl") }
+    }
+
+    /// Milliseconds on the monotonic clock: timers and the event log's `time` use it, so a
+    /// wall-clock jump moves neither.
+    static func monotonicMillis() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+
+    /// Writes all of `bytes` to a descriptor that may be non-blocking (stdout shares its file
+    /// description with a non-blocking stdin on a terminal), waiting with poll when it is full.
+    @discardableResult
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n > 0 {
+                offset += n
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&p, 1, 1000)
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+
+    @discardableResult
+    static func writeAll(_ fd: Int32, _ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { writeAll(fd, UnsafeRawBufferPointer($0)) }
+    }
+
+    /// "IP:port", with IPv6 addresses in brackets, as a log reader expects.
+    static func describe(_ address: UnsafePointer<sockaddr>) -> String {
+        var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+        var service = [CChar](repeating: 0, count: Int(NI_MAXSERV))
+        let length = socklen_t(address.pointee.sa_family == sa_family_t(AF_INET6)
+            ? MemoryLayout<sockaddr_in6>.size : MemoryLayout<sockaddr_in>.size)
+        let rc = getnameinfo(address, length, &host, socklen_t(host.count), &service, socklen_t(service.count),
+                             NI_NUMERICHOST | NI_NUMERICSERV)
+        guard rc == 0 else { return "?" }
+        let h = text(host), s = text(service)
+        return address.pointee.sa_family == sa_family_t(AF_INET6) ? "[\(h)]:\(s)" : "\(h):\(s)"
+    }
+
+    /// A NUL-terminated C buffer as a String.
+    static func text(_ buffer: [CChar]) -> String {
+        buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+
+    static func describe(_ storage: inout sockaddr_storage) -> String {
+        withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { describe($0) } }
+    }
+
+    /// The port a bound socket actually got (the real one when 0 was asked for).
+    static func localPort(_ fd: Int32) -> Int? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let rc = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard rc == 0 else { return nil }
+        return withUnsafePointer(to: &storage) { p -> Int? in
+            switch Int32(p.pointee.ss_family) {
+            case AF_INET:
+                return p.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+            case AF_INET6:
+                return p.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+            default:
+                return nil
+            }
+        }
+    }
+
+    /// Resolves host and port for a stream socket; the caller tries the answers in order.
+    static func resolve(host: String, port: Int, passive: Bool) throws(ResolveError) -> [ResolvedAddress] {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = passive ? AI_PASSIVE : AI_ADDRCONFIG
+        var list: UnsafeMutablePointer<addrinfo>?
+        let rc = getaddrinfo(host, String(port), &hints, &list)
+        guard rc == 0, let first = list else {
+            throw ResolveError(host: host, message: rc == EAI_SYSTEM ? Sys.message(errno) : String(cString: gai_strerror(rc)))
+        }
+        defer { freeaddrinfo(first) }
+        var out: [ResolvedAddress] = []
+        var node: UnsafeMutablePointer<addrinfo>? = first
+        while let n = node {
+            if let addr = n.pointee.ai_addr {
+                out.append(ResolvedAddress(family: n.pointee.ai_family, socktype: n.pointee.ai_socktype,
+                                           proto: n.pointee.ai_protocol,
+                                           bytes: Array(UnsafeRawBufferPointer(start: addr, count: Int(n.pointee.ai_addrlen)))))
+            }
+            node = n.pointee.ai_next
+        }
+        return out
+    }
+}
+
+public struct ResolveError: Error, CustomStringConvertible, Sendable {
+    public let host: String
+    public let message: String
+    public var description: String { "cannot resolve \(host): \(message)" }
+}
+
+/// One getaddrinfo answer, copied out so the list can be freed at once.
+struct ResolvedAddress {
+    let family: Int32
+    let socktype: Int32
+    let proto: Int32
+    let bytes: [UInt8]
+
+    func withSockaddr<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
+        bytes.withUnsafeBytes { raw in
+            body(raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
+        }
+    }
+
+    var description: String { withSockaddr { p, _ in Sys.describe(p) } }
+}

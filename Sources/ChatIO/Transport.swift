@@ -1,0 +1,28 @@
+/// A byte transform between a socket and the core. Plain connections have none; TLS (the
+/// memory-BIO engine of the `tls` branch) will be one: ciphertext in, plaintext out, and what
+/// the core sends sealed on its way to the socket. The loop only ever talks to this protocol,
+/// so adding TLS touches neither the loop nor the core.
+protocol TransportLayer: AnyObject {
+    /// Bytes read from the socket. Returns the plaintext they completed, possibly none (a
+    /// handshake record, a partial record).
+    func receive(_ bytes: UnsafeRawBufferPointer) throws(TransportError) -> [UInt8]
+    /// Plaintext from the core, to be sealed for the socket.
+    func send(_ plaintext: [UInt8]) throws(TransportError)
+    /// Bytes the layer wants on the socket (handshake, sealed data, close alerts), moved out.
+    func takeOutgoing() -> [UInt8]
+    /// The handshake is done: the connection may be announced to the core (client side).
+    var isEstablished: Bool { get }
+    /// The peer said goodbye inside the layer (TLS close_notify): treat as end of stream.
+    var peerClosed: Bool { get }
+    /// Asks the layer to say goodbye (TLS close_notify) once everything before it is sent.
+    func close()
+}
+
+struct TransportError: Error, CustomStringConvertible {
+    let description: String
+}
+
+enum Transport {
+    case plain
+    case layered(any TransportLayer)
+}

@@ -1,0 +1,175 @@
+import ChatIO
+import ChatState
+
+/// A command-line mistake: one line for the user, exit code 2.
+struct UsageError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// What the command line asked for.
+enum Command {
+    case chat(ChatOptions)
+    case replay(path: String, verify: Bool)
+    case certs(outDirectory: String)
+    case help
+    case version
+}
+
+/// The options of a chat session (client or server), validated.
+struct ChatOptions {
+    var serve = false
+    var host = "0.0.0.0"
+    var port = 8080
+    var username = TextRules.anonymous
+    var color = "000000"
+    var ssl = false
+    var certFile = "./client.pem"
+    var caFile = "./rootCA.pem"
+    var headless = false
+    var recordPath: String?
+    var maxFrameLength = Limits.maxFrameLength
+    var maxConnections = AppConfig.defaultMaxConnections
+    var runtime = RuntimeOptions()
+}
+
+/// A small parser for the original's flags and ours: `-P 8080`, `-P8080`, `--port 8080` and
+/// `--port=8080` all work, as with the original's argparse.
+struct ArgumentParser {
+    private var args: [String]
+    private var index = 0
+
+    init(_ args: [String]) { self.args = args }
+
+    mutating func parse() throws(UsageError) -> Command {
+        switch args.first {
+        case "replay": return try parseReplay()
+        case "certs": return try parseCerts()
+        default: return try parseChat()
+        }
+    }
+
+    /// Splits `--name=value` and `-Xvalue` so every flag is seen as a name and maybe a value.
+    private mutating func next() -> (flag: String, inline: String?)? {
+        guard index < args.count else { return nil }
+        let arg = args[index]
+        index += 1
+        if arg.hasPrefix("--"), let eq = arg.firstIndex(of: "=") {
+            return (String(arg[..<eq]), String(arg[arg.index(after: eq)...]))
+        }
+        if arg.hasPrefix("-"), !arg.hasPrefix("--"), arg.count > 2, Self.shortWithValue.contains(String(arg.prefix(2))) {
+            return (String(arg.prefix(2)), String(arg.dropFirst(2)))
+        }
+        return (arg, nil)
+    }
+
+    private static let shortWithValue: Set<String> = ["-H", "-P", "-u", "-c"]
+
+    private mutating func value(_ flag: String, _ inline: String?) throws(UsageError) -> String {
+        if let inline { return inline }
+        guard index < args.count else { throw UsageError("\(flag) needs a value") }
+        index += 1
+        return args[index - 1]
+    }
+
+    private mutating func parseChat() throws(UsageError) -> Command {
+        var o = ChatOptions()
+        while let (flag, inline) = next() {
+            switch flag {
+            case "-h", "--help": return .help
+            case "--version": return .version
+            case "-s", "--serve": o.serve = true
+            case "--ssl": o.ssl = true
+            case "--headless": o.headless = true
+            case "-H", "--host":
+                o.host = try value(flag, inline)
+                if o.host.isEmpty { throw UsageError("\(flag): the host must not be empty") }
+            case "-P", "--port": o.port = try Self.integer(flag, try value(flag, inline), in: 0...65535)
+            case "-u", "--username": o.username = try value(flag, inline)
+            case "-c", "--color": o.color = try Self.color(flag, try value(flag, inline))
+            case "--certfile": o.certFile = try value(flag, inline)
+            case "--cafile": o.caFile = try value(flag, inline)
+            case "--record": o.recordPath = try value(flag, inline)
+            case "--max-frame": o.maxFrameLength = try Self.integer(flag, try value(flag, inline), in: 1...Int(UInt32.max))
+            case "--max-output":
+                o.runtime.maxOutputBytes = try Self.integer(flag, try value(flag, inline), in: 1...(1 << 40))
+            case "--stall-timeout":
+                o.runtime.stallTimeoutMillis = try Self.seconds(flag, try value(flag, inline))
+            case "--max-connections":
+                o.maxConnections = try Self.integer(flag, try value(flag, inline), in: 1...10_000_000)
+            default:
+                if flag.hasPrefix("-") { throw UsageError("unknown option \(flag) (see pychat --help)") }
+                throw UsageError("unexpected argument \(flag) (see pychat --help)")
+            }
+            if inline != nil && !Self.takesValue(flag) {
+                throw UsageError("\(flag) takes no value")
+            }
+        }
+        if !o.serve && o.port == 0 { throw UsageError("--port 0 is only for --serve (a client needs the server's port)") }
+        return .chat(o)
+    }
+
+    private static func takesValue(_ flag: String) -> Bool {
+        !["-h", "--help", "--version", "-s", "--serve", "--ssl", "--headless"].contains(flag)
+    }
+
+    private mutating func parseReplay() throws(UsageError) -> Command {
+        index = 1
+        var path: String?
+        var verify = false
+        while let (flag, inline) = next() {
+            switch flag {
+            case "--verify" where inline == nil: verify = true
+            case "-h", "--help": return .help
+            default:
+                if flag.hasPrefix("-") && flag != "-" { throw UsageError("replay: unknown option \(flag)") }
+                if path != nil { throw UsageError("replay: one log file only") }
+                path = flag
+            }
+        }
+        guard let path else { throw UsageError("replay: which log? pychat replay FILE [--verify]") }
+        return .replay(path: path, verify: verify)
+    }
+
+    private mutating func parseCerts() throws(UsageError) -> Command {
+        index = 1
+        var out = "."
+        while let (flag, inline) = next() {
+            switch flag {
+            case "--out": out = try value(flag, inline)
+            case "-h", "--help": return .help
+            default: throw UsageError("certs: unknown option \(flag)")
+            }
+        }
+        return .certs(outDirectory: out)
+    }
+
+    static func integer(_ flag: String, _ text: String, in range: ClosedRange<Int>) throws(UsageError) -> Int {
+        guard let n = Int(text) else { throw UsageError("\(flag): \"\(text)\" is not a number") }
+        guard range.contains(n) else {
+            throw UsageError("\(flag): \(n) is out of range (\(range.lowerBound)...\(range.upperBound))")
+        }
+        return n
+    }
+
+    /// Seconds, fractions allowed ("0.5"), as milliseconds.
+    static func seconds(_ flag: String, _ text: String) throws(UsageError) -> Int {
+        guard let s = Double(text), s.isFinite else { throw UsageError("\(flag): \"\(text)\" is not a number of seconds") }
+        guard s > 0, s <= 86_400 else { throw UsageError("\(flag): \(text) s is out of range (more than 0, at most 86400)") }
+        return max(1, Int((s * 1000).rounded()))
+    }
+
+    /// Six hex digits, with an optional '#'. The core would tolerate anything (the original
+    /// crashed); refusing it here tells the user at once.
+    static func color(_ flag: String, _ text: String) throws(UsageError) -> String {
+        let digits = text.hasPrefix("#") ? text.dropFirst() : text[...]
+        guard digits.utf8.count == 6, digits.utf8.allSatisfy({ isHexDigit($0) }) else {
+            throw UsageError("\(flag): \"\(text)\" is not a colour; give six hex digits like ff8800 (or #ff8800)")
+        }
+        return text
+    }
+
+    private static func isHexDigit(_ c: UInt8) -> Bool {
+        (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
+    }
+}

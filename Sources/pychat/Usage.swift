@@ -1,0 +1,36 @@
+enum Usage {
+    static let version = "pychat 0.1.0"
+
+    static let text = """
+    usage: pychat [-s] [-H HOST] [-P PORT] [-u NAME] [-c RRGGBB] [options]
+           pychat replay FILE [--verify]
+           pychat certs [--out DIR]
+
+    A terminal chat, wire-compatible with PyChat 0.1.0.
+
+      -s, --serve             run the server (default: connect to one as a client)
+      -H, --host HOST         address to listen on or to connect to (default 0.0.0.0)
+      -P, --port PORT         port (default 8080; 0 with --serve picks a free one)
+      -u, --username NAME     your name (default Anonymous)
+      -c, --color RRGGBB      your colour, six hex digits (default 000000)
+          --ssl               mutual TLS (with --certfile and --cafile)
+          --certfile FILE     PEM file with the private key and certificate (default ./client.pem)
+          --cafile FILE       CA certificate (default ./rootCA.pem)
+          --headless          no terminal UI: a client sends each line of standard input and
+                              prints what it is shown; a server logs to standard error
+          --record FILE       write the session's event log to FILE
+          --max-frame BYTES   largest frame accepted (default 65536)
+          --max-output BYTES  output queued per connection before backpressure (default 1048576)
+          --stall-timeout S   seconds a connection may stay over --max-output (default 5)
+          --max-connections N most connections a server accepts (default 20000)
+      -h, --help              this text
+          --version           the version
+
+      certs [--out DIR]       write rootCA.key, rootCA.pem, server.pem and client.pem (default .)
+      replay FILE             re-run a recorded session through the core and print its transcript
+          --verify            exit 1 at the first step whose effects differ from the record
+
+    Exit codes: 0 done, 1 failure (cannot listen or connect), 2 usage error,
+    3 the server closed the connection.
+    """
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+@Suite struct CommandLineTests {
+    /// Wrong input: one clear line on standard error, exit code 2, never a trace.
+    @Test(arguments: [
+        (["-P", "abc"], "not a number"),
+        (["-P", "70000"], "out of range"),
+        (["--port=-1", "-s"], "out of range"),
+        (["-c", "12345g"], "not a colour"),
+        (["-c", "#12345"], "not a colour"),
+        (["--nope"], "unknown option --nope"),
+        (["-u"], "needs a value"),
+        (["-s", "--max-output", "0"], "out of range"),
+        (["-s", "--stall-timeout", "soon"], "not a number"),
+        (["replay"], "which log"),
+        (["-s"], "--headless"),
+        (["-s", "--headless", "-P", "0", "--record", "/nonexistent-dir/x.log"], "cannot create"),
+    ])
+    func usageErrors(args: [String], message: String) async throws {
+        let p = try Proc.pychat("pychat", args)
+        #expect(try await p.exitCode() == 2)
+        let lines = p.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(p.stderr)")
+        #expect(p.stderr.hasPrefix("pychat: ") && p.stderr.contains(message), "\(p.stderr)")
+    }
+
+    @Test func connectFailureExitsOne() async throws {
+        // A port nobody listens on: bind one, note it, close it.
+        let probe = try await Server.start()
+        probe.proc.signal(SIGTERM)
+        _ = try await probe.proc.exitCode()
+        let p = try client("alice", port: probe.port)
+        #expect(try await p.exitCode() == 1)
+        #expect(p.stderr.contains("cannot connect to 127.0.0.1:\(probe.port)"), "\(p.stderr)")
+    }
+
+    @Test func helpAndVersion() async throws {
+        let help = try Proc.pychat("help", ["--help"])
+        #expect(try await help.exitCode() == 0)
+        #expect(help.stdout.contains("--stall-timeout"))
+        let version = try Proc.pychat("version", ["--version"])
+        #expect(try await version.exitCode() == 0)
+        #expect(version.stdout.hasPrefix("pychat "))
+    }
+}

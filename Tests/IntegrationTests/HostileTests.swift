@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+@Suite struct HostileTests {
+    static let join = frame(#"{"username": "raw", "color": "000000", "type": "JoinRequest"}"#)
+
+    /// An announced 4 GiB frame, garbage, bad JSON and a peer that never speaks are all closed
+    /// with a logged reason, while two good clients chat and lose nothing.
+    @Test func hostilePeersAreClosedWhileOthersChat() async throws {
+        let server = try await Server.start()
+        defer { server.proc.kill() }
+        let alice = try client("alice", port: server.port)
+        let bob = try client("bob", port: server.port)
+        defer { alice.kill(); bob.kill() }
+        try await server.waitForJoins(2)
+
+        let silent = try RawSocket(port: server.port)
+        let huge = try RawSocket(port: server.port)
+        huge.send([0xFF, 0xFF, 0xFF, 0xFF, 0x01] + Array(repeating: 0x41, count: 1000))
+        let http = try RawSocket(port: server.port)
+        http.send(Array("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8))
+        let badJSON = try RawSocket(port: server.port)
+        badJSON.send((0..<6).flatMap { _ in frame("{not json") })
+        let joinedThenJunk = try RawSocket(port: server.port)
+        joinedThenJunk.send(Self.join)
+        try await server.waitForJoins(3)
+        joinedThenJunk.send([0x00, 0x00, 0x00, 0x02, 0x01, 0x7B] + [0xFF, 0xFF, 0xFF, 0xF0])
+
+        for i in 0..<50 {
+            alice.send("a\(i)\n")
+            bob.send("b\(i)\n")
+        }
+        try await bob.waitFor("alice's 50") { received($0, excluding: "bob").count >= 50 }
+        try await alice.waitFor("bob's 50") { received($0, excluding: "alice").count >= 50 }
+        #expect(received(bob, excluding: "bob") == (0..<50).map { "alice: a\($0)" })
+        #expect(received(alice, excluding: "alice") == (0..<50).map { "bob: b\($0)" })
+
+        #expect(try await huge.waitForClose(timeout: 5))
+        #expect(try await http.waitForClose(timeout: 5))
+        #expect(try await badJSON.waitForClose(timeout: 5))
+        #expect(try await joinedThenJunk.waitForClose(timeout: 5))
+        #expect(server.proc.stderr.contains("frame of 4294967295 bytes announced, over the limit of 65536"))
+        #expect(server.proc.stderr.contains("5 protocol errors"))
+        #expect(server.proc.stderr.contains("leave #") && server.proc.stderr.contains("\"raw\""))
+
+        // The join deadline (the core's 10 s) closes the one that never spoke.
+        #expect(try await silent.waitForClose(timeout: 15))
+        #expect(server.proc.stderr.contains("did not join within 10 s"))
+
+        alice.closeInput()
+        bob.closeInput()
+        #expect(try await alice.exitCode() == 0)
+        #expect(try await bob.exitCode() == 0)
+    }
+
+    /// A peer that joins and never reads, while another floods: it is disconnected for
+    /// stalling, and the reader that keeps up gets every message in order.
+    @Test func slowReaderIsDroppedAndOthersLoseNothing() async throws {
+        let server = try await Server.start(["--max-output", "65536", "--stall-timeout", "1"])
+        defer { server.proc.kill() }
+        let alice = try client("alice", port: server.port)
+        let bob = try client("bob", port: server.port)
+        defer { alice.kill(); bob.kill() }
+        let slow = try RawSocket(port: server.port, receiveBuffer: 4096)
+        slow.send(Self.join)
+        try await server.waitForJoins(3)
+
+        let count = 3000
+        let padding = String(repeating: "x", count: 1000)
+        let flood = (0..<count).map { "flood-\($0) \(padding)\n" }.joined()
+        // The pipe blocks while the runtime holds back: write from a thread of its own.
+        let writer = Thread { alice.send(flood) }
+        writer.start()
+
+        try await bob.waitFor("the whole flood", timeout: 90) { received($0, excluding: "bob").count >= count }
+        let got = received(bob, excluding: "bob")
+        #expect(got == (0..<count).map { "alice: flood-\($0) \(padding)" })
+        #expect(server.proc.stderr.contains("stopped reading: output over 64 KiB for 1 s"), "\(server.proc.stderr)")
+        #expect(try await slow.waitForClose(timeout: 30))
+
+        alice.closeInput()
+        bob.closeInput()
+        #expect(try await alice.exitCode(timeout: 30) == 0)
+        #expect(try await bob.exitCode() == 0)
+    }
+
+    /// Past --max-connections the core refuses a connection; the runtime closes it.
+    @Test func connectionsBeyondTheMaximumAreRefused() async throws {
+        let server = try await Server.start(["--max-connections", "2"])
+        defer { server.proc.kill() }
+        let first = try RawSocket(port: server.port)
+        let second = try RawSocket(port: server.port)
+        first.send(Self.join)
+        second.send(Self.join)
+        try await server.waitForJoins(2)
+        let third = try RawSocket(port: server.port)
+        #expect(try await third.waitForClose(timeout: 5))
+        #expect(server.proc.stderr.contains("the server is full (2 connections)"))
+        _ = (first, second)
+    }
+}

@@ -1,0 +1,56 @@
+@testable import ChatIO
+import Glibc
+import Testing
+
+/// The loop's data structures on their own: the timer heap and the shared output queue.
+@Suite struct LoopPartsTests {
+    @Test func timersFireInDeadlineOrderAndCancelledOnesNever() {
+        var t = Timers<String>()
+        t.set("c", at: 30)
+        t.set("a", at: 10)
+        t.set("b", at: 20)
+        t.set("x", at: 15)
+        t.cancel("x")
+        t.set("c", at: 5)  // re-armed: the earlier arming is void
+        #expect(t.nextDeadline() == 5)
+        #expect(t.popDue(now: 12) == ["c", "a"])
+        #expect(t.popDue(now: 100) == ["b"])
+        #expect(t.isEmpty)
+    }
+
+    @Test func outputQueueSharesChunksAndSurvivesPartialWrites() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
+        defer { close(fds[0]); close(fds[1]) }
+        var small: Int32 = 4096
+        setsockopt(fds[0], SOL_SOCKET, SO_SNDBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        _ = fcntl(fds[0], F_SETFL, O_NONBLOCK)
+
+        let chunks = (0..<200).map { i in Chunk((0..<1000).map { UInt8(truncatingIfNeeded: $0 &+ i) }) }
+        var a = OutputQueue(), b = OutputQueue()
+        for c in chunks { a.append(c); b.append(c) }
+        #expect(a.byteCount == 200_000 && b.byteCount == 200_000)
+
+        let iovecs = UnsafeMutableBufferPointer<iovec>.allocate(capacity: 64)
+        defer { iovecs.deallocate() }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var rounds = 0
+        while !a.isEmpty && rounds < 10_000 {
+            rounds += 1
+            let r = a.write(to: fds[0], iovecs: iovecs)
+            #expect(r == .drained || r == .blocked)
+            let n = buffer.withUnsafeMutableBytes { recv(fds[1], $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            if n > 0 { received += buffer[0..<n] }
+        }
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(fds[1], $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            if n <= 0 { break }
+            received += buffer[0..<n]
+        }
+        #expect(received == chunks.flatMap { c in Array(UnsafeRawBufferPointer(start: c.base, count: c.count)) })
+        // The other queue still holds every byte of the same chunks.
+        #expect(b.byteCount == 200_000)
+        #expect(b.take(upTo: 1500).count == 1500 && b.byteCount == 198_500)
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The built `pychat` binary: next to the test bundle (`.build/<triple>/debug/`), found from the
+/// bundle's location first and from this file's location as a fallback.
+enum Binary {
+    static let pychat: String = {
+        var candidates: [URL] = []
+        for bundle in [Bundle.main] + Bundle.allBundles {
+            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("pychat"))
+            if let exe = bundle.executableURL {
+                candidates.append(exe.deletingLastPathComponent().appendingPathComponent("pychat"))
+            }
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        candidates.append(root.appendingPathComponent(".build/debug/pychat"))
+        for c in candidates where FileManager.default.isExecutableFile(atPath: c.path) { return c.path }
+        return root.appendingPathComponent(".build/debug/pychat").path
+    }()
+
+    static let refpeer = "/work/shared/refpeer/pychat_peer.py"
+}
+
+/// Something that did not happen in time: the test fails with what was seen so far.
+struct Timeout: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// A child process with its output collected as it comes, so a test can wait for a line.
+final class Proc: @unchecked Sendable {
+    let name: String
+    private let process = Process()
+    private let input = Pipe()
+    private let lock = NSLock()
+    private var out = Data()
+    private var err = Data()
+    private var readersDone = 0
+
+    init(_ name: String, _ executable: String, _ arguments: [String]) throws {
+        self.name = name
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let o = Pipe(), e = Pipe()
+        process.standardInput = input
+        process.standardOutput = o
+        process.standardError = e
+        try process.run()
+        collect(o.fileHandleForReading, isError: false)
+        collect(e.fileHandleForReading, isError: true)
+    }
+
+    static func pychat(_ name: String, _ arguments: [String]) throws -> Proc {
+        try Proc(name, Binary.pychat, arguments)
+    }
+
+    static func refpeer(_ name: String, _ arguments: [String]) throws -> Proc {
+        // Children of the test runner inherit a mask that blocks most signals; the peer's
+        // asyncio handlers need SIGTERM and SIGINT, so it starts with a clear mask.
+        try Proc(name, "/usr/bin/env", ["python3", "-c", """
+            import runpy, signal, sys
+            signal.pthread_sigmask(signal.SIG_SETMASK, [])
+            sys.argv = sys.argv[1:]
+            runpy.run_path(sys.argv[0], run_name="__main__")
+            """, Binary.refpeer] + arguments)
+    }
+
+    private func collect(_ handle: FileHandle, isError: Bool) {
+        let t = Thread { [self] in
+            while true {
+                let chunk = handle.availableData
+                lock.lock()
+                if chunk.isEmpty {
+                    readersDone += 1
+                    lock.unlock()
+                    return
+                }
+                if isError { err.append(chunk) } else { out.append(chunk) }
+                lock.unlock()
+            }
+        }
+        t.start()
+    }
+
+    var stdout: String { lock.withLock { String(decoding: out, as: UTF8.self) } }
+    var stderr: String { lock.withLock { String(decoding: err, as: UTF8.self) } }
+    var stdoutLines: [String] { stdout.split(separator: "\n").map(String.init) }
+
+    func send(_ text: String) {
+        input.fileHandleForWriting.write(Data(text.utf8))
+    }
+
+    func closeInput() {
+        try? input.fileHandleForWriting.close()
+    }
+
+    func signal(_ s: Int32) {
+        if process.isRunning { Glibc.kill(process.processIdentifier, s) }
+    }
+
+    /// Waits until `condition` holds on the process, polling; throws with the output so far.
+    func waitFor(_ what: String, timeout: Double = 20, _ condition: (Proc) -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !condition(self) {
+            if Date() > deadline {
+                throw Timeout(description: "\(name): no \(what) within \(timeout) s\n--- stdout:\n\(stdout)\n--- stderr:\n\(stderr)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// The exit code, once the process has ended and its output is all collected.
+    func exitCode(timeout: Double = 20) async throws -> Int32 {
+        try await waitFor("exit", timeout: timeout) { p in !p.process.isRunning && p.lock.withLock { p.readersDone == 2 } }
+        return process.terminationStatus
+    }
+
+    /// For clean-up: no process outlives its test.
+    func kill() {
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+    }
+
+    deinit { kill() }
+}
+
+/// A headless pychat server on a free port of 127.0.0.1.
+struct Server {
+    let proc: Proc
+    let port: Int
+
+    static func start(_ extra: [String] = [], host: String = "127.0.0.1") async throws -> Server {
+        let p = try Proc.pychat("server", ["--serve", "--headless", "-H", host, "-P", "0"] + extra)
+        try await p.waitFor("listening line") { $0.stderr.contains("listening on ") }
+        let line = p.stderr.split(separator: "\n").first { $0.contains("listening on ") }!
+        let port = Int(line.split(separator: ":").last!)!
+        return Server(proc: p, port: port)
+    }
+
+    func count(_ needle: String) -> Int { proc.stderr.components(separatedBy: needle).count - 1 }
+
+    func waitForJoins(_ n: Int) async throws {
+        try await proc.waitFor("\(n) joins") { _ in count(" as \"") >= n }
+    }
+}
+
+/// A headless pychat client.
+func client(_ name: String, port: Int, host: String = "127.0.0.1", color: String = "000000") throws -> Proc {
+    try Proc.pychat(name, ["--headless", "-H", host, "-P", String(port), "-u", name, "-c", color])
+}
+
+/// A bare TCP socket that does exactly what a test says, for hostile peers.
+final class RawSocket {
+    let fd: Int32
+
+    init(port: Int, receiveBuffer: Int32? = nil) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = UInt16(port).bigEndian
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard rc == 0 else { throw Timeout(description: "raw connect failed: errno \(errno)") }
+    }
+
+    deinit { close(fd) }
+
+    @discardableResult
+    func send(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
+    }
+
+    /// Reads and discards until the server closes (true) or `timeout` passes (false).
+    func waitForClose(timeout: Double) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while Date() < deadline {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if poll(&p, 1, 0) > 0 {
+                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if n <= 0 { return true }
+                continue
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+}
+
+/// A frame as the original writes it: length, kind 1, the JSON body.
+func frame(_ json: String) -> [UInt8] {
+    let body = Array(json.utf8)
+    let n = UInt32(body.count + 1)
+    return [UInt8(n >> 24), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF), 1] + body
+}
+
+/// The refpeer's JSON lines.
+func jsonLines(_ text: String) -> [[String: Any]] {
+    text.split(separator: "\n").compactMap {
+        try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+    }
+}
+
+/// Chat lines ("name: text") a headless client was shown from others.
+func received(_ p: Proc, excluding me: String) -> [String] {
+    p.stdoutLines.filter { !$0.hasPrefix("* ") && !$0.hasPrefix(" ") && !$0.hasPrefix("\(me): ") }
+}
