@@ -20,14 +20,14 @@ import Testing
 
     @Test func manyFramesInOneChunk() throws {
         var d = FrameDecoder()
-        #expect(try d.feed(frames.flatMap { $0 }) == expected)
+        #expect(d.feed(frames.flatMap { $0 }) == expected)
         #expect(d.bufferedCount == 0)
     }
 
     @Test func oneByteAtATime() throws {
         var d = FrameDecoder()
         var got: [RawFrame] = []
-        for byte in frames.flatMap({ $0 }) { got += try d.feed([byte]) }
+        for byte in frames.flatMap({ $0 }) { got += d.feed([byte]) }
         #expect(got == expected)
     }
 
@@ -35,7 +35,7 @@ import Testing
         let all = frames.flatMap { $0 }
         for cut in 0...all.count {
             var d = FrameDecoder()
-            let got = try d.feed(all[..<cut]) + d.feed(all[cut...])
+            let got = d.feed(all[..<cut]) + d.feed(all[cut...])
             #expect(got == expected, "split at \(cut)")
         }
     }
@@ -43,33 +43,38 @@ import Testing
     @Test func partialFrameStaysBuffered() throws {
         var d = FrameDecoder()
         let f = frames[0]
-        #expect(try d.feed(f.dropLast()) == [])
+        #expect(d.feed(f.dropLast()) == [])
         #expect(d.bufferedCount == f.count - 1)
-        #expect(try d.feed(f.suffix(1)) == [expected[0]])
+        #expect(d.feed(f.suffix(1)) == [expected[0]])
     }
 
     @Test func oversizedHeaderFailsBeforeAnyBodyIsBuffered() throws {
         var d = FrameDecoder()
-        #expect(try d.feed([0x00, 0x01, 0x00]) == [])
+        #expect(d.feed([0x00, 0x01, 0x00]) == [])
         // The fourth header byte announces 65 537 bytes: one past the limit.
-        #expect(throws: FrameError.tooLarge(announced: 65_537, limit: Limits.maxFrameLength)) {
-            try d.feed([0x01, 0x01] + [UInt8](repeating: 0x41, count: 1000))
-        }
+        #expect(d.feed([0x01, 0x01] + [UInt8](repeating: 0x41, count: 1000)) == [])
+        #expect(d.failure == .tooLarge(announced: 65_537, limit: Limits.maxFrameLength))
         #expect(d.bufferedCount == 0)
         // The stream's framing is lost for good.
-        #expect(throws: FrameError.tooLarge(announced: 65_537, limit: Limits.maxFrameLength)) { try d.feed([0]) }
+        #expect(d.feed(FrameCodec.frame(.system(text: "x"))) == [])
+        #expect(d.failure == .tooLarge(announced: 65_537, limit: Limits.maxFrameLength))
+    }
+
+    @Test func framesBeforeABadHeaderInTheSameChunkAreKept() {
+        var d = FrameDecoder()
+        #expect(d.feed(frames[0] + [0xFF, 0xFF, 0xFF, 0xFF] + frames[3]) == [expected[0]])
+        #expect(d.failure == .tooLarge(announced: .max, limit: Limits.maxFrameLength))
     }
 
     @Test func fourGigabyteAnnouncement() {
         var d = FrameDecoder()
-        #expect(throws: FrameError.tooLarge(announced: .max, limit: Limits.maxFrameLength)) {
-            try d.feed([0xFF, 0xFF, 0xFF, 0xFF])
-        }
+        #expect(d.feed([0xFF, 0xFF, 0xFF, 0xFF]) == [])
+        #expect(d.failure == .tooLarge(announced: .max, limit: Limits.maxFrameLength))
     }
 
     @Test func exactlyTheLimitIsAccepted() throws {
         var d = FrameDecoder()
         let body = [UInt8](repeating: 0x20, count: Limits.maxFrameLength - 1)
-        #expect(try d.feed(FrameCodec.frame(kind: 7, parts: body)) == [RawFrame(kind: 7, body: body)])
+        #expect(d.feed(FrameCodec.frame(kind: 7, parts: body)) == [RawFrame(kind: 7, body: body)])
     }
 }

@@ -162,6 +162,16 @@ import Testing
         #expect(s.room.members.map(\.name) == ["host"])
     }
 
+    @Test func aJoinInTheSameReadAsABadHeaderStillCounts() {
+        var s = TestStore(Self.config)
+        _ = s.app.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))
+        let bytes = FrameCodec.frame(.joinRequest(username: "alice", color: "ff8800")) + [0x7F, 0, 0, 0]
+        let effects = s.app.reduce(.received(conn: Fix.c1, bytes: Bytes(bytes)))
+        #expect(effects.contains(.log("join #1 as \"alice\" color ff8800")))
+        #expect(effects.contains(.close(conn: Fix.c1, reason: "frame of 2130706432 bytes announced, over the limit of 65536")))
+        #expect(s.room.members.map(\.name) == ["host"])
+    }
+
     @Test func framesAfterAClosingFrameInTheSameChunkAreIgnored() {
         var s = TestStore(Self.config)
         _ = s.app.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))

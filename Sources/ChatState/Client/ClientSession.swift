@@ -84,20 +84,16 @@ public struct ClientSession: Sendable {
     }
 
     private mutating func receive(_ bytes: [UInt8], _ out: inout StepOutput) {
-        let frames: [RawFrame]
-        do {
-            frames = try decoder.feed(bytes)
-        } catch {
-            end(reason: "the server \(error.description)", &out)
-            return
-        }
-        for frame in frames where frame.kind == FrameCodec.jsonKind {
+        for frame in decoder.feed(bytes) where frame.kind == FrameCodec.jsonKind {
             if case .disconnected = phase { return }
             do {
                 handle(try MessageCodec.decode(frame.body), &out)
             } catch {
                 out.log("ignored a frame from the server: \(error.description)")
             }
+        }
+        if let failure = decoder.failure {
+            end(reason: "the server \(failure.description)", &out)
         }
     }
 

@@ -132,13 +132,7 @@ public struct Room: Sendable {
 
     private mutating func receive(_ conn: ConnID, _ bytes: [UInt8], _ out: inout StepOutput) {
         guard var c = connections[conn] else { return }
-        let frames: [RawFrame]
-        do {
-            frames = try c.decoder.feed(bytes)
-        } catch {
-            close(conn, reason: error.description, &out)
-            return
-        }
+        let frames = c.decoder.feed(bytes)
         connections[conn] = c
         for frame in frames {
             // A closed connection's remaining frames are not ours to act on.
@@ -150,6 +144,9 @@ public struct Room: Sendable {
             } catch {
                 violation(conn, error.description, &out)
             }
+        }
+        if let failure = c.decoder.failure, connections[conn] != nil {
+            close(conn, reason: failure.description, &out)
         }
     }
 

@@ -52,7 +52,6 @@ public enum FrameCodec {
 public struct FrameDecoder: Sendable {
     public let limit: Int
     private var buffer: [UInt8] = []
-    private var failure: FrameError?
 
     public init(limit: Int = Limits.maxFrameLength) {
         self.limit = limit
@@ -61,10 +60,14 @@ public struct FrameDecoder: Sendable {
     /// Bytes held back waiting for the rest of a frame.
     public var bufferedCount: Int { buffer.count }
 
-    /// Feeds one chunk and returns every frame it completes. After an error the decoder stays
-    /// failed: the stream's framing is lost, so the connection must be closed.
-    public mutating func feed(_ chunk: some Collection<UInt8>) throws(FrameError) -> [RawFrame] {
-        if let failure { throw failure }
+    /// Why the stream can no longer be read, once it cannot: its framing is lost, so the
+    /// connection must be closed. Frames completed before the bad header are still returned.
+    public private(set) var failure: FrameError?
+
+    /// Feeds one chunk and returns every frame it completes, up to a header over the limit
+    /// (which sets `failure`; later chunks are then ignored).
+    public mutating func feed(_ chunk: some Collection<UInt8>) -> [RawFrame] {
+        if failure != nil { return [] }
         var frames: [RawFrame] = []
         var rest = chunk[...]
         while !rest.isEmpty {
@@ -78,7 +81,7 @@ public struct FrameDecoder: Sendable {
                 if announced > limit {
                     failure = .tooLarge(announced: announced, limit: limit)
                     buffer = []
-                    throw failure!
+                    return frames
                 }
             }
             let needed = Int(headerLength()) - (buffer.count - FrameCodec.headerLength)
