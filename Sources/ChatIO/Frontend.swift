@@ -9,6 +9,10 @@ public protocol Frontend: AnyObject {
     /// Bytes read from `inputDescriptor`, as events (keys). Incomplete sequences stay with
     /// the front-end until more bytes arrive (the core's escape timer settles a lone Escape).
     func events(from bytes: UnsafeRawBufferPointer) -> [Event]
+    /// True while a lone Escape byte could still be the start of a sequence: the runtime then
+    /// calls `escapeTimeout` if nothing more arrives within `escapeTimeoutMillis`.
+    var escapePending: Bool { get }
+    func escapeTimeout() -> [Event]
     /// The terminal's size now; asked on SIGWINCH.
     func currentSize() -> TerminalSize?
     /// Draws the app; called after every step that may have changed it.

@@ -60,6 +60,11 @@ extension Runtime {
             for event in frontend.events(from: UnsafeRawBufferPointer(start: readBuffer.baseAddress, count: n)) {
                 dispatch(event)
             }
+            if frontend.escapePending {
+                timers.set(.escape, at: now + Int64(TerminalFrontend.escapeTimeoutMillis))
+            } else {
+                timers.cancel(.escape)
+            }
         } else if n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK) {
             // The terminal went away: nobody is left to type.
             loop.remove(fd)

@@ -10,6 +10,8 @@ public final class Runtime {
         case stall(UInt64)
         case linger(UInt64)
         case resumeAccept
+        /// A lone Escape key waiting to be told from the start of a sequence.
+        case escape
     }
 
     enum StandardInput {
@@ -83,6 +85,11 @@ public final class Runtime {
         recorder?.writeHeader(app.config)
         try start()
         while true {
+            // Draw what the last turn (or the start) changed before waiting for more.
+            if needsRender, let frontend {
+                needsRender = false
+                frontend.render(app)
+            }
             // Quitting ends when every connection is done, or when none has taken a byte for
             // a while: a slow but moving peer still gets all of its output.
             if quitting != nil && (connections.isEmpty || now >= quitDeadline) { break }
@@ -91,10 +98,6 @@ public final class Runtime {
             if case .alwaysReady = standardInput, !readingPaused { readStandardInput() }
             fireTimers()
             flushDirty()
-            if needsRender, let frontend {
-                needsRender = false
-                frontend.render(app)
-            }
         }
         return finish()
     }
@@ -183,6 +186,8 @@ public final class Runtime {
                 if let c = connections[id], c.closing { discard(c) }
             case .resumeAccept:
                 if let l = listener { loop.modify(l.fd, .listener, .readOnly) }
+            case .escape:
+                for event in frontend?.escapeTimeout() ?? [] { dispatch(event) }
             }
         }
     }

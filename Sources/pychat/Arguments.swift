@@ -10,10 +10,24 @@ struct UsageError: Error {
 /// What the command line asked for.
 enum Command {
     case chat(ChatOptions)
-    case replay(path: String, verify: Bool)
+    case replay(ReplayOptions)
     case certs(outDirectory: String)
     case help
     case version
+}
+
+/// What `pychat replay` shows: the transcript, or screens of a recorded terminal session.
+struct ReplayOptions: Equatable {
+    enum Screens: Equatable {
+        case none
+        /// The screen after this step; nil: after the last step replayed.
+        case at(Int?)
+        case every
+    }
+
+    var path: String
+    var verify = false
+    var screens = Screens.none
 }
 
 /// The options of a chat session (client or server), validated.
@@ -116,10 +130,18 @@ struct ArgumentParser {
     private mutating func parseReplay() throws(UsageError) -> Command {
         index = 1
         var path: String?
-        var verify = false
+        var verify = false, screen = false, every = false
+        var at: Int?
         while let (flag, inline) = next() {
             switch flag {
             case "--verify" where inline == nil: verify = true
+            case "--screen" where inline == nil: screen = true
+            case "--screens" where inline == nil: every = true
+            case "--at":
+                guard let text = inline ?? take(), let n = Int(text), n >= 1 else {
+                    throw UsageError("replay: --at needs a step number from 1")
+                }
+                at = n
             case "-h", "--help": return .help
             default:
                 if flag.hasPrefix("-") && flag != "-" { throw UsageError("replay: unknown option \(flag)") }
@@ -127,8 +149,18 @@ struct ArgumentParser {
                 path = flag
             }
         }
-        guard let path else { throw UsageError("replay: which log? pychat replay FILE [--verify]") }
-        return .replay(path: path, verify: verify)
+        guard let path else { throw UsageError("replay: which log? pychat replay FILE [--verify] [--screen [--at STEP] | --screens]") }
+        if at != nil && !screen { throw UsageError("replay: --at goes with --screen") }
+        if screen && every { throw UsageError("replay: --screen or --screens, not both") }
+        let screens: ReplayOptions.Screens = every ? .every : screen ? .at(at) : .none
+        return .replay(ReplayOptions(path: path, verify: verify, screens: screens))
+    }
+
+    /// The next argument as a flag's value.
+    private mutating func take() -> String? {
+        guard index < args.count else { return nil }
+        index += 1
+        return args[index - 1]
     }
 
     private mutating func parseCerts() throws(UsageError) -> Command {

@@ -2,18 +2,37 @@ import ChatState
 import Foundation
 
 /// `pychat replay FILE [--verify]`: the recorded events through the pure core again. Prints
-/// the transcript (each line the user saw, with its step); with --verify, the first step whose
-/// effects differ from the record fails the run.
+/// the transcript (each line the user saw, with its step), or with --screen / --screens the
+/// terminal screens the user saw; with --verify, the first step whose effects differ from the
+/// record fails the run.
 enum ReplayCommand {
-    static func run(path: String, verify: Bool) -> Int32 {
+    static func run(_ options: ReplayOptions) -> Int32 {
+        let path = options.path, verify = options.verify
         guard let data = FileManager.default.contents(atPath: path) else {
             Output.error("replay: cannot read \(path)")
             return ExitCode.usage
         }
-        let result = Replay.run(String(decoding: data, as: UTF8.self), stopAtDivergence: verify)
         var out = ""
-        for line in result.transcript {
-            out += "[\(line.step)] \(line.line.transcript)\n"
+        var through: Int?
+        var eachStep: ((Int, ChatApp) -> Void)?
+        switch options.screens {
+        case .none: break
+        case .at(let step): through = step
+        case .every: eachStep = { step, app in if let frame = app.frame { out += screen(frame, step: step) } }
+        }
+        let result = Replay.run(String(decoding: data, as: UTF8.self), stopAtDivergence: verify,
+                                through: through, eachStep: eachStep)
+        switch options.screens {
+        case .none:
+            for line in result.transcript { out += "[\(line.step)] \(line.line.transcript)\n" }
+        case .at:
+            guard let frame = result.app?.frame else {
+                Output.error("replay: \(path) has no terminal screen (a headless session)")
+                return ExitCode.failure
+            }
+            out += screen(frame, step: result.stepsReplayed)
+        case .every:
+            if out.isEmpty { Output.error("replay: \(path) has no terminal screen (a headless session)") }
         }
         Output.standard(out)
 
@@ -35,6 +54,12 @@ enum ReplayCommand {
             Output.error("replay: \(result.stepsReplayed) steps replayed, every effect as recorded")
         }
         return code
+    }
+
+    /// A screen as text between rules that name the step: what the user saw, cell for cell.
+    static func screen(_ frame: Frame, step: Int) -> String {
+        let rule = "── step \(step) " + String(repeating: "─", count: max(0, frame.cols - 10 - String(step).count))
+        return rule + "\n" + frame.lines().joined(separator: "\n") + "\n"
     }
 
     private static func json(_ value: some Encodable) -> String {

@@ -3,7 +3,7 @@ enum Usage {
 
     static let text = """
     usage: pychat [-s] [-H HOST] [-P PORT] [-u NAME] [-c RRGGBB] [options]
-           pychat replay FILE [--verify]
+           pychat replay FILE [--verify] [--screen [--at STEP] | --screens]
            pychat certs [--out DIR]
 
     A terminal chat, wire-compatible with PyChat 0.1.0.
@@ -29,6 +29,8 @@ enum Usage {
       certs [--out DIR]       write rootCA.key, rootCA.pem, server.pem and client.pem (default .)
       replay FILE             re-run a recorded session through the core and print its transcript
           --verify            exit 1 at the first step whose effects differ from the record
+          --screen [--at N]   print the screen the user saw after step N (default: the last)
+          --screens           print the screen after every step
 
     Exit codes: 0 done, 1 failure (cannot listen or connect), 2 usage error,
     3 the server closed the connection.

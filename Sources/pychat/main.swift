@@ -1,5 +1,6 @@
 import ChatIO
 import ChatState
+import Foundation
 import Glibc
 
 /// The command line: parse, build the initial config, run. No chat logic lives here.
@@ -19,8 +20,8 @@ func main() -> Int32 {
     case .version:
         Output.standard(Usage.version + "\n")
         return ExitCode.ok
-    case let .replay(path, verify):
-        return ReplayCommand.run(path: path, verify: verify)
+    case let .replay(options):
+        return ReplayCommand.run(options)
     case .certs(let directory):
         do {
             try CertificateFactory.writeStandardSet(into: directory)
@@ -35,15 +36,26 @@ func main() -> Int32 {
     }
 }
 
-func chat(_ o: ChatOptions) -> Int32 {
-    // The terminal front-end plugs in through ChatIO.Frontend; until it exists only the
-    // headless modes run.
-    guard o.headless else {
-        Output.error("the terminal UI is not available yet; run with --headless")
-        return ExitCode.usage
+/// How the local user takes part: a full-screen terminal UI, a plain line mode (TERM=dumb:
+/// lines in on standard input, the transcript out), or not at all (--headless).
+enum Presentation {
+    case terminal
+    case lines
+    case headless
+
+    static func choose(headless: Bool, environment: [String: String]) -> Presentation {
+        if headless { return .headless }
+        return environment["TERM"] == "dumb" ? .lines : .terminal
     }
+}
+
+func chat(_ o: ChatOptions) -> Int32 {
+    let environment = ProcessInfo.processInfo.environment
+    let presentation = Presentation.choose(headless: o.headless, environment: environment)
     var runtimeOptions = o.runtime
-    runtimeOptions.readsStandardInput = !o.serve
+    // A client always reads its messages from standard input unless the terminal UI has it;
+    // so does the host user of a server in line mode. A headless server reads nothing.
+    runtimeOptions.readsStandardInput = presentation == .lines || (presentation == .headless && !o.serve)
     if o.ssl {
         // The certificate and CA files are read now, so a bad path fails before any socket.
         do {
@@ -55,10 +67,23 @@ func chat(_ o: ChatOptions) -> Int32 {
             return ExitCode.usage
         }
     }
+    var frontend: TerminalFrontend?
+    if presentation == .terminal {
+        do {
+            frontend = try TerminalFrontend(colors: TerminalFrontend.colorMode(environment: environment))
+        } catch {
+            Output.error(error.description)
+            return ExitCode.usage
+        }
+    }
+    // A headless server is a daemon with no host user in the room; otherwise the host user
+    // (named by -u, coloured by -c) gets a fresh random uid.
+    let hostUID = o.serve && presentation != .headless
+        ? UID(randomBits: UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max)) : nil
     let config = AppConfig(
         role: o.serve ? .server : .client, host: o.host, port: o.port, username: o.username, color: o.color,
-        // A headless server is a daemon with no host user in the room.
-        hostUID: nil, terminal: nil, maxFrameLength: o.maxFrameLength, maxConnections: o.maxConnections)
+        hostUID: hostUID, terminal: frontend.map { $0.currentSize() ?? TerminalSize(cols: 80, rows: 24) },
+        maxFrameLength: o.maxFrameLength, maxConnections: o.maxConnections)
 
     var recorder: Recorder?
     if let path = o.recordPath {
@@ -70,9 +95,10 @@ func chat(_ o: ChatOptions) -> Int32 {
         }
     }
     do {
-        let runtime = try Runtime(config: config, options: runtimeOptions, recorder: recorder)
+        let runtime = try Runtime(config: config, options: runtimeOptions, recorder: recorder, frontend: frontend)
         return try runtime.run()
     } catch {
+        frontend?.restore()
         Output.error(error.description)
         return error.code
     }

@@ -13,14 +13,19 @@ enum Binary {
                 candidates.append(exe.deletingLastPathComponent().appendingPathComponent("pychat"))
             }
         }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
+        let root = repositoryRoot
         candidates.append(root.appendingPathComponent(".build/debug/pychat"))
         for c in candidates where FileManager.default.isExecutableFile(atPath: c.path) { return c.path }
         return root.appendingPathComponent(".build/debug/pychat").path
     }()
 
-    static let refpeer = "/work/shared/refpeer/pychat_peer.py"
+    /// The reference peer lives in `shared/` beside the checkout (as on CI); PYCHAT_REFPEER
+    /// points elsewhere.
+    static let refpeer = ProcessInfo.processInfo.environment["PYCHAT_REFPEER"]
+        ?? repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/refpeer/pychat_peer.py").path
+
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
 }
 
 /// Something that did not happen in time: the test fails with what was seen so far.

@@ -11,7 +11,7 @@ private func frames(_ connection: TLSSocketConnection, into list: inout [[String
 
 /// Real sockets on 127.0.0.1 against the Python reference peer, with
 /// certificates made by CertificateFactory.
-@Suite(.enabled(if: referencePeerAvailable, "needs python3 and the reference peer at \(referencePeerScript) (set PYCHAT_REFPEER)"))
+@Suite
 struct TLSInteropTests {
     @Test func ourClientJoinsTheReferenceServer() throws {
         let directory = try TLSTemporaryDirectory()

@@ -2,11 +2,7 @@ import Foundation
 import Glibc
 
 /// The headless Python reference peer (behaves like the original PyChat).
-/// Override its location with PYCHAT_REFPEER.
-let referencePeerScript = ProcessInfo.processInfo.environment["PYCHAT_REFPEER"]
-    ?? "/work/shared/refpeer/pychat_peer.py"
-let referencePeerAvailable = FileManager.default.fileExists(atPath: referencePeerScript)
-    && executableInPath("python3") != nil
+let referencePeerScript = Binary.refpeer
 
 func executableInPath(_ name: String) -> String? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"

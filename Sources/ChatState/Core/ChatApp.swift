@@ -74,14 +74,16 @@ public struct ChatApp: Sendable {
         }
     }
 
-    /// Lines for the local user go into the UI's history, or to standard output for a
-    /// headless client. A headless server's log lines already say what happened.
+    /// Lines for the local user go into the UI's history, or, without a UI, to standard
+    /// output as a transcript (a headless client, or a host user in plain line mode). A
+    /// server with no host user is a daemon: its log lines already say what happened.
     private mutating func present(_ out: StepOutput) -> [Effect] {
         if ui != nil {
             for line in out.lines { ui!.append(line) }
             return out.effects
         }
-        guard config.role == .client, !out.lines.isEmpty else { return out.effects }
+        let hasUser = config.role == .client || config.hostUID != nil
+        guard hasUser, !out.lines.isEmpty else { return out.effects }
         return out.lines.map { Effect.print($0.transcript) } + out.effects
     }
 }

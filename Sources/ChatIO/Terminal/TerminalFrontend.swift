@@ -1,0 +1,105 @@
+import ChatState
+import Glibc
+
+/// The terminal UI's input and output: raw mode, the alternate screen, mouse wheel and
+/// bracketed paste on; keys decoded from the bytes typed; each new frame written as the diff
+/// against the last one. Everything it sets up, `restore` undoes, and a fatal signal undoes
+/// it too (see `TerminalRescue`).
+public final class TerminalFrontend: Frontend {
+    /// How long a lone Escape waits for the rest of a sequence before it counts as a key.
+    public static let escapeTimeoutMillis = 25
+
+    let input: Int32
+    let output: Int32
+    let colors: ColorMode
+    private var decoder = KeyDecoder()
+    private var shown: Frame?
+    private var saved: termios?
+
+    public static func colorMode(environment: [String: String]) -> ColorMode {
+        if environment["NO_COLOR"].map({ !$0.isEmpty }) ?? false { return .none }
+        let colorterm = environment["COLORTERM"]?.lowercased() ?? ""
+        return colorterm == "truecolor" || colorterm == "24bit" ? .trueColor : .palette256
+    }
+
+    /// Takes over the terminal on `input`/`output`; throws when they are not a terminal.
+    public init(input: Int32 = 0, output: Int32 = 1, colors: ColorMode) throws(StartupError) {
+        guard isatty(input) == 1, isatty(output) == 1 else {
+            throw StartupError("the terminal UI needs a terminal; use --headless to chat through standard input and output")
+        }
+        self.input = input
+        self.output = output
+        self.colors = colors
+        var original = termios()
+        guard tcgetattr(input, &original) == 0 else {
+            throw StartupError("cannot read the terminal's settings: \(String(cString: strerror(errno)))")
+        }
+        saved = original
+        var raw = original
+        // Raw input: bytes as typed, no echo, no line editing, no signals from Ctrl-C/Ctrl-Z
+        // (the UI gives them meaning), no CR->NL translation, no flow control.
+        raw.c_iflag &= ~tcflag_t(BRKINT | ICRNL | INPCK | ISTRIP | IXON)
+        raw.c_oflag &= ~tcflag_t(OPOST)
+        raw.c_cflag |= tcflag_t(CS8)
+        raw.c_lflag &= ~tcflag_t(ECHO | ICANON | IEXTEN | ISIG)
+        withUnsafeMutableBytes(of: &raw.c_cc) { cc in
+            cc[Int(VMIN)] = 1
+            cc[Int(VTIME)] = 0
+        }
+        guard tcsetattr(input, TCSAFLUSH, &raw) == 0 else {
+            throw StartupError("cannot put the terminal in raw mode: \(String(cString: strerror(errno)))")
+        }
+        TerminalRescue.arm(fd: input, settings: original, output: output)
+        write(Self.enter)
+    }
+
+    /// Alternate screen, hidden cursor, mouse buttons (wheel) in SGR form, bracketed paste.
+    static let enter = Array("\u{1b}[?1049h\u{1b}[?25l\u{1b}[?1000h\u{1b}[?1006h\u{1b}[?2004h".utf8)
+    /// The exact reverse, ending with the cursor shown on the normal screen.
+    static let leave = Array("\u{1b}[?2004l\u{1b}[?1006l\u{1b}[?1000l\u{1b}[0m\u{1b}[?25h\u{1b}[?1049l".utf8)
+
+    public var inputDescriptor: Int32? { input }
+
+    public func events(from bytes: UnsafeRawBufferPointer) -> [Event] {
+        decoder.feed(bytes).map { .key($0) }
+    }
+
+    public var escapePending: Bool { decoder.isWaitingAfterEscape }
+
+    public func escapeTimeout() -> [Event] {
+        decoder.escapeTimeout().map { .key($0) }
+    }
+
+    public func currentSize() -> TerminalSize? { Self.size(of: output) }
+
+    public static func size(of fd: Int32) -> TerminalSize? {
+        var ws = winsize()
+        guard ioctl(fd, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_col > 0, ws.ws_row > 0 else { return nil }
+        return TerminalSize(cols: Int(ws.ws_col), rows: Int(ws.ws_row))
+    }
+
+    public func render(_ app: ChatApp) {
+        guard let frame = app.frame else { return }
+        let bytes = FrameDiff.render(previous: shown, next: frame, colors: colors)
+        shown = frame
+        write(bytes)
+    }
+
+    public func restore() {
+        guard var original = saved else { return }
+        saved = nil
+        write(Self.leave)
+        _ = tcsetattr(input, TCSAFLUSH, &original)
+        TerminalRescue.disarm()
+    }
+
+    private func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buf in
+            var done = 0
+            while done < buf.count {
+                let n = Glibc.write(output, buf.baseAddress! + done, buf.count - done)
+                if n > 0 { done += n } else if n < 0 && errno == EINTR { continue } else { return }
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+/// The built binary in real terminals (tmux): a server with its host user and two clients.
+@Suite(.serialized) struct TerminalUITests {
+    let pychat = Binary.pychat
+
+    /// A shell command that runs pychat, then records how it ended and the terminal's modes.
+    func command(_ args: String, status file: String) -> String {
+        "sh -c '\(pychat) \(args) 2>/dev/null; echo \"exit=$?\" > \(file); stty -a >> \(file); sleep 60'"
+    }
+
+    func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+
+    func waitForFile(_ path: String, containing text: String) async throws -> String {
+        for _ in 0..<300 {
+            let s = read(path)
+            if s.contains(text) { return s }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        throw Timeout(description: "\(path) never said \(text): \(read(path))")
+    }
+
+    func listeningPort(in screen: [String]) -> Int? {
+        for line in screen {
+            if let r = line.range(of: "Server started on 127.0.0.1:") {
+                return Int(line[r.upperBound...].prefix { $0.isNumber })
+            }
+        }
+        return nil
+    }
+
+    @Test func serverAndTwoClientsChatWithTheOriginalsLookAndKeys() async throws {
+        let tmux = try Tmux()
+        let dir = NSTemporaryDirectory() + "pychat-ui-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+
+        let server = try tmux.window("server", command("-s -H 127.0.0.1 -P 0 -u host -c 00aa00", status: "\(dir)/server"))
+        let started = try await tmux.waitFor(server, text: "Server started on 127.0.0.1:")
+        let port = try #require(listeningPort(in: started))
+        let alice = try tmux.window("alice", command("-H 127.0.0.1 -P \(port) -u alice -c ff8800", status: "\(dir)/alice"))
+        let bob = try tmux.window("bob", command("-H 127.0.0.1 -P \(port) -u bob -c 0000ff", status: "\(dir)/bob"), cols: 80, rows: 24)
+        _ = try await tmux.waitFor(alice, text: "bob joined the chat")
+
+        // The history pane has focus first: its border is on top, the input shows the hint.
+        var screen = try tmux.screen(alice)
+        #expect(screen[0].hasPrefix("┌─ alice @ 127.0.0.1:\(port)"))
+        #expect(screen[26].contains("This is where you type your message. Press `tab` to rotate focus."))
+        // Tab moves focus (and the border) to the input; typing and Return send.
+        try tmux.keys(alice, "Tab")
+        screen = try await tmux.waitFor(alice, text: "Begin typing your message... Press `return` to send.")
+        #expect(screen[25].hasPrefix("┌──"))
+        #expect(!screen[0].hasPrefix("┌"))
+        try tmux.type(alice, "hello from alice é 中文 😀")
+        try tmux.keys(alice, "Enter")
+        for target in [bob, server] {
+            _ = try await tmux.waitFor(target, text: "     alice:  hello from alice é 中文 😀")
+        }
+        // Typing in the history pane goes to the input; the host speaks to everyone.
+        try tmux.type(server, "welcome, all")
+        try tmux.keys(server, "Enter")
+        _ = try await tmux.waitFor(alice, text: "      host:  welcome, all")
+        _ = try await tmux.waitFor(bob, text: "      host:  welcome, all")
+
+        // Hostile text arrives drawn, not obeyed.
+        try tmux.keys(bob, "Tab")
+        try tmux.type(bob, "evil \u{1b}]0;pwned\u{07} text")
+        try tmux.keys(bob, "Enter")
+        _ = try await tmux.waitFor(alice, text: "       bob:  evil")
+        #expect(try tmux.display(alice, "#{pane_title}") != "pwned")
+
+        // Enough lines to scroll: PageUp in the history shows the marker, End returns.
+        for n in 1...30 {
+            try tmux.type(bob, "line \(n)")
+            try tmux.keys(bob, "Enter")
+        }
+        _ = try await tmux.waitFor(alice, text: "       bob:  line 30")
+        try tmux.keys(alice, "Tab")
+        try tmux.keys(alice, "PageUp")
+        screen = try await tmux.waitFor(alice, text: "more below — End to jump")
+        #expect(!screen.contains { $0.contains("bob:  line 30") })
+        try tmux.type(bob, "one more")
+        try tmux.keys(bob, "Enter")
+        _ = try await tmux.waitFor(alice, text: "1 new line below — End to jump")
+        try tmux.keys(alice, "End")
+        _ = try await tmux.waitFor(alice, text: "       bob:  one more")
+
+        // Resizing re-lays the screen out at once.
+        try tmux.resize(alice, cols: 60, rows: 20)
+        screen = try await tmux.waitFor(alice, "the 60-column layout") { $0.first?.count == 60 && $0.first!.hasPrefix("┌─ alice") }
+        #expect(screen[14] == "└" + String(repeating: "─", count: 58) + "┘")
+        #expect(screen[16] == " This is where you type your message. Press `tab` to rotate")
+
+        // Ctrl-C on an empty input quits; the terminal is as it was.
+        try tmux.keys(alice, "C-c")
+        let aliceEnd = try await waitForFile("\(dir)/alice", containing: "exit=")
+        #expect(aliceEnd.contains("exit=0"))
+        #expect(aliceEnd.contains(" icanon") && aliceEnd.contains(" echo") && !aliceEnd.contains("-icanon"))
+        #expect(try tmux.display(alice, "#{alternate_on} #{cursor_flag} #{mouse_any_flag}") == "0 1 0")
+
+        // The server going away ends bob's session too, with the terminal restored.
+        try tmux.keys(server, "C-c")
+        let bobEnd = try await waitForFile("\(dir)/bob", containing: "exit=")
+        #expect(bobEnd.contains("exit=3"))
+        #expect(bobEnd.contains(" icanon") && !bobEnd.contains("-echo "))
+        #expect(try tmux.display(bob, "#{alternate_on} #{cursor_flag} #{mouse_any_flag}") == "0 1 0")
+        #expect(try await waitForFile("\(dir)/server", containing: "exit=").contains("exit=0"))
+    }
+}
