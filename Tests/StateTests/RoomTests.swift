@@ -2,8 +2,9 @@ import Testing
 @testable import ChatState
 
 @Suite struct RoomTests {
+    /// A server with its host user at a terminal: lines shown go to the UI, not to stdout.
     static let config = AppConfig(role: .server, host: "127.0.0.1", port: 8080, username: "host",
-                                  color: "#00AA00", hostUID: Fix.hostUID, terminal: nil)
+                                  color: "#00AA00", hostUID: Fix.hostUID, terminal: TerminalSize(cols: 80, rows: 24))
 
     /// A room with alice (#1) joined.
     func roomWithAlice() -> TestStore {
@@ -27,7 +28,7 @@ import Testing
         #expect(s.room.connectionCount == 1)
         #expect(s.room.members.map(\.name) == ["host"])
         #expect(s.room.joined == [])
-        #expect(s.app.ui == nil)
+        #expect(s.app.ui?.history.lines.map(\.text) == ["Server started on 127.0.0.1:8080", "Established connection: remote_address 127.0.0.1:5001"])
     }
 
     @Test func joinSendsTheWholeTableToTheJoinerAndAnnouncesToAll() {

@@ -171,6 +171,15 @@ import Testing
         #expect(app.ui?.size == TerminalSize(cols: 100, rows: 30))
     }
 
+    @Test func aHostUserWithoutATerminalGetsTheTranscript() {
+        // TERM=dumb: the host user types lines and reads the transcript on standard output.
+        var app = ChatApp(config: AppConfig(role: .server, username: "host", hostUID: Fix.hostUID))
+        #expect(app.reduce(.listening(host: "::", port: 1)) == [.print("* Server started on :::1"), .log("listening on :::1")])
+        // A daemon (no host user) only logs.
+        var daemon = ChatApp(config: AppConfig(role: .server))
+        #expect(daemon.reduce(.listening(host: "::", port: 1)) == [.log("listening on :::1")])
+    }
+
     @Test func clientWithUIShowsInsteadOfPrinting() {
         var app = ChatApp(config: AppConfig(role: .client, terminal: TerminalSize(cols: 80, rows: 24)))
         let effects = app.reduce(.connected(conn: ConnID(0), remote: "r"))
