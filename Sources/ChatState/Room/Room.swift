@@ -112,13 +112,7 @@ public struct Room: Sendable {
 
     private mutating func receive(_ conn: ConnID, _ bytes: [UInt8], _ out: inout Output) {
         guard var c = connections[conn] else { return }
-        let frames: [RawFrame]
-        do {
-            frames = try c.decoder.feed(bytes)
-        } catch {
-            close(conn, reason: error.description, &out)
-            return
-        }
+        let (frames, failure) = c.decoder.feedAll(bytes)
         connections[conn] = c
         for frame in frames {
             // A closed connection's remaining frames are not ours to act on.
@@ -131,6 +125,8 @@ public struct Room: Sendable {
                 violation(conn, error.description, &out)
             }
         }
+        // The frames before a bad header arrived whole and were acted on; now the stream ends.
+        if let failure, connections[conn] != nil { close(conn, reason: failure.description, &out) }
     }
 
     private mutating func handle(_ message: Message, from conn: ConnID, _ out: inout Output) {

@@ -64,7 +64,16 @@ public struct FrameDecoder: Sendable {
     /// Feeds one chunk and returns every frame it completes. After an error the decoder stays
     /// failed: the stream's framing is lost, so the connection must be closed.
     public mutating func feed(_ chunk: some Collection<UInt8>) throws(FrameError) -> [RawFrame] {
-        if let failure { throw failure }
+        let (frames, error) = feedAll(chunk)
+        if let error { throw error }
+        return frames
+    }
+
+    /// Like `feed`, but the frames the chunk completed before a bad header come back with the
+    /// error instead of being lost with it: they arrived whole, and whether they count must
+    /// not depend on how TCP cut the stream (found by the simulator, seed 3250521859483920707).
+    public mutating func feedAll(_ chunk: some Collection<UInt8>) -> (frames: [RawFrame], error: FrameError?) {
+        if let failure { return ([], failure) }
         var frames: [RawFrame] = []
         var rest = chunk[...]
         while !rest.isEmpty {
@@ -78,7 +87,7 @@ public struct FrameDecoder: Sendable {
                 if announced > limit {
                     failure = .tooLarge(announced: announced, limit: limit)
                     buffer = []
-                    throw failure!
+                    return (frames, failure)
                 }
             }
             let needed = Int(headerLength()) - (buffer.count - FrameCodec.headerLength)
@@ -89,7 +98,7 @@ public struct FrameDecoder: Sendable {
                 frames.append(completeFrame())
             }
         }
-        return frames
+        return (frames, nil)
     }
 
     private func headerLength() -> UInt32 {
