@@ -123,7 +123,7 @@ extension Simulator {
                 // The frames this chunk completes, framed independently of the room's decoder.
                 var joined = before.contains(c)
                 for p in mirror.feed(bytes.array) where p.first == FrameCodec.jsonKind {
-                    switch try? MessageCodec.decode(p.dropFirst()) {
+                    switch try? OriginalDecoder.decode(p) {
                     case .joinRequest?: joined = true
                     case let .chat(_, text)? where joined: if let e = Expect.of(text) { expected.append(e) }
                     default: break
@@ -182,6 +182,7 @@ extension Simulator {
                                         + "the sender are \(should.sorted())")
                         }
                         actual.append(.relay(text))
+                        stats.chatsRelayed += 1
                         // A sender closed in this same step is no longer a member afterwards.
                         let name = (room.members.first { $0.uid == uid } ?? membersBefore.first { $0.uid == uid })?.name ?? "?"
                         for d in joinedAfter where d != sender {
@@ -190,6 +191,7 @@ extension Simulator {
                     case let .system(text):
                         if let sender, to == [sender], text.hasPrefix("Message not sent") {
                             actual.append(.refuse(text))
+                            stats.refusedTooLong += 1
                         } else if Set(to) != after {
                             return fail(.membership, "an announcement goes to \(to.sorted()) but the joined connections "
                                         + "are \(joinedAfter.sorted()): \(printable(Array(text.utf8), max: 60))")
@@ -338,6 +340,7 @@ extension Simulator {
             for (name, n) in gone.sorted(by: { $0.key < $1.key }) where texts["\(name) left the chat", default: 0] < n {
                 return fail(.membership, "\(who) saw \(n) user(s) named \(name) leave but was told of \(texts["\(name) left the chat", default: 0])")
             }
+            stats.clientsConverged += 1
         }
     }
 }

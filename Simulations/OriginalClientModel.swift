@@ -129,6 +129,8 @@ enum OriginalDecoder {
         switch v {
         case .null: return nil
         case .string(let s):
+            // Nearly every uid is canonical: parse that form straight from its bytes.
+            if let u = canonicalUID(s) { return u }
             var h = s.replacingAll("urn:", "").replacingAll("uuid:", "")
             while h.first == "{" { h.removeFirst() }
             while h.last == "}" { h.removeLast() }
@@ -140,6 +142,28 @@ enum OriginalDecoder {
         default:
             throw Rejection(reason: "\(what): \(v.typeName) has no attribute 'replace'")
         }
+    }
+
+    /// The lower-case 8-4-4-4-12 form only, without going through String searching.
+    static func canonicalUID(_ s: String) -> UID? {
+        var hi: UInt64 = 0, lo: UInt64 = 0, n = 0, i = 0
+        for u in s.utf8 {
+            if i == 8 || i == 13 || i == 18 || i == 23 {
+                guard u == UInt8(ascii: "-") else { return nil }
+            } else {
+                let v: UInt8
+                switch u {
+                case 0x30...0x39: v = u - 0x30
+                case 0x61...0x66: v = u - 0x61 + 10
+                default: return nil
+                }
+                if n < 16 { hi = hi << 4 | UInt64(v) } else { lo = lo << 4 | UInt64(v) }
+                n += 1
+            }
+            i += 1
+            if i > 36 { return nil }
+        }
+        return i == 36 ? UID(high: hi, low: lo) : nil
     }
 
     /// `clean_color` then the RGB parse of `_pair`: lower case, one `#` dropped, six hex digits.
@@ -157,10 +181,7 @@ enum OriginalDecoder {
 
     /// What the protocol promises on top of what the original tolerates: uids in canonical
     /// lower-case 8-4-4-4-12 form, as the original itself writes them.
-    static func isCanonical(_ text: String) -> Bool {
-        guard let u = UID(text) else { return false }
-        return u.description == text
-    }
+    static func isCanonical(_ text: String) -> Bool { canonicalUID(text) != nil }
 }
 
 extension String {

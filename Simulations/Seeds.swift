@@ -7,6 +7,8 @@ enum Seeds {
         0, 1, 2, 3, 42, 1234, 0xDEAD_BEEF, 0xC0FF_EE00_0000_0001, UInt64.max,
         // Frames read together with an over-limit header were dropped (Room, FrameDecoder).
         3_250_521_859_483_920_707, 4_701_415_392_448_745_893, 16_543_203_061_184_131_814,
+        // The simulator's own bug: a scheduled cut postponed a slow consumer's pending reset.
+        5_330_094_294_742_298_611, 10_538_091_287_518_372_942,
     ]
 
     static let environment = ProcessInfo.processInfo.environment

@@ -68,6 +68,26 @@ import Testing
         #expect(caught?.invariant == invariant, "\(bug) caught as \(caught?.invariant.rawValue ?? "-"): \(caught?.message ?? "")")
     }
 
+    /// The workload reaches every path it claims to: without this, a simulator could pass
+    /// everything by never doing anything interesting.
+    @Test func workloadCoverage() {
+        var total = SimStats()
+        for seed in SimRandom.seeds(from: 0xC0DE, count: 150) { total.add(Simulator.run(seed: seed).stats) }
+        print("coverage over 150 seeds: \(total)")
+        #expect(total.chatsRelayed > 1_000)
+        #expect(total.chatsCheckedAtClients > 1_000)
+        #expect(total.refusedTooLong > 0)
+        #expect(total.joinDeadlinesFired > 0)
+        #expect(total.serverCloses > 0)
+        #expect(total.resets > 0)
+        #expect(total.partitions > 0)
+        #expect(total.slowConsumersDropped > 0)
+        #expect(total.spoofAttempts > 0)
+        #expect(total.originalClients > 0)
+        #expect(total.uiClients > 0)
+        #expect(total.clientsConverged > 100)
+    }
+
     /// Throughput, for the record; run it with
     /// `PYCHAT_SIM_BENCH=1 swift test -c release --filter SimulationTests/benchmark`.
     @Test(.enabled(if: Seeds.environment["PYCHAT_SIM_BENCH"] == "1"))
@@ -79,7 +99,10 @@ import Testing
             for seed in SimRandom.seeds(from: 0xBE4C, count: sessions) {
                 let o = Simulator.run(seed: seed)
                 steps += o.steps
-                if o.failure != nil { failures += 1 }
+                if let f = o.failure {
+                    failures += 1
+                    print(f.description.split(separator: "\n").prefix(3).joined(separator: " | "))
+                }
             }
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

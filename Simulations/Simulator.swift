@@ -52,8 +52,40 @@ struct SimClient {
     var inMirror = OriginalFrameReader()
 }
 
+/// What a run exercised, so a test can show the workload reaches every path it claims to.
+struct SimStats: Equatable, Sendable {
+    var chatsRelayed = 0
+    var chatsCheckedAtClients = 0
+    var refusedTooLong = 0
+    var joinDeadlinesFired = 0
+    var serverCloses = 0
+    var resets = 0
+    var partitions = 0
+    var slowConsumersDropped = 0
+    var spoofAttempts = 0
+    var originalClients = 0
+    var uiClients = 0
+    var clientsConverged = 0
+
+    mutating func add(_ o: SimStats) {
+        chatsRelayed += o.chatsRelayed
+        chatsCheckedAtClients += o.chatsCheckedAtClients
+        refusedTooLong += o.refusedTooLong
+        joinDeadlinesFired += o.joinDeadlinesFired
+        serverCloses += o.serverCloses
+        resets += o.resets
+        partitions += o.partitions
+        slowConsumersDropped += o.slowConsumersDropped
+        spoofAttempts += o.spoofAttempts
+        originalClients += o.originalClients
+        uiClients += o.uiClients
+        clientsConverged += o.clientsConverged
+    }
+}
+
 struct SimOutcome {
     var seed: UInt64
+    var stats = SimStats()
     /// Events fed to a reducer or to a client model.
     var steps: Int
     var clients: Int
@@ -74,6 +106,7 @@ final class Simulator {
     var steps = 0
     var hash = TraceHash()
     var failure: SimFailure?
+    var stats = SimStats()
 
     var server: ChatApp
     let hostUID: UID?
@@ -122,7 +155,7 @@ final class Simulator {
         }
         if failure == nil { liveness() }
         if failure == nil { checkConvergence() }
-        return SimOutcome(seed: seed, steps: steps, clients: clients.count, hash: hash.value, failure: failure,
+        return SimOutcome(seed: seed, stats: stats, steps: steps, clients: clients.count, hash: hash.value, failure: failure,
                           serverLog: serverLog.map { $0.joined(separator: "\n") + "\n" })
     }
 
@@ -145,6 +178,7 @@ final class Simulator {
             case let .send(to, bytes):
                 for c in to { serverWrite(c, bytes.array) }
             case let .close(c, _):
+                stats.serverCloses += 1
                 serverMirror[c] = nil
                 guard var link = links[c], link.serverOpen else { continue }
                 link.serverOpen = false
@@ -170,8 +204,10 @@ final class Simulator {
         if link.down.queuedBytes > profile.network.maxQueuedBytes {
             // The interpreter drops a consumer this slow rather than buffer without end.
             link.down.discard()
-            link.clientResetAt = now
-            link.serverResetAt = now
+            link.clientResetAt = min(link.clientResetAt ?? now, now)
+            link.serverResetAt = min(link.serverResetAt ?? now, now)
+            stats.slowConsumersDropped += 1
+            if Self.printTrace { print("t=\(now) network: \(c) dropped as a slow consumer") }
         }
         links[c] = link
     }
@@ -190,7 +226,7 @@ final class Simulator {
                 guard case let .send(_, b) = e else { return [] }
                 var r = OriginalFrameReader()
                 return r.feed(b.array).compactMap { p in
-                    if case let .chat(_, t)? = try? MessageCodec.decode(p.dropFirst()) { t } else { nil }
+                    if case let .chat(_, t)? = try? OriginalDecoder.decode(p) { t } else { nil }
                 }
             }[...]
             for line in lines {
@@ -286,6 +322,7 @@ final class Simulator {
             return
         }
         clients[i].receivedCount += 1
+        stats.chatsCheckedAtClients += 1
     }
 
     // MARK: Time and the network
@@ -294,6 +331,7 @@ final class Simulator {
         while failure == nil, let next = timers.indices.min(by: { (timers[$0].due, timers[$0].seq) < (timers[$1].due, timers[$1].seq) }),
               timers[next].due <= now {
             let t = timers.remove(at: next)
+            if case .joinDeadline = t.id { stats.joinDeadlinesFired += 1 }
             serverStep(.timer(t.id))
         }
     }
@@ -386,6 +424,8 @@ final class Simulator {
         case .original, .silent:
             client.model = OriginalClientModel(username: name, color: colour)
         }
+        if kind == .original { stats.originalClients += 1 }
+        if kind == .pychatUI { stats.uiClients += 1 }
         clients.append(client)
         clientByConn[conn] = actor - 1
         serverStep(.accepted(conn: conn, uid: uid, remote: "10.0.\(actor % 250).\(rng.int(in: 1...254)):\(rng.int(in: 1024...65535))"))
@@ -439,6 +479,7 @@ final class Simulator {
         case 6:
             guard let i = pickLive([.original]), let model = clients[i].model, model.me != nil else { return }
             let others = model.users.map(\.key).filter { $0 != clients[i].uid }
+            stats.spoofAttempts += 1
             var frame = Corpus.hostileFrame(&rng, own: clients[i].uid, other: others.isEmpty ? nil : rng.pick(others))
             if rng.chance(1, in: 40) {
                 // A header announcing one byte more than the limit: the server must close
@@ -453,16 +494,23 @@ final class Simulator {
         case 8:
             guard let c = pickLink() else { return }
             links[c]!.heldUntil = max(links[c]!.heldUntil, now + rng.pick([20, 300, 2_000, 12_000]))
+            stats.partitions += 1
+            if Self.printTrace { print("t=\(now) network: \(c) partitioned until \(links[c]!.heldUntil)") }
         case 9:
             // A partition that ends in a reset: the connection is cut, not healed.
             guard let c = pickLink() else { return }
-            let at = now + rng.pick([20, 300, 2_000])
+            // A reset already pending stays as early as it was (it may have lost bytes).
+            let at = max(links[c]!.heldUntil, now + rng.pick([20, 300, 2_000]))
             links[c]!.heldUntil = at
-            links[c]!.clientResetAt = at
-            links[c]!.serverResetAt = at + rng.below(50)
+            links[c]!.clientResetAt = min(links[c]!.clientResetAt ?? at, at)
+            links[c]!.serverResetAt = min(links[c]!.serverResetAt ?? Int.max, at + rng.below(50))
+            stats.partitions += 1
+            stats.resets += 1
+            if Self.printTrace { print("t=\(now) network: \(c) partitioned until \(at), then cut") }
         case 10:
             guard let c = pickLink() else { return }
             links[c]!.slowReader = links[c]!.slowReader == nil ? rng.pick([1, 7, 64, 1_000]) : nil
+            if Self.printTrace { print("t=\(now) network: \(c) reads at most \(links[c]!.slowReader ?? -1) bytes at a time") }
         case 11:
             guard let i = pickLive([.pychat, .pychatUI, .original]) else { return }
             let old = clients[i]
@@ -501,10 +549,11 @@ final class Simulator {
     func reset(_ i: Int) {
         let c = clients[i].conn
         guard var link = links[c], link.clientOpen else { return }
+        stats.resets += 1
         link.clientOpen = false
         link.up.discard()
         link.down.discard()
-        if link.serverOpen { link.serverResetAt = now + rng.below(50) }
+        if link.serverOpen { link.serverResetAt = min(link.serverResetAt ?? Int.max, now + rng.below(50)) }
         links[c] = link
         clientDisconnected(i, reason: "connection reset")
     }
@@ -586,7 +635,11 @@ final class Simulator {
 
     // MARK: Reporting
 
+    /// `PYCHAT_SIM_TRACE=1`: print every step as it happens (with `PYCHAT_SIM_SEED`).
+    static let printTrace = Seeds.environment["PYCHAT_SIM_TRACE"] == "1"
+
     func record(_ entry: TraceEntry) {
+        if Self.printTrace { print(entry.describe()) }
         if tail.count >= options.tailLength { tail.removeFirst() }
         tail.append(entry)
     }

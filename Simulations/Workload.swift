@@ -34,7 +34,7 @@ struct Profile {
             maxAdvance: r.pick([2, 10, 40, 200]),
             hasHost: r.chance(3, in: 4),
             network: NetworkModel(latency: r.pick([0...0, 0...3, 1...20, 5...120]),
-                                  maxQueuedBytes: NetworkModel.defaultMaxQueuedBytes,
+                                  maxQueuedBytes: r.pick([8 * 1024, 64 * 1024, NetworkModel.defaultMaxQueuedBytes]),
                                   maxExtraCuts: r.pick([0, 1, 3, 6])),
             resets: on(3), partitions: on(4), cuts: on(2), slowReaders: on(3), restarts: on(3),
             hostile: on(6), trickle: on(2))
@@ -70,13 +70,13 @@ enum Corpus {
     ]
 
     static func text(_ r: inout SimRandom) -> String {
-        switch r.below(100) {
-        case 0..<70: return r.pick(short)
-        case 70..<85:
+        switch r.below(1000) {
+        case 0..<700: return r.pick(short)
+        case 700..<900:
             // A few pieces glued: mixes scripts, controls and emoji within one text.
             return (0..<r.int(in: 2...5)).map { _ in r.pick(short) }.joined(separator: r.pick([" ", "", "\n"]))
-        case 85..<92: return String(repeating: r.pick(["ab", "é", "😀", "x\u{1B}"]), count: r.int(in: 10...300))
-        case 92..<96:
+        case 900..<970: return String(repeating: r.pick(["ab", "é", "😀", "x\u{1B}"]), count: r.int(in: 10...300))
+        case 970..<985:
             // Right at the limit: relayed (the limit counts characters after cleaning).
             return String(repeating: "a", count: Limits.maxTextLength - 1) + r.pick(["b", "\u{0}b", "😀"])
         default:
