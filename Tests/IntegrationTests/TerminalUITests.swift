@@ -5,9 +5,10 @@ import Testing
 @Suite(.serialized) struct TerminalUITests {
     let pychat = Binary.pychat
 
-    /// A shell command that runs pychat, then records how it ended and the terminal's modes.
+    /// A shell command that runs pychat, then records how it ended and the terminal's modes
+    /// (written whole, then renamed, so a reader never sees half of it).
     func command(_ args: String, status file: String) -> String {
-        "sh -c '\(pychat) \(args) 2>/dev/null; echo \"exit=$?\" > \(file); stty -a >> \(file); sleep 60'"
+        "sh -c '\(pychat) \(args) 2>/dev/null; echo \"exit=$?\" > \(file).part; stty -a >> \(file).part; mv \(file).part \(file); sleep 60'"
     }
 
     func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }

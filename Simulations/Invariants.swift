@@ -1,0 +1,346 @@
+import ChatState
+
+enum Invariant: String, Sendable {
+    /// (1) Every client's chat lines are a prefix of the server's sequence for it: nothing
+    /// lost, duplicated or reordered; and the server relays every chat it reads, once, in order.
+    case totalOrder = "total order"
+    /// (2) Every chat line shows its sender's name; nobody speaks as someone else.
+    case attribution
+    /// (3) Frames reach exactly the joined members; tables converge once the system quiets.
+    case membership
+    /// (4) No original-like peer ever gets a frame it would reject.
+    case originalAccepts = "original accepts"
+    /// (5) The UI state stays sane.
+    case uiSane = "UI sane"
+    /// (6) Buffers and queues stay within their limits.
+    case bounded
+    /// (7) The same seed gives the same trace.
+    case determinism
+    /// The liveness phase ends: with faults stopped, the system quiets down.
+    case liveness
+}
+
+struct SimFailure: Error, Sendable, CustomStringConvertible {
+    var seed: UInt64
+    var step: Int
+    var now: Int
+    var invariant: Invariant
+    var message: String
+    var tail: [String]
+
+    var description: String {
+        """
+        simulation failed: seed \(seed) (0x\(String(seed, radix: 16))), step \(step), t = \(now) ms
+        invariant: \(invariant.rawValue)
+        \(message)
+        reproduce: PYCHAT_SIM_SEED=\(seed) swift test --filter Simulations.SimulationTests/seeds
+          (add PYCHAT_SIM_LOG=/tmp/pychat-sim.log to write the server's event log; replay it with Replay.run)
+        last \(tail.count) steps:
+        \(tail.map { "  " + $0 }.joined(separator: "\n"))
+        """
+    }
+}
+
+/// One step for a failure report. Kept as values and formatted only when a run fails.
+struct TraceEntry {
+    var now: Int
+    var actor: Int
+    var event: Event?
+    var effects: [Effect]
+
+    func describe() -> String {
+        let who = actor == 0 ? "server" : "client \(actor)"
+        let e = event.map(Self.describe) ?? "(writes)"
+        let out = effects.compactMap { effect -> String? in
+            switch effect {
+            case let .send(to, b): return "send \(to) \(printable(b.array))"
+            case let .close(c, r): return "close \(c) (\(r))"
+            case let .setTimer(t, ms): return "setTimer \(t) \(ms) ms"
+            case let .cancelTimer(t): return "cancelTimer \(t)"
+            case let .log(s): return "log \(printable(Array(s.utf8), max: 100))"
+            case let .quit(code, _): return "quit \(code)"
+            case .print: return nil
+            }
+        }
+        return "t=\(now) \(who): \(e)" + (out.isEmpty ? "" : " -> " + out.joined(separator: "; "))
+    }
+
+    static func describe(_ e: Event) -> String {
+        switch e {
+        case let .received(c, b): return "received \(c) \(printable(b.array))"
+        case let .inputLine(s): return "inputLine \(printable(Array(s.utf8), max: 80))"
+        case let .key(k): return "key \(String(describing: k).prefix(80))"
+        default: return String(describing: e)
+        }
+    }
+}
+
+/// Bytes for a report: printable ASCII as is, the rest as \xNN, cut at `max`.
+func printable(_ bytes: [UInt8], max: Int = 160) -> String {
+    var s = "\(bytes.count)B \""
+    for b in bytes.prefix(max) {
+        if b >= 0x20 && b < 0x7F && b != 0x5C { s.unicodeScalars.append(Unicode.Scalar(b)) } else { s += "\\x" + String(b, radix: 16) }
+    }
+    return s + (bytes.count > max ? "\"…" : "\"")
+}
+
+func show(_ r: ChatRecord) -> String {
+    "\(r.name)\(r.uid.map { "<\($0)>" } ?? ""): \(printable(Array(r.text.utf8), max: 60))"
+}
+
+/// What the server must do with one chat it reads (or the host types).
+enum Expect: Equatable {
+    case relay(String)
+    /// Refused as too long: this notice goes to the sender only.
+    case refuse(String)
+
+    static func of(_ raw: String) -> Expect? {
+        let text = TextRules.cleanText(raw)
+        if TextRules.isBlank(text) { return nil }
+        let n = text.count
+        return n > Limits.maxTextLength ? .refuse(TextRules.tooLongNotice(length: n)) : .relay(text)
+    }
+}
+
+extension Simulator {
+    // MARK: After every server step
+
+    func checkServerStep(_ event: Event, _ effects: [Effect], joinedBefore: [ConnID], membersBefore: [Room.Member]) {
+        let room = server.room!
+        let joinedAfter = room.joined
+        let before = Set(joinedBefore), after = Set(joinedAfter)
+        var sender: ConnID?
+        var senderUID: UID?
+        var mayRelay = false
+        var expected: [Expect] = []
+        var oversized = false
+        switch event {
+        case let .received(c, bytes):
+            sender = c
+            senderUID = uidByConn[c]
+            mayRelay = true
+            if var mirror = serverMirror[c] {
+                // The frames this chunk completes, framed independently of the room's decoder.
+                var joined = before.contains(c)
+                for p in mirror.feed(bytes.array) where p.first == FrameCodec.jsonKind {
+                    switch try? OriginalDecoder.decode(p) {
+                    case .joinRequest?: joined = true
+                    case let .chat(_, text)? where joined: if let e = Expect.of(text) { expected.append(e) }
+                    default: break
+                    }
+                }
+                oversized = (mirror.announced ?? 0) > server.config.maxFrameLength
+                serverMirror[c] = mirror
+            }
+        case let .inputLine(text):
+            senderUID = hostUID
+            mayRelay = true
+            if room.host != nil, case .relay? = Expect.of(text) { expected = [Expect.of(text)!] }
+        default:
+            break
+        }
+
+        // A chat with nobody to relay it to produces no send effect at all.
+        if after.subtracting(sender.map { [$0] } ?? []).isEmpty {
+            expected.removeAll { if case .relay = $0 { true } else { false } }
+        }
+        var actual: [Expect] = []
+        var closedSender: String?
+        for effect in effects {
+            switch effect {
+            case let .send(to, bytes):
+                guard Set(to).count == to.count else {
+                    return fail(.totalOrder, "a send effect names a recipient twice: \(to)")
+                }
+                if let d = to.first(where: { !before.contains($0) && !after.contains($0) }) {
+                    return fail(.membership, "the server sends to \(d), which has not joined")
+                }
+                var reader = OriginalFrameReader()
+                let payloads = reader.feed(bytes.array)
+                guard reader.bufferedCount == 0 else {
+                    return fail(.bounded, "a send effect ends in a partial frame: \(printable(bytes.array))")
+                }
+                for p in payloads where p.first == FrameCodec.jsonKind {
+                    let message: OriginalMessage
+                    do {
+                        message = try OriginalDecoder.decode(p)
+                    } catch {
+                        return fail(.originalAccepts, "the server sends a frame the original rejects (\(error)): \(printable(Array(p)))")
+                    }
+                    switch message {
+                    case let .chat(uid, text):
+                        guard mayRelay else {
+                            return fail(.totalOrder, "a chat relayed by a step that reads no chat: \(printable(Array(p)))")
+                        }
+                        guard let uid, uid == senderUID else {
+                            return fail(.attribution, "a chat read from \(sender.map(\.description) ?? "the host") is relayed with uid "
+                                        + "\(uid?.description ?? "null"), not \(senderUID?.description ?? "null")")
+                        }
+                        let should = after.subtracting(sender.map { [$0] } ?? [])
+                        guard Set(to) == should else {
+                            return fail(.totalOrder, "a chat goes to \(to.sorted()) but the joined connections other than "
+                                        + "the sender are \(should.sorted())")
+                        }
+                        actual.append(.relay(text))
+                        stats.chatsRelayed += 1
+                        // A sender closed in this same step is no longer a member afterwards.
+                        let name = (room.members.first { $0.uid == uid } ?? membersBefore.first { $0.uid == uid })?.name ?? "?"
+                        for d in joinedAfter where d != sender {
+                            if let k = clientByConn[d] { clients[k].expected.append(ChatRecord(uid: uid, name: name, text: text)) }
+                        }
+                    case let .system(text):
+                        if let sender, to == [sender], text.hasPrefix("Message not sent") {
+                            actual.append(.refuse(text))
+                            stats.refusedTooLong += 1
+                        } else if Set(to) != after {
+                            return fail(.membership, "an announcement goes to \(to.sorted()) but the joined connections "
+                                        + "are \(joinedAfter.sorted()): \(printable(Array(text.utf8), max: 60))")
+                        }
+                    case let .serverInfo(users, uid):
+                        guard to.count == 1, let receiver = uidByConn[to[0]], uid == receiver else {
+                            return fail(.membership, "a ServerInfo for \(uid?.description ?? "null") goes to \(to)")
+                        }
+                        guard let users, Set(users.map(\.key)).count == users.count,
+                              users.allSatisfy({ $0.user?.uid == $0.key }), users.contains(where: { $0.key == receiver }) else {
+                            return fail(.membership, "a ServerInfo's table is malformed: \(printable(Array(p)))")
+                        }
+                    case .joinRequest, .user:
+                        return fail(.originalAccepts, "the server sends a client-only message: \(printable(Array(p)))")
+                    }
+                }
+            case let .close(c, reason):
+                if c == sender { closedSender = reason }
+            default:
+                break
+            }
+        }
+        if oversized, closedSender == nil {
+            return fail(.bounded, "\(sender!) announced a frame over the limit of \(server.config.maxFrameLength) bytes "
+                        + "and the server keeps the connection open")
+        }
+        // Closed by the server in this step: the frames after the closing one are not acted on,
+        // so what was done is a prefix of what was read. Not when the close is for a frame
+        // over the limit: every frame before that header arrived whole and must count, or
+        // the room's behaviour would depend on how TCP cut the stream.
+        let prefixOK = closedSender != nil && !(oversized && !closedSender!.contains("protocol error"))
+        if actual != expected && !(prefixOK && actual.count <= expected.count && Array(expected.prefix(actual.count)) == actual) {
+            fail(.totalOrder, "the server read \(expected.count) chat(s) to act on from \(sender.map(\.description) ?? "the host") "
+                 + "and did \(actual.count): expected \(expected.map(describe)), did \(actual.map(describe))"
+                 + (closedSender.map { " (closed: \($0))" } ?? ""))
+        }
+    }
+
+    private func describe(_ e: Expect) -> String {
+        switch e {
+        case .relay(let t): return "relay " + printable(Array(t.utf8), max: 40)
+        case .refuse(let n): return "refuse (\(n))"
+        }
+    }
+
+    // MARK: Clients
+
+    /// pychat's own client must only send what an original server accepts.
+    func checkClientFrames(_ i: Int, _ bytes: [UInt8]) {
+        var reader = OriginalFrameReader()
+        let payloads = reader.feed(bytes)
+        if reader.bufferedCount != 0 { return fail(.bounded, "client \(clients[i].actor) sends a partial frame") }
+        for p in payloads where p.first == FrameCodec.jsonKind {
+            do {
+                _ = try OriginalDecoder.decode(p)
+            } catch {
+                return fail(.originalAccepts, "client \(clients[i].actor) sends a frame an original server rejects (\(error))")
+            }
+        }
+    }
+
+    func checkUI(_ i: Int, _ ui: UIState) {
+        let who = "client \(clients[i].actor)"
+        guard ui.input.cursor >= 0, ui.input.cursor <= ui.input.characters.count else {
+            return fail(.uiSane, "\(who): input cursor \(ui.input.cursor) outside 0...\(ui.input.characters.count)")
+        }
+        guard ui.scrollOffset >= 0, ui.scrollOffset <= max(0, ui.history.count - 1) else {
+            return fail(.uiSane, "\(who): scroll offset \(ui.scrollOffset) outside 0...\(max(0, ui.history.count - 1))")
+        }
+        guard ui.unseen >= 0, ui.unseen <= ui.scrollOffset else {
+            return fail(.uiSane, "\(who): \(ui.unseen) unseen lines with scroll offset \(ui.scrollOffset)")
+        }
+        guard ui.history.count <= ui.history.capacity else {
+            return fail(.bounded, "\(who): \(ui.history.count) history lines over the capacity \(ui.history.capacity)")
+        }
+        if let problem = Self.renderedFrameProblem(ui) { fail(.uiSane, "\(who): \(problem)") }
+    }
+
+    /// HOOK: once ChatState has a pure view (UIState -> Frame), render the frame here and check
+    /// it: exactly `rows` lines of `cols` cells, the cursor inside the input pane, no control
+    /// character or escape byte in any cell, wide characters never split. Returns a problem
+    /// description, or nil. Until the view exists there is nothing to render.
+    static func renderedFrameProblem(_ ui: UIState) -> String? { nil }
+
+    // MARK: Resources, after every server step
+
+    func checkBounds() {
+        let frameMax = server.config.maxFrameLength + FrameCodec.headerLength
+        for c in linkOrder {
+            let l = links[c]!
+            if l.down.queuedBytes > profile.network.maxQueuedBytes {
+                return fail(.bounded, "\(c): \(l.down.queuedBytes) bytes queued towards the client, over \(profile.network.maxQueuedBytes)")
+            }
+            if let m = serverMirror[c], m.bufferedCount > frameMax {
+                return fail(.bounded, "\(c): the server holds \(m.bufferedCount) bytes of an incomplete frame, over \(frameMax)")
+            }
+            if let k = clientByConn[c], clients[k].open, clients[k].app != nil, clients[k].inMirror.bufferedCount > frameMax {
+                return fail(.bounded, "client \(clients[k].actor) holds \(clients[k].inMirror.bufferedCount) bytes of an incomplete frame")
+            }
+        }
+    }
+
+    // MARK: After the liveness phase
+
+    func checkConvergence() {
+        let room = server.room!
+        let table = room.members.map {
+            UserEntry(key: $0.uid, user: WireUser(uid: $0.uid, username: $0.name, color: $0.color.description))
+        }
+        let members = Set(room.members.map(\.uid))
+        let open = linkOrder.filter { links[$0]!.serverOpen }
+        guard room.connectionCount == open.count else {
+            return fail(.membership, "the room has \(room.connectionCount) connections, the network \(open.count)")
+        }
+        for c in clients where c.open {
+            let who = "client \(c.actor) (\(c.conn), \(c.kind))"
+            guard c.kind != .silent else { return fail(.liveness, "\(who) never joined and is still connected") }
+            guard room.joined.contains(c.conn) else { return fail(.membership, "\(who) is connected but not a member") }
+            let mine: [UserEntry]
+            let me: UID?
+            let seen: [UID: String]
+            let texts: [String: Int]
+            if let s = c.app?.session {
+                mine = s.users
+                me = s.me
+                seen = c.seen
+                texts = c.systemTexts
+            } else {
+                let m = c.model!
+                mine = m.users.compactMap { e in e.user.map { UserEntry(key: e.key, user: WireUser(uid: $0.uid, username: $0.username, color: $0.color)) } }
+                me = m.me?.uid
+                seen = m.seen
+                texts = m.systemTexts
+            }
+            guard mine == table else {
+                return fail(.membership, "\(who) lists \(mine.map { "\($0.user.username)<\($0.key)>" }) but the server has "
+                            + "\(table.map { "\($0.user.username)<\($0.key)>" })")
+            }
+            guard me == c.uid else { return fail(.membership, "\(who) thinks it is \(me?.description ?? "nobody"), not \(c.uid)") }
+            guard c.receivedCount == c.expected.count else {
+                return fail(.totalOrder, "\(who) showed \(c.receivedCount) of the \(c.expected.count) chats relayed to it; "
+                            + "the first missing: \(show(c.expected[c.receivedCount]))")
+            }
+            var gone: [String: Int] = [:]
+            for (uid, name) in seen where !members.contains(uid) { gone[name, default: 0] += 1 }
+            for (name, n) in gone.sorted(by: { $0.key < $1.key }) where texts["\(name) left the chat", default: 0] < n {
+                return fail(.membership, "\(who) saw \(n) user(s) named \(name) leave but was told of \(texts["\(name) left the chat", default: 0])")
+            }
+            stats.clientsConverged += 1
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import ChatState
+import Foundation
+import Testing
+
+/// Seeded simulations of a whole room: see Simulator.swift. A failure prints the seed and how
+/// to replay it. `PYCHAT_SIM_SEED`, `PYCHAT_SIM_COUNT` and `PYCHAT_SIM_LOG` steer the runs.
+@Suite struct SimulationTests {
+    /// The run is cut into batches so that Swift Testing spreads them over the cores.
+    static let batches = 8
+
+    @Test(arguments: 0..<SimulationTests.batches)
+    func seeds(batch: Int) async throws {
+        let all = Seeds.all
+        var failures = 0
+        for (n, seed) in all.enumerated() where n % Self.batches == batch {
+            // Sessions are pure CPU work; yielding between them keeps the test runner's few
+            // threads free for the suites that wait on real processes and sockets.
+            await Task.yield()
+            let outcome = Simulator.run(seed: seed)
+            if let f = outcome.failure {
+                failures += 1
+                Issue.record(Comment(rawValue: f.description))
+                if failures == 1 { writeLog(seed) }
+                if failures >= 3 { break }  // the first few are enough to read
+            } else if Seeds.single != nil {
+                writeLog(seed)
+                print("seed \(seed): \(outcome.steps) steps, \(outcome.clients) clients, trace hash \(String(outcome.hash, radix: 16))")
+            }
+        }
+    }
+
+    /// (7) Determinism: the same seed twice gives the same trace hash.
+    @Test func sameSeedSameTrace() {
+        for seed in Seeds.fixed + SimRandom.seeds(from: Seeds.commitBase ^ 0xD5, count: 12) {
+            let a = Simulator.run(seed: seed), b = Simulator.run(seed: seed)
+            #expect(a.hash == b.hash && a.steps == b.steps, "seed \(seed): \(String(a.hash, radix: 16)) vs \(String(b.hash, radix: 16))")
+        }
+        // And different seeds give different runs (the hash is not constant).
+        #expect(Set(Seeds.fixed.map { Simulator.run(seed: $0).hash }).count == Seeds.fixed.count)
+    }
+
+    /// A simulated server's event log replays faithfully through the pure core.
+    @Test func serverLogReplays() throws {
+        for seed in Seeds.fixed.prefix(5) {
+            let outcome = Simulator.run(seed: seed, options: SimOptions(recordServerLog: true))
+            let log = try #require(outcome.serverLog)
+            let result = Replay.run(log)
+            #expect(result.isFaithful, "seed \(seed): \(String(describing: result.divergence)) \(String(describing: result.damage))")
+            #expect(result.stepsReplayed == log.split(separator: "\n").count - 1)
+            #expect(result.stepsReplayed > 10)
+        }
+    }
+
+    /// The checks can fail: each planted bug is caught within a few seeds, by the right invariant.
+    @Test(arguments: [
+        (PlantedBug.dropRecipient, Invariant.totalOrder),
+        (PlantedBug.duplicateFrame, Invariant.totalOrder),
+        (PlantedBug.misattribute, Invariant.attribution),
+        (PlantedBug.swapFrames, Invariant.totalOrder),
+    ])
+    func plantedBugIsCaught(bug: PlantedBug, invariant: Invariant) {
+        let limit = 60
+        var caught: SimFailure?
+        for seed in SimRandom.seeds(from: 0xB06, count: limit) {
+            if let f = Simulator.run(seed: seed, options: SimOptions(plantedBug: bug)).failure {
+                caught = f
+                break
+            }
+        }
+        #expect(caught != nil, "\(bug) survived \(limit) seeds")
+        #expect(caught?.invariant == invariant, "\(bug) caught as \(caught?.invariant.rawValue ?? "-"): \(caught?.message ?? "")")
+    }
+
+    /// The workload reaches every path it claims to: without this, a simulator could pass
+    /// everything by never doing anything interesting.
+    @Test func workloadCoverage() {
+        var total = SimStats()
+        for seed in SimRandom.seeds(from: 0xC0DE, count: 150) { total.add(Simulator.run(seed: seed).stats) }
+        print("coverage over 150 seeds: \(total)")
+        #expect(total.chatsRelayed > 1_000)
+        #expect(total.chatsCheckedAtClients > 1_000)
+        #expect(total.refusedTooLong > 0)
+        #expect(total.joinDeadlinesFired > 0)
+        #expect(total.serverCloses > 0)
+        #expect(total.resets > 0)
+        #expect(total.partitions > 0)
+        #expect(total.slowConsumersDropped > 0)
+        #expect(total.spoofAttempts > 0)
+        #expect(total.originalClients > 0)
+        #expect(total.uiClients > 0)
+        #expect(total.clientsConverged > 100)
+    }
+
+    /// Throughput, for the record; run it with
+    /// `PYCHAT_SIM_BENCH=1 swift test -c release --filter SimulationTests/benchmark`.
+    @Test(.enabled(if: Seeds.environment["PYCHAT_SIM_BENCH"] == "1"))
+    func benchmark() {
+        let sessions = Seeds.environment["PYCHAT_SIM_COUNT"].flatMap { Int($0) } ?? 3_000
+        let clock = ContinuousClock()
+        var steps = 0, failures = 0
+        let elapsed = clock.measure {
+            for seed in SimRandom.seeds(from: 0xBE4C, count: sessions) {
+                let o = Simulator.run(seed: seed)
+                steps += o.steps
+                if let f = o.failure {
+                    failures += 1
+                    print(f.description.split(separator: "\n").prefix(3).joined(separator: " | "))
+                }
+            }
+        }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print("simulation benchmark: \(sessions) sessions, \(steps) events in \(String(format: "%.2f", seconds)) s on one core: "
+              + "\(Int(Double(steps) / seconds)) events/s, \(Int(Double(sessions) / seconds)) sessions/s, \(failures) failures")
+    }
+
+    private func writeLog(_ seed: UInt64) {
+        guard let path = Seeds.logPath else { return }
+        let outcome = Simulator.run(seed: seed, options: SimOptions(recordServerLog: true))
+        try? outcome.serverLog?.write(toFile: path, atomically: true, encoding: .utf8)
+        print("wrote the server's event log of seed \(seed) to \(path)")
+    }
+}

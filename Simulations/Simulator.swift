@@ -1,0 +1,652 @@
+import ChatState
+
+/// A bug planted on purpose between the server's reducer and the network, to show that the
+/// invariants catch what they claim to (see SimulationTests).
+enum PlantedBug: Sendable, CaseIterable {
+    case none
+    /// One relayed chat misses one of its recipients (loss).
+    case dropRecipient
+    /// One relayed chat frame is written twice (duplicate).
+    case duplicateFrame
+    /// One relayed chat carries another member's uid (attribution).
+    case misattribute
+    /// Two frames queued for one connection in one step go out swapped (reorder).
+    case swapFrames
+}
+
+struct SimOptions: Sendable {
+    var plantedBug: PlantedBug = .none
+    /// Keep the server's event log (header and steps) for `SimOutcome.serverLog`.
+    var recordServerLog = false
+    /// Steps of the trace a failure report shows.
+    var tailLength = 24
+}
+
+/// Every chat line a client shows for a received message must be the next one in the server's
+/// sequence for that client: same text, shown under the sender's name (and uid when known).
+struct ChatRecord: Equatable {
+    var uid: UID?
+    var name: String
+    var text: String
+}
+
+/// One simulated client: pychat's own session reducer, or the model of the original client.
+struct SimClient {
+    let actor: Int
+    let kind: ClientKind
+    let conn: ConnID
+    let uid: UID
+    let username: String
+    let color: String
+    var app: ChatApp?
+    var model: OriginalClientModel?
+    /// The client process still has its connection (it has not seen the end of it).
+    var open = true
+    /// What the server relayed to this client, in order: the sequence its chat lines must follow.
+    var expected: [ChatRecord] = []
+    var receivedCount = 0
+    /// pychat clients: every uid seen in a table, with its last name; and system texts shown.
+    var seen: [UID: String] = [:]
+    var systemTexts: [String: Int] = [:]
+    /// The same bytes the client's own decoder got, to bound what it may buffer.
+    var inMirror = OriginalFrameReader()
+}
+
+/// What a run exercised, so a test can show the workload reaches every path it claims to.
+struct SimStats: Equatable, Sendable {
+    var chatsRelayed = 0
+    var chatsCheckedAtClients = 0
+    var refusedTooLong = 0
+    var joinDeadlinesFired = 0
+    var serverCloses = 0
+    var resets = 0
+    var partitions = 0
+    var slowConsumersDropped = 0
+    var spoofAttempts = 0
+    var originalClients = 0
+    var uiClients = 0
+    var clientsConverged = 0
+
+    mutating func add(_ o: SimStats) {
+        chatsRelayed += o.chatsRelayed
+        chatsCheckedAtClients += o.chatsCheckedAtClients
+        refusedTooLong += o.refusedTooLong
+        joinDeadlinesFired += o.joinDeadlinesFired
+        serverCloses += o.serverCloses
+        resets += o.resets
+        partitions += o.partitions
+        slowConsumersDropped += o.slowConsumersDropped
+        spoofAttempts += o.spoofAttempts
+        originalClients += o.originalClients
+        uiClients += o.uiClients
+        clientsConverged += o.clientsConverged
+    }
+}
+
+struct SimOutcome {
+    var seed: UInt64
+    var stats = SimStats()
+    /// Events fed to a reducer or to a client model.
+    var steps: Int
+    var clients: Int
+    var hash: UInt64
+    var failure: SimFailure?
+    /// The server's event log (EventLog format), when asked for.
+    var serverLog: String?
+}
+
+/// The whole simulated world of one seed: one server, its clients, the network between them,
+/// the timers, and the clock (a tick is a millisecond of simulated time).
+final class Simulator {
+    let seed: UInt64
+    let options: SimOptions
+    var rng: SimRandom
+    let profile: Profile
+    var now = 0
+    var steps = 0
+    var hash = TraceHash()
+    var failure: SimFailure?
+    var stats = SimStats()
+
+    var server: ChatApp
+    let hostUID: UID?
+    var links: [ConnID: Link] = [:]
+    /// Link ids in ascending order: iteration never depends on dictionary order.
+    var linkOrder: [ConnID] = []
+    var clients: [SimClient] = []
+    var clientByConn: [ConnID: Int] = [:]
+    var uidByConn: [ConnID: UID] = [:]
+    /// What the server has read from each connection, framed the way the original frames it.
+    var serverMirror: [ConnID: OriginalFrameReader] = [:]
+    var timers: [(due: Int, seq: Int, id: TimerID)] = []
+    var timerSeq = 0
+    var nextConn: UInt64 = 1
+    var plantFired = false
+    var tail: [TraceEntry] = []
+    var serverLog: [String]?
+    var serverSteps = 0
+
+    init(seed: UInt64, options: SimOptions = SimOptions()) {
+        self.seed = seed
+        self.options = options
+        rng = SimRandom(seed: seed)
+        profile = Profile.draw(&rng)
+        hostUID = profile.hasHost ? UID(randomBits: rng.next(), rng.next()) : nil
+        let config = AppConfig(role: .server, host: "127.0.0.1", port: 8080, username: "host", color: "336699",
+                               hostUID: hostUID)
+        server = ChatApp(config: config)
+        if options.recordServerLog { serverLog = [EventLog.line(EventLog.Header(config: config))] }
+    }
+
+    static func run(seed: UInt64, options: SimOptions = SimOptions()) -> SimOutcome {
+        Simulator(seed: seed, options: options).run()
+    }
+
+    func run() -> SimOutcome {
+        serverStep(.listening(host: "127.0.0.1", port: 8080))
+        for _ in 0..<profile.initialClients { connectClient(kind: randomKind()) }
+        var i = 0
+        while i < profile.iterations, failure == nil {
+            now += rng.below(profile.maxAdvance + 1)
+            fireTimers()
+            deliver()
+            if rng.chance(profile.actionRate, in: 1000) { action() }
+            i += 1
+        }
+        if failure == nil { liveness() }
+        if failure == nil { checkConvergence() }
+        return SimOutcome(seed: seed, stats: stats, steps: steps, clients: clients.count, hash: hash.value, failure: failure,
+                          serverLog: serverLog.map { $0.joined(separator: "\n") + "\n" })
+    }
+
+    // MARK: Stepping the actors
+
+    func serverStep(_ event: Event) {
+        guard failure == nil else { return }
+        steps += 1
+        let joinedBefore = server.room!.joined
+        let membersBefore = server.room!.members
+        var effects = server.step(event).effects
+        plant(&effects, event)
+        serverSteps += 1
+        hash.step(actor: 0, now: now, event: event, effects: effects)
+        record(TraceEntry(now: now, actor: 0, event: event, effects: effects))
+        serverLog?.append(EventLog.line(EventLog.Step(step: serverSteps, time: Int64(now), event: event, effects: effects)))
+        checkServerStep(event, effects, joinedBefore: joinedBefore, membersBefore: membersBefore)
+        for effect in effects {
+            switch effect {
+            case let .send(to, bytes):
+                for c in to { serverWrite(c, bytes.array) }
+            case let .close(c, _):
+                stats.serverCloses += 1
+                serverMirror[c] = nil
+                guard var link = links[c], link.serverOpen else { continue }
+                link.serverOpen = false
+                link.down.finished = true
+                link.up.discard()
+                links[c] = link
+            case let .setTimer(id, millis):
+                timers.removeAll { $0.id == id }
+                timerSeq += 1
+                timers.append((now + millis, timerSeq, id))
+            case let .cancelTimer(id):
+                timers.removeAll { $0.id == id }
+            case .print, .log, .quit:
+                break
+            }
+        }
+        checkBounds()
+    }
+
+    private func serverWrite(_ c: ConnID, _ bytes: [UInt8]) {
+        guard var link = links[c], link.serverOpen, link.clientOpen else { return }
+        link.down.write(bytes, now: now, latency: profile.network.latency, rng: &rng)
+        if link.down.queuedBytes > profile.network.maxQueuedBytes {
+            // The interpreter drops a consumer this slow rather than buffer without end.
+            link.down.discard()
+            link.clientResetAt = min(link.clientResetAt ?? now, now)
+            link.serverResetAt = min(link.serverResetAt ?? now, now)
+            stats.slowConsumersDropped += 1
+            if Self.printTrace { print("t=\(now) network: \(c) dropped as a slow consumer") }
+        }
+        links[c] = link
+    }
+
+    func pychatStep(_ i: Int, _ event: Event) {
+        guard failure == nil, clients[i].open, clients[i].app != nil else { return }
+        steps += 1
+        let (effects, lines) = clients[i].app!.step(event)
+        hash.step(actor: clients[i].actor, now: now, event: event, effects: effects)
+        record(TraceEntry(now: now, actor: clients[i].actor, event: event, effects: effects))
+        if case .received(_, let bytes) = event {
+            _ = clients[i].inMirror.feed(bytes.array)
+            // Texts typed before the first ServerInfo are sent (and shown as our own lines)
+            // in the step that reads it: those lines are ours, not received.
+            var own = effects.flatMap { e -> [String] in
+                guard case let .send(_, b) = e else { return [] }
+                var r = OriginalFrameReader()
+                return r.feed(b.array).compactMap { p in
+                    if case let .chat(_, t)? = try? OriginalDecoder.decode(p) { t } else { nil }
+                }
+            }[...]
+            for line in lines {
+                switch line.kind {
+                case .chat where own.first == line.text: own = own.dropFirst()
+                case let .chat(name, _): clientShowed(i, ChatRecord(uid: nil, name: name, text: line.text))
+                case .system: clients[i].systemTexts[line.text, default: 0] += 1
+                case .notice: break
+                }
+            }
+            for entry in clients[i].app!.session!.users { clients[i].seen[entry.key] = entry.user.username }
+        }
+        if let ui = clients[i].app!.ui { checkUI(i, ui) }
+        for effect in effects {
+            switch effect {
+            case let .send(to, bytes):
+                checkClientFrames(i, bytes.array)
+                for c in to where c == clients[i].conn { clientWrite(i, bytes.array) }
+            case .close, .quit:
+                clientClose(i)
+            case .setTimer, .cancelTimer, .print, .log:
+                break
+            }
+        }
+    }
+
+    func modelReceive(_ i: Int, _ bytes: [UInt8]) {
+        guard failure == nil, clients[i].open else { return }
+        steps += 1
+        hash.modelStep(actor: clients[i].actor, now: now, tag: 1, bytes: bytes)
+        record(TraceEntry(now: now, actor: clients[i].actor, event: .received(conn: clients[i].conn, bytes: Bytes(bytes)), effects: []))
+        let shown = clients[i].model!.receive(bytes)
+        if let r = clients[i].model!.rejections.first {
+            fail(.originalAccepts, "original client \(clients[i].actor) (\(clients[i].conn)) would choke: \(r)")
+            return
+        }
+        for s in shown { clientShowed(i, ChatRecord(uid: s.uid, name: s.name, text: s.text)) }
+    }
+
+    func clientWrite(_ i: Int, _ bytes: [UInt8]) {
+        let c = clients[i].conn
+        if clients[i].kind == .original || clients[i].kind == .silent {
+            steps += 1
+            hash.modelStep(actor: clients[i].actor, now: now, tag: 2, bytes: bytes)
+            record(TraceEntry(now: now, actor: clients[i].actor, event: nil, effects: [.send(to: [c], bytes: Bytes(bytes))]))
+        }
+        guard var link = links[c], link.clientOpen else { return }
+        link.up.write(bytes, now: now, latency: profile.network.latency, rng: &rng)
+        links[c] = link
+    }
+
+    /// The client process closes its connection (it leaves, or quits): the server reads what
+    /// was already sent, then the end of the stream.
+    func clientClose(_ i: Int) {
+        clients[i].open = false
+        let c = clients[i].conn
+        guard var link = links[c], link.clientOpen else { return }
+        link.clientOpen = false
+        link.up.finished = true
+        link.down.discard()
+        links[c] = link
+    }
+
+    /// The client learns that its connection ended.
+    func clientDisconnected(_ i: Int, reason: String) {
+        guard clients[i].open else { return }
+        if clients[i].app != nil {
+            pychatStep(i, .disconnected(conn: clients[i].conn, reason: reason))
+        } else {
+            steps += 1
+            hash.modelStep(actor: clients[i].actor, now: now, tag: 3, bytes: Array(reason.utf8))
+        }
+        clients[i].open = false
+    }
+
+    /// A chat line a client showed for a received message: the next one of its sequence.
+    func clientShowed(_ i: Int, _ got: ChatRecord) {
+        let c = clients[i]
+        let k = c.receivedCount
+        guard k < c.expected.count else {
+            fail(.totalOrder, "client \(c.actor) (\(c.conn)) showed chat #\(k + 1) \(show(got)) but the server relayed only "
+                 + "\(c.expected.count) to it: a duplicate or an invented message")
+            return
+        }
+        let want = c.expected[k]
+        if got.text != want.text {
+            fail(.totalOrder, "client \(c.actor) (\(c.conn)) showed chat #\(k + 1) \(show(got)) where the server's sequence has "
+                 + "\(show(want)): loss, duplicate or reordering")
+            return
+        }
+        if got.name != want.name || (got.uid != nil && got.uid != want.uid) {
+            fail(.attribution, "client \(c.actor) (\(c.conn)) showed chat #\(k + 1) \(show(got)) but it was sent by \(show(want))")
+            return
+        }
+        clients[i].receivedCount += 1
+        stats.chatsCheckedAtClients += 1
+    }
+
+    // MARK: Time and the network
+
+    func fireTimers() {
+        while failure == nil, let next = timers.indices.min(by: { (timers[$0].due, timers[$0].seq) < (timers[$1].due, timers[$1].seq) }),
+              timers[next].due <= now {
+            let t = timers.remove(at: next)
+            if case .joinDeadline = t.id { stats.joinDeadlinesFired += 1 }
+            serverStep(.timer(t.id))
+        }
+    }
+
+    func deliver() {
+        guard !linkOrder.isEmpty else { return }
+        // Start at a random link, so no connection is always served first.
+        let start = rng.below(linkOrder.count)
+        let order = Array(linkOrder[start...] + linkOrder[..<start])
+        for c in order where failure == nil { deliver(c) }
+        linkOrder.removeAll { c in
+            guard let l = links[c], l.isDead, l.up.isEmpty, l.down.isEmpty else { return false }
+            links[c] = nil
+            return true
+        }
+    }
+
+    private func deliver(_ c: ConnID) {
+        guard let link = links[c], now >= link.heldUntil else { return }
+        let i = clientByConn[c]
+        // The client's side: a reset, then bytes, then the end of the stream.
+        if link.clientOpen, let at = link.clientResetAt, at <= now {
+            links[c]!.clientOpen = false
+            links[c]!.up.discard()
+            links[c]!.down.discard()
+            if let i { clientDisconnected(i, reason: "connection reset") }
+        }
+        if links[c]!.clientOpen {
+            let limit = links[c]!.slowReader ?? Int.max
+            let bytes = links[c]!.down.read(now: now, limit: limit)
+            if !bytes.isEmpty, let i {
+                for chunk in rng.chunks(bytes, trickle: link.trickle, maxExtraCuts: profile.network.maxExtraCuts) {
+                    guard failure == nil, clients[i].open else { break }
+                    if clients[i].app != nil {
+                        pychatStep(i, .received(conn: c, bytes: Bytes(chunk)))
+                    } else {
+                        modelReceive(i, chunk)
+                    }
+                }
+            }
+            if let l = links[c], l.clientOpen, l.down.finished, l.down.isEmpty {
+                links[c]!.clientOpen = false
+                if let i { clientDisconnected(i, reason: "closed by the server") }
+            }
+        }
+        // The server's side.
+        guard let l = links[c], l.serverOpen else { return }
+        if let at = l.serverResetAt, at <= now {
+            links[c]!.serverOpen = false
+            links[c]!.up.discard()
+            serverStep(.disconnected(conn: c, reason: "connection reset by peer"))
+            return
+        }
+        let bytes = links[c]!.up.read(now: now, limit: Int.max)
+        if !bytes.isEmpty {
+            for chunk in rng.chunks(bytes, trickle: l.trickle, maxExtraCuts: profile.network.maxExtraCuts) {
+                guard failure == nil, links[c]?.serverOpen == true else { break }
+                serverStep(.received(conn: c, bytes: Bytes(chunk)))
+            }
+        }
+        if let l = links[c], l.serverOpen, l.up.finished, l.up.isEmpty {
+            links[c]!.serverOpen = false
+            serverStep(.disconnected(conn: c, reason: "end of stream"))
+        }
+    }
+
+    // MARK: Workload and faults
+
+    func randomKind() -> ClientKind {
+        ClientKind.allCases[rng.weighted([35, 25, 30, 10])]
+    }
+
+    func connectClient(kind: ClientKind, username: String? = nil, color: String? = nil) {
+        let conn = ConnID(nextConn)
+        nextConn += 1
+        let uid = UID(randomBits: rng.next(), rng.next())
+        let actor = clients.count + 1
+        let name = username ?? rng.pick(Corpus.names)
+        let colour = color ?? rng.pick(Corpus.colors)
+        links[conn] = Link(conn: conn)
+        linkOrder.append(conn)
+        uidByConn[conn] = uid
+        serverMirror[conn] = OriginalFrameReader()
+        var client = SimClient(actor: actor, kind: kind, conn: conn, uid: uid, username: name, color: colour)
+        switch kind {
+        case .pychat, .pychatUI:
+            let terminal = kind == .pychatUI ? TerminalSize(cols: rng.int(in: 0...220), rows: rng.int(in: 0...70)) : nil
+            client.app = ChatApp(config: AppConfig(role: .client, host: "127.0.0.1", port: 8080, username: name,
+                                                   color: colour, terminal: terminal))
+        case .original, .silent:
+            client.model = OriginalClientModel(username: name, color: colour)
+        }
+        if kind == .original { stats.originalClients += 1 }
+        if kind == .pychatUI { stats.uiClients += 1 }
+        clients.append(client)
+        clientByConn[conn] = actor - 1
+        serverStep(.accepted(conn: conn, uid: uid, remote: "10.0.\(actor % 250).\(rng.int(in: 1...254)):\(rng.int(in: 1024...65535))"))
+        let i = actor - 1
+        switch kind {
+        case .pychat, .pychatUI: pychatStep(i, .connected(conn: conn, remote: "127.0.0.1:8080"))
+        case .original: clientWrite(i, client.model!.joinRequest())
+        case .silent:
+            // Half a header, or half a frame, or nothing at all: the decoder must wait, and
+            // the join deadline must end it.
+            let join = client.model!.joinRequest()
+            switch rng.below(3) {
+            case 0: clientWrite(i, Array(join.prefix(2)))
+            case 1: clientWrite(i, Array(join.prefix(join.count - 1)))
+            default: break
+            }
+        }
+    }
+
+    func live(_ kinds: Set<ClientKind>) -> [Int] {
+        clients.indices.filter { clients[$0].open && kinds.contains(clients[$0].kind) }
+    }
+
+    func action() {
+        let liveCount = live(Set(ClientKind.allCases)).count
+        let p = profile
+        let weights = [
+            liveCount < p.maxClients ? 8 : 0,  // connect
+            40,  // say
+            p.hasHost ? 6 : 0,  // host says
+            10,  // UI keys
+            2,  // resize
+            4,  // leave
+            p.hostile, p.resets, p.partitions, p.cuts, p.slowReaders, p.restarts, p.trickle,
+        ]
+        switch rng.weighted(weights) {
+        case 0: connectClient(kind: randomKind())
+        case 1:
+            guard let i = pickLive([.pychat, .pychatUI, .original]) else { return }
+            say(i, Corpus.text(&rng))
+        case 2: serverStep(.inputLine(Corpus.text(&rng)))
+        case 3:
+            guard let i = pickLive([.pychatUI]) else { return }
+            for key in Corpus.keys(&rng) { pychatStep(i, .key(key)) }
+        case 4:
+            guard let i = pickLive([.pychatUI]) else { return }
+            pychatStep(i, .resize(cols: rng.int(in: -2...220), rows: rng.int(in: -2...70)))
+        case 5:
+            guard let i = pickLive(Set(ClientKind.allCases)) else { return }
+            clientClose(i)
+        case 6:
+            guard let i = pickLive([.original]), let model = clients[i].model, model.me != nil else { return }
+            let others = model.users.map(\.key).filter { $0 != clients[i].uid }
+            stats.spoofAttempts += 1
+            var frame = Corpus.hostileFrame(&rng, own: clients[i].uid, other: others.isEmpty ? nil : rng.pick(others))
+            if rng.chance(1, in: 40) {
+                // A header announcing one byte more than the limit: the server must close
+                // the connection without buffering the body.
+                let n = UInt32(Limits.maxFrameLength + 1)
+                frame += [UInt8(n >> 24), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF), 1, 0x7B]
+            }
+            clientWrite(i, frame)
+        case 7:
+            guard let i = pickLive(Set(ClientKind.allCases)) else { return }
+            reset(i)
+        case 8:
+            guard let c = pickLink() else { return }
+            links[c]!.heldUntil = max(links[c]!.heldUntil, now + rng.pick([20, 300, 2_000, 12_000]))
+            stats.partitions += 1
+            if Self.printTrace { print("t=\(now) network: \(c) partitioned until \(links[c]!.heldUntil)") }
+        case 9:
+            // A partition that ends in a reset: the connection is cut, not healed.
+            guard let c = pickLink() else { return }
+            // A reset already pending stays as early as it was (it may have lost bytes).
+            let at = max(links[c]!.heldUntil, now + rng.pick([20, 300, 2_000]))
+            links[c]!.heldUntil = at
+            links[c]!.clientResetAt = min(links[c]!.clientResetAt ?? at, at)
+            links[c]!.serverResetAt = min(links[c]!.serverResetAt ?? Int.max, at + rng.below(50))
+            stats.partitions += 1
+            stats.resets += 1
+            if Self.printTrace { print("t=\(now) network: \(c) partitioned until \(at), then cut") }
+        case 10:
+            guard let c = pickLink() else { return }
+            links[c]!.slowReader = links[c]!.slowReader == nil ? rng.pick([1, 7, 64, 1_000]) : nil
+            if Self.printTrace { print("t=\(now) network: \(c) reads at most \(links[c]!.slowReader ?? -1) bytes at a time") }
+        case 11:
+            guard let i = pickLive([.pychat, .pychatUI, .original]) else { return }
+            let old = clients[i]
+            reset(i)
+            connectClient(kind: old.kind, username: old.username, color: old.color)
+        default:
+            guard let c = pickLink() else { return }
+            links[c]!.trickle.toggle()
+        }
+    }
+
+    func pickLive(_ kinds: Set<ClientKind>) -> Int? {
+        let l = live(kinds)
+        return l.isEmpty ? nil : rng.pick(l)
+    }
+
+    func pickLink() -> ConnID? {
+        let l = linkOrder.filter { links[$0]!.clientOpen && links[$0]!.serverOpen }
+        return l.isEmpty ? nil : rng.pick(l)
+    }
+
+    func say(_ i: Int, _ text: String) {
+        switch clients[i].kind {
+        case .pychat: pychatStep(i, .inputLine(text))
+        case .pychatUI:
+            pychatStep(i, .key(.paste(text)))
+            pychatStep(i, .key(.enter))
+        case .original:
+            if let frame = clients[i].model!.chat(text) { clientWrite(i, frame) }
+        case .silent: break
+        }
+    }
+
+    /// A connection reset: whatever was in flight is lost; the client knows at once, the
+    /// server a little later.
+    func reset(_ i: Int) {
+        let c = clients[i].conn
+        guard var link = links[c], link.clientOpen else { return }
+        stats.resets += 1
+        link.clientOpen = false
+        link.up.discard()
+        link.down.discard()
+        if link.serverOpen { link.serverResetAt = min(link.serverResetAt ?? Int.max, now + rng.below(50)) }
+        links[c] = link
+        clientDisconnected(i, reason: "connection reset")
+    }
+
+    // MARK: Liveness
+
+    /// Faults stop, partitions heal, slow readers catch up; then time runs until nothing is in
+    /// flight and no timer is pending. A system that never quiets fails here.
+    func liveness() {
+        for c in linkOrder {
+            links[c]!.heldUntil = min(links[c]!.heldUntil, now)
+            links[c]!.slowReader = nil
+            links[c]!.trickle = false
+        }
+        var rounds = 0
+        while failure == nil {
+            var next: Int? = timers.map(\.due).min()
+            for c in linkOrder {
+                let l = links[c]!
+                var t = l.nextActivity(after: now)
+                if l.clientOpen, let r = l.clientResetAt { t = min(t ?? r, r) }
+                if let t { next = min(next ?? t, t) }
+            }
+            guard let t = next else { return }
+            rounds += 1
+            if rounds > 50_000 {
+                fail(.liveness, "the system does not quiet down: still busy after \(rounds) rounds")
+                return
+            }
+            now = max(now, t)
+            fireTimers()
+            deliver()
+        }
+    }
+
+    // MARK: Planted bugs
+
+    private func plant(_ effects: inout [Effect], _ event: Event) {
+        guard options.plantedBug != .none, !plantFired else { return }
+        func chat(_ b: Bytes) -> (UID?, String)? {
+            guard b.array.count > 5, b.array[4] == 1, case let .chat(u, t)? = try? MessageCodec.decode(b.array[5...]) else { return nil }
+            return (u, t)
+        }
+        switch options.plantedBug {
+        case .none: return
+        case .dropRecipient:
+            for (k, e) in effects.enumerated() {
+                if case let .send(to, b) = e, to.count >= 2, chat(b) != nil {
+                    effects[k] = .send(to: Array(to.dropLast()), bytes: b)
+                    plantFired = true
+                    return
+                }
+            }
+        case .duplicateFrame:
+            for (k, e) in effects.enumerated() {
+                if case let .send(to, b) = e, chat(b) != nil {
+                    effects[k] = .send(to: to, bytes: Bytes(b.array + b.array))
+                    plantFired = true
+                    return
+                }
+            }
+        case .misattribute:
+            for (k, e) in effects.enumerated() {
+                if case let .send(to, b) = e, let (u, t) = chat(b),
+                   let other = server.room!.members.first(where: { $0.uid != u }) {
+                    effects[k] = .send(to: to, bytes: Bytes(FrameCodec.frame(.chat(uid: other.uid, text: t))))
+                    plantFired = true
+                    return
+                }
+            }
+        case .swapFrames:
+            // The first two chats in one step that share a recipient: write them the other way round.
+            let chats = effects.indices.filter { if case let .send(_, b) = effects[$0] { chat(b) != nil } else { false } }
+            guard chats.count >= 2 else { return }
+            effects.swapAt(chats[0], chats[1])
+            plantFired = true
+        }
+    }
+
+    // MARK: Reporting
+
+    /// `PYCHAT_SIM_TRACE=1`: print every step as it happens (with `PYCHAT_SIM_SEED`).
+    static let printTrace = Seeds.environment["PYCHAT_SIM_TRACE"] == "1"
+
+    func record(_ entry: TraceEntry) {
+        if Self.printTrace { print(entry.describe()) }
+        if tail.count >= options.tailLength { tail.removeFirst() }
+        tail.append(entry)
+    }
+
+    func fail(_ invariant: Invariant, _ message: String) {
+        guard failure == nil else { return }
+        failure = SimFailure(seed: seed, step: steps, now: now, invariant: invariant, message: message,
+                             tail: tail.map { $0.describe() })
+    }
+}

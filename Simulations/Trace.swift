@@ -1,0 +1,114 @@
+import ChatState
+
+/// FNV-1a 64 over a canonical byte encoding of every event and effect of a run. The encoding
+/// is our own (a tag byte per case, lengths before variable data, integers as 8 bytes big
+/// endian) rather than the EventLog's JSON: it is as canonical, and fast enough to hash every
+/// step of thousands of sessions. Nothing in it depends on dictionary order.
+struct TraceHash {
+    private(set) var value: UInt64 = 0xCBF2_9CE4_8422_2325
+
+    mutating func byte(_ b: UInt8) {
+        value = (value ^ UInt64(b)) &* 0x0000_0100_0000_01B3
+    }
+
+    mutating func u64(_ v: UInt64) {
+        for shift in stride(from: 56, through: 0, by: -8) { byte(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
+    }
+
+    mutating func int(_ v: Int) { u64(UInt64(bitPattern: Int64(v))) }
+
+    mutating func bytes(_ a: [UInt8]) {
+        int(a.count)
+        for b in a { byte(b) }
+    }
+
+    mutating func string(_ s: String) {
+        int(s.utf8.count)
+        for b in s.utf8 { byte(b) }
+    }
+
+    mutating func conn(_ c: ConnID) { u64(c.raw) }
+
+    mutating func uid(_ u: UID) {
+        u64(u.high)
+        u64(u.low)
+    }
+
+    mutating func timer(_ t: TimerID) {
+        switch t {
+        case .joinDeadline(let c): byte(1); conn(c)
+        case .escapeKey: byte(2)
+        case .tableRefresh: byte(3)
+        }
+    }
+
+    /// One step of one actor: who, when, what came in and what went out.
+    mutating func step(actor: Int, now: Int, event: Event, effects: [Effect]) {
+        byte(0xA0)
+        int(actor)
+        int(now)
+        self.event(event)
+        int(effects.count)
+        for e in effects { effect(e) }
+    }
+
+    /// A step of an original-like client model, which has no Event type of its own.
+    mutating func modelStep(actor: Int, now: Int, tag: UInt8, bytes: [UInt8]) {
+        byte(0xA1)
+        int(actor)
+        int(now)
+        byte(tag)
+        self.bytes(bytes)
+    }
+
+    mutating func event(_ e: Event) {
+        switch e {
+        case let .listening(host, port): byte(1); string(host); int(port)
+        case let .accepted(c, u, remote): byte(2); conn(c); uid(u); string(remote)
+        case let .connected(c, remote): byte(3); conn(c); string(remote)
+        case let .received(c, b): byte(4); conn(c); bytes(b.array)
+        case let .disconnected(c, reason): byte(5); conn(c); string(reason)
+        case let .timer(t): byte(6); timer(t)
+        case let .key(k): byte(7); key(k)
+        case let .resize(cols, rows): byte(8); int(cols); int(rows)
+        case let .inputLine(text): byte(9); string(text)
+        case .inputClosed: byte(10)
+        }
+    }
+
+    mutating func effect(_ e: Effect) {
+        switch e {
+        case let .send(to, b): byte(1); int(to.count); for c in to { conn(c) }; bytes(b.array)
+        case let .close(c, reason): byte(2); conn(c); string(reason)
+        case let .setTimer(t, millis): byte(3); timer(t); int(millis)
+        case let .cancelTimer(t): byte(4); timer(t)
+        case let .print(s): byte(5); string(s)
+        case let .log(s): byte(6); string(s)
+        case let .quit(code, message): byte(7); int(Int(code)); string(message ?? "\u{0}nil")
+        }
+    }
+
+    mutating func key(_ k: Key) {
+        switch k {
+        case .text(let s): byte(1); string(s)
+        case .paste(let s): byte(2); string(s)
+        case .ctrl(let c): byte(3); string(String(c))
+        case .enter: byte(10)
+        case .tab: byte(11)
+        case .backTab: byte(12)
+        case .backspace: byte(13)
+        case .delete: byte(14)
+        case .escape: byte(15)
+        case .up: byte(16)
+        case .down: byte(17)
+        case .left: byte(18)
+        case .right: byte(19)
+        case .home: byte(20)
+        case .end: byte(21)
+        case .pageUp: byte(22)
+        case .pageDown: byte(23)
+        case .wheelUp: byte(24)
+        case .wheelDown: byte(25)
+        }
+    }
+}

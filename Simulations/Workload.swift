@@ -1,0 +1,131 @@
+import ChatState
+
+/// What one seed asks of a session: its size, its mix of clients, and which faults are on.
+/// Each seed switches fault kinds on or off as a set ("swarm testing"): a run with only
+/// partitions finds different bugs than one where every fault dilutes every other.
+struct Profile {
+    var initialClients: Int
+    var maxClients: Int
+    /// Iterations of the main loop before the liveness phase.
+    var iterations: Int
+    /// Per mille chance of a workload action in an iteration.
+    var actionRate: Int
+    /// Ticks the clock may advance per iteration.
+    var maxAdvance: Int
+    var hasHost: Bool
+    var network: NetworkModel
+    // Faults (weights; 0 switches one off).
+    var resets: Int
+    var partitions: Int
+    var cuts: Int
+    var slowReaders: Int
+    var restarts: Int
+    var hostile: Int
+    var trickle: Int
+
+    static func draw(_ r: inout SimRandom) -> Profile {
+        let faults = r.chance(1, in: 6) ? 0 : 1  // some seeds run without any fault at all
+        func on(_ w: Int) -> Int { faults == 1 && r.chance(2, in: 3) ? w : 0 }
+        return Profile(
+            initialClients: r.int(in: 1...4),
+            maxClients: r.int(in: 3...7),
+            iterations: r.int(in: 60...160),
+            actionRate: r.int(in: 300...800),
+            maxAdvance: r.pick([2, 10, 40, 200]),
+            hasHost: r.chance(3, in: 4),
+            network: NetworkModel(latency: r.pick([0...0, 0...3, 1...20, 5...120]),
+                                  maxQueuedBytes: r.pick([8 * 1024, 64 * 1024, NetworkModel.defaultMaxQueuedBytes]),
+                                  maxExtraCuts: r.pick([0, 1, 3, 6])),
+            resets: on(3), partitions: on(4), cuts: on(2), slowReaders: on(3), restarts: on(3),
+            hostile: on(6), trickle: on(2))
+    }
+}
+
+enum ClientKind: Int, CaseIterable {
+    /// pychat's own ClientSession, headless (typed lines arrive as `.inputLine`).
+    case pychat
+    /// pychat's own ClientSession with a terminal UI (typing arrives as keys).
+    case pychatUI
+    /// The model of the ORIGINAL client.
+    case original
+    /// Connects and never joins (perhaps after half a frame): the join deadline must fire.
+    case silent
+}
+
+/// Texts, names and colours, from the harmless to the hostile.
+enum Corpus {
+    static let names = [
+        "alice", "bob", "carol", "Alice", "dave", "Zoë", "中文名", "😀smile", "  padded  ", "",
+        "a-very-long-name-that-is-over-thirty-two-characters", "evil\u{1B}[2J", "tab\tname", "bidi\u{202E}rev",
+        "nul\u{0}x", "host", "Anonymous",
+    ]
+
+    static let colors = ["ff8800", "00ff00", "#ABCDEF", "000000", "zz0000", "", "#", "12345", "FFFFFF", " 0a0b0c "]
+
+    static let short = [
+        "hi", "hello there", "h\u{e9}llo", "中文 text", "emoji 😀 👩‍👩‍👧 🇫🇷", "e\u{301} combining", "tab\tinside",
+        "line\nbreak", "crlf\r\nend", "ESC \u{1B}[31mred\u{1B}[0m", "title \u{1B}]0;pwned\u{7}", "nul \u{0} inside",
+        "del \u{7F} c1 \u{85}\u{9B}", "bidi \u{202E}olleh", "zero\u{200B}width", "quotes \"q\" \\ /", "   ",
+        "", "\n\n\n", "\u{FEFF}bom", "soft\u{AD}hyphen", "x",
+    ]
+
+    static func text(_ r: inout SimRandom) -> String {
+        switch r.below(1000) {
+        case 0..<700: return r.pick(short)
+        case 700..<900:
+            // A few pieces glued: mixes scripts, controls and emoji within one text.
+            return (0..<r.int(in: 2...5)).map { _ in r.pick(short) }.joined(separator: r.pick([" ", "", "\n"]))
+        case 900..<970: return String(repeating: r.pick(["ab", "é", "😀", "x\u{1B}"]), count: r.int(in: 10...300))
+        case 970..<985:
+            // Right at the limit: relayed (the limit counts characters after cleaning).
+            return String(repeating: "a", count: Limits.maxTextLength - 1) + r.pick(["b", "\u{0}b", "😀"])
+        default:
+            // Over the limit: the server must refuse it with a notice to the sender only.
+            return String(repeating: r.pick(["a", "é", "\u{1B}z"]), count: Limits.maxTextLength + r.int(in: 1...200))
+        }
+    }
+
+    static func keys(_ r: inout SimRandom) -> [Key] {
+        var keys: [Key] = []
+        for _ in 0..<r.int(in: 1...8) {
+            switch r.below(20) {
+            case 0..<8: keys.append(.text(r.pick(short)))
+            case 8: keys.append(.paste(r.pick(short) + "\n" + r.pick(short)))
+            case 9: keys.append(.backspace)
+            case 10: keys.append(r.pick([.left, .right, .home, .end, .delete]))
+            case 11: keys.append(r.pick([.up, .down]))
+            case 12: keys.append(r.pick([.pageUp, .pageDown, .wheelUp, .wheelDown]))
+            case 13: keys.append(r.pick([.tab, .backTab, .escape]))
+            case 14: keys.append(.ctrl(r.pick(["a", "e", "u", "k", "w", "b", "f", "h"])))
+            default: keys.append(.enter)
+            }
+        }
+        return keys
+    }
+
+    /// Frames an original client's socket could carry that a well-behaved one never sends:
+    /// spoofed uids in every form Python's uuid accepts, odd but valid JSON, junk.
+    /// `own`/`other` are uids from the sender's table.
+    static func hostileFrame(_ r: inout SimRandom, own: UID, other: UID?) -> [UInt8] {
+        let victim = other ?? own
+        func chat(_ uidJSON: String, _ text: String = "spoof") -> [UInt8] {
+            FrameCodec.frame(kind: 1, parts: Array("{\"uid\": \(uidJSON), \"text\": \"\(text)\", \"type\": \"ChatMessage\"}".utf8))
+        }
+        switch r.below(14) {
+        case 0, 1, 2: return FrameCodec.frame(.chat(uid: victim, text: "I am \(victim) " + r.pick(short)))
+        case 3: return chat("\"\(victim.description.uppercased())\"")
+        case 4: return chat("\"{\(victim)}\"")
+        case 5: return chat("\"urn:uuid:\(victim)\"")
+        case 6: return chat("null", "no uid")
+        case 7: return chat("\"bogus\"")  // the server drops it as a protocol error
+        case 8: return FrameCodec.frame(kind: 2, parts: Array("extension".utf8))
+        case 9: return [0, 0, 0, 0]
+        case 10: return FrameCodec.frame(kind: 1, parts: Array("{not json".utf8))
+        case 11:
+            return FrameCodec.frame(kind: 1, parts: Array(
+                "{\"type\":\"ChatMessage\",\"text\":\"first\",\"uid\":null,\"text\":\"dup key \\ud800 lone\"}".utf8))
+        case 12: return FrameCodec.frame(.system(text: "I am the server"))
+        default: return FrameCodec.frame(.joinRequest(username: "again", color: "ff0000"))
+        }
+    }
+}
