@@ -63,8 +63,8 @@ run() {
     fi
     local cpu
     cpu=$(awk -v u="$(field cpu_user_s "$json")" -v s="$(field cpu_sys_s "$json")" -v w="$(field wall_s "$json")" \
-        'BEGIN { printf "%.0f%%", w > 0 ? 100 * (u + s) / w : 0 }')
-    [[ $status == ok ]] || status="FAILED: lost $(field lost "$json"), out of order $(field out_of_order "$json"), dup $(field duplicates "$json")"
+        'BEGIN { printf "%.0f%%", (w > 0 ? 100 * (u + s) / w : 0) }')
+    [[ $status == ok ]] || status="FAILED: joined $(field joined "$json"), lost $(field lost "$json"), out of order $(field out_of_order "$json"), dup $(field duplicates "$json") $(field failure "$json")"
     printf "%-28s %12s %8s µs %8s µs %7s ms %10s %9s %s\n" "$name" "$(field deliveries_per_s "$json")" \
         "$(field p50_us "$json")" "$(field p99_us "$json")" "$(field join_ms "$json")" "$RSS" "$cpu" "$status"
 }

@@ -129,6 +129,7 @@ public final class BenchClient {
                     report.joinNanos = lastJoinActivity - startTime
                     if options.messages == 0 { break }
                     startSending(t)
+                    // Sending starts now, not after the next wait.
                 } else if t - startTime > UInt64(options.joinTimeoutMillis) * 1_000_000 {
                     report.joined = joinedCount
                     report.failure = "only \(joinedCount) of \(c) clients joined within \(options.joinTimeoutMillis / 1000) s"
@@ -138,7 +139,8 @@ public final class BenchClient {
                     report.failure = "\(report.disconnected) clients were disconnected while joining"
                     break
                 }
-            } else {
+            }
+            if sending {
                 if options.rate > 0 {
                     sendDue(t)
                 } else {
