@@ -136,10 +136,16 @@ public enum MessageCodec {
             let end = n - plainChatTail.count
             guard start <= end else { return nil }
             for (k, c) in plainChatTail.enumerated() where b[end + k] != c { return nil }
-            for k in start..<end {
-                let c = b[k]
-                guard c >= 0x20 && c <= 0x7E && c != 0x22 && c != 0x5C else { return nil }
+            // One pass without bounds checks: printable ASCII, no quote, no backslash.
+            var bad = false
+            var k = start
+            let base = b.baseAddress!
+            while k < end {
+                let c = base[k]
+                bad = bad || (c &- 0x20 > 0x5E) || c == 0x22 || c == 0x5C
+                k &+= 1
             }
+            if bad { return nil }
             return start..<end
         }
     }
