@@ -11,6 +11,8 @@ final class Connection {
     var output = OutputQueue()
     /// The interest currently registered with epoll, so it is changed only when it differs.
     var registered: Interest = .readOnly
+    /// Queued in the runtime's list of connections to flush this turn.
+    var isDirty = false
 
     /// The core has closed this connection (or the process is quitting): its output is written,
     /// then the write side shut down, then input is discarded until the peer closes too.

@@ -89,7 +89,11 @@ extension Runtime {
     }
 
     func markDirty(_ c: Connection) {
-        if dirtyIDs.insert(c.id.raw).inserted { dirty.append(c) }
+        // A flag on the connection, not a set of ids: this runs once per delivery.
+        if !c.isDirty {
+            c.isDirty = true
+            dirty.append(c)
+        }
     }
 
     func flushDirty() {
@@ -97,7 +101,7 @@ extension Runtime {
         while !dirty.isEmpty {
             let batch = dirty
             dirty.removeAll(keepingCapacity: true)
-            dirtyIDs.removeAll(keepingCapacity: true)
+            for c in batch { c.isDirty = false }
             for c in batch where connections[c.id.raw] === c { flush(c) }
         }
     }

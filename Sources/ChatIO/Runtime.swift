@@ -37,7 +37,6 @@ public final class Runtime {
     /// Connections with output written since the last flush, flushed once per loop turn so
     /// the frames of many steps leave in one writev.
     var dirty: [Connection] = []
-    var dirtyIDs: Set<UInt64> = []
 
     // Backpressure: connections over the output limit, and over the low-water mark.
     var overLimitCount = 0

@@ -12,6 +12,7 @@ enum Command {
     case chat(ChatOptions)
     case replay(ReplayOptions)
     case certs(outDirectory: String)
+    case bench(BenchCommandOptions)
     case help
     case version
 }
@@ -59,6 +60,7 @@ struct ArgumentParser {
         switch args.first {
         case "replay": return try parseReplay()
         case "certs": return try parseCerts()
+        case "bench": return try parseBench()
         default: return try parseChat()
         }
     }
@@ -174,6 +176,39 @@ struct ArgumentParser {
             }
         }
         return .certs(outDirectory: out)
+    }
+
+    private mutating func parseBench() throws(UsageError) -> Command {
+        index = 1
+        var o = BenchCommandOptions()
+        o.bench.port = 8080
+        while let (flag, inline) = next() {
+            switch flag {
+            case "-h", "--help": return .help
+            case "--relay": o.relay = true
+            case "--ssl": o.ssl = true
+            case "-H", "--host": o.bench.host = try value(flag, inline)
+            case "-P", "--port": o.bench.port = try Self.integer(flag, try value(flag, inline), in: 0...65535)
+            case "--clients": o.bench.clients = try Self.integer(flag, try value(flag, inline), in: 1...1_000_000)
+            case "--messages": o.bench.messages = try Self.integer(flag, try value(flag, inline), in: 0...Int(UInt32.max))
+            case "--rate":
+                let text = try value(flag, inline)
+                guard let r = Double(text), r.isFinite, r >= 0 else { throw UsageError("\(flag): \"\(text)\" is not a rate") }
+                o.bench.rate = r
+            case "--size": o.bench.size = try Self.integer(flag, try value(flag, inline), in: 36...Limits.maxTextLength)
+            case "--certfile": o.certFile = try value(flag, inline)
+            case "--cafile": o.caFile = try value(flag, inline)
+            case "--json": o.jsonPath = try value(flag, inline)
+            case "--name": o.bench.namePrefix = try value(flag, inline)
+            case "--idle-timeout": o.bench.idleTimeoutMillis = try Self.seconds(flag, try value(flag, inline))
+            case "--join-timeout": o.bench.joinTimeoutMillis = try Self.seconds(flag, try value(flag, inline))
+            case "--join-quiet": o.bench.joinQuietMillis = try Self.seconds(flag, try value(flag, inline))
+            default: throw UsageError("bench: unknown option \(flag) (see pychat --help)")
+            }
+            if inline != nil && ["--relay", "--ssl"].contains(flag) { throw UsageError("\(flag) takes no value") }
+        }
+        if !o.relay && o.bench.port == 0 { throw UsageError("bench: --port 0 is only for --relay") }
+        return .bench(o)
     }
 
     static func integer(_ flag: String, _ text: String, in range: ClosedRange<Int>) throws(UsageError) -> Int {

@@ -5,6 +5,8 @@ enum Usage {
     usage: pychat [-s] [-H HOST] [-P PORT] [-u NAME] [-c RRGGBB] [options]
            pychat replay FILE [--verify] [--screen [--at STEP] | --screens]
            pychat certs [--out DIR]
+           pychat bench [-H HOST] -P PORT [--clients C] [--messages M] [--rate R] [--size S] [options]
+           pychat bench --relay [-H HOST] [-P PORT]
 
     A terminal chat, wire-compatible with PyChat 0.1.0.
 
@@ -31,6 +33,17 @@ enum Usage {
           --verify            exit 1 at the first step whose effects differ from the record
           --screen [--at N]   print the screen the user saw after step N (default: the last)
           --screens           print the screen after every step
+      bench                   a load generator: C clients join, then each sends M messages of S
+                              bytes at R per second (0: as fast as possible; defaults 10, 100,
+                              0, 64); every delivery is checked (loss, duplicates, order per
+                              sender) and timed. Exit 1 on any loss.
+          --json FILE         also write the report as JSON
+          --ssl, --certfile, --cafile   as for a client
+          --name PREFIX       client names PREFIX0, PREFIX1, ... (default bench)
+          --idle-timeout S    end the run once nothing arrived for S seconds (default 3)
+          --join-timeout S    give up joining after S seconds (default 120)
+          --join-quiet S      joining is over after S seconds without join traffic (default 0.3)
+          --relay             instead, serve as the trivial fan-out relay the bench is checked against
 
     Exit codes: 0 done, 1 failure (cannot listen or connect), 2 usage error,
     3 the server closed the connection.

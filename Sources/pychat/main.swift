@@ -31,6 +31,8 @@ func main() -> Int32 {
         }
         Output.standard("wrote rootCA.key, rootCA.pem, server.pem and client.pem in \(directory)\n")
         return ExitCode.ok
+    case .bench(let options):
+        return BenchCommand.run(options)
     case .chat(let options):
         return chat(options)
     }

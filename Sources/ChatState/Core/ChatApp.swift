@@ -53,6 +53,9 @@ public struct ChatApp: Sendable {
         default:
             switch role {
             case .server(var room):
+                // Let go of the stored copy first, so the room is mutated in place: otherwise
+                // every step would copy its tables (O(connections) per message).
+                role = .server(Room(vacant: config))
                 room.handle(event, &out)
                 role = .server(room)
             case .client(var session):
@@ -66,6 +69,7 @@ public struct ChatApp: Sendable {
     private mutating func say(_ text: String, _ out: inout StepOutput) {
         switch role {
         case .server(var room):
+            role = .server(Room(vacant: config))
             room.hostSay(text, &out)
             role = .server(room)
         case .client(var session):

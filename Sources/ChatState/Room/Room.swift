@@ -49,6 +49,12 @@ public struct Room: Sendable {
         }
     }
 
+    /// A room that holds nothing, not even the host: a placeholder while the real one is
+    /// mutated outside its enum case. Allocates nothing.
+    init(vacant config: AppConfig) {
+        self.config = config
+    }
+
     public var host: Member? { members.first { $0.conn == nil } }
     public var connectionCount: Int { connections.count }
     public func isConnected(_ conn: ConnID) -> Bool { connections[conn] != nil }
@@ -139,6 +145,12 @@ public struct Room: Sendable {
             guard connections[conn] != nil else { return }
             // Other kinds are extensions an original peer ignores; we know none yet.
             guard frame.kind == FrameCodec.jsonKind else { continue }
+            // The common case, a plain ASCII chat from a member, skips the JSON parser and the
+            // Unicode rules: its text is relayed as the same bytes (see MessageCodec.plainChatText).
+            if let member = connections[conn]?.member, let text = MessageCodec.plainChatText(frame.body),
+               relayPlain(frame.body[text], from: member, &out) {
+                continue
+            }
             do {
                 handle(try MessageCodec.decode(frame.body), from: conn, &out)
             } catch {
@@ -210,6 +222,23 @@ public struct Room: Sendable {
             refreshTables(recipients.filter { connections[$0]!.knownVersion < since }, &out)
         }
         out.send(FrameCodec.frame(.chat(uid: member.uid, text: text)), to: recipients)
+    }
+
+    /// `relay` for a text of printable ASCII without quote or backslash (so cleaning leaves it
+    /// as it is, its length in characters is its length in bytes, and JSON writes it verbatim):
+    /// the same effects and lines, without decoding or re-encoding it. False when the text is too
+    /// long, which the general path handles.
+    private mutating func relayPlain(_ text: ArraySlice<UInt8>, from member: Member, _ out: inout StepOutput) -> Bool {
+        guard let conn = member.conn else { return false }
+        if text.count > Limits.maxTextLength { return false }
+        if !text.contains(where: { $0 != 0x20 }) { return true }
+        out.show(.chat(member.name, member.color, String(decoding: text, as: UTF8.self)))
+        let recipients = joined.filter { $0 != conn }
+        if staleMembers > 0, let since = connections[conn]?.joinedVersion {
+            refreshTables(recipients.filter { connections[$0]!.knownVersion < since }, &out)
+        }
+        out.send(MessageCodec.chatFrame(uid: member.uid, plainText: text), to: recipients)
+        return true
     }
 
     /// A join or leave: every member's table is now out of date until refreshed.

@@ -98,6 +98,70 @@ public enum MessageCodec {
         w.raw(", \"color\": "); w.string(user.color)
     }
 
+    // MARK: The fast path of a relayed chat
+
+    private static let plainChatHead: [UInt8] = Array("{\"uid\": ".utf8)
+    private static let plainChatMiddle: [UInt8] = Array(", \"text\": \"".utf8)
+    private static let plainChatTail: [UInt8] = Array("\", \"type\": \"ChatMessage\"}".utf8)
+
+    /// Where the text is, when `body` is a ChatMessage exactly as the original writes it
+    /// (`{"uid": UID-or-null, "text": "...", "type": "ChatMessage"}`, canonical lower-case uid)
+    /// and its text is printable ASCII without quote or backslash. Such a body decodes to
+    /// `.chat` with exactly these bytes as its text; anything else gives nil and goes through
+    /// `decode`, so the answer never differs from the full decoder's.
+    public static func plainChatText(_ body: [UInt8]) -> Range<Int>? {
+        body.withUnsafeBufferPointer { b -> Range<Int>? in
+            let n = b.count
+            var i = plainChatHead.count
+            guard n > i + 4 + plainChatMiddle.count + plainChatTail.count,
+                  b.starts(with: plainChatHead) else { return nil }
+            if b[i] == UInt8(ascii: "n") {
+                guard b[i + 1] == UInt8(ascii: "u"), b[i + 2] == UInt8(ascii: "l"), b[i + 3] == UInt8(ascii: "l") else { return nil }
+                i += 4
+            } else {
+                guard b[i] == 0x22, n > i + 38, b[i + 37] == 0x22 else { return nil }
+                for k in 0..<36 {
+                    let c = b[i + 1 + k]
+                    if k == 8 || k == 13 || k == 18 || k == 23 {
+                        guard c == UInt8(ascii: "-") else { return nil }
+                    } else {
+                        guard (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) else { return nil }
+                    }
+                }
+                i += 38
+            }
+            guard n >= i + plainChatMiddle.count + plainChatTail.count else { return nil }
+            for (k, c) in plainChatMiddle.enumerated() where b[i + k] != c { return nil }
+            let start = i + plainChatMiddle.count
+            let end = n - plainChatTail.count
+            guard start <= end else { return nil }
+            for (k, c) in plainChatTail.enumerated() where b[end + k] != c { return nil }
+            // One pass without bounds checks: printable ASCII, no quote, no backslash.
+            var bad = false
+            var k = start
+            let base = b.baseAddress!
+            while k < end {
+                let c = base[k]
+                bad = bad || (c &- 0x20 > 0x5E) || c == 0x22 || c == 0x5C
+                k &+= 1
+            }
+            if bad { return nil }
+            return start..<end
+        }
+    }
+
+    /// The frame of `.chat(uid:text:)` for a text `plainChatText` vouched for: the bytes
+    /// `FrameCodec.frame(.chat(uid: uid, text: text))` gives, without the round trip.
+    public static func chatFrame(uid: UID, plainText text: ArraySlice<UInt8>) -> [UInt8] {
+        var w = JSONWriter(capacity: 9 + 38 + plainChatMiddle.count + text.count + plainChatTail.count)
+        w.raw("{\"uid\": "); w.uid(uid)
+        var body = w.bytes
+        body.append(contentsOf: plainChatMiddle)
+        body.append(contentsOf: text)
+        body.append(contentsOf: plainChatTail)
+        return FrameCodec.frame(kind: FrameCodec.jsonKind, parts: body)
+    }
+
     // MARK: Decoding: any valid JSON, strict about the fields.
 
     public static func decode(_ body: some Collection<UInt8>) throws(DecodeError) -> Message {

@@ -1,0 +1,243 @@
+import Glibc
+
+/// The bench's yardstick: the least a PyChat server can do. It answers a JoinRequest with a
+/// ServerInfo and copies every chat frame, as it came, into the output buffer of every other
+/// joined connection; no JSON, no names, no announcements. `pychat bench` run against it shows
+/// what the bench itself can absorb, and so whether a server or the bench was the limit.
+public final class BenchRelay {
+    final class Peer {
+        let id: Int
+        let fd: Int32
+        var joined = false
+        var partial: [UInt8] = []
+        var out: [UInt8] = []
+        var outOffset = 0
+        var registered = Interest.readOnly
+        var tls: TLSEngine?
+        var over = false
+        var marked = false
+        init(id: Int, fd: Int32) {
+            self.id = id
+            self.fd = fd
+        }
+        var pending: Int { out.count - outOffset }
+    }
+
+    public let port: Int
+    let listener: Listener
+    let loop: EventLoop
+    let tls: TLSContext?
+    var peers: [Int: Peer] = [:]
+    /// Joined peers in order of joining: the recipients of every chat frame.
+    var members: [Peer] = []
+    var nextID = 0
+    var dirty: [Peer] = []
+    let readBuffer: UnsafeMutableRawPointer
+    static let readBufferSize = 256 * 1024
+    /// Over this much queued output for any peer, nobody is read (backpressure, no drops).
+    static let maxOutput = 4 << 20
+    var overCount = 0
+    var paused = false
+    var plaintext: [UInt8] = []
+
+    public init(host: String, port: Int, tls: TLSContext? = nil) throws(StartupError) {
+        do {
+            listener = try Listener(host: host, port: port)
+            loop = try EventLoop()
+            try loop.add(listener.fd, .listener, .readOnly)
+        } catch let e as ListenError {
+            throw StartupError(e.description)
+        } catch {
+            throw StartupError("\(error)")
+        }
+        self.port = listener.port
+        self.tls = tls
+        readBuffer = .allocate(byteCount: Self.readBufferSize, alignment: 16)
+        BenchClient.raiseDescriptorLimit()
+    }
+
+    deinit {
+        readBuffer.deallocate()
+        for p in peers.values { close(p.fd) }
+    }
+
+    /// Serves until the process ends.
+    public func run() -> Never {
+        while true {
+            loop.wait(timeoutMillis: -1) { r in
+                switch r.token {
+                case .listener: accept()
+                case .connection(let id):
+                    guard let p = peers[Int(id)] else { return }
+                    if (r.readable || r.failed) && !paused { read(p) }
+                    if r.writable, peers[p.id] != nil { flush(p) }
+                default: break
+                }
+            }
+            let batch = dirty
+            dirty.removeAll(keepingCapacity: true)
+            for p in batch where peers[p.id] === p {
+                p.marked = false
+                flush(p)
+            }
+        }
+    }
+
+    func accept() {
+        for _ in 0..<64 {
+            guard case let .connection(fd, _) = listener.accept() else { return }
+            let p = Peer(id: nextID, fd: fd)
+            nextID += 1
+            if let tls {
+                guard let engine = try? TLSEngine(context: tls) else { close(fd); continue }
+                p.tls = engine
+            }
+            p.registered = Interest(read: !paused, write: false)
+            try? loop.add(fd, .connection(UInt64(p.id)), p.registered)
+            peers[p.id] = p
+        }
+    }
+
+    func read(_ p: Peer) {
+        let n = Glibc.read(p.fd, readBuffer, Self.readBufferSize)
+        if n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR) {
+            drop(p)
+            return
+        }
+        guard n > 0 else { return }
+        if let engine = p.tls {
+            engine.feed(ciphertext: UnsafeRawBufferPointer(start: readBuffer, count: n))
+            plaintext.removeAll(keepingCapacity: true)
+            guard (try? engine.readPlaintext(into: &plaintext)) != nil else {
+                drop(p)
+                return
+            }
+            engine.drainCiphertext(into: &p.out)
+            if p.pending > 0 { mark(p) }
+            plaintext.withUnsafeBytes { consume(p, $0.baseAddress, $0.count) }
+        } else {
+            consume(p, readBuffer, n)
+        }
+    }
+
+    func consume(_ p: Peer, _ base: UnsafeRawPointer?, _ count: Int) {
+        guard let base, count > 0 else { return }
+        let bytes = base.assumingMemoryBound(to: UInt8.self)
+        var at = 0
+        if !p.partial.isEmpty {
+            if p.partial.count < 4 {
+                let take = min(4 - p.partial.count, count)
+                p.partial.append(contentsOf: UnsafeBufferPointer(start: bytes, count: take))
+                at = take
+                if p.partial.count < 4 { return }
+            }
+            let length = Int(p.partial[0]) << 24 | Int(p.partial[1]) << 16 | Int(p.partial[2]) << 8 | Int(p.partial[3])
+            let take = min(4 + length - p.partial.count, count - at)
+            p.partial.append(contentsOf: UnsafeBufferPointer(start: bytes + at, count: take))
+            at += take
+            if p.partial.count < 4 + length { return }
+            let whole = p.partial
+            p.partial.removeAll()
+            whole.withUnsafeBufferPointer { frame(p, $0.baseAddress!, 4 + length) }
+        }
+        while count - at >= 4 {
+            let h = bytes + at
+            let length = Int(h[0]) << 24 | Int(h[1]) << 16 | Int(h[2]) << 8 | Int(h[3])
+            guard count - at - 4 >= length else { break }
+            frame(p, h, 4 + length)
+            at += 4 + length
+        }
+        if at < count { p.partial.append(contentsOf: UnsafeBufferPointer(start: bytes + at, count: count - at)) }
+    }
+
+    /// One whole frame, header included.
+    func frame(_ p: Peer, _ f: UnsafePointer<UInt8>, _ count: Int) {
+        guard count > 5, f[4] == 1 else { return }
+        if !p.joined {
+            guard BenchText.hasSuffix(f + 5, count - 5, BenchText.joinSuffix) else { return }
+            p.joined = true
+            members.append(p)
+            var uid = Array("00000000-0000-4000-8000-000000000000".utf8)
+            BenchText.writeHex(UInt64(p.id), digits: 12, into: &uid, at: 24)
+            let u = String(decoding: uid, as: UTF8.self)
+            let body = Array("{\"users\": {\"\(u)\": {\"uid\": \"\(u)\", \"username\": \"relay\", \"color\": \"000000\"}}, \"uid\": \"\(u)\", \"type\": \"ServerInfo\"}".utf8)
+            let n = body.count + 1
+            send([UInt8(n >> 24 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF), 1] + body, to: p)
+            return
+        }
+        let chunk = UnsafeBufferPointer(start: f, count: count)
+        for m in members where m !== p { send(chunk, to: m) }
+    }
+
+    func send(_ bytes: some Collection<UInt8>, to m: Peer) {
+        if let engine = m.tls {
+            guard (try? engine.write(plaintext: Array(bytes))) != nil else { return }
+            engine.drainCiphertext(into: &m.out)
+        } else {
+            m.out.append(contentsOf: bytes)
+        }
+        mark(m)
+        updateFlow(m)
+    }
+
+    func mark(_ p: Peer) {
+        if !p.marked {
+            p.marked = true
+            dirty.append(p)
+        }
+    }
+
+    func flush(_ p: Peer) {
+        while p.pending > 0 {
+            let n = p.out.withUnsafeBytes { Glibc.send(p.fd, $0.baseAddress! + p.outOffset, p.pending, Int32(MSG_NOSIGNAL)) }
+            if n > 0 {
+                p.outOffset += n
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                break
+            } else {
+                drop(p)
+                return
+            }
+        }
+        if p.pending == 0 {
+            p.out.removeAll(keepingCapacity: p.out.capacity <= 1 << 20)
+            p.outOffset = 0
+        }
+        updateFlow(p)
+        updateInterest(p)
+    }
+
+    func updateFlow(_ p: Peer) {
+        let over = p.pending > Self.maxOutput
+        if over != p.over {
+            p.over = over
+            overCount += over ? 1 : -1
+        }
+        let pause = overCount > 0
+        if pause != paused {
+            paused = pause
+            for q in peers.values { updateInterest(q) }
+        }
+    }
+
+    func updateInterest(_ p: Peer) {
+        guard peers[p.id] === p else { return }
+        let want = Interest(read: !paused, write: p.pending > 0)
+        if want != p.registered {
+            p.registered = want
+            loop.modify(p.fd, .connection(UInt64(p.id)), want)
+        }
+    }
+
+    func drop(_ p: Peer) {
+        guard peers.removeValue(forKey: p.id) != nil else { return }
+        loop.remove(p.fd)
+        close(p.fd)
+        if p.over { overCount -= 1 }
+        if p.joined { members.removeAll { $0 === p } }
+        p.out = []
+        updateFlow(p)
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import Glibc
+import Testing
+
+/// `pychat bench` finds what a server loses or reorders, and finds nothing on a correct one.
+@Suite struct BenchTests {
+    static let quick = ["--idle-timeout", "0.5", "--join-quiet", "0.1", "--join-timeout", "10"]
+
+    /// The number after a label in the bench's report ("lost                1").
+    static func count(_ label: String, in text: String) -> Int? {
+        for line in text.split(separator: "\n") where line.hasPrefix(label + " ") {
+            return Int(line.dropFirst(label.count).split(separator: " ").first ?? "")
+        }
+        return nil
+    }
+
+    func bench(_ port: Int, clients: Int, messages: Int) throws -> Proc {
+        try Proc.pychat("bench", ["bench", "-H", "127.0.0.1", "-P", String(port), "--clients", String(clients),
+                                  "--messages", String(messages)] + Self.quick)
+    }
+
+    @Test func cleanRunAgainstThePychatServer() async throws {
+        let server = try await Server.start()
+        defer { server.proc.kill() }
+        let b = try bench(server.port, clients: 5, messages: 20)
+        defer { b.kill() }
+        #expect(try await b.exitCode() == 0, "\(b.stdout)\n\(b.stderr)")
+        let out = b.stdout
+        #expect(Self.count("deliveries expected", in: out) == 5 * 4 * 20)
+        #expect(Self.count("deliveries made", in: out) == 5 * 4 * 20)
+        #expect(Self.count("lost", in: out) == 0)
+        #expect(Self.count("out of order", in: out) == 0)
+        #expect(Self.count("duplicates", in: out) == 0)
+        #expect(out.contains("clients joined      5 of 5"))
+    }
+
+    @Test func cleanRunAgainstItsOwnRelay() async throws {
+        let relay = try Proc.pychat("relay", ["bench", "--relay", "-H", "127.0.0.1", "-P", "0"])
+        defer { relay.kill() }
+        try await relay.waitFor("listening line") { $0.stderr.contains("listening on ") }
+        let line = relay.stderr.split(separator: "\n").first { $0.contains("listening on ") }!
+        let port = Int(line.split(separator: ":").last!)!
+        let b = try bench(port, clients: 4, messages: 50)
+        defer { b.kill() }
+        #expect(try await b.exitCode() == 0, "\(b.stdout)\n\(b.stderr)")
+        #expect(Self.count("deliveries made", in: b.stdout) == 4 * 3 * 50)
+        #expect(Self.count("lost", in: b.stdout) == 0)
+    }
+
+    @Test func aDroppedMessageIsReportedLost() async throws {
+        let relay = try FaultyRelay(clients: 3, fault: .drop(nth: 5))
+        let b = try bench(relay.port, clients: 3, messages: 10)
+        defer { b.kill() }
+        #expect(try await b.exitCode() == 1, "\(b.stdout)\n\(b.stderr)")
+        let out = b.stdout
+        #expect(Self.count("deliveries expected", in: out) == 60)
+        #expect(Self.count("deliveries made", in: out) == 59)
+        #expect(Self.count("lost", in: out) == 1)
+        #expect(Self.count("out of order", in: out) == 0)
+        #expect(Self.count("duplicates", in: out) == 0)
+    }
+
+    @Test func twoSwappedMessagesAreReportedOutOfOrder() async throws {
+        let relay = try FaultyRelay(clients: 3, fault: .swap(nth: 5))
+        let b = try bench(relay.port, clients: 3, messages: 10)
+        defer { b.kill() }
+        #expect(try await b.exitCode() == 1, "\(b.stdout)\n\(b.stderr)")
+        let out = b.stdout
+        #expect(Self.count("deliveries made", in: out) == 60)
+        #expect(Self.count("lost", in: out) == 0)
+        #expect(Self.count("out of order", in: out) == 1)
+        #expect(Self.count("duplicates", in: out) == 0)
+    }
+
+    @Test func aRepeatedMessageIsReportedDuplicate() async throws {
+        let relay = try FaultyRelay(clients: 3, fault: .repeatOnce(nth: 5))
+        let b = try bench(relay.port, clients: 3, messages: 10)
+        defer { b.kill() }
+        #expect(try await b.exitCode() == 1, "\(b.stdout)\n\(b.stderr)")
+        #expect(Self.count("lost", in: b.stdout) == 0)
+        #expect(Self.count("duplicates", in: b.stdout) == 1)
+    }
+}
+
+/// A tiny relay that does one thing wrong to the chat frames going from the first client that
+/// joined to the second: it drops one, swaps two neighbours, or sends one twice.
+final class FaultyRelay: @unchecked Sendable {
+    enum Fault {
+        case drop(nth: Int)
+        case swap(nth: Int)
+        case repeatOnce(nth: Int)
+    }
+
+    let port: Int
+
+    init(clients: Int, fault: Fault) throws {
+        let listenFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listenFD, $0, length) == 0 && listen(listenFD, 16) == 0 && getsockname(listenFD, $0, &length) == 0
+            }
+        }
+        guard ok else { throw Timeout(description: "faulty relay: cannot listen: errno \(errno)") }
+        port = Int(UInt16(bigEndian: addr.sin_port))
+        let fd = listenFD
+        Thread { Self.serve(fd, clients: clients, fault: fault) }.start()
+    }
+
+    private static func serve(_ listenFD: Int32, clients: Int, fault: Fault) {
+        var fds: [Int32] = []
+        while fds.count < clients {
+            let fd = accept(listenFD, nil, nil)
+            if fd < 0 { return }
+            fds.append(fd)
+        }
+        close(listenFD)
+        defer { fds.forEach { close($0) } }
+        var buffers = [[UInt8]](repeating: [], count: clients)
+        var joinOrder: [Int] = []
+        var toSecond = 0
+        var held: [UInt8]?
+        func send(_ bytes: [UInt8], to i: Int) {
+            _ = bytes.withUnsafeBytes { Glibc.send(fds[i], $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        }
+        var polls = fds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        var open = clients
+        while open > 0 {
+            guard poll(&polls, nfds_t(polls.count), 10_000) > 0 else { return }
+            for i in 0..<clients where polls[i].revents != 0 {
+                var chunk = [UInt8](repeating: 0, count: 65536)
+                let n = chunk.withUnsafeMutableBytes { read(fds[i], $0.baseAddress, $0.count) }
+                if n <= 0 {
+                    polls[i].fd = -1
+                    open -= 1
+                    continue
+                }
+                buffers[i] += chunk[0..<n]
+                while buffers[i].count >= 4 {
+                    let b = buffers[i]
+                    let length = Int(b[0]) << 24 | Int(b[1]) << 16 | Int(b[2]) << 8 | Int(b[3])
+                    guard b.count >= 4 + length else { break }
+                    let f = Array(b[0..<(4 + length)])
+                    buffers[i].removeFirst(4 + length)
+                    let body = String(decoding: f[5...], as: UTF8.self)
+                    if body.hasSuffix("\"JoinRequest\"}") {
+                        joinOrder.append(i)
+                        let uid = String(format: "00000000-0000-4000-8000-%012x", i)
+                        send(frame(#"{"users": {}, "uid": "\#(uid)", "type": "ServerInfo"}"#), to: i)
+                        continue
+                    }
+                    for j in joinOrder where j != i {
+                        guard joinOrder.count >= 2, i == joinOrder[0], j == joinOrder[1] else {
+                            send(f, to: j)
+                            continue
+                        }
+                        toSecond += 1
+                        switch fault {
+                        case .drop(let nth) where toSecond == nth:
+                            break
+                        case .swap(let nth) where toSecond == nth:
+                            held = f
+                        case .swap(let nth) where toSecond == nth + 1:
+                            send(f, to: j)
+                            send(held!, to: j)
+                        case .repeatOnce(let nth) where toSecond == nth:
+                            send(f, to: j)
+                            send(f, to: j)
+                        default:
+                            send(f, to: j)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

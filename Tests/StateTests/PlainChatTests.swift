@@ -1,0 +1,68 @@
+import Testing
+@testable import ChatState
+
+/// The relay's fast path must agree with the full decoder and encoder on every body it takes,
+/// and leave every other body to them.
+@Suite struct PlainChatTests {
+    let sender = UID("5d0c2a6e-8f1b-4c3d-9e7f-0123456789ab")!
+
+    static let taken: [String] = [
+        #"{"uid": "5d0c2a6e-8f1b-4c3d-9e7f-0123456789ab", "text": "hello there", "type": "ChatMessage"}"#,
+        #"{"uid": null, "text": "x", "type": "ChatMessage"}"#,
+        #"{"uid": "00000000-0000-4000-8000-000000000001", "text": "   ", "type": "ChatMessage"}"#,
+        #"{"uid": "00000000-0000-4000-8000-000000000001", "text": "", "type": "ChatMessage"}"#,
+        #"{"uid": "00000000-0000-4000-8000-000000000001", "text": "a/b <c> {d} 'e' ~", "type": "ChatMessage"}"#,
+    ]
+
+    static let refused: [String] = [
+        #"{"uid": "5D0C2A6E-8F1B-4C3D-9E7F-0123456789AB", "text": "upper-case uid", "type": "ChatMessage"}"#,
+        #"{"uid": "5d0c2a6e8f1b4c3d9e7f0123456789ab", "text": "no hyphens", "type": "ChatMessage"}"#,
+        #"{"uid": null, "text": "a \"quote\"", "type": "ChatMessage"}"#,
+        #"{"uid": null, "text": "back\\slash", "type": "ChatMessage"}"#,
+        #"{"uid": null, "text": "caf\u00e9", "type": "ChatMessage"}"#,
+        "{\"uid\": null, \"text\": \"tab\there\", \"type\": \"ChatMessage\"}",
+        #"{"uid": null, "text": "x", "type": "ChatMessage", "extra": 1}"#,
+        #"{"uid":null,"text":"compact","type":"ChatMessage"}"#,
+        #"{"text": "x", "uid": null, "type": "ChatMessage"}"#,
+        #"{"uid": 5, "text": "x", "type": "ChatMessage"}"#,
+        #"{"text": "x", "type": "SystemMessage"}"#,
+        #"{"uid": null, "text": "x", "type": "ChatMessage"}  "#,
+    ]
+
+    @Test(arguments: taken) func takenBodiesDecodeToTheSameText(_ json: String) throws {
+        let body = Array(json.utf8)
+        let range = try #require(MessageCodec.plainChatText(body))
+        guard case let .chat(_, text) = try MessageCodec.decode(body) else {
+            Issue.record("not a chat")
+            return
+        }
+        #expect(Array(body[range]) == Array(text.utf8))
+        #expect(MessageCodec.chatFrame(uid: sender, plainText: body[range]) == FrameCodec.frame(.chat(uid: sender, text: text)))
+        #expect(TextRules.cleanText(text) == text)
+    }
+
+    @Test(arguments: refused) func otherBodiesAreLeftToTheDecoder(_ json: String) {
+        #expect(MessageCodec.plainChatText(Array(json.utf8)) == nil)
+    }
+
+    /// The same events give the same effects and lines whether the room takes the fast path
+    /// or not: a room fed byte-identical frames through both paths.
+    @Test func fastAndGeneralPathsGiveTheSameEffects() {
+        func run(_ text: String) -> ([Effect], [DisplayLine]) {
+            var app = ChatApp(config: AppConfig(role: .server, host: "h", port: 1, username: "host", color: "000000",
+                                                hostUID: nil, terminal: nil, maxFrameLength: Limits.maxFrameLength,
+                                                maxConnections: 10))
+            let a = ConnID(1), b = ConnID(2)
+            _ = app.step(.accepted(conn: a, uid: UID(high: 1, low: 1), remote: "a"))
+            _ = app.step(.accepted(conn: b, uid: UID(high: 2, low: 2), remote: "b"))
+            _ = app.step(.received(conn: a, bytes: Bytes(FrameCodec.frame(.joinRequest(username: "a", color: "000000")))))
+            _ = app.step(.received(conn: b, bytes: Bytes(FrameCodec.frame(.joinRequest(username: "b", color: "000000")))))
+            return app.step(.received(conn: a, bytes: Bytes(FrameCodec.frame(.chat(uid: nil, text: text)))))
+        }
+        // "fast" goes the fast way; "fast\u{1}" is cleaned to "fast" by the general path.
+        let fast = run("fast")
+        let general = run("fast\u{1}")
+        #expect(fast.0 == general.0)
+        #expect(fast.1 == general.1)
+    }
+}
