@@ -215,13 +215,19 @@ public struct Room: Sendable {
             out.send(FrameCodec.frame(.system(text: TextRules.tooLongNotice(length: text.count))), to: [conn])
             return
         }
+        deliver(text, FrameCodec.frame(.chat(uid: member.uid, text: text)), from: conn, member, &out)
+    }
+
+    /// Shows a checked chat locally and sends its frame to every other member.
+    private mutating func deliver(_ text: String, _ frame: [UInt8], from conn: ConnID, _ member: Member,
+                                  _ out: inout StepOutput) {
         out.show(.chat(member.name, member.color, text))
         let recipients = joined.filter { $0 != conn }
         if staleMembers > 0, let since = connections[conn]?.joinedVersion {
             // Whoever has not heard of the sender yet learns of it first.
             refreshTables(recipients.filter { connections[$0]!.knownVersion < since }, &out)
         }
-        out.send(FrameCodec.frame(.chat(uid: member.uid, text: text)), to: recipients)
+        out.send(frame, to: recipients)
     }
 
     /// `relay` for a text of printable ASCII without quote or backslash (so cleaning leaves it
@@ -232,12 +238,8 @@ public struct Room: Sendable {
         guard let conn = member.conn else { return false }
         if text.count > Limits.maxTextLength { return false }
         if !text.contains(where: { $0 != 0x20 }) { return true }
-        out.show(.chat(member.name, member.color, String(decoding: text, as: UTF8.self)))
-        let recipients = joined.filter { $0 != conn }
-        if staleMembers > 0, let since = connections[conn]?.joinedVersion {
-            refreshTables(recipients.filter { connections[$0]!.knownVersion < since }, &out)
-        }
-        out.send(MessageCodec.chatFrame(uid: member.uid, plainText: text), to: recipients)
+        deliver(String(decoding: text, as: UTF8.self), MessageCodec.chatFrame(uid: member.uid, plainText: text),
+                from: conn, member, &out)
         return true
     }
 
