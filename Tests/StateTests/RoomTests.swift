@@ -267,3 +267,22 @@ import Testing
         #expect(s.room.connectionCount == 1)
     }
 }
+
+@Suite struct TextRulesTests {
+    /// cleanText removes C0, DEL and C1 by range; that must be exactly Unicode's Cc category.
+    @Test func controlRangesAreExactlyCategoryCc() {
+        for v in UInt32(0)...0x10FFFF {
+            guard let s = Unicode.Scalar(v) else { continue }
+            let kept = TextRules.cleanText(String(s) + "x") != "x"
+            let expected = v == 0x0A || v == 0x09 || s.properties.generalCategory != .control
+            if kept != expected { Issue.record("U+\(String(v, radix: 16)) kept: \(kept)"); return }
+        }
+    }
+
+    @Test func uidFastPathAgreesWithTheGeneralParser() {
+        for text in ["5d0c2a6e-8f1b-4c3d-9e7f-0123456789ab", "5D0C2A6E-8F1B-4C3D-9E7F-0123456789AB",
+                     "5d0c2a6e-8f1b-4c3d-9e7f-0123456789a-", "5d0c2a6e8f1b-4c3d-9e7f-0123456789abcd"] {
+            #expect(UID(text)?.description == UID(String(text.filter { $0 != "-" }))?.description)
+        }
+    }
+}

@@ -43,9 +43,12 @@ public enum TextRules {
 
     /// A chat text as it is relayed: control characters other than newline and tab removed.
     public static func cleanText(_ raw: String) -> String {
+        // Most texts are printable ASCII (plus tab and newline) and stay as they are.
+        if raw.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0A || $0 == 0x09 }) { return raw }
         var scalars = String.UnicodeScalarView()
+        // The control characters (category Cc) are exactly C0, DEL and C1.
         scalars.append(contentsOf: raw.unicodeScalars.filter { s in
-            s.value == 0x0A || s.value == 0x09 || s.properties.generalCategory != .control
+            s.value == 0x0A || s.value == 0x09 || !(s.value < 0x20 || (0x7F...0x9F).contains(s.value))
         })
         return String(scalars)
     }

@@ -18,6 +18,10 @@ public struct UID: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     }
 
     public init?(_ text: String) {
+        if let canonical = UID(canonical: text.utf8) {
+            self = canonical
+            return
+        }
         var s = Substring(text)
         // The order of these removals is Python's: "urn:", then "uuid:", then braces, then hyphens.
         s = Substring(s.replacingAll("urn:", with: ""))
@@ -34,6 +38,22 @@ public struct UID: Hashable, Comparable, Sendable, Codable, CustomStringConverti
         var hi: UInt64 = 0, lo: UInt64 = 0
         for n in nibbles[0..<16] { hi = hi << 4 | UInt64(n) }
         for n in nibbles[16..<32] { lo = lo << 4 | UInt64(n) }
+        self.init(high: hi, low: lo)
+    }
+
+    /// The common case, the 8-4-4-4-12 form, read in one pass without building strings.
+    init?(canonical u: String.UTF8View) {
+        guard u.count == 36 else { return nil }
+        var hi: UInt64 = 0, lo: UInt64 = 0, n = 0
+        for (i, c) in u.enumerated() {
+            if i == 8 || i == 13 || i == 18 || i == 23 {
+                guard c == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            guard let v = hexValue(c) else { return nil }
+            if n < 16 { hi = hi << 4 | UInt64(v) } else { lo = lo << 4 | UInt64(v) }
+            n += 1
+        }
         self.init(high: hi, low: lo)
     }
 
