@@ -4,8 +4,9 @@ import Testing
 
 /// Seeded simulations of a whole room: see Simulator.swift. A failure prints the seed and how
 /// to replay it. `PYCHAT_SIM_SEED`, `PYCHAT_SIM_COUNT` and `PYCHAT_SIM_LOG` steer the runs.
-@Suite struct SimulationTests {
-    /// The run is cut into batches so that Swift Testing spreads them over the cores.
+@Suite(.serialized) struct SimulationTests {
+    /// The run is cut into batches, run one at a time (.serialized) with a yield between
+    /// sessions, so that one core stays free for the suites that drive real processes.
     static let batches = 8
 
     @Test(arguments: 0..<SimulationTests.batches)

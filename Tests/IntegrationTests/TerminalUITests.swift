@@ -14,7 +14,7 @@ import Testing
     func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
 
     func waitForFile(_ path: String, containing text: String) async throws -> String {
-        for _ in 0..<300 {
+        for _ in 0..<1200 {
             let s = read(path)
             if s.contains(text) { return s }
             try await Task.sleep(nanoseconds: 50_000_000)

@@ -47,7 +47,7 @@ final class Tmux: @unchecked Sendable {
     }
 
     /// Waits until the screen satisfies `condition`; fails with the last screen seen.
-    func waitFor(_ target: String, _ what: String, timeout: Double = 15,
+    func waitFor(_ target: String, _ what: String, timeout: Double = 60,
                  _ condition: ([String]) -> Bool) async throws -> [String] {
         let deadline = Date().addingTimeInterval(timeout)
         var last: [String] = []
@@ -59,7 +59,7 @@ final class Tmux: @unchecked Sendable {
         throw Timeout(description: "\(target): \(what); the screen was:\n" + last.joined(separator: "\n"))
     }
 
-    func waitFor(_ target: String, text: String, timeout: Double = 15) async throws -> [String] {
+    func waitFor(_ target: String, text: String, timeout: Double = 60) async throws -> [String] {
         try await waitFor(target, "waiting for \"\(text)\"", timeout: timeout) { $0.contains { $0.contains(text) } }
     }
 
