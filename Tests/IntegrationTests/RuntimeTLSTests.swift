@@ -51,6 +51,84 @@ import Testing
         #expect(try await server.proc.exitCode() == 0)
     }
 
+    /// Bad certificates and names are turned away, each with its reason, while a good pair of
+    /// clients chats on without losing a line.
+    @Test func rejectionsDoNotDisturbOthers() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pychat-tls-rej-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for (name, out) in [("certs", dir), ("rogue", dir + "/rogue")] {
+            let p = try Proc.pychat(name, ["certs", "--out", out])
+            #expect(try await p.exitCode() == 0)
+        }
+        // Listening on every address, so that a client may dial one the certificate does not name.
+        let server = try await Server.start(["--ssl", "--certfile", dir + "/server.pem", "--cafile", dir + "/rootCA.pem"],
+                                            host: "0.0.0.0")
+        defer { server.proc.kill() }
+        func tlsClient(_ name: String, host: String = "127.0.0.1", certs: String) throws -> Proc {
+            try Proc.pychat(name, ["--headless", "-H", host, "-P", String(server.port), "-u", name, "--ssl",
+                                   "--certfile", certs + "/client.pem", "--cafile", certs + "/rootCA.pem"])
+        }
+        let alice = try tlsClient("alice", certs: dir), bob = try tlsClient("bob", certs: dir)
+        defer { alice.kill(); bob.kill() }
+        try await server.waitForJoins(2)
+        alice.send("one\n")
+
+        // A client certificate from another CA (trusting ours, so only the server objects).
+        try FileManager.default.copyItem(atPath: dir + "/rootCA.pem", toPath: dir + "/rogue/ours.pem")
+        let mallory = try Proc.pychat("mallory", ["--headless", "-H", "127.0.0.1", "-P", String(server.port), "--ssl",
+                                                  "--certfile", dir + "/rogue/client.pem", "--cafile", dir + "/rogue/ours.pem"])
+        defer { mallory.kill() }
+        try await server.proc.waitFor("the rogue client's rejection") { $0.stderr.contains("is not signed by the CA in") }
+        // With TLS 1.3 the client hears of it only after its side of the handshake: exit 3.
+        #expect(try await mallory.exitCode() == 3)
+        #expect(mallory.stderr.contains("it rejected our certificate"), "\(mallory.stderr)")
+        alice.send("two\n")
+
+        // A name the server's certificate does not carry.
+        let stray = try tlsClient("stray", host: "127.0.0.2", certs: dir)
+        defer { stray.kill() }
+        #expect(try await stray.exitCode() == 1)
+        #expect(stray.stderr.contains("IP address mismatch") && stray.stderr.contains("not '127.0.0.2'"), "\(stray.stderr)")
+        alice.send("three\n")
+
+        try await bob.waitFor("all of alice's lines") { $0.stdout.contains("alice: three") }
+        #expect(received(bob, excluding: "bob").filter { $0.hasPrefix("alice: ") } == ["alice: one", "alice: two", "alice: three"])
+        alice.closeInput()
+        bob.closeInput()
+        #expect(try await alice.exitCode() == 0)
+    }
+
+    /// pychat clients on an original-like TLS server (the reference peer).
+    @Test func pychatClientsOnAReferenceTLSServer() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pychat-tls-ref-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let certs = try Proc.pychat("certs", ["certs", "--out", dir])
+        #expect(try await certs.exitCode() == 0)
+        let peer = try Proc.refpeer("server", ["server", "--host", "127.0.0.1", "--port", "0", "-u", "host", "--ssl",
+                                               "--certfile", dir + "/server.pem", "--cafile", dir + "/rootCA.pem",
+                                               "--host-say", "welcome", "--timeout", "60"])
+        defer { peer.kill() }
+        try await peer.waitFor("listening") { $0.stdout.contains("\"listening\"") }
+        let listening = jsonLines(peer.stdout).first { $0["event"] as? String == "listening" }
+        let port = try #require(listening?["port"] as? Int)
+        func tlsClient(_ name: String) throws -> Proc {
+            try Proc.pychat(name, ["--headless", "-H", "127.0.0.1", "-P", String(port), "-u", name, "--ssl",
+                                   "--certfile", dir + "/client.pem", "--cafile", dir + "/rootCA.pem"])
+        }
+        let alice = try tlsClient("alice")
+        defer { alice.kill() }
+        try await alice.waitFor("the host's welcome") { $0.stdout.contains("host: welcome") }
+        let bob = try tlsClient("bob")
+        defer { bob.kill() }
+        try await alice.waitFor("bob's join") { $0.stdout.contains("* bob joined the chat") }
+        bob.send("hi from bob 😀\n")
+        try await alice.waitFor("bob's line") { $0.stdout.contains("bob: hi from bob 😀") }
+        #expect(!peer.stdout.contains("\"rejected\"") && !peer.stdout.contains("\"quirk\""), "\(peer.stdout)")
+        alice.closeInput()
+        bob.closeInput()
+        #expect(try await bob.exitCode() == 0)
+    }
+
     @Test func missingCertificateFileIsAUsageError() async throws {
         let p = try Proc.pychat("nocert", ["-s", "--headless", "--ssl", "-P", "0", "--certfile", "/nonexistent/cert.pem"])
         #expect(try await p.exitCode() == 2)
