@@ -91,16 +91,24 @@ struct Scroll: Equatable {
     static func find(old: [Cell], new: [Cell], cols: Int, rows: Int) -> Scroll? {
         guard cols > 0, rows > minRowsSaved else { return nil }
         func row(_ cells: [Cell], _ r: Int) -> ArraySlice<Cell> { cells[(r * cols)..<((r + 1) * cols)] }
-        func hashes(_ cells: [Cell]) -> [Int] {
+        // FNV-1a over each cell's bytes: far cheaper than Hasher on Strings (which normalizes),
+        // and only a filter: the chosen region is compared cell by cell below.
+        func hashes(_ cells: [Cell]) -> [UInt64] {
             (0..<rows).map { r in
-                var h = Hasher()
-                for cell in row(cells, r) { h.combine(cell) }
-                return h.finalize()
+                var h: UInt64 = 0xCBF2_9CE4_8422_2325
+                func mix(_ b: UInt64) { h = (h ^ b) &* 0x0000_0100_0000_01B3 }
+                for cell in row(cells, r) {
+                    for b in cell.grapheme.utf8 { mix(UInt64(b)) }
+                    mix(UInt64(cell.width))
+                    mix(cell.style.fingerprint)
+                }
+                return h
             }
         }
-        let oldHash = hashes(old), newHash = hashes(new)
-        let changed = (0..<rows).map { oldHash[$0] != newHash[$0] || row(old, $0) != row(new, $0) }
+        // Most frames change a row or two (a key typed): no scroll can pay, and no hashing is done.
+        let changed = (0..<rows).map { row(old, $0) != row(new, $0) }
         guard changed.filter({ $0 }).count >= minRowsSaved else { return nil }
+        let oldHash = hashes(old), newHash = hashes(new)
         var best: (scroll: Scroll, saved: Int)?
         for k in 1...min(maxDistance, rows - 1) {
             var start = 0, saved = 0
