@@ -8,7 +8,7 @@ import Testing
     /// A shell command that runs pychat, then records how it ended and the terminal's modes
     /// (written whole, then renamed, so a reader never sees half of it).
     func command(_ args: String, status file: String) -> String {
-        "sh -c '\(pychat) \(args) 2>/dev/null; echo \"exit=$?\" > \(file).part; stty -a >> \(file).part; mv \(file).part \(file); sleep 60'"
+        "sh -c '\(pychat) \(args) 2>\(file).err; echo \"exit=$?\" > \(file).part; stty -a >> \(file).part; mv \(file).part \(file); sleep 60'"
     }
 
     func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
@@ -35,12 +35,17 @@ import Testing
         let tmux = try Tmux()
         let dir = NSTemporaryDirectory() + "pychat-ui-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Kept on failure: each window's standard error and exit status are there.
+        var passed = false
+        defer { if passed { try? FileManager.default.removeItem(atPath: dir) } else { print("terminal test files kept in \(dir)") } }
 
-        let server = try tmux.window("server", command("-s -H 127.0.0.1 -P 0 -u host -c 00aa00", status: "\(dir)/server"))
+        let server = try tmux.window("server", command("-s -H 127.0.0.1 -P 0 -u host -c 00aa00 --record \(dir)/server.log",
+                                                       status: "\(dir)/server"))
         let started = try await tmux.waitFor(server, text: "Server started on 127.0.0.1:")
         let port = try #require(listeningPort(in: started))
         let alice = try tmux.window("alice", command("-H 127.0.0.1 -P \(port) -u alice -c ff8800", status: "\(dir)/alice"))
+        // bob starts once alice is in, so that alice sees him arrive.
+        _ = try await tmux.waitFor(alice, text: "alice joined the chat")
         let bob = try tmux.window("bob", command("-H 127.0.0.1 -P \(port) -u bob -c 0000ff", status: "\(dir)/bob"), cols: 80, rows: 24)
         _ = try await tmux.waitFor(alice, text: "bob joined the chat")
 
@@ -100,6 +105,15 @@ import Testing
         #expect(aliceEnd.contains(" icanon") && aliceEnd.contains(" echo") && !aliceEnd.contains("-icanon"))
         #expect(try tmux.display(alice, "#{alternate_on} #{cursor_flag} #{mouse_any_flag}") == "0 1 0")
 
+        // SIGTERM puts the terminal back too.
+        let carol = try tmux.window("carol", command("-H 127.0.0.1 -P \(port) -u carol-\(getpid())", status: "\(dir)/carol"))
+        _ = try await tmux.waitFor(carol, text: "carol-\(getpid()) joined the chat")
+        let pids = try tmux.display(carol, "#{pane_pid}")
+        _ = try await Proc("pkill", "/usr/bin/env", ["pkill", "-TERM", "-P", pids]).exitCode()
+        let carolEnd = try await waitForFile("\(dir)/carol", containing: "exit=")
+        #expect(carolEnd.contains("exit=0") && carolEnd.contains(" icanon") && !carolEnd.contains("-echo "), "\(carolEnd)")
+        #expect(try tmux.display(carol, "#{alternate_on} #{cursor_flag} #{mouse_any_flag}") == "0 1 0")
+
         // The server going away ends bob's session too, with the terminal restored.
         try tmux.keys(server, "C-c")
         let bobEnd = try await waitForFile("\(dir)/bob", containing: "exit=")
@@ -107,5 +121,16 @@ import Testing
         #expect(bobEnd.contains(" icanon") && !bobEnd.contains("-echo "))
         #expect(try tmux.display(bob, "#{alternate_on} #{cursor_flag} #{mouse_any_flag}") == "0 1 0")
         #expect(try await waitForFile("\(dir)/server", containing: "exit=").contains("exit=0"))
+
+        // The host's recorded session replays to the screens it saw.
+        let replay = try Proc.pychat("replay", ["replay", "\(dir)/server.log", "--verify", "--screens"])
+        #expect(try await replay.exitCode() == 0, "\(replay.stderr)")
+        #expect(replay.stdout.hasPrefix("── step 1 ─"))
+        #expect(replay.stdout.contains("   host · serving 127.0.0.1:\(port) · 3 users"))
+        #expect(replay.stdout.contains("     alice:  hello from alice é 中文 😀"))
+        let last = try Proc.pychat("replay", ["replay", "\(dir)/server.log", "--screen"])
+        #expect(try await last.exitCode() == 0)
+        #expect(last.stdout.contains("carol-\(getpid()) left the chat"))
+        passed = true
     }
 }

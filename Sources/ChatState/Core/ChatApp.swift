@@ -98,7 +98,8 @@ extension ChatApp {
         let users: (Int) -> String = { $0 == 1 ? "1 user" : "\($0) users" }
         switch role {
         case .server(let room):
-            return "\(room.host?.name ?? "pychat") · serving \(config.host):\(config.port) · \(users(room.members.count))"
+            let address = room.listeningOn ?? "\(config.host):\(config.port)"
+            return "\(room.host?.name ?? "pychat") · serving \(address) · \(users(room.members.count))"
         case .client(let session):
             let place = "\(config.host):\(config.port)"
             switch session.phase {

@@ -34,6 +34,8 @@ public struct Room: Sendable {
     public private(set) var members: [Member] = []
     /// Joined connections in order of joining: the recipients of every broadcast.
     public private(set) var joined: [ConnID] = []
+    /// Where the server listens, as the interpreter reported it (the real port for port 0).
+    public private(set) var listeningOn: String?
     private var connections: [ConnID: Connection] = [:]
     /// Bumped by every join and leave.
     private var tableVersion = 0
@@ -63,6 +65,7 @@ public struct Room: Sendable {
     public mutating func handle(_ event: Event, _ out: inout StepOutput) {
         switch event {
         case let .listening(host, port):
+            listeningOn = "\(host):\(port)"
             out.show(.notice("Server started on \(host):\(port)"))
             out.log("listening on \(host):\(port)")
         case let .accepted(conn, uid, remote):
