@@ -121,33 +121,7 @@ public final class BenchRelay {
     }
 
     func consume(_ p: Peer, _ base: UnsafeRawPointer?, _ count: Int) {
-        guard let base, count > 0 else { return }
-        let bytes = base.assumingMemoryBound(to: UInt8.self)
-        var at = 0
-        if !p.partial.isEmpty {
-            if p.partial.count < 4 {
-                let take = min(4 - p.partial.count, count)
-                p.partial.append(contentsOf: UnsafeBufferPointer(start: bytes, count: take))
-                at = take
-                if p.partial.count < 4 { return }
-            }
-            let length = Int(p.partial[0]) << 24 | Int(p.partial[1]) << 16 | Int(p.partial[2]) << 8 | Int(p.partial[3])
-            let take = min(4 + length - p.partial.count, count - at)
-            p.partial.append(contentsOf: UnsafeBufferPointer(start: bytes + at, count: take))
-            at += take
-            if p.partial.count < 4 + length { return }
-            let whole = p.partial
-            p.partial.removeAll()
-            whole.withUnsafeBufferPointer { frame(p, $0.baseAddress!, 4 + length) }
-        }
-        while count - at >= 4 {
-            let h = bytes + at
-            let length = Int(h[0]) << 24 | Int(h[1]) << 16 | Int(h[2]) << 8 | Int(h[3])
-            guard count - at - 4 >= length else { break }
-            frame(p, h, 4 + length)
-            at += 4 + length
-        }
-        if at < count { p.partial.append(contentsOf: UnsafeBufferPointer(start: bytes + at, count: count - at)) }
+        StreamFrames.split(&p.partial, base, count) { f, whole in frame(p, f, whole) }
     }
 
     /// One whole frame, header included.
