@@ -253,7 +253,7 @@ extension Simulator {
         }
     }
 
-    func checkUI(_ i: Int, _ ui: UIState) {
+    func checkUI(_ i: Int, _ ui: UIState, render: Bool) {
         let who = "client \(clients[i].actor)"
         guard ui.input.cursor >= 0, ui.input.cursor <= ui.input.characters.count else {
             return fail(.uiSane, "\(who): input cursor \(ui.input.cursor) outside 0...\(ui.input.characters.count)")
@@ -267,14 +267,42 @@ extension Simulator {
         guard ui.history.count <= ui.history.capacity else {
             return fail(.bounded, "\(who): \(ui.history.count) history lines over the capacity \(ui.history.capacity)")
         }
-        if let problem = Self.renderedFrameProblem(ui) { fail(.uiSane, "\(who): \(problem)") }
+        if render, let problem = Self.renderedFrameProblem(ui) { fail(.uiSane, "\(who): \(problem)") }
     }
 
-    /// HOOK: once ChatState has a pure view (UIState -> Frame), render the frame here and check
-    /// it: exactly `rows` lines of `cols` cells, the cursor inside the input pane, no control
-    /// character or escape byte in any cell, wide characters never split. Returns a problem
-    /// description, or nil. Until the view exists there is nothing to render.
-    static func renderedFrameProblem(_ ui: UIState) -> String? { nil }
+    /// The rendered frame: exactly `rows` lines of `cols` cells, the cursor (when shown) inside
+    /// the input pane, no control character or escape in any cell, wide characters whole.
+    /// Returns a problem description, or nil.
+    static func renderedFrameProblem(_ ui: UIState) -> String? {
+        let f = ChatView.render(ui)
+        let cols = ui.size.cols, rows = ui.size.rows
+        guard f.cols == cols, f.rows == rows, f.cells.count == cols * rows else {
+            return "frame is \(f.cols)x\(f.rows) with \(f.cells.count) cells for a \(cols)x\(rows) terminal"
+        }
+        if let c = f.cursor {
+            let inputTop = rows - UIState.inputPaneRows + 1, inputBottom = rows - 2
+            guard (inputTop...inputBottom).contains(c.row), (1...(cols - 2)).contains(c.col) else {
+                return "cursor at \(c.row),\(c.col) is outside the input pane of a \(cols)x\(rows) screen"
+            }
+        }
+        for r in 0..<rows {
+            for col in 0..<cols {
+                let cell = f[r, col]
+                let utf8 = cell.grapheme.utf8
+                let plainASCII = utf8.count == 1 && utf8.first! >= 0x20 && utf8.first! < 0x7F
+                if !plainASCII, cell.grapheme.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+                    return "cell \(r),\(col) holds a control character"
+                }
+                if cell.width == 2, col + 1 >= cols || !f[r, col + 1].isContinuation {
+                    return "wide cell \(r),\(col) is split"
+                }
+                if cell.isContinuation, col == 0 || f[r, col - 1].width != 2 {
+                    return "continuation cell \(r),\(col) has no wide cell before it"
+                }
+            }
+        }
+        return nil
+    }
 
     // MARK: Resources, after every server step
 
