@@ -39,6 +39,7 @@ struct TraceHash {
         case .joinDeadline(let c): byte(1); conn(c)
         case .escapeKey: byte(2)
         case .tableRefresh: byte(3)
+        case .announce: byte(4)
         }
     }
 

@@ -18,7 +18,8 @@ enum Sessions {
     static func join(_ name: String, _ color: String) -> Bytes { Fix.frame(.joinRequest(username: name, color: color)) }
     static func say(_ text: String) -> Bytes { Fix.frame(.chat(uid: nil, text: text)) }
 
-    /// A server with a host user: three clients join, chat and leave.
+    /// A server with a host user: three clients join, chat and leave; joins and leaves that
+    /// come before the announcement timer fires are announced together.
     static var server: String {
         let config = AppConfig(role: .server, host: "127.0.0.1", port: 8080, username: "host", color: "00aa00",
                                hostUID: Fix.hostUID, terminal: TerminalSize(cols: 80, rows: 24))
@@ -33,13 +34,16 @@ enum Sessions {
             .received(conn: Fix.c2, bytes: Bytes(Array(hello.dropFirst(10)))),
             .accepted(conn: Fix.c3, uid: Fix.uid3, remote: "[::1]:40003"),
             .received(conn: Fix.c3, bytes: join("alice", "zz")),
+            .timer(.announce),
             .key(.tab), .key(.text("welcome all")), .key(.enter),
             .received(conn: Fix.c1, bytes: say("first\nsecond line\u{1b}[31m")),
             .received(conn: Fix.c3, bytes: say(String(repeating: "x", count: 5000))),
             .disconnected(conn: Fix.c2, reason: "closed by peer"),
             .received(conn: Fix.c3, bytes: [0xFF, 0xFF, 0xFF, 0xFF]),
+            .timer(.announce),
             .received(conn: Fix.c1, bytes: say("bye")),
             .disconnected(conn: Fix.c1, reason: "connection reset"),
+            .timer(.announce),
         ])
     }
 
@@ -75,7 +79,7 @@ enum Sessions {
     @Test func serverFixtureReplaysEveryRecordedEffect() throws {
         let r = Replay.run(try fixture("server-three-clients.pychatlog"))
         #expect(r.isFaithful, "\(String(describing: r.divergence)) \(String(describing: r.damage))")
-        #expect(r.stepsReplayed == 18)
+        #expect(r.stepsReplayed == 21)
         let room = try #require(r.app?.room)
         #expect(room.members.map(\.name) == ["host"])
         #expect(room.connectionCount == 0)
@@ -84,19 +88,17 @@ enum Sessions {
             "[2] * Established connection: remote_address 127.0.0.1:40001",
             "[3] * alice joined the chat",
             "[4] * Established connection: remote_address 127.0.0.1:40002",
-            "[6] * bob joined the chat",
             "[7] bob: hello, I am bob 😀",
             "[8] * Established connection: remote_address [::1]:40003",
-            "[9] * alice2 joined the chat",
-            "[12] host: welcome all",
-            "[13] alice: first\n  second line[31m",
-            "[15] * Connection ended: remote_address 127.0.0.1:40002",
-            "[15] * bob left the chat",
-            "[16] * Connection ended: remote_address [::1]:40003",
-            "[16] * alice2 left the chat",
-            "[17] alice: bye",
-            "[18] * Connection ended: remote_address 127.0.0.1:40001",
-            "[18] * alice left the chat",
+            "[10] * bob and alice2 joined the chat",
+            "[13] host: welcome all",
+            "[14] alice: first\n  second line[31m",
+            "[16] * Connection ended: remote_address 127.0.0.1:40002",
+            "[17] * Connection ended: remote_address [::1]:40003",
+            "[18] * bob and alice2 left the chat",
+            "[19] alice: bye",
+            "[20] * Connection ended: remote_address 127.0.0.1:40001",
+            "[21] * alice left the chat",
         ])
     }
 
@@ -178,11 +180,11 @@ enum Sessions {
         ])
         var screens: [Int] = []
         let r = Replay.run(text) { step, app in if app.frame != nil { screens.append(step) } }
-        #expect(screens == Array(1...18))
+        #expect(screens == Array(1...21))
         let last = try #require(r.app?.frame)
-        // The host pressed Tab at step 10: the input pane has the border now.
+        // The host pressed Tab at step 11: the input pane has the border now.
         #expect(last.lines()[0] == "   host · serving 127.0.0.1:8080 · 1 user")
-        #expect(last.lines()[15] == "      alice:  bye")
+        #expect(last.lines()[14] == "      alice:  bye")
         #expect(last.lines()[19].hasPrefix("┌───"))
     }
 }

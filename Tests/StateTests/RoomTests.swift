@@ -6,11 +6,12 @@ import Testing
     static let config = AppConfig(role: .server, host: "127.0.0.1", port: 8080, username: "host",
                                   color: "#00AA00", hostUID: Fix.hostUID, terminal: TerminalSize(cols: 80, rows: 24))
 
-    /// A room with alice (#1) joined.
+    /// A room with alice (#1) joined, her join announced and the announcement timer fired.
     func roomWithAlice() -> TestStore {
         var s = TestStore(Self.config)
         _ = s.app.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "127.0.0.1:5001"))
         _ = s.app.reduce(.received(conn: Fix.c1, bytes: Fix.frame(.joinRequest(username: "alice", color: "ff8800"))))
+        _ = s.app.reduce(.timer(.announce))
         return s
     }
 
@@ -44,6 +45,7 @@ import Testing
             .send(to: [Fix.c2], bytes: Fix.serverInfo(users, for: Fix.uid2)),
             .setTimer(.tableRefresh, millis: 50),
             .send(.system(text: "bob joined the chat"), to: Fix.c1, Fix.c2),
+            .setTimer(.announce, millis: 100),
         ], shows: [.system("bob joined the chat")])
         #expect(s.room.joined == [Fix.c1, Fix.c2])
         #expect(s.room.members.map(\.uid) == [Fix.hostUID, Fix.uid1, Fix.uid2])
@@ -97,10 +99,12 @@ import Testing
         _ = s.app.reduce(.accepted(conn: Fix.c2, uid: Fix.uid2, remote: "b"))
         _ = s.app.reduce(.received(conn: Fix.c2, bytes: Fix.frame(.joinRequest(username: "bob", color: "0000ff"))))
         _ = s.app.reduce(.timer(.tableRefresh))
+        _ = s.app.reduce(.timer(.announce))
         s.send(.disconnected(conn: Fix.c1, reason: "closed by peer"), [
             .log("leave #1 \"alice\": closed by peer"),
             .setTimer(.tableRefresh, millis: 50),
             .send(.system(text: "alice left the chat"), to: Fix.c2),
+            .setTimer(.announce, millis: 100),
         ], shows: [.notice("Connection ended: remote_address 127.0.0.1:5001"), .system("alice left the chat")])
         #expect(s.room.joined == [Fix.c2])
         s.send(.timer(.tableRefresh), [
@@ -159,6 +163,7 @@ import Testing
         s.send(.received(conn: Fix.c1, bytes: [0xFF, 0xFF, 0xFF, 0xFF]), [
             .close(conn: Fix.c1, reason: "frame of 4294967295 bytes announced, over the limit of 65536"),
             .log("leave #1 \"alice\": frame of 4294967295 bytes announced, over the limit of 65536"),
+            .setTimer(.announce, millis: 100),
         ], shows: [.notice("Connection ended: remote_address 127.0.0.1:5001"), .system("alice left the chat")])
         #expect(s.room.members.map(\.name) == ["host"])
     }
@@ -252,9 +257,113 @@ import Testing
             .log("join #1 as \"alice\" color ff8800"),
             .send(to: [Fix.c1], bytes: Fix.serverInfo([(Fix.uid1, "alice", "ff8800")], for: Fix.uid1)),
             .send(.system(text: "alice joined the chat"), to: Fix.c1),
+            .setTimer(.announce, millis: 100),
         ], shows: [.system("alice joined the chat")])
         // No host user: a typed line has no one to speak for.
         s.send(.inputLine("hi"), [])
+    }
+
+    @Test func announcementsNameAFewAndCountTheRest() {
+        #expect(Room.announcement(joined: true, ["alice"]) == "alice joined the chat")
+        #expect(Room.announcement(joined: false, ["alice", "bob"]) == "alice and bob left the chat")
+        #expect(Room.announcement(joined: true, ["a", "b", "c"]) == "a, b and c joined the chat")
+        let eight = (1...8).map { "u\($0)" }
+        #expect(Room.announcement(joined: true, eight) == "u1, u2, u3, u4, u5, u6, u7 and u8 joined the chat")
+        let many = (1...45).map { "u\($0)" }
+        #expect(Room.announcement(joined: true, many) == "u1, u2 and 43 others joined the chat")
+        #expect(Room.announcement(joined: false, many) == "u1, u2 and 43 others left the chat")
+    }
+
+    /// The first join after a quiet spell is announced at once; those that follow within the
+    /// timer's interval wait for it and are announced together, a run of joins and a run of
+    /// leaves each as one line, in order.
+    @Test func joinsAndLeavesInAMomentAreAnnouncedTogether() {
+        var s = roomWithAlice()
+        for n in 2...4 {
+            let conn = ConnID(UInt64(n))
+            _ = s.app.reduce(.accepted(conn: conn, uid: UID(high: 9, low: UInt64(n)), remote: "r"))
+            _ = s.app.reduce(.received(conn: conn, bytes: Fix.frame(.joinRequest(username: "u\(n)", color: "000000"))))
+        }
+        #expect(s.app.ui?.history.lines.map(\.text).filter { $0.hasSuffix(" the chat") } == ["alice joined the chat", "u2 joined the chat"])
+        _ = s.app.reduce(.disconnected(conn: ConnID(2), reason: "x"))
+        _ = s.app.reduce(.disconnected(conn: Fix.c1, reason: "x"))
+        s.send(.timer(.announce), [
+            .send(.system(text: "u3 and u4 joined the chat"), to: ConnID(3), ConnID(4)),
+            .send(.system(text: "u2 and alice left the chat"), to: ConnID(3), ConnID(4)),
+            .setTimer(.announce, millis: 100),
+        ], shows: [.system("u3 and u4 joined the chat"), .system("u2 and alice left the chat")])
+        // Nothing came since: the timer stops, and the next join is announced at once.
+        s.send(.timer(.announce), [])
+    }
+
+    /// A room of `n` members u1...un on connections 1...n, the host first; no timer has fired.
+    func bigRoom(_ n: Int) -> TestStore {
+        var s = TestStore(Self.config)
+        for i in 1...n {
+            let conn = ConnID(UInt64(i))
+            _ = s.app.reduce(.accepted(conn: conn, uid: UID(high: 7, low: UInt64(i)), remote: "r"))
+            _ = s.app.reduce(.received(conn: conn, bytes: Fix.frame(.joinRequest(username: "u\(i)", color: "000000"))))
+        }
+        return s
+    }
+
+    func entry(_ i: Int) -> (UID, String, String) { (UID(high: 7, low: UInt64(i)), "u\(i)", "000000") }
+
+    /// Above `Limits.wholeTableMembers` a joiner's table holds the host, the recent speakers and
+    /// itself; before it is sent a chat from anyone else, it gets a table that holds the sender.
+    @Test func inALargeRoomJoinersGetShortTablesAndLearnOfSpeakersFirst() {
+        var s = bigRoom(99)
+        let uid100 = UID(high: 7, low: 100)
+        _ = s.app.reduce(.accepted(conn: ConnID(100), uid: uid100, remote: "r"))
+        // No quiet refresh either: it would send every member the whole table.
+        s.send(.received(conn: ConnID(100), bytes: Fix.frame(.joinRequest(username: "u100", color: "000000"))), [
+            .cancelTimer(.joinDeadline(ConnID(100))),
+            .log("join #100 as \"u100\" color 000000"),
+            .send(to: [ConnID(100)], bytes: Fix.serverInfo([hostEntry, entry(100)], for: uid100)),
+        ])
+        // u100 speaks: every other member has a table without u100 (the first 64 got whole tables
+        // before u100 came, the others short ones), so each gets the whole table first.
+        let whole = [hostEntry] + (1...100).map(entry)
+        let others = (1...99).map { ConnID(UInt64($0)) }
+        s.send(.received(conn: ConnID(100), bytes: Fix.frame(.chat(uid: nil, text: "hi"))),
+               others.map { .send(to: [$0], bytes: Fix.serverInfo(whole, for: UID(high: 7, low: $0.raw))) }
+               + [.send(to: others, bytes: Fix.frame(.chat(uid: uid100, text: "hi")))],
+               shows: [.chat("u100", RGB(r: 0, g: 0, b: 0), "hi")])
+        // Now everyone knows u100: the next chat goes straight out.
+        s.send(.received(conn: ConnID(100), bytes: Fix.frame(.chat(uid: nil, text: "again"))),
+               [.send(to: others, bytes: Fix.frame(.chat(uid: uid100, text: "again")))],
+               shows: [.chat("u100", RGB(r: 0, g: 0, b: 0), "again")])
+        // The next joiner's short table holds the recent speaker.
+        let uid101 = UID(high: 7, low: 101)
+        _ = s.app.reduce(.accepted(conn: ConnID(101), uid: uid101, remote: "r"))
+        s.send(.received(conn: ConnID(101), bytes: Fix.frame(.joinRequest(username: "u101", color: "000000"))), [
+            .cancelTimer(.joinDeadline(ConnID(101))),
+            .log("join #101 as \"u101\" color 000000"),
+            .send(to: [ConnID(101)], bytes: Fix.serverInfo([hostEntry, entry(100), entry(101)], for: uid101)),
+        ])
+    }
+
+    /// Above `Limits.lazyWholeTableMembers` even a member about to meet an unknown sender gets a
+    /// short table: the host, the recent speakers (the sender among them) and itself.
+    @Test func inAVeryLargeRoomUnknownSendersComeInShortTables() {
+        let n = Limits.lazyWholeTableMembers + 1
+        var s = bigRoom(n)
+        let last = ConnID(UInt64(n))
+        let effects = s.app.reduce(.received(conn: last, bytes: Fix.frame(.chat(uid: nil, text: "hi"))))
+        let sends = effects.compactMap { e -> (ConnID, Bytes)? in
+            if case let .send(to, bytes) = e, to.count == 1 { (to[0], bytes) } else { nil }
+        }
+        // The first 64 had whole tables from before `last` came; the others short ones without it.
+        #expect(sends.count == n - 1)
+        #expect(sends[0].0 == ConnID(1))
+        #expect(sends[0].1 == Fix.serverInfo([hostEntry, entry(n), entry(1)], for: UID(high: 7, low: 1)))
+        #expect(sends[n - 2].1 == Fix.serverInfo([hostEntry, entry(n), entry(n - 1)], for: UID(high: 7, low: UInt64(n - 1))))
+        #expect(effects.last == .send(to: (1..<n).map { ConnID(UInt64($0)) }, bytes: Fix.frame(.chat(uid: UID(high: 7, low: UInt64(n)), text: "hi"))))
+        // Another speaker: members get a table with both recent speakers, the latest last.
+        let effects2 = s.app.reduce(.received(conn: ConnID(5), bytes: Fix.frame(.chat(uid: nil, text: "yo"))))
+        #expect(effects2.first == .send(to: [ConnID(1)], bytes: Fix.serverInfo([hostEntry, entry(n), entry(5), entry(1)], for: UID(high: 7, low: 1))))
+        // All n - 1 others (the first speaker too) get one, then the chat.
+        #expect(effects2.count == n)
     }
 
     @Test func connectionLimit() {

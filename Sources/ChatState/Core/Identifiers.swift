@@ -61,6 +61,8 @@ public enum TimerID: Hashable, Codable, Sendable {
     /// Members whose user table is out of date get a fresh ServerInfo once joins and leaves
     /// have paused this long.
     case tableRefresh
+    /// Joins and leaves collected since the last announcement are announced as one line each.
+    case announce
 }
 
 /// How the process ends.

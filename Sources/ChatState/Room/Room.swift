@@ -9,6 +9,12 @@
 /// refreshed before it is sent a chat from someone it does not know yet (so an original
 /// client never meets an unknown uid), and otherwise once joins and leaves pause
 /// (`TimerID.tableRefresh`), so tables still converge.
+///
+/// Above `Limits.wholeTableMembers` even the joiner's table would make filling the room cost
+/// O(n²) bytes, so a joiner gets a short table (the host, the recent speakers, itself), there
+/// is no quiet refresh, and a member meets others' tables only when it is about to be sent
+/// their chat. Joins and leaves that come within `Limits.announceMillis` of an announcement
+/// are announced together, one line per run (`TimerID.announce`).
 public struct Room: Sendable {
     public struct Member: Equatable, Sendable {
         public let uid: UID
@@ -26,7 +32,9 @@ public struct Room: Sendable {
         var violations = 0
         /// The room's table version when this member joined, and in its latest ServerInfo.
         var joinedVersion = 0
+        /// -1 while the latest ServerInfo was a short table, listing just `shortTable`.
         var knownVersion = 0
+        var shortTable: Set<UID>?
     }
 
     let config: AppConfig
@@ -42,12 +50,20 @@ public struct Room: Sendable {
     /// Members whose table is older than `tableVersion`.
     private var staleMembers = 0
     private var refreshScheduled = false
+    /// Every member's name, lowercased: the names a joiner may not take.
+    private var takenNames: Set<String> = []
+    /// The latest distinct speakers, the most recent last; at most `Limits.recentSpeakers`.
+    private var recentSpeakers: [Member] = []
+    /// Joins (true) and leaves (false) waiting for the announcement timer, in order.
+    private var pendingAnnouncements: [(joined: Bool, name: String)] = []
+    private var announceScheduled = false
 
     public init(config: AppConfig) {
         self.config = config
         if let uid = config.hostUID {
             members.append(Member(uid: uid, name: TextRules.cleanName(config.username),
                                   color: RGB.cleaned(config.color), conn: nil))
+            takenNames.insert(members[0].name.lowercased())
         }
     }
 
@@ -79,7 +95,9 @@ public struct Room: Sendable {
             close(conn, reason: "did not join within \(Limits.joinDeadlineMillis / 1000) s", &out)
         case .timer(.tableRefresh):
             refreshScheduled = false
-            refreshTables(joined, &out)
+            if joined.count <= Limits.wholeTableMembers { refreshTables(joined, &out) }
+        case .timer(.announce):
+            announcePending(&out)
         case .connected, .timer(.escapeKey), .key, .resize, .inputLine, .inputClosed:
             return
         }
@@ -132,9 +150,11 @@ public struct Room: Sendable {
         if c.knownVersion < tableVersion { staleMembers -= 1 }
         joined.removeAll { $0 == conn }
         members.removeAll { $0.uid == member.uid }
+        takenNames.remove(member.name.lowercased())
+        recentSpeakers.removeAll { $0.uid == member.uid }
         tableChanged()
         scheduleRefresh(&out)
-        announce("\(member.name) left the chat", &out)
+        queueAnnouncement(joined: false, member.name, &out)
     }
 
     // MARK: Frames and messages
@@ -193,8 +213,8 @@ public struct Room: Sendable {
 
     private mutating func join(_ conn: ConnID, username: String, color: String, _ out: inout StepOutput) {
         guard var c = connections[conn] else { return }
-        let taken = Set(members.map { $0.name.lowercased() })
-        let name = TextRules.uniqueName(TextRules.cleanName(username)) { taken.contains($0) }
+        let name = TextRules.uniqueName(TextRules.cleanName(username)) { takenNames.contains($0) }
+        takenNames.insert(name.lowercased())
         let member = Member(uid: c.uid, name: name, color: RGB.cleaned(color), conn: conn)
         c.member = member
         connections[conn] = c
@@ -204,9 +224,13 @@ public struct Room: Sendable {
         out.log("join \(conn) as \(quoted(name)) color \(member.color)")
         tableChanged()
         connections[conn]!.joinedVersion = tableVersion
-        refreshTables([conn], &out)
+        if joined.count <= Limits.wholeTableMembers {
+            refreshTables([conn], &out)
+        } else {
+            sendShortTable(to: conn, &out)
+        }
         scheduleRefresh(&out)
-        announce("\(name) joined the chat", &out)
+        queueAnnouncement(joined: true, name, &out)
     }
 
     private mutating func relay(_ raw: String, from member: Member, _ out: inout StepOutput) {
@@ -225,10 +249,20 @@ public struct Room: Sendable {
     private mutating func deliver(_ text: String, _ frame: [UInt8], from conn: ConnID, _ member: Member,
                                   _ out: inout StepOutput) {
         out.show(.chat(member.name, member.color, text))
+        noteSpeaker(member)
         let recipients = joined.filter { $0 != conn }
         if staleMembers > 0, let since = connections[conn]?.joinedVersion {
             // Whoever has not heard of the sender yet learns of it first.
-            refreshTables(recipients.filter { connections[$0]!.knownVersion < since }, &out)
+            let unaware = recipients.filter {
+                let c = connections[$0]!
+                if let short = c.shortTable { return !short.contains(member.uid) }
+                return c.knownVersion < since
+            }
+            if joined.count <= Limits.lazyWholeTableMembers {
+                refreshTables(unaware, &out)
+            } else {
+                for r in unaware { sendShortTable(to: r, &out) }
+            }
         }
         out.send(frame, to: recipients)
     }
@@ -253,7 +287,7 @@ public struct Room: Sendable {
     }
 
     private mutating func scheduleRefresh(_ out: inout StepOutput) {
-        guard staleMembers > 0, !refreshScheduled else { return }
+        guard staleMembers > 0, !refreshScheduled, joined.count <= Limits.wholeTableMembers else { return }
         refreshScheduled = true
         out.effects.append(.setTimer(.tableRefresh, millis: Limits.tableRefreshMillis))
     }
@@ -270,9 +304,77 @@ public struct Room: Sendable {
             }
             out.send(template!.frame(for: m.uid), to: [conn])
             c.knownVersion = tableVersion
+            c.shortTable = nil
             connections[conn] = c
             staleMembers -= 1
         }
+    }
+
+    /// Sends a member a table of the host, the recent speakers and itself. Such a member stays
+    /// stale, so the checks before a chat look at the table it was sent.
+    private mutating func sendShortTable(to conn: ConnID, _ out: inout StepOutput) {
+        guard var c = connections[conn], let m = c.member else { return }
+        var users: [Member] = []
+        if let first = members.first, first.conn == nil { users.append(first) }
+        users += recentSpeakers.filter { $0.uid != m.uid }
+        users.append(m)
+        let template = MessageCodec.ServerInfoTemplate(users: users.map {
+            UserEntry(key: $0.uid, user: WireUser(uid: $0.uid, username: $0.name, color: $0.color.description))
+        })
+        out.send(template.frame(for: m.uid), to: [conn])
+        if c.knownVersion >= tableVersion { staleMembers += 1 }
+        c.knownVersion = -1
+        c.shortTable = Set(users.map(\.uid))
+        connections[conn] = c
+    }
+
+    private mutating func noteSpeaker(_ member: Member) {
+        if recentSpeakers.last?.uid == member.uid { return }
+        recentSpeakers.removeAll { $0.uid == member.uid }
+        recentSpeakers.append(member)
+        if recentSpeakers.count > Limits.recentSpeakers { recentSpeakers.removeFirst() }
+    }
+
+    /// Announces a join or leave at once if none was announced lately, else queues it for
+    /// the announcement timer.
+    private mutating func queueAnnouncement(joined isJoin: Bool, _ name: String, _ out: inout StepOutput) {
+        if announceScheduled {
+            pendingAnnouncements.append((isJoin, name))
+            return
+        }
+        announce(Self.announcement(joined: isJoin, [name]), &out)
+        announceScheduled = true
+        out.effects.append(.setTimer(.announce, millis: Limits.announceMillis))
+    }
+
+    /// One line for each run of joins or of leaves queued since the last announcement.
+    private mutating func announcePending(_ out: inout StepOutput) {
+        announceScheduled = false
+        guard !pendingAnnouncements.isEmpty else { return }
+        var start = 0
+        while start < pendingAnnouncements.count {
+            let kind = pendingAnnouncements[start].joined
+            var end = start
+            while end < pendingAnnouncements.count, pendingAnnouncements[end].joined == kind { end += 1 }
+            announce(Self.announcement(joined: kind, pendingAnnouncements[start..<end].map(\.name)), &out)
+            start = end
+        }
+        pendingAnnouncements = []
+        announceScheduled = true
+        out.effects.append(.setTimer(.announce, millis: Limits.announceMillis))
+    }
+
+    /// "alice joined the chat", "alice and bob left the chat", "alice, bob and 40 others
+    /// joined the chat".
+    static func announcement(joined: Bool, _ names: [String]) -> String {
+        let what = joined ? "joined the chat" : "left the chat"
+        let list: String
+        switch names.count {
+        case 1: list = names[0]
+        case 2...Limits.announcedNames: list = names.dropLast().joined(separator: ", ") + " and " + names.last!
+        default: list = "\(names[0]), \(names[1]) and \(names.count - 2) others"
+        }
+        return list + " " + what
     }
 
     private func announce(_ text: String, _ out: inout StepOutput) {

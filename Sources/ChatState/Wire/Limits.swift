@@ -17,6 +17,21 @@ public enum Limits {
     /// Milliseconds of quiet after a join or leave before stale user tables are refreshed.
     /// The wait batches a burst of joins into one ServerInfo per member.
     public static let tableRefreshMillis = 50
+    /// Rooms of at most this many members keep every member's table whole: a joiner gets the
+    /// whole table and stale tables are refreshed once joins pause. In larger rooms a joiner
+    /// gets a short table (the host, the recent speakers, itself) and learns of others lazily.
+    public static let wholeTableMembers = 64
+    /// In a room of at most this many members, a member about to be sent a chat from someone
+    /// it does not know gets the whole table; in larger ones, a short table as a joiner does.
+    public static let lazyWholeTableMembers = 2048
+    /// The most recent distinct speakers a room remembers, for the short tables.
+    public static let recentSpeakers = 16
+    /// Milliseconds after an announced join or leave during which further ones are collected
+    /// into one announcement ("alice, bob and 40 others joined the chat").
+    public static let announceMillis = 100
+    /// An announcement of this many names or fewer lists them all; a longer one names the
+    /// first two and counts the others.
+    public static let announcedNames = 8
     /// Deepest JSON nesting the decoder follows before calling the input malformed.
     public static let maxJSONDepth = 64
 }
