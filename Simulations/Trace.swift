@@ -37,7 +37,6 @@ struct TraceHash {
     mutating func timer(_ t: TimerID) {
         switch t {
         case .joinDeadline(let c): byte(1); conn(c)
-        case .escapeKey: byte(2)
         case .tableRefresh: byte(3)
         case .announce: byte(4)
         }

@@ -151,13 +151,13 @@ enum Sessions {
         let events: [Event] = [
             .listening(host: "::", port: 0), .accepted(conn: Fix.c1, uid: Fix.uid1, remote: "x"),
             .connected(conn: Fix.c2, remote: "y"), .received(conn: Fix.c1, bytes: [0, 255, 10]),
-            .disconnected(conn: Fix.c1, reason: "r"), .timer(.joinDeadline(Fix.c3)), .timer(.escapeKey),
+            .disconnected(conn: Fix.c1, reason: "r"), .timer(.joinDeadline(Fix.c3)), .timer(.tableRefresh),
             .key(.ctrl("w")), .key(.text("é😀")), .key(.paste("a\nb")), .key(.pageDown), .resize(cols: 1, rows: 2),
             .inputLine("\u{0}\u{1b}"), .inputClosed,
         ]
         let effects: [Effect] = [
             .send(to: [Fix.c1, Fix.c2], bytes: [1, 2]), .close(conn: Fix.c1, reason: "why"),
-            .setTimer(.escapeKey, millis: 25), .cancelTimer(.joinDeadline(Fix.c1)), .print("p"), .log("l"),
+            .setTimer(.tableRefresh, millis: 25), .cancelTimer(.joinDeadline(Fix.c1)), .print("p"), .log("l"),
             .quit(code: 3, message: nil), .quit(code: 0, message: "m"),
         ]
         for (n, e) in events.enumerated() {

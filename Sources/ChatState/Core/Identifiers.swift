@@ -56,8 +56,6 @@ public struct Bytes: Equatable, Hashable, Sendable, Codable, ExpressibleByArrayL
 public enum TimerID: Hashable, Codable, Sendable {
     /// The connection must have joined (and finished TLS) by then.
     case joinDeadline(ConnID)
-    /// A lone Escape key is told from the start of an escape sequence by this timer.
-    case escapeKey
     /// Members whose user table is out of date get a fresh ServerInfo once joins and leaves
     /// have paused this long.
     case tableRefresh

@@ -98,7 +98,7 @@ public struct Room: Sendable {
             if joined.count <= Limits.wholeTableMembers { refreshTables(joined, &out) }
         case .timer(.announce):
             announcePending(&out)
-        case .connected, .timer(.escapeKey), .key, .resize, .inputLine, .inputClosed:
+        case .connected, .key, .resize, .inputLine, .inputClosed:
             return
         }
     }
