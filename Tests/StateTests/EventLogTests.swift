@@ -83,22 +83,25 @@ enum Sessions {
         let room = try #require(r.app?.room)
         #expect(room.members.map(\.name) == ["host"])
         #expect(room.connectionCount == 0)
+        // The host's screen has one line per join and leave; only the network is batched.
         #expect(r.transcript.map { "[\($0.step)] \($0.line.transcript)" } == [
             "[1] * Server started on 127.0.0.1:8080",
             "[2] * Established connection: remote_address 127.0.0.1:40001",
             "[3] * alice joined the chat",
             "[4] * Established connection: remote_address 127.0.0.1:40002",
+            "[6] * bob joined the chat",
             "[7] bob: hello, I am bob 😀",
             "[8] * Established connection: remote_address [::1]:40003",
-            "[10] * bob and alice2 joined the chat",
+            "[9] * alice2 joined the chat",
             "[13] host: welcome all",
             "[14] alice: first\n  second line[31m",
             "[16] * Connection ended: remote_address 127.0.0.1:40002",
+            "[16] * bob left the chat",
             "[17] * Connection ended: remote_address [::1]:40003",
-            "[18] * bob and alice2 left the chat",
+            "[17] * alice2 left the chat",
             "[19] alice: bye",
             "[20] * Connection ended: remote_address 127.0.0.1:40001",
-            "[21] * alice left the chat",
+            "[20] * alice left the chat",
         ])
     }
 
@@ -184,7 +187,7 @@ enum Sessions {
         let last = try #require(r.app?.frame)
         // The host pressed Tab at step 11: the input pane has the border now.
         #expect(last.lines()[0] == "   host · serving 127.0.0.1:8080 · 1 user")
-        #expect(last.lines()[14] == "      alice:  bye")
+        #expect(last.lines()[15] == "      alice:  bye")
         #expect(last.lines()[19].hasPrefix("┌───"))
     }
 }

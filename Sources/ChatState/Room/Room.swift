@@ -335,14 +335,17 @@ public struct Room: Sendable {
         if recentSpeakers.count > Limits.recentSpeakers { recentSpeakers.removeFirst() }
     }
 
-    /// Announces a join or leave at once if none was announced lately, else queues it for
-    /// the announcement timer.
+    /// Shows a join or leave here at once; sends it to the members at once if none was sent
+    /// lately, else queues it for the announcement timer. Only the network is batched: the
+    /// host's screen and the transcript keep one exact line per join and leave.
     private mutating func queueAnnouncement(joined isJoin: Bool, _ name: String, _ out: inout StepOutput) {
+        let text = Self.announcement(joined: isJoin, [name])
+        out.show(.system(text))
         if announceScheduled {
             pendingAnnouncements.append((isJoin, name))
             return
         }
-        announce(Self.announcement(joined: isJoin, [name]), &out)
+        broadcast(text, &out)
         announceScheduled = true
         out.effects.append(.setTimer(.announce, millis: Limits.announceMillis))
     }
@@ -356,7 +359,7 @@ public struct Room: Sendable {
             let kind = pendingAnnouncements[start].joined
             var end = start
             while end < pendingAnnouncements.count, pendingAnnouncements[end].joined == kind { end += 1 }
-            announce(Self.announcement(joined: kind, pendingAnnouncements[start..<end].map(\.name)), &out)
+            broadcast(Self.announcement(joined: kind, pendingAnnouncements[start..<end].map(\.name)), &out)
             start = end
         }
         pendingAnnouncements = []
@@ -377,8 +380,7 @@ public struct Room: Sendable {
         return list + " " + what
     }
 
-    private func announce(_ text: String, _ out: inout StepOutput) {
-        out.show(.system(text))
+    private func broadcast(_ text: String, _ out: inout StepOutput) {
         out.send(FrameCodec.frame(.system(text: text)), to: joined)
     }
 }
