@@ -240,9 +240,9 @@ final class Simulator {
             for entry in clients[i].app!.session!.users { clients[i].seen[entry.key] = entry.user.username }
         }
         if let ui = clients[i].app!.ui {
-            // Drawing a screen of up to 220x70 costs more than many steps, so one step in 128 is
+            // Drawing a screen of up to 220x70 costs more than many steps, so one step in 512 is
             // drawn and checked (the count is part of the run, so which ones is seeded too).
-            checkUI(i, ui, render: steps % 128 == 0)
+            checkUI(i, ui, render: steps % 512 == 0)
         }
         for effect in effects {
             switch effect {
