@@ -204,6 +204,19 @@ public struct KeyDecoder: Sendable {
         }
     }
 
+    /// The final byte that names the same key after CSI and after SS3: arrows, Home, End.
+    private static func cursorKey(_ final: UInt8) -> Key? {
+        switch final {
+        case 0x41: return .up
+        case 0x42: return .down
+        case 0x43: return .right
+        case 0x44: return .left
+        case 0x48: return .home
+        case 0x46: return .end
+        default: return nil
+        }
+    }
+
     private mutating func ss3(_ b: UInt8, _ out: inout Output) {
         guard (0x40...0x7e).contains(b) else {
             out.key(.escape)
@@ -213,16 +226,11 @@ public struct KeyDecoder: Sendable {
             return
         }
         state = .ground
-        switch b {
-        case 0x41: out.key(.up)
-        case 0x42: out.key(.down)
-        case 0x43: out.key(.right)
-        case 0x44: out.key(.left)
-        case 0x48: out.key(.home)
-        case 0x46: out.key(.end)
-        case 0x4d: out.key(.enter)  // keypad Enter
-        default: break  // F1–F4 and keypad keys: no Key for them
-        }
+        if let key = Self.cursorKey(b) {
+            out.key(key)
+        } else if b == 0x4d {
+            out.key(.enter)  // keypad Enter
+        }  // F1–F4 and other keypad keys: no Key for them
     }
 
     private mutating func string(_ b: UInt8, sawEscape: Bool, _ out: inout Output) {
@@ -266,13 +274,11 @@ public struct KeyDecoder: Sendable {
         }
         guard let fields = Self.numbers(params[...]) else { return }  // private markers: replies, not keys
         let first = fields.first ?? nil
+        if let key = Self.cursorKey(final) {
+            out.key(key)
+            return
+        }
         switch final {
-        case 0x41: out.key(.up)
-        case 0x42: out.key(.down)
-        case 0x43: out.key(.right)
-        case 0x44: out.key(.left)
-        case 0x48: out.key(.home)
-        case 0x46: out.key(.end)
         case 0x5a: out.key(.backTab)
         case 0x7e:
             switch first {
