@@ -9,6 +9,8 @@ final class Connection {
     let remote: String
     var transport: Transport
     var output = OutputQueue()
+
+    deinit { output.removeAll() }
     /// The interest currently registered with epoll, so it is changed only when it differs.
     var registered: Interest = .readOnly
     /// Queued in the runtime's list of connections to flush this turn.
