@@ -15,6 +15,8 @@ extension Runtime {
             log("cannot watch \(c.id): \(error)")
         }
         connections[c.id.raw] = c
+        // Ids only grow, so the slot is always the next one.
+        slots.append(Unmanaged.passUnretained(c))
         return c
     }
 
@@ -156,6 +158,7 @@ extension Runtime {
     /// Closes the socket and forgets it, without telling the core.
     func discard(_ c: Connection) {
         guard connections.removeValue(forKey: c.id.raw) != nil else { return }
+        slots[Int(c.id.raw)] = nil
         loop.remove(c.fd)
         close(c.fd)
         c.output.removeAll()

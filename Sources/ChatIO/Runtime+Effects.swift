@@ -8,9 +8,12 @@ extension Runtime {
             // One chunk for every recipient: a broadcast is never copied per connection.
             let chunk = Chunk(bytes.array)
             for id in to {
-                guard let c = connections[id.raw], !c.closing else { continue }
-                c.output.append(chunk)
-                markDirty(c)
+                guard id.raw < slots.count, let slot = slots[Int(id.raw)] else { continue }
+                slot._withUnsafeGuaranteedRef { c in
+                    guard !c.closing else { return }
+                    c.output.append(chunk)
+                    markDirty(c)
+                }
             }
         case let .close(conn, _):
             // The core has already forgotten the connection (and logged why): write what is

@@ -30,6 +30,10 @@ public final class Runtime {
     let frontend: (any Frontend)?
     var listener: Listener?
     var connections: [UInt64: Connection] = [:]
+    /// The same connections by id (ids are handed out in order), unretained: `connections`
+    /// owns them. A delivery looks its recipient up here, with no hashing and no reference
+    /// counting, which matter at millions of deliveries per second.
+    var slots: [Unmanaged<Connection>?] = [nil]
     var nextConnection: UInt64 = 1
     var timers = Timers<LoopTimer>()
     var now: Int64
