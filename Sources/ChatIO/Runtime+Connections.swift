@@ -5,8 +5,16 @@ import Glibc
 extension Runtime {
     /// Adds a connected socket to the loop under a fresh id.
     func register(fd: Int32, remote: String, transport: Transport = .plain) -> Connection {
-        let c = Connection(id: ConnID(nextConnection), fd: fd, remote: remote, transport: transport)
-        nextConnection += 1
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+        } else {
+            slot = slots.count
+            slots.append(nil)
+            generations.append(0)
+        }
+        let id = ConnID(UInt64(generations[slot]) << 32 | UInt64(slot))
+        let c = Connection(id: id, fd: fd, remote: remote, transport: transport)
         c.registered = Interest(read: !readingPaused, write: false)
         do {
             try loop.add(fd, .connection(c.id.raw), c.registered)
@@ -15,8 +23,7 @@ extension Runtime {
             log("cannot watch \(c.id): \(error)")
         }
         connections[c.id.raw] = c
-        // Ids only grow, so the slot is always the next one.
-        slots.append(Unmanaged.passUnretained(c))
+        slots[slot] = Unmanaged.passUnretained(c)
         return c
     }
 
@@ -158,7 +165,10 @@ extension Runtime {
     /// Closes the socket and forgets it, without telling the core.
     func discard(_ c: Connection) {
         guard connections.removeValue(forKey: c.id.raw) != nil else { return }
-        slots[Int(c.id.raw)] = nil
+        let slot = Int(c.id.raw & 0xFFFF_FFFF)
+        slots[slot] = nil
+        generations[slot] &+= 1
+        freeSlots.append(slot)
         loop.remove(c.fd)
         close(c.fd)
         c.output.removeAll()

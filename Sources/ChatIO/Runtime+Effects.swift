@@ -8,9 +8,10 @@ extension Runtime {
             // One chunk for every recipient: a broadcast is never copied per connection.
             let chunk = Chunk(bytes.array)
             for id in to {
-                guard id.raw < slots.count, let slot = slots[Int(id.raw)] else { continue }
+                let index = Int(id.raw & 0xFFFF_FFFF)
+                guard index < slots.count, let slot = slots[index] else { continue }
                 slot._withUnsafeGuaranteedRef { c in
-                    guard !c.closing else { return }
+                    guard c.id == id, !c.closing else { return }
                     c.output.append(chunk)
                     markDirty(c)
                 }

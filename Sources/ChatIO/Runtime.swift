@@ -30,11 +30,14 @@ public final class Runtime {
     let frontend: (any Frontend)?
     var listener: Listener?
     var connections: [UInt64: Connection] = [:]
-    /// The same connections by id (ids are handed out in order), unretained: `connections`
-    /// owns them. A delivery looks its recipient up here, with no hashing and no reference
-    /// counting, which matter at millions of deliveries per second.
+    /// The same connections by slot, unretained: `connections` owns them. A connection's id is
+    /// its slot in the low 32 bits and the slot's generation above them, so a delivery finds
+    /// its recipient with no hashing and no reference counting (which matter at millions of
+    /// deliveries per second), a freed slot is reused, and an old id never reaches a new
+    /// connection. Slot 0 is never used, so the first id is 1.
     var slots: [Unmanaged<Connection>?] = [nil]
-    var nextConnection: UInt64 = 1
+    var generations: [UInt32] = [0]
+    var freeSlots: [Int] = []
     var timers = Timers<LoopTimer>()
     var now: Int64
 

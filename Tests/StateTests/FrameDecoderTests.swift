@@ -78,3 +78,11 @@ import Testing
         #expect(d.feed(FrameCodec.frame(kind: 7, parts: body)) == [RawFrame(kind: 7, body: body)])
     }
 }
+
+@Suite struct ConnIDTests {
+    @Test func aReusedSlotShowsItsGeneration() {
+        #expect(ConnID(7).description == "#7")
+        #expect(ConnID(1 << 32 | 7).description == "#7.1")
+        #expect(ConnID(1 << 32 | 7) != ConnID(7))
+    }
+}

@@ -2,12 +2,16 @@ import Foundation
 
 /// A connection, numbered by the interpreter when it accepts or opens one. Its uid on the wire
 /// is separate (a UUID, also chosen by the interpreter) because the core draws no randomness.
+/// The interpreter may reuse the low 32 bits (a slot) with a new generation in the high ones;
+/// such an id is shown as `#slot.generation`.
 public struct ConnID: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
     public let raw: UInt64
 
     public init(_ raw: UInt64) { self.raw = raw }
 
-    public var description: String { "#\(raw)" }
+    public var description: String {
+        raw >> 32 == 0 ? "#\(raw)" : "#\(raw & 0xFFFF_FFFF).\(raw >> 32)"
+    }
 
     public static func < (a: ConnID, b: ConnID) -> Bool { a.raw < b.raw }
 
