@@ -324,6 +324,8 @@ import Testing
             .log("join #100 as \"u100\" color 000000"),
             .send(to: [ConnID(100)], bytes: Fix.serverInfo([hostEntry, entry(100)], for: uid100)),
         ], shows: [.system("u100 joined the chat")])
+        // The held announcements go out (a chat would send them first otherwise).
+        _ = s.app.reduce(.timer(.announce))
         // u100 speaks: every other member has a table without u100 (the first 64 got whole tables
         // before u100 came, the others short ones), so each gets the whole table first.
         let whole = [hostEntry] + (1...100).map(entry)
@@ -396,5 +398,25 @@ import Testing
                      "5d0c2a6e-8f1b-4c3d-9e7f-0123456789a-", "5d0c2a6e8f1b-4c3d-9e7f-0123456789abcd"] {
             #expect(UID(text)?.description == UID(String(text.filter { $0 != "-" }))?.description)
         }
+    }
+}
+
+extension RoomTests {
+    /// A chat sends the held announcements first: members read that someone came before
+    /// they read what that someone said.
+    @Test func heldAnnouncementsGoOutBeforeAChat() {
+        var s = roomWithAlice()
+        for n in 2...3 {
+            let conn = ConnID(UInt64(n))
+            _ = s.app.reduce(.accepted(conn: conn, uid: UID(high: 9, low: UInt64(n)), remote: "r"))
+            _ = s.app.reduce(.received(conn: conn, bytes: Fix.frame(.joinRequest(username: "u\(n)", color: "000000"))))
+        }
+        _ = s.app.reduce(.timer(.tableRefresh))
+        let effects = s.app.reduce(.received(conn: ConnID(3), bytes: Fix.frame(.chat(uid: nil, text: "hi"))))
+        #expect(effects == [
+            .send(.system(text: "u3 joined the chat"), to: Fix.c1, ConnID(2), ConnID(3)),
+            .setTimer(.announce, millis: 100),
+            .send(.chat(uid: UID(high: 9, low: 3), text: "hi"), to: Fix.c1, ConnID(2)),
+        ])
     }
 }

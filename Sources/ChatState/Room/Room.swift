@@ -249,6 +249,8 @@ public struct Room: Sendable {
     private mutating func deliver(_ text: String, _ frame: [UInt8], from conn: ConnID, _ member: Member,
                                   _ out: inout StepOutput) {
         out.show(.chat(member.name, member.color, text))
+        // Held announcements go first, so nobody reads a newcomer before reading that they came.
+        if !pendingAnnouncements.isEmpty { announcePending(&out) }
         noteSpeaker(member)
         let recipients = joined.filter { $0 != conn }
         if staleMembers > 0, let since = connections[conn]?.joinedVersion {
