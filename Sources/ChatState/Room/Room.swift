@@ -44,19 +44,19 @@ public struct Room: Sendable {
     public private(set) var joined: [ConnID] = []
     /// Where the server listens, as the interpreter reported it (the real port for port 0).
     public private(set) var listeningOn: String?
-    private var connections: [ConnID: Connection] = [:]
+    var connections: [ConnID: Connection] = [:]
     /// Bumped by every join and leave.
-    private var tableVersion = 0
+    var tableVersion = 0
     /// Members whose table is older than `tableVersion`.
-    private var staleMembers = 0
-    private var refreshScheduled = false
+    var staleMembers = 0
+    var refreshScheduled = false
     /// Every member's name, lowercased: the names a joiner may not take.
     private var takenNames: Set<String> = []
     /// The latest distinct speakers, the most recent last; at most `Limits.recentSpeakers`.
-    private var recentSpeakers: [Member] = []
+    var recentSpeakers: [Member] = []
     /// Joins (true) and leaves (false) waiting for the announcement timer, in order.
-    private var pendingAnnouncements: [(joined: Bool, name: String)] = []
-    private var announceScheduled = false
+    var pendingAnnouncements: [(joined: Bool, name: String)] = []
+    var announceScheduled = false
 
     public init(config: AppConfig) {
         self.config = config
@@ -280,110 +280,6 @@ public struct Room: Sendable {
         deliver(String(decoding: text, as: UTF8.self), MessageCodec.chatFrame(uid: member.uid, plainText: text),
                 from: conn, member, &out)
         return true
-    }
-
-    /// A join or leave: every member's table is now out of date until refreshed.
-    private mutating func tableChanged() {
-        tableVersion += 1
-        staleMembers = joined.count
-    }
-
-    private mutating func scheduleRefresh(_ out: inout StepOutput) {
-        guard staleMembers > 0, !refreshScheduled, joined.count <= Limits.wholeTableMembers else { return }
-        refreshScheduled = true
-        out.effects.append(.setTimer(.tableRefresh, millis: Limits.tableRefreshMillis))
-    }
-
-    /// Sends the whole table, each with its own uid, to those of `conns` whose table is old.
-    private mutating func refreshTables(_ conns: [ConnID], _ out: inout StepOutput) {
-        var template: MessageCodec.ServerInfoTemplate?
-        for conn in conns {
-            guard var c = connections[conn], let m = c.member, c.knownVersion < tableVersion else { continue }
-            if template == nil {
-                template = MessageCodec.ServerInfoTemplate(users: members.map {
-                    UserEntry(key: $0.uid, user: WireUser(uid: $0.uid, username: $0.name, color: $0.color.description))
-                })
-            }
-            out.send(template!.frame(for: m.uid), to: [conn])
-            c.knownVersion = tableVersion
-            c.shortTable = nil
-            connections[conn] = c
-            staleMembers -= 1
-        }
-    }
-
-    /// Sends a member a table of the host, the recent speakers and itself. Such a member stays
-    /// stale, so the checks before a chat look at the table it was sent.
-    private mutating func sendShortTable(to conn: ConnID, _ out: inout StepOutput) {
-        guard var c = connections[conn], let m = c.member else { return }
-        var users: [Member] = []
-        if let first = members.first, first.conn == nil { users.append(first) }
-        users += recentSpeakers.filter { $0.uid != m.uid }
-        users.append(m)
-        let template = MessageCodec.ServerInfoTemplate(users: users.map {
-            UserEntry(key: $0.uid, user: WireUser(uid: $0.uid, username: $0.name, color: $0.color.description))
-        })
-        out.send(template.frame(for: m.uid), to: [conn])
-        if c.knownVersion >= tableVersion { staleMembers += 1 }
-        c.knownVersion = -1
-        c.shortTable = Set(users.map(\.uid))
-        connections[conn] = c
-    }
-
-    private mutating func noteSpeaker(_ member: Member) {
-        if recentSpeakers.last?.uid == member.uid { return }
-        recentSpeakers.removeAll { $0.uid == member.uid }
-        recentSpeakers.append(member)
-        if recentSpeakers.count > Limits.recentSpeakers { recentSpeakers.removeFirst() }
-    }
-
-    /// Shows a join or leave here at once; sends it to the members at once if none was sent
-    /// lately, else queues it for the announcement timer. Only the network is batched: the
-    /// host's screen and the transcript keep one exact line per join and leave.
-    private mutating func queueAnnouncement(joined isJoin: Bool, _ name: String, _ out: inout StepOutput) {
-        let text = Self.announcement(joined: isJoin, [name])
-        out.show(.system(text))
-        if announceScheduled {
-            pendingAnnouncements.append((isJoin, name))
-            return
-        }
-        broadcast(text, &out)
-        announceScheduled = true
-        out.effects.append(.setTimer(.announce, millis: Limits.announceMillis))
-    }
-
-    /// One line for each run of joins or of leaves queued since the last announcement.
-    private mutating func announcePending(_ out: inout StepOutput) {
-        announceScheduled = false
-        guard !pendingAnnouncements.isEmpty else { return }
-        var start = 0
-        while start < pendingAnnouncements.count {
-            let kind = pendingAnnouncements[start].joined
-            var end = start
-            while end < pendingAnnouncements.count, pendingAnnouncements[end].joined == kind { end += 1 }
-            broadcast(Self.announcement(joined: kind, pendingAnnouncements[start..<end].map(\.name)), &out)
-            start = end
-        }
-        pendingAnnouncements = []
-        announceScheduled = true
-        out.effects.append(.setTimer(.announce, millis: Limits.announceMillis))
-    }
-
-    /// "alice joined the chat", "alice and bob left the chat", "alice, bob and 40 others
-    /// joined the chat".
-    static func announcement(joined: Bool, _ names: [String]) -> String {
-        let what = joined ? "joined the chat" : "left the chat"
-        let list: String
-        switch names.count {
-        case 1: list = names[0]
-        case 2...Limits.announcedNames: list = names.dropLast().joined(separator: ", ") + " and " + names.last!
-        default: list = "\(names[0]), \(names[1]) and \(names.count - 2) others"
-        }
-        return list + " " + what
-    }
-
-    private func broadcast(_ text: String, _ out: inout StepOutput) {
-        out.send(FrameCodec.frame(.system(text: text)), to: joined)
     }
 }
 
