@@ -96,15 +96,24 @@ enum BenchText {
         return suffix.withUnsafeBufferPointer { memcmp(body + count - $0.count, $0.baseAddress!, $0.count) == 0 }
     }
 
+    /// Where the text starts in the usual layout, `{"uid": "<36>", "text": "<text>", ...`.
+    static let usualTextOffset = 57
+
+    /// The body is a ChatMessage laid out as every PyChat writer lays it out (checked by a
+    /// few bytes, so the search for the text is only for unusual writers).
+    @inline(__always)
+    static func hasUsualLayout(_ body: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        count >= usualTextOffset + headerLength + chatSuffix.count
+            && chatPrefix.withUnsafeBufferPointer { memcmp(body, $0.baseAddress!, $0.count) } == 0
+            && body[45] == UInt8(ascii: "\"") && body[49] == UInt8(ascii: "t")
+            && body[usualTextOffset - 1] == UInt8(ascii: "\"")
+    }
+
     /// Classifies one JSON body (the bytes after the kind byte).
     static func scan(_ body: UnsafePointer<UInt8>, _ count: Int) -> Kind {
         if hasSuffix(body, count, chatSuffix) {
-            // The usual layout: {"uid": "<36>", "text": "<text>", ...
-            var text = 57
-            let usual = count >= text + headerLength + chatSuffix.count
-                && chatPrefix.withUnsafeBufferPointer { memcmp(body, $0.baseAddress!, 9) } == 0
-                && body[45] == UInt8(ascii: "\"") && body[50] == UInt8(ascii: "t") && body[56] == UInt8(ascii: "\"")
-            if !usual {
+            var text = usualTextOffset
+            if !hasUsualLayout(body, count) {
                 guard let found = find(textKey, in: body, count) else { return .foreignChat }
                 text = found + textKey.count
             }
