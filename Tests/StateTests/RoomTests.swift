@@ -371,6 +371,53 @@ import Testing
         #expect(effects2.count == n)
     }
 
+    /// A sender's chats check the others' tables once while nothing changes, but again after
+    /// any short table went out, since a short table replaces a longer one. Followed frame by
+    /// frame, no member ever receives a chat from a sender its latest table lacks.
+    @Test func inAVeryLargeRoomNoMemberMeetsAnUnknownSender() throws {
+        let n = Limits.lazyWholeTableMembers + 1
+        var app = ChatApp(config: Self.config)
+        var tables: [ConnID: Set<UID>] = [:]
+        var unknownSenders = 0
+        // Members followed: the first whole-table ones, the edges of the short-table regime,
+        // and every seventh (decoding every table of every member is slow in a debug build).
+        let followed = Set((1...n).filter { $0 <= 3 || ($0 >= 63 && $0 <= 67) || $0 >= n - 2 || $0 % 7 == 0 }
+            .map { ConnID(UInt64($0)) })
+        func run(_ event: Event) throws -> [Effect] {
+            let effects = app.reduce(event)
+            for case let .send(to, bytes) in effects where to.contains(where: followed.contains) {
+                var decoder = FrameDecoder(limit: 1 << 20)
+                for frame in decoder.feed(bytes.array) {
+                    switch try MessageCodec.decode(frame.body) {
+                    case let .serverInfo(users, _):
+                        for conn in to { tables[conn] = Set(users.map(\.key)) }
+                    case let .chat(uid?, _):
+                        for conn in to where followed.contains(conn) && !(tables[conn]?.contains(uid) ?? false) {
+                            unknownSenders += 1
+                        }
+                    default: break
+                    }
+                }
+            }
+            return effects
+        }
+        for i in 1...n {
+            let conn = ConnID(UInt64(i))
+            _ = try run(.accepted(conn: conn, uid: UID(high: 7, low: UInt64(i)), remote: "r"))
+            _ = try run(.received(conn: conn, bytes: Fix.frame(.joinRequest(username: "u\(i)", color: "000000"))))
+        }
+        _ = try run(.timer(.announce))
+        let say = { (i: Int, text: String) in
+            try run(.received(conn: ConnID(UInt64(i)), bytes: Fix.frame(.chat(uid: nil, text: text))))
+        }
+        #expect(try say(1, "first").count > 1)  // short tables to those who joined before u1 spoke, then the chat
+        #expect(try say(1, "again").count == 1)  // nobody's table changed: straight out
+        // More speakers than a short table holds: u1 drops out of the latest tables.
+        for speaker in 2...(Limits.recentSpeakers + 2) { _ = try say(speaker, "me too") }
+        #expect(try say(1, "still here").count > 1)
+        #expect(unknownSenders == 0)
+    }
+
     @Test func connectionLimit() {
         var s = TestStore(AppConfig(role: .server, maxConnections: 1))
         _ = s.app.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))

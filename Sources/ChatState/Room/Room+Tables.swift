@@ -4,6 +4,7 @@ extension Room {
     /// A join or leave: every member's table is now out of date until refreshed.
     mutating func tableChanged() {
         tableVersion += 1
+        awarenessEpoch += 1
         staleMembers = joined.count
     }
 
@@ -46,6 +47,7 @@ extension Room {
         if c.knownVersion >= tableVersion { staleMembers += 1 }
         c.knownVersion = -1
         c.shortTable = Set(users.map(\.uid))
+        awarenessEpoch += 1
         connections[conn] = c
     }
 

@@ -35,6 +35,8 @@ public struct Room: Sendable {
         /// -1 while the latest ServerInfo was a short table, listing just `shortTable`.
         var knownVersion = 0
         var shortTable: Set<UID>?
+        /// `Room.awarenessEpoch` when every member last had this member in its table.
+        var everyoneAwareAt = -1
     }
 
     let config: AppConfig
@@ -50,6 +52,14 @@ public struct Room: Sendable {
     /// Members whose table is older than `tableVersion`.
     var staleMembers = 0
     var refreshScheduled = false
+    /// Bumped whenever a member may have stopped knowing of another: a join (the joiner's
+    /// table is short or about to be), a leave, a short table (it replaces a longer one).
+    /// While it stands still, a sender known to everyone once is known to everyone still,
+    /// so a member's burst of chats checks the others' tables once, not once per chat.
+    var awarenessEpoch = 0
+    /// The latest chat's recipients, reused while the same member goes on talking and nobody
+    /// joins or leaves: one array per burst, not one per chat (and equal sends merge fast).
+    var lastRecipients: (sender: ConnID, tableVersion: Int, list: [ConnID])?
     /// Every member's name, lowercased: the names a joiner may not take.
     private var takenNames: Set<String> = []
     /// The latest distinct speakers, the most recent last; at most `Limits.recentSpeakers`.
@@ -252,21 +262,32 @@ public struct Room: Sendable {
         // Held announcements go first, so nobody reads a newcomer before reading that they came.
         if !pendingAnnouncements.isEmpty { announcePending(&out) }
         noteSpeaker(member)
-        let recipients = joined.filter { $0 != conn }
-        if staleMembers > 0, let since = connections[conn]?.joinedVersion {
+        let recipients = recipients(except: conn)
+        if staleMembers > 0, let sender = connections[conn], sender.everyoneAwareAt != awarenessEpoch {
             // Whoever has not heard of the sender yet learns of it first.
             let unaware = recipients.filter {
                 let c = connections[$0]!
                 if let short = c.shortTable { return !short.contains(member.uid) }
-                return c.knownVersion < since
+                return c.knownVersion < sender.joinedVersion
             }
             if joined.count <= Limits.lazyWholeTableMembers {
                 refreshTables(unaware, &out)
             } else {
+                // Each short table holds the recent speakers, this sender the latest of them.
                 for r in unaware { sendShortTable(to: r, &out) }
             }
+            connections[conn]?.everyoneAwareAt = awarenessEpoch
         }
         out.send(frame, to: recipients)
+    }
+
+    private mutating func recipients(except sender: ConnID) -> [ConnID] {
+        if let last = lastRecipients, last.sender == sender, last.tableVersion == tableVersion {
+            return last.list
+        }
+        let list = joined.filter { $0 != sender }
+        lastRecipients = (sender, tableVersion, list)
+        return list
     }
 
     /// `relay` for a text of printable ASCII without quote or backslash (so cleaning leaves it
