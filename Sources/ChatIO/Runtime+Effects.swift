@@ -2,20 +2,51 @@ import ChatState
 import Glibc
 
 extension Runtime {
-    func perform(_ effect: Effect) {
+    /// Performs one step's effects in order. Sends in a row to the same recipients (a burst of
+    /// chats read at once from one member) are queued as one chunk: each recipient takes one
+    /// reference for the whole burst instead of one per frame, which was most of a busy
+    /// server's work. The recorded effects stay one per frame; only the queueing is batched.
+    func perform(_ effects: [Effect]) {
+        var run: (to: [ConnID], bytes: [UInt8])?
+        for effect in effects {
+            if case let .send(to, bytes) = effect {
+                // The room hands a talking member's recipients over as the same array, so this
+                // comparison is usually an identity check.
+                if run?.to == to {
+                    run!.bytes.append(contentsOf: bytes.array)
+                    continue
+                }
+                if let r = run { queue(r.bytes, to: r.to) }
+                run = (to, bytes.array)
+                continue
+            }
+            if let r = run {
+                queue(r.bytes, to: r.to)
+                run = nil
+            }
+            perform(effect)
+        }
+        if let r = run { queue(r.bytes, to: r.to) }
+    }
+
+    /// One chunk for every recipient: a broadcast is never copied per connection.
+    private func queue(_ bytes: [UInt8], to recipients: [ConnID]) {
+        let chunk = Chunk(bytes)
+        for id in recipients {
+            let index = Int(id.raw & 0xFFFF_FFFF)
+            guard index < slots.count, let slot = slots[index] else { continue }
+            slot._withUnsafeGuaranteedRef { c in
+                guard c.id == id, !c.closing else { return }
+                c.output.append(chunk)
+                markDirty(c)
+            }
+        }
+    }
+
+    private func perform(_ effect: Effect) {
         switch effect {
         case let .send(to, bytes):
-            // One chunk for every recipient: a broadcast is never copied per connection.
-            let chunk = Chunk(bytes.array)
-            for id in to {
-                let index = Int(id.raw & 0xFFFF_FFFF)
-                guard index < slots.count, let slot = slots[index] else { continue }
-                slot._withUnsafeGuaranteedRef { c in
-                    guard c.id == id, !c.closing else { return }
-                    c.output.append(chunk)
-                    markDirty(c)
-                }
-            }
+            queue(bytes.array, to: to)
         case let .close(conn, _):
             // The core has already forgotten the connection (and logged why): write what is
             // queued, then close, and report nothing back.

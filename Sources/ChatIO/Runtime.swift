@@ -216,7 +216,7 @@ public final class Runtime {
         guard quitting == nil else { return }
         let (effects, _) = app.step(event)
         recorder?.record(event, effects)
-        for effect in effects { perform(effect) }
+        perform(effects)
         needsRender = true
     }
 
