@@ -10,6 +10,8 @@ public final class BenchRelay {
         let fd: Int32
         var joined = false
         var partial: [UInt8] = []
+        /// Plain connections: shared chunks, as in the server. TLS: ciphertext of its own.
+        var queue = OutputQueue()
         var out: [UInt8] = []
         var outOffset = 0
         var registered = Interest.readOnly
@@ -20,7 +22,8 @@ public final class BenchRelay {
             self.id = id
             self.fd = fd
         }
-        var pending: Int { out.count - outOffset }
+        var pending: Int { queue.byteCount + out.count - outOffset }
+        deinit { queue.removeAll() }
     }
 
     public let port: Int
@@ -34,6 +37,7 @@ public final class BenchRelay {
     var dirty: [Peer] = []
     let readBuffer: UnsafeMutableRawPointer
     static let readBufferSize = 256 * 1024
+    let iovecs = UnsafeMutableBufferPointer<iovec>.allocate(capacity: RuntimeOptions.maxIovecs)
     /// Over this much queued output for any peer, nobody is read (backpressure, no drops).
     static let maxOutput = 4 << 20
     var overCount = 0
@@ -58,6 +62,7 @@ public final class BenchRelay {
 
     deinit {
         readBuffer.deallocate()
+        iovecs.deallocate()
         for p in peers.values { close(p.fd) }
     }
 
@@ -120,8 +125,35 @@ public final class BenchRelay {
         }
     }
 
+    /// Chat frames that lie one after another in what was read are copied to each member as
+    /// one span (a server that batches its writes does the same); the others one by one.
     func consume(_ p: Peer, _ base: UnsafeRawPointer?, _ count: Int) {
-        StreamFrames.split(&p.partial, base, count) { f, whole in frame(p, f, whole) }
+        guard let base else { return }
+        let chunk = base.assumingMemoryBound(to: UInt8.self)
+        var span: (start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>)?
+        func relaySpan() {
+            guard let (start, end) = span else { return }
+            let bytes = UnsafeBufferPointer(start: start, count: end - start)
+            let shared = Chunk(Array(bytes))
+            for m in members where m !== p { send(bytes, to: m, shared: shared) }
+            span = nil
+        }
+        StreamFrames.split(&p.partial, base, count) { f, whole in
+            // A frame completed from `partial` lives only during this call: never in a span.
+            let inChunk = f >= chunk && f < chunk + count
+            guard p.joined, inChunk, whole > 5, f[4] == 1 else {
+                relaySpan()
+                frame(p, f, whole)
+                return
+            }
+            if let (start, end) = span, end == f {
+                span = (start, f + whole)
+            } else {
+                relaySpan()
+                span = (f, f + whole)
+            }
+        }
+        relaySpan()
     }
 
     /// One whole frame, header included.
@@ -139,16 +171,18 @@ public final class BenchRelay {
             send([UInt8(n >> 24 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF), 1] + body, to: p)
             return
         }
-        let chunk = UnsafeBufferPointer(start: f, count: count)
-        for m in members where m !== p { send(chunk, to: m) }
+        let bytes = UnsafeBufferPointer(start: f, count: count)
+        let shared = Chunk(Array(bytes))
+        for m in members where m !== p { send(bytes, to: m, shared: shared) }
     }
 
-    func send(_ bytes: some Collection<UInt8>, to m: Peer) {
+    /// Queues `bytes` for `m`: the shared chunk of them for a plain connection, sealed for TLS.
+    func send(_ bytes: some Collection<UInt8>, to m: Peer, shared: Chunk? = nil) {
         if let engine = m.tls {
             guard (try? engine.write(plaintext: Array(bytes))) != nil else { return }
             engine.drainCiphertext(into: &m.out)
         } else {
-            m.out.append(contentsOf: bytes)
+            m.queue.append(shared ?? Chunk(Array(bytes)))
         }
         mark(m)
         updateFlow(m)
@@ -162,8 +196,14 @@ public final class BenchRelay {
     }
 
     func flush(_ p: Peer) {
-        while p.pending > 0 {
-            let n = p.out.withUnsafeBytes { Glibc.send(p.fd, $0.baseAddress! + p.outOffset, p.pending, Int32(MSG_NOSIGNAL)) }
+        if p.tls == nil {
+            if case .failed = p.queue.write(to: p.fd, iovecs: iovecs) {
+                drop(p)
+                return
+            }
+        }
+        while p.out.count > p.outOffset {
+            let n = p.out.withUnsafeBytes { Glibc.send(p.fd, $0.baseAddress! + p.outOffset, $0.count - p.outOffset, Int32(MSG_NOSIGNAL)) }
             if n > 0 {
                 p.outOffset += n
             } else if n < 0 && errno == EINTR {
@@ -175,7 +215,7 @@ public final class BenchRelay {
                 return
             }
         }
-        if p.pending == 0 {
+        if p.out.count == p.outOffset {
             p.out.removeAll(keepingCapacity: p.out.capacity <= 1 << 20)
             p.outOffset = 0
         }
@@ -212,6 +252,7 @@ public final class BenchRelay {
         if p.over { overCount -= 1 }
         if p.joined { members.removeAll { $0 === p } }
         p.out = []
+        p.queue.removeAll()
         updateFlow(p)
     }
 }
