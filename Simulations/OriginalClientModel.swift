@@ -280,7 +280,12 @@ struct OriginalClientModel {
     mutating func receive(_ bytes: [UInt8]) -> [Received] {
         var shown: [Received] = []
         for payload in reader.feed(bytes) {
-            guard payload.first == FrameCodec.jsonKind else { continue }  // other kinds: ignored
+            guard payload.first == FrameCodec.jsonKind else {
+                // The original ignores other kinds, but pychat must never send it one: extensions
+                // go only to peers that asked (PROTOCOL.md, "Extensions").
+                rejections.append("a frame of kind \(payload.first.map(String.init) ?? "none") reached an original client")
+                continue
+            }
             let message: OriginalMessage
             do {
                 message = try OriginalDecoder.decode(payload)

@@ -20,6 +20,9 @@ public struct ClientSession: Sendable {
     private var byUID: [UID: WireUser] = [:]
     /// Our own uid, from the latest ServerInfo that named one.
     public private(set) var me: UID?
+    /// The room's size as a pychat server last told it (our Hello asked for it); nil from an
+    /// original server, whose tables are whole, so counting `users` is right there.
+    public private(set) var roomSize: Int?
     /// Texts typed before the first ServerInfo, sent once we know who we are.
     public private(set) var queued: [String] = []
     private var decoder: FrameDecoder
@@ -38,6 +41,8 @@ public struct ClientSession: Sendable {
             phase = .joining
             out.show(.notice("Connected to server \(config.host):\(config.port)"))
             out.send(FrameCodec.frame(.joinRequest(username: config.username, color: config.color)), to: [conn])
+            // An original server drops this unread; a pychat server then sends room sizes.
+            out.send(ExtensionCodec.frame(.hello(features: [ExtensionMessage.Feature.roomSize])), to: [conn])
         case let .received(conn, bytes):
             guard conn == self.conn, phase == .joining || phase == .joined else { return }
             receive(bytes.array, &out)
@@ -84,10 +89,16 @@ public struct ClientSession: Sendable {
     }
 
     private mutating func receive(_ bytes: [UInt8], _ out: inout StepOutput) {
-        for frame in decoder.feed(bytes) where frame.kind == FrameCodec.jsonKind {
+        for frame in decoder.feed(bytes) {
             if case .disconnected = phase { return }
             do {
-                handle(try MessageCodec.decode(frame.body), &out)
+                switch frame.kind {
+                case FrameCodec.jsonKind: handle(try MessageCodec.decode(frame.body), &out)
+                case ExtensionCodec.kind: handle(try ExtensionCodec.decode(frame.body))
+                default: continue  // other kinds: extensions we do not know
+                }
+            } catch .unknownType where frame.kind == ExtensionCodec.kind {
+                continue  // from a later pychat
             } catch {
                 out.log("ignored a frame from the server: \(error.description)")
             }
@@ -118,6 +129,10 @@ public struct ClientSession: Sendable {
         case .joinRequest, .user:
             out.log("ignored a \(message.typeName) from the server")
         }
+    }
+
+    private mutating func handle(_ message: ExtensionMessage) {
+        if case let .roomSize(users) = message { roomSize = users }
     }
 
     /// Headless: once standard input has ended and everything typed has been handed over,

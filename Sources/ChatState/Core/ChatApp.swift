@@ -107,7 +107,7 @@ extension ChatApp {
             case .joining: return "joining \(place)…"
             case .joined:
                 let me = session.me.flatMap { uid in session.users.first { $0.key == uid }?.user.username }
-                return "\(me ?? config.username) @ \(place) · \(users(session.users.count))"
+                return "\(me ?? config.username) @ \(place) · \(users(session.roomSize ?? session.users.count))"
             case .disconnected(let reason): return "disconnected from \(place): \(reason)"
             }
         }

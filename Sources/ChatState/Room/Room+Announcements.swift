@@ -11,6 +11,7 @@ extension Room {
             return
         }
         broadcast(text, &out)
+        broadcastRoomSize(&out)
         announceScheduled = true
         out.effects.append(.setTimer(.announce, millis: Limits.announceMillis))
     }
@@ -28,6 +29,7 @@ extension Room {
             start = end
         }
         pendingAnnouncements = []
+        broadcastRoomSize(&out)
         announceScheduled = true
         out.effects.append(.setTimer(.announce, millis: Limits.announceMillis))
     }

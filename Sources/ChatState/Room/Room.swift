@@ -37,6 +37,9 @@ public struct Room: Sendable {
         var shortTable: Set<UID>?
         /// `Room.awarenessEpoch` when every member last had this member in its table.
         var everyoneAwareAt = -1
+        /// It sent a pychat Hello (at most one is heeded), asking for room sizes or not.
+        var saidHello = false
+        var wantsRoomSize = false
     }
 
     let config: AppConfig
@@ -67,6 +70,8 @@ public struct Room: Sendable {
     /// Joins (true) and leaves (false) waiting for the announcement timer, in order.
     var pendingAnnouncements: [(joined: Bool, name: String)] = []
     var announceScheduled = false
+    /// Connections that asked for room sizes (joined or not).
+    var roomSizeListeners = 0
 
     public init(config: AppConfig) {
         self.config = config
@@ -150,6 +155,7 @@ public struct Room: Sendable {
 
     private mutating func drop(_ conn: ConnID, reason: String, _ out: inout StepOutput) {
         guard let c = connections.removeValue(forKey: conn) else { return }
+        if c.wantsRoomSize { roomSizeListeners -= 1 }
         out.show(.notice("Connection ended: remote_address \(c.remote)"))
         guard let member = c.member else {
             out.effects.append(.cancelTimer(.joinDeadline(conn)))
@@ -176,7 +182,11 @@ public struct Room: Sendable {
         for frame in frames {
             // A closed connection's remaining frames are not ours to act on.
             guard connections[conn] != nil else { return }
-            // Other kinds are extensions an original peer ignores; we know none yet.
+            if frame.kind == ExtensionCodec.kind {
+                handleExtension(frame.body, from: conn, &out)
+                continue
+            }
+            // Other kinds are extensions an original peer ignores, and so do we.
             guard frame.kind == FrameCodec.jsonKind else { continue }
             // The common case, a plain ASCII chat from a member, skips the JSON parser and the
             // Unicode rules: its text is relayed as the same bytes (see MessageCodec.plainChatText).
@@ -211,7 +221,7 @@ public struct Room: Sendable {
         }
     }
 
-    private mutating func violation(_ conn: ConnID, _ reason: String, _ out: inout StepOutput) {
+    mutating func violation(_ conn: ConnID, _ reason: String, _ out: inout StepOutput) {
         guard var c = connections[conn] else { return }
         c.violations += 1
         connections[conn] = c
@@ -240,7 +250,11 @@ public struct Room: Sendable {
             sendShortTable(to: conn, &out)
         }
         scheduleRefresh(&out)
+        let held = announceScheduled
         queueAnnouncement(joined: true, name, &out)
+        // An announcement sent now carries the room size to everyone who asked; a held one
+        // does so later, but the joiner should not wait for it.
+        if held, connections[conn]?.wantsRoomSize == true { sendRoomSize(to: [conn], &out) }
     }
 
     private mutating func relay(_ raw: String, from member: Member, _ out: inout StepOutput) {

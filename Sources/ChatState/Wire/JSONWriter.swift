@@ -47,6 +47,10 @@ public struct JSONWriter {
         }
     }
 
+    public mutating func number(_ n: Int) {
+        bytes.append(contentsOf: String(n).utf8)
+    }
+
     public mutating func uid(_ uid: UID?) {
         guard let uid else { raw("null"); return }
         bytes.append(0x22)
