@@ -99,7 +99,16 @@ public final class Runtime {
             // Quitting ends when every connection is done, or when none has taken a byte for
             // a while: a slow but moving peer still gets all of its output.
             if quitting != nil && (connections.isEmpty || now >= quitDeadline) { break }
-            loop.wait(timeoutMillis: waitTimeout()) { handle($0) }
+            // The clock moved while the loop slept: timers the events arm (a newcomer's join
+            // deadline, a stall check) count from their arrival, not from before the wait.
+            var woke = false
+            loop.wait(timeoutMillis: waitTimeout()) {
+                if !woke {
+                    woke = true
+                    now = Sys.monotonicMillis()
+                }
+                handle($0)
+            }
             now = Sys.monotonicMillis()
             if case .alwaysReady = standardInput, !readingPaused { readStandardInput() }
             fireTimers()

@@ -91,9 +91,15 @@ final class Proc: @unchecked Sendable {
     var stdout: String { lock.withLock { String(decoding: out, as: UTF8.self) } }
     var stderr: String { lock.withLock { String(decoding: err, as: UTF8.self) } }
     var stdoutLines: [String] { stdout.split(separator: "\n").map(String.init) }
+    /// Standard output as it came, for peers that print binary frames.
+    var stdoutBytes: [UInt8] { lock.withLock { Array(out) } }
 
     func send(_ text: String) {
         input.fileHandleForWriting.write(Data(text.utf8))
+    }
+
+    func send(bytes: [UInt8]) {
+        input.fileHandleForWriting.write(Data(bytes))
     }
 
     func closeInput() {
