@@ -31,6 +31,10 @@ struct TLSDiagnosis {
            inHandshake || reasons.contains(SSL_R_CERTIFICATE_VERIFY_FAILED) {
             return verificationError()
         }
+        if reasons.contains(SSL_R_UNSUPPORTED_PROTOCOL) {
+            return TLSError(.protocolError,
+                            "\(phase): the \(peerRole) offers only protocol versions older than TLS 1.2 (pychat needs 1.2 or 1.3)")
+        }
         if let alert = errors.first(where: { isAlertReason($0) }) {
             return TLSError(.alertFromPeer, "\(phase): the \(peerRole) sent alert '\(alert.text)'\(alertHint(alert.reason))")
         }
