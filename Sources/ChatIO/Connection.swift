@@ -22,8 +22,11 @@ final class Connection {
     var shutDown = false
     /// The layer's own goodbye (TLS close_notify) has been queued.
     var layerClosed = false
-    /// The core knows this connection (false for a TLS client before its handshake ends).
+    /// The core knows this connection (false for a TLS client before its handshake ends and
+    /// the server has shown it accepted our certificate).
     var announced = true
+    /// A TLS client's handshake is done and the `tlsVerdict` timer is armed.
+    var awaitingVerdict = false
 
     /// Flow-control marks, kept in step with the runtime's counters.
     var overLimit = false

@@ -80,8 +80,12 @@ extension Runtime {
                 }
                 markDirty(c)  // A handshake answer may be waiting.
                 if !c.announced && layer.isEstablished {
-                    c.announced = true
-                    dispatch(.connected(conn: c.id, remote: c.remote))
+                    announce(c)
+                } else if !c.announced && layer.isHandshakeDone && !c.awaitingVerdict {
+                    c.awaitingVerdict = true
+                    // TLS 1.3: the server's verdict on our certificate is its next flight. Until
+                    // it comes we are not connected: a rejection is a failure to connect.
+                    timers.set(.tlsVerdict(c.id.raw), at: now + RuntimeOptions.tlsVerdictMillis)
                 }
                 if !plaintext.isEmpty && c.announced && connections[c.id.raw] != nil {
                     dispatch(.received(conn: c.id, bytes: Bytes(plaintext)))
@@ -95,6 +99,13 @@ extension Runtime {
         } else if errno != EAGAIN && errno != EWOULDBLOCK {
             if c.closing { discard(c) } else { lose(c, reason: Connection.reason(errno)) }
         }
+    }
+
+    /// Tells the core about a client's connection once its TLS layer let it through.
+    func announce(_ c: Connection) {
+        c.announced = true
+        timers.cancel(.tlsVerdict(c.id.raw))
+        dispatch(.connected(conn: c.id, remote: c.remote))
     }
 
     func markDirty(_ c: Connection) {
@@ -176,6 +187,7 @@ extension Runtime {
         c.sealedOffset = 0
         timers.cancel(.stall(c.id.raw))
         timers.cancel(.linger(c.id.raw))
+        timers.cancel(.tlsVerdict(c.id.raw))
         updateFlow(c)
     }
 

@@ -12,6 +12,8 @@ public final class Runtime {
         case resumeAccept
         /// A lone Escape key waiting to be told from the start of a sequence.
         case escape
+        /// A TLS client's handshake is done but the server has not shown it accepted us.
+        case tlsVerdict(UInt64)
     }
 
     enum StandardInput {
@@ -203,6 +205,9 @@ public final class Runtime {
                 if let l = listener { loop.modify(l.fd, .listener, .readOnly) }
             case .escape:
                 for event in frontend?.escapeTimeout() ?? [] { dispatch(event) }
+            case .tlsVerdict(let id):
+                // A server that sends no session tickets gives no sign of accepting us: go on.
+                if let c = connections[id], !c.announced, !c.closing { announce(c) }
             }
         }
     }

@@ -14,6 +14,9 @@ public struct RuntimeOptions: Sendable {
     static let closeLingerMillis: Int64 = 2_000
     /// Pause of accepting after the process ran out of descriptors.
     static let acceptRetryMillis: Int64 = 100
+    /// How long a TLS 1.3 client waits for a sign (a session ticket, data) that the server
+    /// accepted its certificate before going on without one.
+    static let tlsVerdictMillis: Int64 = 1000
     /// Read size: large, so a busy connection costs few syscalls.
     static let readChunkBytes = 64 * 1024
     /// Chunks gathered into one writev call.

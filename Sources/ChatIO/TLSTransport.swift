@@ -41,7 +41,8 @@ final class TLSTransport: TransportLayer {
         return out
     }
 
-    var isEstablished: Bool { engine.isHandshakeComplete }
+    var isEstablished: Bool { engine.peerAcceptedUs }
+    var isHandshakeDone: Bool { engine.isHandshakeComplete }
 
     func close() { engine.shutdown() }
 }

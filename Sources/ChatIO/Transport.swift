@@ -10,8 +10,11 @@ protocol TransportLayer: AnyObject {
     func send(_ plaintext: [UInt8]) throws(TransportError)
     /// Bytes the layer wants on the socket (handshake, sealed data, close alerts), moved out.
     func takeOutgoing() -> [UInt8]
-    /// The handshake is done: the connection may be announced to the core (client side).
+    /// The handshake is done and the peer accepted us: the connection may be announced to the
+    /// core (client side).
     var isEstablished: Bool { get }
+    /// The handshake is done, whether or not the peer has shown its verdict on us yet.
+    var isHandshakeDone: Bool { get }
     /// The peer said goodbye inside the layer (TLS close_notify): treat as end of stream.
     var peerClosed: Bool { get }
     /// Asks the layer to say goodbye (TLS close_notify) once everything before it is sent.

@@ -110,6 +110,30 @@ struct TLS12PeerTests {
         #expect(try await alice.exitCode() == 0, "\(alice.stderr)")
     }
 
+    /// A TLS 1.3 client waits for the server's sign that it accepted our certificate (a session
+    /// ticket, or data); a server that sends no tickets gives none, and the client goes on
+    /// after a moment rather than waiting forever.
+    @Test func aPychatClientJoinsATLS13ServerThatSendsNoTickets() async throws {
+        let openssl = try #require(openssl)
+        let certs = try TLSTemporaryDirectory()
+        defer { certs.remove() }
+        try CertificateFactory.writeStandardSet(into: certs.path)
+        let peer = try Proc("s_server", openssl, [
+            "s_server", "-tls1_3", "-num_tickets", "0", "-accept", "127.0.0.1:0", "-naccept", "1",
+            "-cert", certs.file("server.pem"), "-key", certs.file("server.pem"), "-CAfile", certs.file("rootCA.pem"),
+            "-Verify", "1", "-verify_return_error",
+        ])
+        defer { peer.kill() }
+        let port = try await acceptPort(of: peer)
+        let alice = try Proc.pychat("alice", ["--headless", "-H", "127.0.0.1", "-P", String(port), "-u", "alice", "--ssl",
+                                              "--certfile", certs.file("client.pem"), "--cafile", certs.file("rootCA.pem")])
+        defer { alice.kill() }
+        let join = frame(#"{"username": "alice", "color": "000000", "type": "JoinRequest"}"#)
+        try await peer.waitFor("alice's JoinRequest") { $0.stdoutBytes.containsRun(join) }
+        #expect(try await sessionProtocol(in: peer.stdout, openssl: openssl) == "TLSv1.3")
+        #expect(alice.stdout.contains("Connected to server 127.0.0.1:\(port)"), "\(alice.stdout)")
+    }
+
     /// A TLS 1.1 peer is refused in both roles, each side saying why in one line.
     @Test(.enabled(if: opensslSpeaksTLS11, "this OpenSSL no longer offers TLS 1.1"))
     func aTLS11OnlyPeerIsRefused() async throws {

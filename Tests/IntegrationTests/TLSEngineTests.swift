@@ -34,6 +34,33 @@ import Testing
         #expect(throws: TLSError.self) { try client.engine.write(plaintext: [1, 2, 3]) }
     }
 
+    /// TLS 1.3: the client's handshake ends a flight before the server has checked the client's
+    /// certificate. The verdict is the server's next flight: session tickets, or an alert.
+    @Test(arguments: [true, false])
+    func aTLS13ClientLearnsItWasAcceptedFromTheServersNextFlight(accepted: Bool) throws {
+        let fixture = try TLSFixture()
+        defer { fixture.remove() }
+        let certificate = accepted ? fixture.clientFile : try fixture.writeRogueLeaf("rogue.pem")
+        let client = MemoryPeer(try TLSEngine(context: fixture.clientContext(certFile: certificate), serverName: "localhost"))
+        let server = MemoryPeer(try TLSEngine(context: fixture.serverContext()))
+        func deliver(_ from: MemoryPeer, _ to: MemoryPeer) {
+            to.engine.feed(ciphertext: from.outbox)
+            from.outbox = []
+            to.step()
+        }
+        client.step()              // ClientHello
+        deliver(client, server)    // ServerHello ... server Finished
+        deliver(server, client)    // the client is done: its certificate and Finished go out
+        #expect(client.engine.isHandshakeComplete && client.error == nil)
+        #expect(!client.engine.peerAcceptedUs)
+        deliver(client, server)    // the server checks the certificate
+        #expect(server.engine.peerAcceptedUs == accepted)
+        deliver(server, client)    // session tickets, or an alert
+        #expect(client.engine.peerAcceptedUs == accepted)
+        #expect(client.error?.kind == (accepted ? nil : .alertFromPeer))
+        #expect(client.received.isEmpty)
+    }
+
     @Test func largePayloadInManyRecordsAndSmallDeliveries() throws {
         let fixture = try TLSFixture()
         defer { fixture.remove() }

@@ -43,8 +43,9 @@ public final class TLSEngine {
 
     /// A TLS 1.3 client gets here before the server has checked the client's
     /// certificate: a rejection then arrives as `.alertFromPeer` from a later
-    /// `readPlaintext`.
+    /// `readPlaintext` (see `peerAcceptedUs`).
     public private(set) var isHandshakeComplete = false
+    private var receivedApplicationData = false
 
     /// `serverName`: for a client, the host it dialled (a DNS name, an IPv4 or
     /// an IPv6 literal, brackets allowed); sent as SNI if it is a DNS name, and
@@ -167,6 +168,7 @@ public final class TLSEngine {
             OpenSSLErrorQueue.clear()
             let count = scratch.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, capacity) }
             if count > 0 {
+                receivedApplicationData = true
                 buffer.append(contentsOf: scratch[0..<Int(count)])
                 continue
             }
@@ -251,6 +253,20 @@ public final class TLSEngine {
 
     /// Whether the peer has sent close_notify.
     public var peerClosed: Bool { closeNotifyReceived }
+
+    /// The handshake is done and the peer has shown it accepted us. A TLS 1.3
+    /// client's handshake ends one flight before the server's verdict on the
+    /// client's certificate: the server then sends session tickets if it
+    /// accepted it, an alert if not. So for such a client this waits for a
+    /// ticket or for data; for a server, and for TLS 1.2 (whose handshake ends
+    /// after the server's check), the handshake is the verdict. A server that
+    /// sends no tickets gives no sign until it sends data.
+    public var peerAcceptedUs: Bool {
+        guard isHandshakeComplete else { return false }
+        if context.role == .server || SSL_version(ssl) != TLS1_3_VERSION || receivedApplicationData { return true }
+        guard let session = SSL_get_session(ssl) else { return false }
+        return SSL_SESSION_has_ticket(session) == 1
+    }
 
     /// The negotiated protocol, e.g. "TLSv1.3".
     public var protocolVersion: String {
