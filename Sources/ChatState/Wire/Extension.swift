@@ -39,23 +39,12 @@ public enum ExtensionCodec {
     /// Decodes one extension body. Fields it does not know are ignored, so a later pychat may
     /// add some; a type it does not know is `.unknownType`, which a receiver ignores too.
     public static func decode(_ body: [UInt8]) throws(DecodeError) -> ExtensionMessage {
-        guard String(validating: body, as: UTF8.self) != nil else { throw .badUTF8 }
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(body)
-        } catch {
-            throw .badJSON(reason: error.reason, offset: error.offset)
-        }
-        guard case .object(let members) = value else { throw .notAnObject(found: value.typeName) }
+        let (type, members) = try MessageCodec.typedObject(body)
         func field(_ name: String, of type: String) throws(DecodeError) -> JSONValue {
             guard let v = members.first(where: { $0.0 == name })?.1 else {
                 throw .missingField(type: type, field: name)
             }
             return v
-        }
-        guard let typeValue = members.first(where: { $0.0 == "type" })?.1 else { throw .missingType }
-        guard case .string(let type) = typeValue else {
-            throw .wrongFieldType(type: "extension", field: "type", expected: "string", found: typeValue.typeName)
         }
         switch type {
         case "Hello":

@@ -165,21 +165,8 @@ public enum MessageCodec {
     // MARK: Decoding: any valid JSON, strict about the fields.
 
     public static func decode(_ body: some Collection<UInt8>) throws(DecodeError) -> Message {
-        let bytes = Array(body)
-        // Python decodes the whole body as strict UTF-8 before parsing; so do we.
-        guard String(validating: bytes, as: UTF8.self) != nil else { throw .badUTF8 }
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(bytes)
-        } catch {
-            throw .badJSON(reason: error.reason, offset: error.offset)
-        }
-        guard case .object(var members) = value else { throw .notAnObject(found: value.typeName) }
-        guard let t = members.firstIndex(where: { $0.0 == "type" }) else { throw .missingType }
-        guard case .string(let type) = members[t].1 else {
-            throw .wrongFieldType(type: "message", field: "type", expected: "string", found: members[t].1.typeName)
-        }
-        members.remove(at: t)
+        var (type, members) = try typedObject(Array(body))
+        members.removeAll { $0.0 == "type" }
         let fields = try Fields(type: type, members: members)
         switch type {
         case "JoinRequest":
@@ -208,6 +195,24 @@ public enum MessageCodec {
         default:
             throw .unknownType(type)
         }
+    }
+
+    /// A body as the original reads one: strict UTF-8 (Python decodes the whole body before
+    /// parsing), JSON, an object, with a string "type". Returns the type and every member.
+    static func typedObject(_ bytes: [UInt8]) throws(DecodeError) -> (type: String, members: [(String, JSONValue)]) {
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw .badUTF8 }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw .badJSON(reason: error.reason, offset: error.offset)
+        }
+        guard case .object(let members) = value else { throw .notAnObject(found: value.typeName) }
+        guard let typeValue = members.first(where: { $0.0 == "type" })?.1 else { throw .missingType }
+        guard case .string(let type) = typeValue else {
+            throw .wrongFieldType(type: "message", field: "type", expected: "string", found: typeValue.typeName)
+        }
+        return (type, members)
     }
 
     private static func user(_ f: Fields) throws(DecodeError) -> WireUser {
