@@ -43,10 +43,11 @@ final class Proc: @unchecked Sendable {
     private var err = Data()
     private var readersDone = 0
 
-    init(_ name: String, _ executable: String, _ arguments: [String]) throws {
+    init(_ name: String, _ executable: String, _ arguments: [String], directory: String? = nil) throws {
         self.name = name
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let o = Pipe(), e = Pipe()
         process.standardInput = input
         process.standardOutput = o
@@ -60,7 +61,7 @@ final class Proc: @unchecked Sendable {
         try Proc(name, Binary.pychat, arguments)
     }
 
-    static func refpeer(_ name: String, _ arguments: [String]) throws -> Proc {
+    static func refpeer(_ name: String, _ arguments: [String], directory: String? = nil) throws -> Proc {
         // Children of the test runner inherit a mask that blocks most signals; the peer's
         // asyncio handlers need SIGTERM and SIGINT, so it starts with a clear mask.
         try Proc(name, "/usr/bin/env", ["python3", "-c", """
@@ -68,7 +69,16 @@ final class Proc: @unchecked Sendable {
             signal.pthread_sigmask(signal.SIG_SETMASK, [])
             sys.argv = sys.argv[1:]
             runpy.run_path(sys.argv[0], run_name="__main__")
-            """, Binary.refpeer] + arguments)
+            """, Binary.refpeer] + arguments, directory: directory)
+    }
+
+    /// The refpeer's JSON lines so far.
+    var events: [[String: Any]] { jsonLines(stdout) }
+
+    /// Waits for the refpeer's first event that `match` accepts, and returns it.
+    func event(_ what: String, where match: @escaping ([String: Any]) -> Bool) async throws -> [String: Any] {
+        try await waitFor(what) { $0.events.contains(where: match) }
+        return events.first(where: match)!
     }
 
     private func collect(_ handle: FileHandle, isError: Bool) {
@@ -212,9 +222,21 @@ func frame(_ json: String) -> [UInt8] {
 
 /// The refpeer's JSON lines.
 func jsonLines(_ text: String) -> [[String: Any]] {
-    text.split(separator: "\n").compactMap {
-        try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+    text.split(separator: "\n").compactMap { jsonObject(String($0)) }
+}
+
+func jsonObject(_ text: String) -> [String: Any]? {
+    (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
+}
+
+/// The program's path, found the way a shell finds it; nil if it is not installed.
+func executableInPath(_ name: String) -> String? {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    for directory in path.split(separator: ":") {
+        let candidate = "\(directory)/\(name)"
+        if access(candidate, X_OK) == 0 { return candidate }
     }
+    return nil
 }
 
 /// Chat lines ("name: text") a headless client was shown from others.

@@ -12,12 +12,12 @@ import Testing
         #expect(server.engine.isHandshakeComplete)
         #expect(client.engine.protocolVersion == "TLSv1.3")
 
-        let join = pychatFrame(#"{"username": "alice", "color": "ff8800", "type": "JoinRequest"}"#)
+        let join = frame(#"{"username": "alice", "color": "ff8800", "type": "JoinRequest"}"#)
         try client.send(join)
         pumpMemory(client, server)
         #expect(server.received == join)
 
-        let reply = pychatFrame(#"{"text": "alice joined the chat", "type": "SystemMessage"}"#)
+        let reply = frame(#"{"text": "alice joined the chat", "type": "SystemMessage"}"#)
         try server.send(reply)
         pumpMemory(client, server)
         #expect(client.received == reply)

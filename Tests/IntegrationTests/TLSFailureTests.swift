@@ -169,7 +169,7 @@ private func tlsError(_ body: () throws -> Void) -> TLSError? {
         let fixture = try TLSFixture()
         defer { fixture.remove() }
         let server = MemoryPeer(try TLSEngine(context: fixture.serverContext()))
-        server.engine.feed(ciphertext: pychatFrame(#"{"username": "alice", "color": "ff8800", "type": "JoinRequest"}"#))
+        server.engine.feed(ciphertext: frame(#"{"username": "alice", "color": "ff8800", "type": "JoinRequest"}"#))
         server.step()
         #expect(server.error?.kind == .notTLS)
         #expect(server.error?.description.contains("00 00 00") == true)

@@ -13,15 +13,16 @@ private func frames(_ connection: TLSSocketConnection, into list: inout [[String
 /// certificates made by CertificateFactory.
 @Suite
 struct TLSInteropTests {
-    @Test func ourClientJoinsTheReferenceServer() throws {
+    @Test func ourClientJoinsTheReferenceServer() async throws {
         let directory = try TLSTemporaryDirectory()
         defer { directory.remove() }
         try CertificateFactory.writeStandardSet(into: directory.path)
-        let peer = try TLSChildProcess.referencePeer(
+        let peer = try Proc.refpeer("peer",
             ["server", "--ssl", "--certfile", "server.pem", "--cafile", "rootCA.pem",
              "--port", "0", "-u", "host", "--timeout", "60"],
             directory: directory.path)
-        let listening = try #require(peer.nextEvent { $0["event"] as? String == "listening" }, "\(peer.lines)")
+        defer { peer.kill() }
+        let listening = try await peer.event("listening") { $0["event"] as? String == "listening" }
         #expect(listening["tls"] as? Bool == true)
         let port = try #require(listening["port"] as? Int)
 
@@ -29,7 +30,7 @@ struct TLSInteropTests {
         let connection = TLSSocketConnection(
             fd: try connectLoopback(port: UInt16(port)),
             engine: try TLSEngine(context: context, serverName: "127.0.0.1"))
-        try connection.write(pychatFrame(joinAlice))
+        try connection.write(frame(joinAlice))
         try connection.engine.handshake()
         var received: [[String: Any]] = []
         try connection.run { connection in
@@ -46,21 +47,23 @@ struct TLSInteropTests {
         #expect(received.contains { $0["text"] as? String == "alice joined the chat" })
 
         connection.shutdown()
-        #expect(peer.stop() == 0, "\(peer.lines)")
+        peer.signal(SIGTERM)
+        #expect(try await peer.exitCode() == 0, "\(peer.stdout)")
         #expect(peer.events.contains { $0["event"] as? String == "joined" && $0["username"] as? String == "alice" })
-        #expect(!peer.events.contains { $0["event"] as? String == "error" }, "\(peer.lines)")
+        #expect(!peer.events.contains { $0["event"] as? String == "error" }, "\(peer.stdout)")
     }
 
-    @Test func referenceClientJoinsOurServer() throws {
+    @Test func referenceClientJoinsOurServer() async throws {
         let directory = try TLSTemporaryDirectory()
         defer { directory.remove() }
         try CertificateFactory.writeStandardSet(into: directory.path)
         let listener = try listenLoopback()
         defer { close(listener.fd) }
-        let peer = try TLSChildProcess.referencePeer(
+        let peer = try Proc.refpeer("peer",
             ["client", "--ssl", "--certfile", "client.pem", "--cafile", "rootCA.pem",
              "--port", String(listener.port), "-u", "bob", "--timeout", "10"],
             directory: directory.path)
+        defer { peer.kill() }
 
         let context = try TLSContext.server(certFile: directory.file("server.pem"), caFile: directory.file("rootCA.pem"))
         let connection = TLSSocketConnection(
@@ -72,72 +75,75 @@ struct TLSInteropTests {
             return !received.isEmpty
         }
         #expect(connection.error == nil, "\(String(describing: connection.error))")
-        let join = try #require(received.first, "\(peer.lines)")
+        let join = try #require(received.first, "\(peer.stdout)")
         #expect(join["type"] as? String == "JoinRequest")
         #expect(join["username"] as? String == "bob")
         let color = join["color"] as? String ?? "000000"
 
         let uid = UUID().uuidString.lowercased()
-        try connection.write(pychatFrame(
+        try connection.write(frame(
             #"{"users": {"\#(uid)": {"uid": "\#(uid)", "username": "bob", "color": "\#(color)"}}, "uid": "\#(uid)", "type": "ServerInfo"}"#))
-        try connection.write(pychatFrame(#"{"text": "bob joined the chat", "type": "SystemMessage"}"#))
+        try connection.write(frame(#"{"text": "bob joined the chat", "type": "SystemMessage"}"#))
         // The peer reaches its goal, lingers, and closes.
         try connection.run { _ in false }
         #expect(connection.sawCloseNotify || connection.sawEndOfStream)
 
-        let status = peer.finish()
+        let status = try await peer.exitCode()
         let messages = peer.events.compactMap { $0["msg"] as? [String: Any] }
-        #expect(messages.contains { $0["type"] as? String == "ServerInfo" && $0["uid"] as? String == uid }, "\(peer.lines)")
+        #expect(messages.contains { $0["type"] as? String == "ServerInfo" && $0["uid"] as? String == uid }, "\(peer.stdout)")
         #expect(messages.contains { $0["type"] as? String == "SystemMessage" && $0["text"] as? String == "bob joined the chat" })
         #expect(peer.events.contains { $0["event"] as? String == "done" })
-        #expect(status == 0, "\(peer.lines)")
+        #expect(status == 0, "\(peer.stdout)")
     }
 
-    @Test func referenceClientWithARogueCertificateIsRefused() throws {
+    @Test func referenceClientWithARogueCertificateIsRefused() async throws {
         let fixture = try TLSFixture()
         defer { fixture.remove() }
         _ = try fixture.writeRogueLeaf("rogue.pem")
         let listener = try listenLoopback()
         defer { close(listener.fd) }
-        let peer = try TLSChildProcess.referencePeer(
+        let peer = try Proc.refpeer("peer",
             ["client", "--ssl", "--certfile", "rogue.pem", "--cafile", "rootCA.pem",
              "--port", String(listener.port), "-u", "mallory", "--timeout", "10"],
             directory: fixture.directory.path)
+        defer { peer.kill() }
         let connection = TLSSocketConnection(
             fd: try acceptWithin(listener.fd, until: .now + tlsTestWaitCap),
             engine: try TLSEngine(context: fixture.serverContext()))
         try connection.run { _ in false }
         #expect(connection.error?.kind == .unknownCA, "\(String(describing: connection.error))")
         connection.closeSocket()
-        #expect(peer.finish() == 2, "\(peer.lines)")
+        #expect(try await peer.exitCode() == 2, "\(peer.stdout)")
     }
 
-    @Test func referenceClientWithoutTLSIsNamedAsPlaintext() throws {
+    @Test func referenceClientWithoutTLSIsNamedAsPlaintext() async throws {
         let fixture = try TLSFixture()
         defer { fixture.remove() }
         let listener = try listenLoopback()
         defer { close(listener.fd) }
-        let peer = try TLSChildProcess.referencePeer(
+        let peer = try Proc.refpeer("peer",
             ["client", "--port", String(listener.port), "-u", "plain", "--timeout", "10"],
             directory: fixture.directory.path)
+        defer { peer.kill() }
         let connection = TLSSocketConnection(
             fd: try acceptWithin(listener.fd, until: .now + tlsTestWaitCap),
             engine: try TLSEngine(context: fixture.serverContext()))
         try connection.run { _ in false }
         #expect(connection.error?.kind == .notTLS, "\(String(describing: connection.error))")
         connection.closeSocket()
-        #expect(peer.finish() == 2, "\(peer.lines)")
+        #expect(try await peer.exitCode() == 2, "\(peer.stdout)")
     }
 
-    @Test func ourClientRejectsTheReferenceServerWithARogueCertificate() throws {
+    @Test func ourClientRejectsTheReferenceServerWithARogueCertificate() async throws {
         let fixture = try TLSFixture()
         defer { fixture.remove() }
         _ = try fixture.writeRogueLeaf("rogue.pem")
-        let peer = try TLSChildProcess.referencePeer(
+        let peer = try Proc.refpeer("peer",
             ["server", "--ssl", "--certfile", "rogue.pem", "--cafile", "rootCA.pem",
              "--port", "0", "-u", "host", "--timeout", "60"],
             directory: fixture.directory.path)
-        let listening = try #require(peer.nextEvent { $0["event"] as? String == "listening" }, "\(peer.lines)")
+        defer { peer.kill() }
+        let listening = try await peer.event("listening") { $0["event"] as? String == "listening" }
         let port = try #require(listening["port"] as? Int)
         let connection = TLSSocketConnection(
             fd: try connectLoopback(port: UInt16(port)),
@@ -146,8 +152,9 @@ struct TLSInteropTests {
         try connection.run { _ in false }
         #expect(connection.error?.kind == .unknownCA, "\(String(describing: connection.error))")
         connection.closeSocket()
-        _ = peer.nextEvent { $0["event"] as? String == "error" }
-        #expect(peer.stop() == 0, "\(peer.lines)")
-        #expect(peer.events.contains { $0["event"] as? String == "error" && $0["stage"] as? String == "tls" }, "\(peer.lines)")
+        _ = try await peer.event("the TLS error") { $0["event"] as? String == "error" }
+        peer.signal(SIGTERM)
+        #expect(try await peer.exitCode() == 0, "\(peer.stdout)")
+        #expect(peer.events.contains { $0["event"] as? String == "error" && $0["stage"] as? String == "tls" }, "\(peer.stdout)")
     }
 }

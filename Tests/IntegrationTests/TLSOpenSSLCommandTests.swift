@@ -22,11 +22,11 @@ private let makeCertificatesLikeTheOriginal = """
 
 @Suite(.enabled(if: opensslCommandAvailable, "the openssl command is not installed (apt-get install -y openssl)"))
 struct TLSOpenSSLCommandTests {
-    @Test func certificatesFromTheOpenSSLCommandLoadAndHandshake() throws {
+    @Test func certificatesFromTheOpenSSLCommandLoadAndHandshake() async throws {
         let directory = try TLSTemporaryDirectory()
         defer { directory.remove() }
-        let script = try TLSChildProcess(["sh", "-c", makeCertificatesLikeTheOriginal], directory: directory.path)
-        #expect(script.finish() == 0, "\(script.lines)")
+        let script = try Proc("sh", "/bin/sh", ["-c", makeCertificatesLikeTheOriginal], directory: directory.path)
+        #expect(try await script.exitCode() == 0, "\(script.stdout)\(script.stderr)")
         let pem = directory.file("client.pem")
         let ca = directory.file("rootCA.pem")
 
@@ -49,11 +49,11 @@ struct TLSOpenSSLCommandTests {
         #expect(client.error?.kind == .hostnameMismatch)
     }
 
-    @Test func certificatesFromTheOpenSSLCommandMixWithOurs() throws {
+    @Test func certificatesFromTheOpenSSLCommandMixWithOurs() async throws {
         let directory = try TLSTemporaryDirectory()
         defer { directory.remove() }
-        let script = try TLSChildProcess(["sh", "-c", makeCertificatesLikeTheOriginal], directory: directory.path)
-        #expect(script.finish() == 0, "\(script.lines)")
+        let script = try Proc("sh", "/bin/sh", ["-c", makeCertificatesLikeTheOriginal], directory: directory.path)
+        #expect(try await script.exitCode() == 0, "\(script.stdout)\(script.stderr)")
         // A certificate from our factory is not signed by the command's CA.
         let ours = try TLSFixture()
         defer { ours.remove() }
@@ -64,11 +64,11 @@ struct TLSOpenSSLCommandTests {
         #expect(client.error?.kind == .alertFromPeer)
     }
 
-    @Test func theOpenSSLCommandAcceptsOurCertificatesForBothPurposes() throws {
+    @Test func theOpenSSLCommandAcceptsOurCertificatesForBothPurposes() async throws {
         let directory = try TLSTemporaryDirectory()
         defer { directory.remove() }
         try CertificateFactory.writeStandardSet(into: directory.path)
-        let script = try TLSChildProcess(["sh", "-c", """
+        let script = try Proc("sh", "/bin/sh", ["-c", """
             set -e
             for leaf in server.pem client.pem; do
               for purpose in sslserver sslclient; do
@@ -78,9 +78,9 @@ struct TLSOpenSSLCommandTests {
             openssl x509 -in rootCA.pem -noout -ext basicConstraints
             openssl x509 -in server.pem -noout -ext subjectAltName,extendedKeyUsage
             """], directory: directory.path)
-        #expect(script.finish() == 0, "\(script.lines)")
-        #expect(script.lines.filter { $0.hasSuffix(": OK") }.count == 4, "\(script.lines)")
-        let text = script.lines.joined(separator: "\n")
+        #expect(try await script.exitCode() == 0, "\(script.stdout)\(script.stderr)")
+        #expect(script.stdoutLines.filter { $0.hasSuffix(": OK") }.count == 4, "\(script.stdout)")
+        let text = script.stdout
         #expect(text.contains("CA:TRUE"))
         #expect(text.contains("DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, IP Address:0.0.0.0"), "\(text)")
         #expect(text.contains("TLS Web Server Authentication, TLS Web Client Authentication"), "\(text)")

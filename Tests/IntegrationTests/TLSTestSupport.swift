@@ -125,13 +125,6 @@ func connectInMemory(
     return (client, server)
 }
 
-/// The PyChat frame for a JSON text: u32 BE length of (kind + body), kind 0x01, body.
-func pychatFrame(_ json: String) -> [UInt8] {
-    let body = Array(json.utf8)
-    let length = UInt32(body.count + 1)
-    return [UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff), 1] + body
-}
-
 /// Splits complete frames off the front of `buffer`; returns their JSON bodies.
 func takeFrames(_ buffer: inout [UInt8]) -> [String] {
     var bodies: [String] = []
