@@ -81,7 +81,7 @@ public enum ScreenText {
                 unit.append(.continuation(unit[0].style))
             }
             var unitWidth = unit.count
-            if rowWidth + unitWidth > width, unit[0].grapheme == " ", rowWidth > contentStart {
+            if rowWidth + unitWidth > width, unit[0].isSpace, rowWidth > contentStart {
                 // A space that would overflow is the break itself: it is not carried over.
                 rows.append(row)
                 row = indentCells
@@ -110,7 +110,7 @@ public enum ScreenText {
             }
             row += unit
             rowWidth += unitWidth
-            if unit.count == 1, unit[0].grapheme == " " { lastBreak = row.count }
+            if unit.count == 1, unit[0].isSpace { lastBreak = row.count }
         }
         rows.append(row)
         return rows

@@ -96,7 +96,7 @@ public enum ChatView {
     private static func recolourIndent(_ row: [Cell], _ style: Style) -> [Cell] {
         var row = row
         for i in row.indices {
-            guard row[i].grapheme == " ", row[i].style == .plain else { break }
+            guard row[i] == .blank else { break }
             row[i] = .blank(style)
         }
         return row
