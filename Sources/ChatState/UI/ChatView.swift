@@ -23,9 +23,8 @@ public enum ChatView {
             tooSmall(&frame)
             return frame
         }
-        let historyRows = rows - UIState.inputPaneRows
-        let history = Box(top: 0, left: 0, rows: historyRows, cols: cols)
-        let input = Box(top: historyRows, left: 0, rows: UIState.inputPaneRows, cols: cols)
+        let history = historyBox(ui.size)
+        let input = Box(top: history.rows, left: 0, rows: UIState.inputPaneRows, cols: cols)
         if ui.focus == .history { history.drawBorder(&frame) }
         if ui.focus == .input { input.drawBorder(&frame) }
         if !title.isEmpty {
@@ -34,6 +33,21 @@ public enum ChatView {
         drawHistory(ui, in: history.inside, &frame)
         drawInput(ui, in: input.inside, &frame)
         return frame
+    }
+
+    /// The history pane, border included: all but the input pane.
+    static func historyBox(_ size: TerminalSize) -> Box {
+        Box(top: 0, left: 0, rows: size.rows - UIState.inputPaneRows, cols: size.cols)
+    }
+
+    /// Where history rows go on a screen of this size (less the marker row when scrolled up);
+    /// nil when there is no room for any.
+    static func historyArea(_ size: TerminalSize, scrolled: Bool) -> (rows: Int, cols: Int)? {
+        guard size.cols >= minCols, size.rows >= minRows else { return nil }
+        let inside = historyBox(size).inside
+        let rows = inside.rows - (scrolled ? 1 : 0)
+        guard rows > 0, inside.cols > 0 else { return nil }
+        return (rows, inside.cols)
     }
 
     /// A rectangle of the screen; its inside leaves one cell for the border all round, drawn
@@ -114,16 +128,23 @@ public enum ChatView {
             frame.put(marker, row: box.top + box.rows - 1, col: box.left, width: box.cols, style: markerStyle)
             height -= 1
         }
-        // Only the lines that can show are wrapped: from the newest in view upwards.
-        var shown: [[Cell]] = []
-        var index = ui.history.count - 1 - ui.scrollOffset
-        while index >= 0, shown.count < height {
-            shown = rows(of: ui.history[index], width: box.cols) + shown
-            index -= 1
-        }
-        // Like the original, a history shorter than the pane starts at its top.
-        for (n, row) in shown.suffix(height).enumerated() {
-            frame.put(cells: row, row: box.top + n, col: box.left, width: box.cols)
+        // Only the lines that can show are wrapped, from the newest in view upwards; those
+        // UIState keeps wrapped are only copied.
+        let lines = ui.wrapped.linesInView(
+            of: ui.history, last: ui.history.count - 1 - ui.scrollOffset, height: height, width: box.cols)
+        // The oldest line's first rows may not fit. Like the original, a history shorter
+        // than the pane starts at its top.
+        var skip = max(0, lines.reduce(0) { $0 + $1.count } - height)
+        var row = box.top
+        for line in lines {
+            for cells in line {
+                if skip > 0 {
+                    skip -= 1
+                    continue
+                }
+                frame.put(cells: cells, row: row, col: box.left, width: box.cols)
+                row += 1
+            }
         }
     }
 
