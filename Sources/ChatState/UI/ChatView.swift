@@ -59,13 +59,26 @@ public enum ChatView {
 
         func drawBorder(_ frame: inout Frame) {
             let bottom = top + rows - 1, right = left + cols - 1
-            frame.put("┌" + String(repeating: "─", count: cols - 2) + "┐", row: top, col: left)
-            frame.put("└" + String(repeating: "─", count: cols - 2) + "┘", row: bottom, col: left)
+            for (row, leftCorner, rightCorner) in [(top, Border.topLeft, Border.topRight), (bottom, Border.bottomLeft, Border.bottomRight)] {
+                frame.fill(row: row, col: left, count: 1, with: leftCorner)
+                frame.fill(row: row, col: left + 1, count: cols - 2, with: Border.horizontal)
+                frame.fill(row: row, col: right, count: 1, with: rightCorner)
+            }
             for r in (top + 1)..<bottom {
-                frame.put("│", row: r, col: left)
-                frame.put("│", row: r, col: right)
+                frame.fill(row: r, col: left, count: 1, with: Border.vertical)
+                frame.fill(row: r, col: right, count: 1, with: Border.vertical)
             }
         }
+    }
+
+    /// The border's cells, made once: a frame's border is filled in, not shaped from text.
+    private enum Border {
+        static let horizontal = Cell(grapheme: "─", width: 1)
+        static let vertical = Cell(grapheme: "│", width: 1)
+        static let topLeft = Cell(grapheme: "┌", width: 1)
+        static let topRight = Cell(grapheme: "┐", width: 1)
+        static let bottomLeft = Cell(grapheme: "└", width: 1)
+        static let bottomRight = Cell(grapheme: "┘", width: 1)
     }
 
     private static func tooSmall(_ frame: inout Frame) {
