@@ -49,12 +49,18 @@ struct ViewBenchmark {
         let frame = ChatView.render(ui)
         let viewTime = clock.measure { for _ in 0..<rounds { _ = ChatView.render(ui) } }
         let diffTime = clock.measure { for _ in 0..<rounds { _ = FrameDiff.render(previous: previous, next: frame, colors: .trueColor) } }
+        // What a line costs the moment it arrives: it is wrapped once, for as long as it shows.
+        let arriving = (0..<rounds).map { n in
+            DisplayLine.chat("user\(n % 7)", colors[n % 3], "message number \(n) with some words to wrap 😀 中文 " + String(repeating: "x", count: n % 150))
+        }
+        let wrapTime = clock.measure { for line in arriving { _ = ChatView.rows(of: line, width: 198) } }
         let perMessage = messageTime / rounds, perKey = keyTime / rounds
         print("""
         view benchmark, 200x50 screen, \(ui.history.count) history lines:
           frame + diff per incoming chat line: \(perMessage), \(bytesPerMessage / rounds) bytes to the terminal
           frame + diff per typed key:          \(perKey), \(bytesPerKey / rounds) bytes to the terminal
           of which the view alone:             \(viewTime / rounds); a diff of one key's change: \(diffTime / rounds)
+          wrapping one history line:           \(wrapTime / rounds)
           checksum of every byte sent:         \(String(checksum, radix: 16))
         """)
     }
