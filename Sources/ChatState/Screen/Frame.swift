@@ -181,16 +181,3 @@ public struct Frame: Equatable, Sendable {
         }
     }
 }
-
-extension Frame {
-    /// Rows `top...bottom` move up by `by`, blank rows entering at the bottom: the model of a
-    /// terminal told to scroll that region (see `Scroll`).
-    mutating func moveRowsUp(top: Int, bottom: Int, by: Int) {
-        for r in top...bottom {
-            let from = r + by
-            for c in 0..<cols {
-                grid[r * cols + c] = from <= bottom ? grid[from * cols + c] : .blank
-            }
-        }
-    }
-}

@@ -31,20 +31,27 @@ public enum FrameDiff {
         }
         let bodyStart = w.out.count
 
-        // What the terminal shows: the previous frame, or after a clear a blank one.
-        var old = full ? Frame(cols: next.cols, rows: next.rows) : previous!
-        if !full, let scroll = Scroll.find(old: old, new: next) {
+        // Which row of `previous` the terminal shows at each row (nil: a blank one, as after
+        // the clear), and whether that differs from the row of `next`. Rows that do not
+        // differ are skipped whole.
+        var shown: [Int?] = (0..<next.rows).map { full ? nil : $0 }
+        var changed = (0..<next.rows).map { full || !next.sameRow($0, as: $0, in: previous!) }
+        if !full, let scroll = Scroll.find(old: previous!, new: next, changed: changed) {
             w.scroll(scroll)
-            old.moveRowsUp(top: scroll.top, bottom: scroll.bottom, by: scroll.by)
+            for r in scroll.top...scroll.bottom {
+                let from = r + scroll.by
+                shown[r] = from <= scroll.bottom ? from : nil
+                changed[r] = from > scroll.bottom  // the rows moved are the ones wanted there
+            }
         }
+        let old = previous ?? next
         let cols = next.cols
-        for r in 0..<next.rows {
+        for r in 0..<next.rows where changed[r] {
             var invalidated = 0
             var toSkip = 0
             for c in 0..<cols {
-                let i = r * cols + c
-                let cur = next.grid[i]
-                let was = old.grid[i]
+                let cur = next.grid[r * cols + c]
+                let was = shown[r].map { old.grid[$0 * cols + c] } ?? .blank
                 if toSkip == 0, cur.look.width != 0, invalidated > 0 || w.differs(cur, was, in: old) {
                     w.write(row: r, col: c)
                 }
