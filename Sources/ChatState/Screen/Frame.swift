@@ -28,9 +28,15 @@ public struct Frame: Equatable, Sendable {
     public init(cols: Int, rows: Int, fill: Cell = .blank) {
         self.cols = max(0, cols)
         self.rows = max(0, rows)
-        self.grid = []
         self.cursor = nil
-        let blank = fill.width == 1 ? pack(fill) : .blank
+        var blank = PackedCell.blank
+        if fill.width == 1 {
+            blank = PackedCell(glyph: fill.glyph, look: fill.look)
+            if let cluster = fill.cluster {
+                clusters = [cluster]
+                blank.glyph = .long(0)
+            }
+        }
         grid = Array(repeating: blank, count: self.cols * self.rows)
     }
 
@@ -81,28 +87,42 @@ public struct Frame: Equatable, Sendable {
     public mutating func put(cells line: [Cell], row: Int, col: Int, width: Int? = nil) -> Int {
         guard row >= 0, row < rows, col >= 0, col < cols else { return 0 }
         let limit = min(cols, col + max(0, width ?? cols))
-        var x = col
-        var i = 0
-        while i < line.count, x < limit {
-            let cell = line[i]
-            i += 1
-            switch cell.width {
-            case 0:
-                continue  // the continuation is written together with its wide cell
-            case 1:
-                setNarrow(pack(cell), row: row, col: x)
-                x += 1
-            default:
-                if x + 2 <= limit {
-                    setWide(pack(cell), row: row, col: x)
-                    x += 2
-                } else {
-                    setNarrow(PackedCell(glyph: .space, look: cell.look.withWidth(1)), row: row, col: x)
-                    x += 1
+        dropUnusedClustersIfMany()
+        let firstNew = clusters.count
+        var added: [Cluster] = []
+        let end = withRow(row) { cells in
+            line.withUnsafeBufferPointer { line in
+                // A cell is read field by field: copying it whole would retain its cluster.
+                func packed(_ i: Int) -> PackedCell {
+                    if line[i].cluster == nil { return PackedCell(glyph: line[i].glyph, look: line[i].look) }
+                    added.append(line[i].cluster!)
+                    return PackedCell(glyph: .long(firstNew + added.count - 1), look: line[i].look)
                 }
+                var x = col
+                for i in line.indices {
+                    guard x < limit else { break }
+                    let look = line[i].look
+                    switch look.width {
+                    case 0:
+                        continue  // the continuation is written together with its wide cell
+                    case 1:
+                        cells.setNarrow(packed(i), at: x)
+                        x += 1
+                    default:
+                        if x + 2 <= limit {
+                            cells.setWide(packed(i), at: x)
+                            x += 2
+                        } else {
+                            cells.setNarrow(PackedCell(glyph: .space, look: look.withWidth(1)), at: x)
+                            x += 1
+                        }
+                    }
+                }
+                return x
             }
         }
-        return x - col
+        clusters += added
+        return end - col
     }
 
     /// Paints `count` blank cells in `style` from (row, col), clipped to the row.
@@ -117,8 +137,16 @@ public struct Frame: Equatable, Sendable {
         let start = max(0, col)
         let end = min(cols, col + count)
         guard start < end else { return }
-        let packed = cell.width == 1 ? pack(cell) : pack(.blank(cell.style))
-        for x in start..<end { setNarrow(packed, row: row, col: x) }
+        let narrow = cell.width == 1 ? cell : .blank(cell.style)
+        var packed = PackedCell(glyph: narrow.glyph, look: narrow.look)
+        if let cluster = narrow.cluster {
+            dropUnusedClustersIfMany()
+            clusters.append(cluster)
+            packed.glyph = .long(clusters.count - 1)
+        }
+        withRow(row) { cells in
+            for x in start..<end { cells.setNarrow(packed, at: x) }
+        }
     }
 
     /// The screen as text, one string per row: continuation cells add nothing (the wide
@@ -133,19 +161,12 @@ public struct Frame: Equatable, Sendable {
         }
     }
 
-    // MARK: packing
+    // MARK: clusters
 
-    /// The cell as the grid stores it; a long grapheme's cluster joins the table.
-    private mutating func pack(_ cell: Cell) -> PackedCell {
-        guard let cluster = cell.cluster else { return PackedCell(glyph: cell.glyph, look: cell.look) }
-        // Overwritten long cells leave their clusters behind; drop those before the table
-        // outgrows the grid, so a frame drawn over and over stays bounded.
-        if clusters.count >= 2 * grid.count + 16 { dropUnusedClusters() }
-        clusters.append(cluster)
-        return PackedCell(glyph: .long(clusters.count - 1), look: cell.look)
-    }
-
-    private mutating func dropUnusedClusters() {
+    /// Overwritten long cells leave their clusters behind; those are dropped before the
+    /// table outgrows the grid, so a frame drawn over and over stays bounded.
+    private mutating func dropUnusedClustersIfMany() {
+        guard clusters.count >= 2 * grid.count + 16 else { return }
         var kept: [Cluster] = []
         for i in grid.indices where grid[i].glyph.isLong {
             kept.append(clusters[grid[i].glyph.longIndex])
@@ -154,30 +175,43 @@ public struct Frame: Equatable, Sendable {
         clusters = kept
     }
 
-    // MARK: keeping wide cells whole
+    // MARK: writing a row
 
-    private mutating func setNarrow(_ cell: PackedCell, row: Int, col: Int) {
-        let i = row * cols + col
-        breakWide(at: i, col: col)
-        grid[i] = cell
+    /// Runs `body` on one row's cells in place: a frame is written a row at a time, and
+    /// through a buffer the writes cost no copy-on-write or bounds check each.
+    @discardableResult
+    private mutating func withRow<Result>(_ row: Int, _ body: (GridRow) -> Result) -> Result {
+        let cols = self.cols
+        return grid.withUnsafeMutableBufferPointer { grid in
+            body(GridRow(cells: UnsafeMutableBufferPointer(rebasing: grid[(row * cols)..<((row + 1) * cols)])))
+        }
+    }
+}
+
+/// One row of a frame's grid, written so that wide cells stay whole (see `Frame`).
+private struct GridRow {
+    let cells: UnsafeMutableBufferPointer<PackedCell>
+
+    func setNarrow(_ cell: PackedCell, at col: Int) {
+        breakWide(at: col)
+        cells[col] = cell
     }
 
-    private mutating func setWide(_ cell: PackedCell, row: Int, col: Int) {
-        let i = row * cols + col
-        breakWide(at: i, col: col)
-        breakWide(at: i + 1, col: col + 1)
-        grid[i] = cell
-        grid[i + 1] = PackedCell(glyph: .empty, look: cell.look.withWidth(0))
+    func setWide(_ cell: PackedCell, at col: Int) {
+        breakWide(at: col)
+        breakWide(at: col + 1)
+        cells[col] = cell
+        cells[col + 1] = PackedCell(glyph: .empty, look: cell.look.withWidth(0))
     }
 
-    /// Before cell `i` is overwritten: if it is half of a wide grapheme, the other half
+    /// Before cell `col` is overwritten: if it is half of a wide grapheme, the other half
     /// becomes a blank, so no orphaned half survives.
-    private mutating func breakWide(at i: Int, col: Int) {
-        let old = grid[i].look
+    private func breakWide(at col: Int) {
+        let old = cells[col].look
         if old.width == 0, col > 0 {
-            grid[i - 1] = PackedCell(glyph: .space, look: grid[i - 1].look.withWidth(1))
-        } else if old.width == 2, col + 1 < cols {
-            grid[i + 1] = PackedCell(glyph: .space, look: old.withWidth(1))
+            cells[col - 1] = PackedCell(glyph: .space, look: cells[col - 1].look.withWidth(1))
+        } else if old.width == 2, col + 1 < cells.count {
+            cells[col + 1] = PackedCell(glyph: .space, look: old.withWidth(1))
         }
     }
 }
