@@ -34,7 +34,8 @@ struct Look: Hashable, Sendable {
         func color(_ shift: UInt64) -> Color {
             let v = bits >> shift & 0x1FF_FFFF
             guard v != 0 else { return .default }
-            return .rgb(UInt8(truncatingIfNeeded: v >> 16), UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v))
+            func byte(_ shift: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: v >> shift) }
+            return .rgb(byte(16), byte(8), byte(0))
         }
         return Style(
             foreground: color(Self.foregroundShift), background: color(Self.backgroundShift),

@@ -44,13 +44,16 @@ extension Frame {
         guard clusters.isEmpty, other.clusters.isEmpty else {
             // A long glyph's index means nothing in another frame: compare its text.
             let a = r * cols, b = s * cols
-            return (0..<cols).allSatisfy { PackedCell.same(grid[a + $0], in: clusters, other.grid[b + $0], in: other.clusters) }
+            return (0..<cols).allSatisfy {
+                PackedCell.same(grid[a + $0], in: clusters, other.grid[b + $0], in: other.clusters)
+            }
         }
         // PackedCell is two integers and no padding: equal bytes, equal cells.
         let stride = MemoryLayout<PackedCell>.stride
         return grid.withUnsafeBytes { mine in
             other.grid.withUnsafeBytes { theirs in
-                memcmp(mine.baseAddress! + r * cols * stride, theirs.baseAddress! + s * cols * stride, cols * stride) == 0
+                let length = cols * stride
+                return memcmp(mine.baseAddress! + r * length, theirs.baseAddress! + s * length, length) == 0
             }
         }
     }

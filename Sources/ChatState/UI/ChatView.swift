@@ -59,15 +59,18 @@ public enum ChatView {
 
         func drawBorder(_ frame: inout Frame) {
             let bottom = top + rows - 1, right = left + cols - 1
-            for (row, leftCorner, rightCorner) in [(top, Border.topLeft, Border.topRight), (bottom, Border.bottomLeft, Border.bottomRight)] {
-                frame.fill(row: row, col: left, count: 1, with: leftCorner)
-                frame.fill(row: row, col: left + 1, count: cols - 2, with: Border.horizontal)
-                frame.fill(row: row, col: right, count: 1, with: rightCorner)
-            }
+            drawEdge(&frame, row: top, Border.topLeft, Border.topRight)
+            drawEdge(&frame, row: bottom, Border.bottomLeft, Border.bottomRight)
             for r in (top + 1)..<bottom {
                 frame.fill(row: r, col: left, count: 1, with: Border.vertical)
                 frame.fill(row: r, col: right, count: 1, with: Border.vertical)
             }
+        }
+
+        private func drawEdge(_ frame: inout Frame, row: Int, _ leftCorner: Cell, _ rightCorner: Cell) {
+            frame.fill(row: row, col: left, count: 1, with: leftCorner)
+            frame.fill(row: row, col: left + 1, count: cols - 2, with: Border.horizontal)
+            frame.fill(row: row, col: left + cols - 1, count: 1, with: rightCorner)
         }
     }
 
