@@ -19,9 +19,9 @@
 ///   still different afterwards is written: about one line's worth, as ncurses would.
 public enum FrameDiff {
     public static func render(previous: Frame?, next: Frame, colors: ColorMode) -> [UInt8] {
-        var w = Writer(colors: colors, cols: next.cols)
+        var w = Writer(colors: colors, frame: next)
         let full = previous.map { $0.cols != next.cols || $0.rows != next.rows } ?? true
-        w.out.reserveCapacity(full ? next.cells.count + 64 : 256)
+        w.out.reserveCapacity(full ? next.grid.count + 64 : 256)
         w.out += syncBegin
         if full {
             w.out += reset
@@ -31,24 +31,32 @@ public enum FrameDiff {
         }
         let bodyStart = w.out.count
 
-        let cols = next.cols
-        var old = previous?.cells ?? []
-        if !full, let scroll = Scroll.find(old: old, new: next.cells, cols: cols, rows: next.rows) {
+        // Which row of `previous` the terminal shows at each row (nil: a blank one, as after
+        // the clear), and whether that differs from the row of `next`. Rows that do not
+        // differ are skipped whole.
+        var shown: [Int?] = (0..<next.rows).map { full ? nil : $0 }
+        var changed = (0..<next.rows).map { full || !next.sameRow($0, as: $0, in: previous!) }
+        if !full, let scroll = Scroll.find(old: previous!, new: next, changed: changed) {
             w.scroll(scroll)
-            scroll.apply(to: &old, cols: cols)
+            for r in scroll.top...scroll.bottom {
+                let from = r + scroll.by
+                shown[r] = from <= scroll.bottom ? from : nil
+                changed[r] = from > scroll.bottom  // the rows moved are the ones wanted there
+            }
         }
-        for r in 0..<next.rows {
+        let old = previous ?? next
+        let cols = next.cols
+        for r in 0..<next.rows where changed[r] {
             var invalidated = 0
             var toSkip = 0
             for c in 0..<cols {
-                let i = r * cols + c
-                let cur = next.cells[i]
-                let was = full ? Cell.blank : old[i]
-                if toSkip == 0, cur.width != 0, invalidated > 0 || w.differs(cur, was) {
-                    w.write(next.cells, row: r, col: c)
+                let cur = next.grid[r * cols + c]
+                let was = shown[r].map { old.grid[$0 * cols + c] } ?? .blank
+                if toSkip == 0, cur.look.width != 0, invalidated > 0 || w.differs(cur, was, in: old) {
+                    w.write(row: r, col: c)
                 }
-                toSkip = max(0, Int(cur.width) - 1)
-                invalidated = max(Int(max(cur.width, was.width)), invalidated) - 1
+                toSkip = max(0, Int(cur.look.width) - 1)
+                invalidated = max(Int(max(cur.look.width, was.look.width)), invalidated) - 1
             }
         }
 
@@ -62,7 +70,7 @@ public enum FrameDiff {
         } else if full || visibleBefore != nil {
             w.out += hideCursor
         }
-        if w.pen != .plain { w.setPen(.plain) }
+        if w.pen != .plainPen { w.setPen(.plainPen) }
 
         if !full && w.out.count == bodyStart { return [] }
         w.out += syncEnd
@@ -77,129 +85,66 @@ public enum FrameDiff {
     static let hideCursor: [UInt8] = Array("\u{1b}[?25l".utf8)
 }
 
-/// Rows `top...bottom` of the screen moved up by `by` rows: what a terminal does for
-/// `CSI top;bottom r` then `CSI by S`, the rows scrolled in at the bottom blank.
-struct Scroll: Equatable {
-    var top: Int, bottom: Int, by: Int
-
-    /// Scrolling pays only when it saves rewriting several rows.
-    static let minRowsSaved = 3
-    static let maxDistance = 8
-
-    /// The shift that lets the most changed rows of `new` be had by scrolling `old`. Rows are
-    /// compared by hash first; the chosen region is then checked cell by cell.
-    static func find(old: [Cell], new: [Cell], cols: Int, rows: Int) -> Scroll? {
-        guard cols > 0, rows > minRowsSaved else { return nil }
-        func row(_ cells: [Cell], _ r: Int) -> ArraySlice<Cell> { cells[(r * cols)..<((r + 1) * cols)] }
-        // FNV-1a over each cell's bytes: far cheaper than Hasher on Strings (which normalizes),
-        // and only a filter: the chosen region is compared cell by cell below.
-        func hashes(_ cells: [Cell]) -> [UInt64] {
-            (0..<rows).map { r in
-                var h: UInt64 = 0xCBF2_9CE4_8422_2325
-                func mix(_ b: UInt64) { h = (h ^ b) &* 0x0000_0100_0000_01B3 }
-                for cell in row(cells, r) {
-                    for b in cell.grapheme.utf8 { mix(UInt64(b)) }
-                    mix(UInt64(cell.width))
-                    mix(cell.style.fingerprint)
-                }
-                return h
-            }
-        }
-        // Most frames change a row or two (a key typed): no scroll can pay, and no hashing is done.
-        let changed = (0..<rows).map { row(old, $0) != row(new, $0) }
-        guard changed.filter({ $0 }).count >= minRowsSaved else { return nil }
-        let oldHash = hashes(old), newHash = hashes(new)
-        var best: (scroll: Scroll, saved: Int)?
-        for k in 1...min(maxDistance, rows - 1) {
-            var start = 0, saved = 0
-            for r in 0...(rows - k) {
-                if r < rows - k, newHash[r] == oldHash[r + k] {
-                    if changed[r] { saved += 1 }
-                    continue
-                }
-                if saved > (best?.saved ?? minRowsSaved - 1), r - 1 >= start {
-                    best = (Scroll(top: start, bottom: r - 1 + k, by: k), saved)
-                }
-                start = r + 1
-                saved = 0
-            }
-        }
-        guard let s = best?.scroll else { return nil }
-        for r in s.top...(s.bottom - s.by) where row(new, r) != row(old, r + s.by) { return nil }
-        return s
-    }
-
-    /// The model of the terminal after the scroll.
-    func apply(to cells: inout [Cell], cols: Int) {
-        for r in top...bottom {
-            let from = r + by
-            for c in 0..<cols {
-                cells[r * cols + c] = from <= bottom ? cells[from * cols + c] : .blank
-            }
-        }
-    }
-}
-
 /// Output buffer plus what the terminal currently has: pen style and cursor position.
 private struct Writer {
     let colors: ColorMode
+    /// The frame being drawn.
+    let frame: Frame
     let cols: Int
     var out: [UInt8] = []
     /// The effective style the terminal draws with now.
-    var pen = Style.plain
+    var pen = Look.plainPen
     /// Where the terminal cursor is, if known (unknown after writing the last column, where
     /// terminals differ on the pending wrap).
     var cursor: Frame.Position?
 
-    init(colors: ColorMode, cols: Int) {
+    init(colors: ColorMode, frame: Frame) {
         self.colors = colors
-        self.cols = cols
+        self.frame = frame
+        self.cols = frame.cols
     }
 
-    func effective(_ s: Style) -> Style {
-        guard colors == .none else { return s }
-        var e = s
-        e.foreground = .default
-        e.background = .default
-        return e
+    /// The pen a look needs: its style, less the colours when none are sent.
+    func effective(_ look: Look) -> Look {
+        colors == .none ? look.attributes : look.pen
     }
 
-    func differs(_ a: Cell, _ b: Cell) -> Bool {
-        guard a != b else { return false }
-        if colors == .none {
-            return a.grapheme != b.grapheme || a.width != b.width || effective(a.style) != effective(b.style)
-        }
-        return true
+    /// Whether `cur` of the frame must be written over `was`, a cell of `old`.
+    func differs(_ cur: PackedCell, _ was: PackedCell, in old: Frame) -> Bool {
+        if cur == was, !cur.glyph.isLong { return false }
+        let looksDiffer = colors == .none ? cur.look.withoutColors != was.look.withoutColors : cur.look != was.look
+        return looksDiffer || !PackedCell.sameGlyph(cur, in: frame.clusters, was, in: old.clusters)
     }
 
-    mutating func write(_ cells: [Cell], row: Int, col: Int) {
-        let cell = cells[row * cols + col]
-        if let at = cursor, at.row == row, at.col < col, gapIsCheaper(cells, row: row, from: at.col, to: col) {
-            for c in at.col..<col where cells[row * cols + c].width != 0 {
-                out.append(contentsOf: cells[row * cols + c].grapheme.utf8)
+    mutating func write(row: Int, col: Int) {
+        let i = row * cols + col
+        let look = frame.grid[i].look
+        if let at = cursor, at.row == row, at.col < col, gapIsCheaper(row: row, from: at.col, to: col) {
+            for c in at.col..<col where frame.grid[row * cols + c].look.width != 0 {
+                frame.appendGrapheme(at: row * cols + c, to: &out)
             }
         } else if cursor != Frame.Position(row: row, col: col) {
             moveTo(row, col)
         }
-        let style = effective(cell.style)
+        let style = effective(look)
         if style != pen { setPen(style) }
-        out.append(contentsOf: cell.grapheme.utf8)
-        let end = col + Int(cell.width)
+        frame.appendGrapheme(at: i, to: &out)
+        let end = col + Int(look.width)
         cursor = end < cols ? Frame.Position(row: row, col: end) : nil
     }
 
     /// Re-writing the unchanged cells in between is allowed when they need no style change
     /// and take no more bytes than the cursor move would.
-    private func gapIsCheaper(_ cells: [Cell], row: Int, from: Int, to: Int) -> Bool {
+    private func gapIsCheaper(row: Int, from: Int, to: Int) -> Bool {
         let budget = cupLength(row, to)
         var bytes = 0
         // A cursor left inside a wide grapheme (a previous frame's cursor) cannot resume there.
-        if cells[row * cols + from].width == 0 { return false }
+        if frame.grid[row * cols + from].look.width == 0 { return false }
         for c in from..<to {
-            let cell = cells[row * cols + c]
-            if cell.width == 0 { continue }
-            if effective(cell.style) != pen { return false }
-            bytes += cell.grapheme.utf8.count
+            let look = frame.grid[row * cols + c].look
+            if look.width == 0 { continue }
+            if effective(look) != pen { return false }
+            bytes += frame.graphemeBytes(at: row * cols + c)
             if bytes > budget { return false }
         }
         return true
@@ -208,7 +153,7 @@ private struct Writer {
     /// Scrolls a region; the blank rows it brings in take the current background, so the
     /// pen is reset first. DECSTBM homes the cursor, so its position is unknown afterwards.
     mutating func scroll(_ s: Scroll) {
-        if pen != .plain { setPen(.plain) }
+        if pen != .plainPen { setPen(.plainPen) }
         out += [0x1b, 0x5b]
         appendDecimal(s.top + 1)
         out.append(0x3b)
@@ -238,7 +183,8 @@ private struct Writer {
         return d
     }
 
-    mutating func setPen(_ s: Style) {
+    mutating func setPen(_ look: Look) {
+        let s = look.style
         out += [0x1b, 0x5b, 0x30]  // ESC [ 0
         if s.bold { out += [0x3b, 0x31] }
         if s.dim { out += [0x3b, 0x32] }
@@ -246,7 +192,7 @@ private struct Writer {
         color(s.foreground, base: 38)
         color(s.background, base: 48)
         out.append(0x6d)
-        pen = s
+        pen = look
     }
 
     private mutating func color(_ c: Color, base: Int) {

@@ -31,7 +31,9 @@ public enum ScreenText {
     public static func cells(_ text: String, style: Style = .plain, startColumn: Int = 0) -> [Cell] {
         var out = SafeCells(style: style, startColumn: startColumn)
         for ch in text {
-            if ch == "\t" {
+            if let byte = ch.asciiValue, byte >= 0x20, byte < 0x7F {
+                out.printableASCII(byte)
+            } else if ch == "\t" {
                 out.tab()
             } else {
                 out.grapheme(ch.unicodeScalars)
@@ -73,15 +75,13 @@ public enum ScreenText {
 
         var i = 0
         while i < cells.count {
-            var unit = [cells[i]]
+            var cell = cells[i]
             i += 1
-            if unit[0].width == 0 { continue }  // stray continuation: its wide cell was dropped
-            if unit[0].width == 2 {
-                if i < cells.count, cells[i].width == 0 { i += 1 }
-                unit.append(.continuation(unit[0].style))
-            }
-            var unitWidth = unit.count
-            if rowWidth + unitWidth > width, unit[0].grapheme == " ", rowWidth > contentStart {
+            if cell.width == 0 { continue }  // stray continuation: its wide cell was dropped
+            var wide = cell.width == 2
+            if wide, i < cells.count, cells[i].width == 0 { i += 1 }
+            var cellWidth = wide ? 2 : 1
+            if rowWidth + cellWidth > width, cell.isSpace, rowWidth > contentStart {
                 // A space that would overflow is the break itself: it is not carried over.
                 rows.append(row)
                 row = indentCells
@@ -90,15 +90,16 @@ public enum ScreenText {
                 lastBreak = nil
                 continue
             }
-            while rowWidth + unitWidth > width {
+            while rowWidth + cellWidth > width {
                 if rowWidth == contentStart {
                     // Even an empty row is too narrow for this wide grapheme.
-                    unit = [.blank(unit[0].style)]
-                    unitWidth = 1
+                    cell = .blank(cell.style)
+                    wide = false
+                    cellWidth = 1
                     break
                 }
                 var next = indentCells
-                if let b = lastBreak, b < row.count, indent + (row.count - b) + unitWidth <= width {
+                if let b = lastBreak, b < row.count, indent + (row.count - b) + cellWidth <= width {
                     next += row[b...]
                     row.removeSubrange(b...)
                 }
@@ -108,9 +109,10 @@ public enum ScreenText {
                 contentStart = indent
                 lastBreak = nil
             }
-            row += unit
-            rowWidth += unitWidth
-            if unit.count == 1, unit[0].grapheme == " " { lastBreak = row.count }
+            row.append(cell)
+            if wide { row.append(.continuation(cell.style)) }
+            rowWidth += cellWidth
+            if !wide, cell.isSpace { lastBreak = row.count }
         }
         rows.append(row)
         return rows
@@ -123,9 +125,12 @@ private struct SafeCells {
     let marker: Style
     let startColumn: Int
     var cells: [Cell] = []
+    /// `style` for a 1-column cell, packed once.
+    private let look: Look
 
     init(style: Style, startColumn: Int) {
         self.style = style
+        self.look = Look(width: 1, style: style)
         self.marker = ScreenText.markerStyle(style)
         self.startColumn = startColumn
     }
@@ -134,6 +139,11 @@ private struct SafeCells {
         let column = startColumn + cells.count
         let spaces = ScreenText.tabStop - column % ScreenText.tabStop
         cells += repeatElement(Cell.blank(style), count: spaces)
+    }
+
+    /// Most text: one cell, one column, nothing to check or shape.
+    mutating func printableASCII(_ byte: UInt8) {
+        cells.append(Cell(glyph: Glyph(bits: UInt64(byte)), look: look))
     }
 
     mutating func grapheme(_ scalars: Character.UnicodeScalarView) {

@@ -25,16 +25,4 @@ public struct Style: Equatable, Hashable, Codable, Sendable {
     }
 
     public static let plain = Style()
-
-    /// The style packed into one number (distinct styles, distinct numbers), for cheap hashing.
-    var fingerprint: UInt64 {
-        func bits(_ c: Color) -> UInt64 {
-            switch c {
-            case .default: return 0
-            case let .rgb(r, g, b): return 1 << 24 | UInt64(r) << 16 | UInt64(g) << 8 | UInt64(b)
-            }
-        }
-        let flags = (bold ? 1 : 0) | (reverse ? 2 : 0) | (dim ? 4 : 0) as UInt64
-        return bits(foreground) << 28 | bits(background) << 3 | flags
-    }
 }

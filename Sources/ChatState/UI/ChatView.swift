@@ -23,9 +23,8 @@ public enum ChatView {
             tooSmall(&frame)
             return frame
         }
-        let historyRows = rows - UIState.inputPaneRows
-        let history = Box(top: 0, left: 0, rows: historyRows, cols: cols)
-        let input = Box(top: historyRows, left: 0, rows: UIState.inputPaneRows, cols: cols)
+        let history = historyBox(ui.size)
+        let input = Box(top: history.rows, left: 0, rows: UIState.inputPaneRows, cols: cols)
         if ui.focus == .history { history.drawBorder(&frame) }
         if ui.focus == .input { input.drawBorder(&frame) }
         if !title.isEmpty {
@@ -34,6 +33,21 @@ public enum ChatView {
         drawHistory(ui, in: history.inside, &frame)
         drawInput(ui, in: input.inside, &frame)
         return frame
+    }
+
+    /// The history pane, border included: all but the input pane.
+    static func historyBox(_ size: TerminalSize) -> Box {
+        Box(top: 0, left: 0, rows: size.rows - UIState.inputPaneRows, cols: size.cols)
+    }
+
+    /// Where history rows go on a screen of this size (less the marker row when scrolled up);
+    /// nil when there is no room for any.
+    static func historyArea(_ size: TerminalSize, scrolled: Bool) -> (rows: Int, cols: Int)? {
+        guard size.cols >= minCols, size.rows >= minRows else { return nil }
+        let inside = historyBox(size).inside
+        let rows = inside.rows - (scrolled ? 1 : 0)
+        guard rows > 0, inside.cols > 0 else { return nil }
+        return (rows, inside.cols)
     }
 
     /// A rectangle of the screen; its inside leaves one cell for the border all round, drawn
@@ -45,13 +59,29 @@ public enum ChatView {
 
         func drawBorder(_ frame: inout Frame) {
             let bottom = top + rows - 1, right = left + cols - 1
-            frame.put("┌" + String(repeating: "─", count: cols - 2) + "┐", row: top, col: left)
-            frame.put("└" + String(repeating: "─", count: cols - 2) + "┘", row: bottom, col: left)
+            drawEdge(&frame, row: top, Border.topLeft, Border.topRight)
+            drawEdge(&frame, row: bottom, Border.bottomLeft, Border.bottomRight)
             for r in (top + 1)..<bottom {
-                frame.put("│", row: r, col: left)
-                frame.put("│", row: r, col: right)
+                frame.fill(row: r, col: left, count: 1, with: Border.vertical)
+                frame.fill(row: r, col: right, count: 1, with: Border.vertical)
             }
         }
+
+        private func drawEdge(_ frame: inout Frame, row: Int, _ leftCorner: Cell, _ rightCorner: Cell) {
+            frame.fill(row: row, col: left, count: 1, with: leftCorner)
+            frame.fill(row: row, col: left + 1, count: cols - 2, with: Border.horizontal)
+            frame.fill(row: row, col: left + cols - 1, count: 1, with: rightCorner)
+        }
+    }
+
+    /// The border's cells, made once: a frame's border is filled in, not shaped from text.
+    private enum Border {
+        static let horizontal = Cell(grapheme: "─", width: 1)
+        static let vertical = Cell(grapheme: "│", width: 1)
+        static let topLeft = Cell(grapheme: "┌", width: 1)
+        static let topRight = Cell(grapheme: "┐", width: 1)
+        static let bottomLeft = Cell(grapheme: "└", width: 1)
+        static let bottomRight = Cell(grapheme: "┘", width: 1)
     }
 
     private static func tooSmall(_ frame: inout Frame) {
@@ -96,7 +126,7 @@ public enum ChatView {
     private static func recolourIndent(_ row: [Cell], _ style: Style) -> [Cell] {
         var row = row
         for i in row.indices {
-            guard row[i].grapheme == " ", row[i].style == .plain else { break }
+            guard row[i] == .blank else { break }
             row[i] = .blank(style)
         }
         return row
@@ -114,16 +144,23 @@ public enum ChatView {
             frame.put(marker, row: box.top + box.rows - 1, col: box.left, width: box.cols, style: markerStyle)
             height -= 1
         }
-        // Only the lines that can show are wrapped: from the newest in view upwards.
-        var shown: [[Cell]] = []
-        var index = ui.history.count - 1 - ui.scrollOffset
-        while index >= 0, shown.count < height {
-            shown = rows(of: ui.history[index], width: box.cols) + shown
-            index -= 1
-        }
-        // Like the original, a history shorter than the pane starts at its top.
-        for (n, row) in shown.suffix(height).enumerated() {
-            frame.put(cells: row, row: box.top + n, col: box.left, width: box.cols)
+        // Only the lines that can show are wrapped, from the newest in view upwards; those
+        // UIState keeps wrapped are only copied.
+        let lines = ui.wrapped.linesInView(
+            of: ui.history, last: ui.history.count - 1 - ui.scrollOffset, height: height, width: box.cols)
+        // The oldest line's first rows may not fit. Like the original, a history shorter
+        // than the pane starts at its top.
+        var skip = max(0, lines.reduce(0) { $0 + $1.count } - height)
+        var row = box.top
+        for line in lines {
+            for cells in line {
+                if skip > 0 {
+                    skip -= 1
+                    continue
+                }
+                frame.put(cells: cells, row: row, col: box.left, width: box.cols)
+                row += 1
+            }
         }
     }
 

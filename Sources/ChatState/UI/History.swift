@@ -4,6 +4,8 @@ public struct History: Equatable, Sendable {
     public let capacity: Int
     private var storage: [DisplayLine] = []
     private var head = 0
+    /// Lines ever appended, dropped ones included.
+    private(set) var appended = 0
 
     public init(capacity: Int = Limits.historyLines) {
         precondition(capacity > 0)
@@ -18,9 +20,14 @@ public struct History: Equatable, Sendable {
 
     public var lines: [DisplayLine] { (0..<count).map { self[$0] } }
 
+    /// A number for line `i` that stays with the line as older ones are dropped: its place
+    /// among all the lines ever appended.
+    func sequenceNumber(of i: Int) -> Int { appended - count + i }
+
     /// Appends a line; returns true when the oldest had to go to make room.
     @discardableResult
     public mutating func append(_ line: DisplayLine) -> Bool {
+        appended += 1
         if storage.count < capacity {
             storage.append(line)
             return false
