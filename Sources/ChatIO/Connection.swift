@@ -33,8 +33,7 @@ final class Connection {
     var aboveLowWater = false
 
     /// Sealed bytes waiting for the socket (layered transports only).
-    var sealed: [UInt8] = []
-    var sealedOffset = 0
+    var sealed = PendingBytes()
 
     init(id: ConnID, fd: Int32, remote: String, transport: Transport = .plain) {
         self.id = id
@@ -44,7 +43,7 @@ final class Connection {
     }
 
     /// Bytes still to be written, whatever layer holds them.
-    var pendingBytes: Int { output.byteCount + sealed.count - sealedOffset }
+    var pendingBytes: Int { output.byteCount + sealed.count }
 
     enum FlushResult: Equatable {
         case drained, blocked
@@ -63,34 +62,27 @@ final class Connection {
         case .layered(let layer):
             // Seal in slices of at most 64 KiB so one flush does not build a huge buffer.
             while true {
-                if sealedOffset == sealed.count {
-                    sealed = layer.takeOutgoing()
-                    sealedOffset = 0
-                    if sealed.isEmpty {
-                        if output.isEmpty {
-                            // Everything the core sent is sealed and written: now the goodbye.
-                            guard closing && !layerClosed else { return .drained }
-                            layerClosed = true
-                            layer.close()
-                            continue
-                        }
-                        do {
-                            try layer.send(output.take(upTo: 64 * 1024))
-                        } catch {
-                            return .failed(error.description)
-                        }
-                        continue
-                    }
+                switch sealed.write(to: fd) {
+                case .drained: break
+                case .blocked: return .blocked
+                case .failed(let code): return .failed(Self.reason(code))
                 }
-                let n = sealed.withUnsafeBytes { write(fd, $0.baseAddress! + sealedOffset, sealed.count - sealedOffset) }
-                if n > 0 {
-                    sealedOffset += n
-                } else if n < 0 && errno == EINTR {
+                let more = layer.takeOutgoing()
+                if !more.isEmpty {
+                    sealed.append(contentsOf: more)
                     continue
-                } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                    return .blocked
-                } else {
-                    return .failed(Self.reason(errno))
+                }
+                if output.isEmpty {
+                    // Everything the core sent is sealed and written: now the goodbye.
+                    guard closing && !layerClosed else { return .drained }
+                    layerClosed = true
+                    layer.close()
+                    continue
+                }
+                do {
+                    try layer.send(output.take(upTo: 64 * 1024))
+                } catch {
+                    return .failed(error.description)
                 }
             }
         }

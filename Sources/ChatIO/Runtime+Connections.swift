@@ -183,8 +183,7 @@ extension Runtime {
         loop.remove(c.fd)
         close(c.fd)
         c.output.removeAll()
-        c.sealed = []
-        c.sealedOffset = 0
+        c.sealed.removeAll()
         timers.cancel(.stall(c.id.raw))
         timers.cancel(.linger(c.id.raw))
         timers.cancel(.tlsVerdict(c.id.raw))

@@ -30,19 +30,15 @@ struct TLS12PeerTests {
     /// answered with ServerInfo and the join notice, in whole frames.
     @Test func aTLS12OnlyClientJoinsAPychatServer() async throws {
         let openssl = try #require(openssl)
-        let certs = try TLSTemporaryDirectory()
+        let certs = try standardCertificates()
         defer { certs.remove() }
-        try CertificateFactory.writeStandardSet(into: certs.path)
         let server = try await Server.start(["--ssl", "--certfile", certs.file("server.pem"), "--cafile", certs.file("rootCA.pem")])
         defer { server.proc.kill() }
 
         // -brief: the handshake's summary on stderr, nothing but the peer's bytes on stdout;
         // the session ends (with a close_notify) when its standard input does.
-        let peer = try Proc("s_client", openssl, [
-            "s_client", "-tls1_2", "-connect", "127.0.0.1:\(server.port)",
-            "-cert", certs.file("client.pem"), "-key", certs.file("client.pem"), "-CAfile", certs.file("rootCA.pem"),
-            "-verify_return_error", "-verify_ip", "127.0.0.1", "-brief",
-        ])
+        let peer = try opensslClient(openssl, ["-tls1_2", "-verify_return_error", "-verify_ip", "127.0.0.1", "-brief"],
+                                     port: server.port, certs: certs)
         defer { peer.kill() }
         try await peer.waitFor("the handshake") { $0.stderr.contains("CONNECTION ESTABLISHED") }
         #expect(peer.stderr.contains("Protocol version: TLSv1.2"), "\(peer.stderr)")
@@ -72,20 +68,12 @@ struct TLS12PeerTests {
     /// frames reach the client's screen.
     @Test func aPychatClientJoinsATLS12OnlyServer() async throws {
         let openssl = try #require(openssl)
-        let certs = try TLSTemporaryDirectory()
+        let certs = try standardCertificates()
         defer { certs.remove() }
-        try CertificateFactory.writeStandardSet(into: certs.path)
-        // Port 0: s_server says which one it got ("ACCEPT 127.0.0.1:PORT"), so no race for a free port.
-        let peer = try Proc("s_server", openssl, [
-            "s_server", "-tls1_2", "-accept", "127.0.0.1:0", "-naccept", "1",
-            "-cert", certs.file("server.pem"), "-key", certs.file("server.pem"), "-CAfile", certs.file("rootCA.pem"),
-            "-Verify", "1", "-verify_return_error",
-        ])
+        let (peer, port) = try await opensslServer(openssl, ["-tls1_2"], certs: certs)
         defer { peer.kill() }
-        let port = try await acceptPort(of: peer)
 
-        let alice = try Proc.pychat("alice", ["--headless", "-H", "127.0.0.1", "-P", String(port), "-u", "alice", "--ssl",
-                                              "--certfile", certs.file("client.pem"), "--cafile", certs.file("rootCA.pem")])
+        let alice = try pychatClient(port: port, certs: certs)
         defer { alice.kill() }
         let join = frame(#"{"username": "alice", "color": "000000", "type": "JoinRequest"}"#)
         try await peer.waitFor("alice's JoinRequest") { $0.stdoutBytes.containsRun(join) }
@@ -115,18 +103,11 @@ struct TLS12PeerTests {
     /// after a moment rather than waiting forever.
     @Test func aPychatClientJoinsATLS13ServerThatSendsNoTickets() async throws {
         let openssl = try #require(openssl)
-        let certs = try TLSTemporaryDirectory()
+        let certs = try standardCertificates()
         defer { certs.remove() }
-        try CertificateFactory.writeStandardSet(into: certs.path)
-        let peer = try Proc("s_server", openssl, [
-            "s_server", "-tls1_3", "-num_tickets", "0", "-accept", "127.0.0.1:0", "-naccept", "1",
-            "-cert", certs.file("server.pem"), "-key", certs.file("server.pem"), "-CAfile", certs.file("rootCA.pem"),
-            "-Verify", "1", "-verify_return_error",
-        ])
+        let (peer, port) = try await opensslServer(openssl, ["-tls1_3", "-num_tickets", "0"], certs: certs)
         defer { peer.kill() }
-        let port = try await acceptPort(of: peer)
-        let alice = try Proc.pychat("alice", ["--headless", "-H", "127.0.0.1", "-P", String(port), "-u", "alice", "--ssl",
-                                              "--certfile", certs.file("client.pem"), "--cafile", certs.file("rootCA.pem")])
+        let alice = try pychatClient(port: port, certs: certs)
         defer { alice.kill() }
         let join = frame(#"{"username": "alice", "color": "000000", "type": "JoinRequest"}"#)
         try await peer.waitFor("alice's JoinRequest") { $0.stdoutBytes.containsRun(join) }
@@ -138,18 +119,13 @@ struct TLS12PeerTests {
     @Test(.enabled(if: opensslSpeaksTLS11, "this OpenSSL no longer offers TLS 1.1"))
     func aTLS11OnlyPeerIsRefused() async throws {
         let openssl = try #require(openssl)
-        let certs = try TLSTemporaryDirectory()
+        let certs = try standardCertificates()
         defer { certs.remove() }
-        try CertificateFactory.writeStandardSet(into: certs.path)
 
         // pychat as the server: it answers the TLS 1.1 ClientHello with a protocol_version alert.
         let server = try await Server.start(["--ssl", "--certfile", certs.file("server.pem"), "--cafile", certs.file("rootCA.pem")])
         defer { server.proc.kill() }
-        let client = try Proc("s_client", openssl, [
-            "s_client", "-tls1_1", "-connect", "127.0.0.1:\(server.port)",
-            "-cert", certs.file("client.pem"), "-key", certs.file("client.pem"), "-CAfile", certs.file("rootCA.pem"),
-            "-verify_return_error", "-brief",
-        ])
+        let client = try opensslClient(openssl, ["-tls1_1", "-verify_return_error", "-brief"], port: server.port, certs: certs)
         defer { client.kill() }
         #expect(try await client.exitCode() == 1)
         #expect(client.stderr.contains("alert protocol version"), "\(client.stderr)")
@@ -158,15 +134,9 @@ struct TLS12PeerTests {
         #expect(refusal.count == 1 && refusal[0].hasSuffix("TLS handshake failed: the client offers only protocol versions older than TLS 1.2 (pychat needs 1.2 or 1.3)"), "\(refusal)")
 
         // pychat as the client: exit 1 and one line naming the protocol version.
-        let peer = try Proc("s_server", openssl, [
-            "s_server", "-tls1_1", "-accept", "127.0.0.1:0", "-naccept", "1",
-            "-cert", certs.file("server.pem"), "-key", certs.file("server.pem"), "-CAfile", certs.file("rootCA.pem"),
-            "-Verify", "1", "-verify_return_error",
-        ])
+        let (peer, port) = try await opensslServer(openssl, ["-tls1_1"], certs: certs)
         defer { peer.kill() }
-        let port = try await acceptPort(of: peer)
-        let alice = try Proc.pychat("alice", ["--headless", "-H", "127.0.0.1", "-P", String(port), "-u", "alice", "--ssl",
-                                              "--certfile", certs.file("client.pem"), "--cafile", certs.file("rootCA.pem")])
+        let alice = try pychatClient(port: port, certs: certs)
         defer { alice.kill() }
         #expect(try await alice.exitCode() == 1)
         let lines = alice.stderr.split(separator: "\n")
@@ -176,6 +146,42 @@ struct TLS12PeerTests {
         #expect(try await peer.exitCode() == 0, "\(peer.stderr)")
         #expect(peer.stderr.contains("unsupported protocol"), "\(peer.stderr)")
     }
+}
+
+/// A fresh directory with `pychat certs`' standard set: rootCA.pem, server.pem, client.pem.
+private func standardCertificates() throws -> TLSTemporaryDirectory {
+    let certs = try TLSTemporaryDirectory()
+    try CertificateFactory.writeStandardSet(into: certs.path)
+    return certs
+}
+
+/// An `openssl s_server` demanding a client certificate, for one connection, and its port: it
+/// listens on port 0 and says which one it got, so there is no race for a free port.
+private func opensslServer(_ openssl: String, _ options: [String], certs: TLSTemporaryDirectory) async throws -> (Proc, Int) {
+    let server = try Proc("s_server", openssl, ["s_server"] + options + [
+        "-accept", "127.0.0.1:0", "-naccept", "1",
+        "-cert", certs.file("server.pem"), "-key", certs.file("server.pem"), "-CAfile", certs.file("rootCA.pem"),
+        "-Verify", "1", "-verify_return_error",
+    ])
+    do {
+        return (server, try await acceptPort(of: server))
+    } catch {
+        server.kill()
+        throw error
+    }
+}
+
+/// An `openssl s_client` with the standard client certificate.
+private func opensslClient(_ openssl: String, _ options: [String], port: Int, certs: TLSTemporaryDirectory) throws -> Proc {
+    try Proc("s_client", openssl, ["s_client", "-connect", "127.0.0.1:\(port)",
+        "-cert", certs.file("client.pem"), "-key", certs.file("client.pem"), "-CAfile", certs.file("rootCA.pem"),
+    ] + options)
+}
+
+/// A headless pychat client, alice, with the standard client certificate.
+private func pychatClient(port: Int, certs: TLSTemporaryDirectory) throws -> Proc {
+    try Proc.pychat("alice", ["--headless", "-H", "127.0.0.1", "-P", String(port), "-u", "alice", "--ssl",
+                              "--certfile", certs.file("client.pem"), "--cafile", certs.file("rootCA.pem")])
 }
 
 /// The port an `openssl s_server -accept 127.0.0.1:0` reports once it listens.

@@ -11,8 +11,7 @@ final class BenchPeer {
     /// A frame cut by the end of a read, kept for the next one.
     var partial: [UInt8] = []
     /// Bytes for the socket (ciphertext with TLS) and how far they are written.
-    var out: [UInt8] = []
-    var outOffset = 0
+    var out = PendingBytes()
     /// This client's ChatMessage frame; `stamp` fills in each message.
     var frame: [UInt8] = []
     var textOffset = 0
@@ -24,7 +23,7 @@ final class BenchPeer {
         self.fd = fd
     }
 
-    var hasOutput: Bool { outOffset < out.count }
+    var hasOutput: Bool { !out.isEmpty }
 }
 
 /// The load generator: C clients on one epoll loop, each joining, then sending M messages of
@@ -201,7 +200,7 @@ public final class BenchClient {
                 p.tls = engine
                 try engine.handshake()
                 try engine.write(plaintext: join)
-                engine.drainCiphertext(into: &p.out)
+                p.out.appendInPlace { engine.drainCiphertext(into: &$0) }
             } catch {
                 lose(p, "TLS: \(error.description)")
                 return
@@ -266,7 +265,7 @@ public final class BenchClient {
         if let engine = p.tls {
             do {
                 try engine.write(plaintext: p.frame)
-                engine.drainCiphertext(into: &p.out)
+                p.out.appendInPlace { engine.drainCiphertext(into: &$0) }
             } catch {
                 lose(p, "TLS: \(error.description)")
                 return
@@ -287,22 +286,9 @@ public final class BenchClient {
     }
 
     func flush(_ p: BenchPeer) {
-        while p.hasOutput {
-            let n = p.out.withUnsafeBytes { send(p.fd, $0.baseAddress! + p.outOffset, $0.count - p.outOffset, Int32(MSG_NOSIGNAL)) }
-            if n > 0 {
-                p.outOffset += n
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                break
-            } else {
-                lose(p, "send: \(Sys.message(errno))")
-                return
-            }
-        }
-        if !p.hasOutput {
-            p.out.removeAll(keepingCapacity: true)
-            p.outOffset = 0
+        if case .failed(let code) = p.out.write(to: p.fd) {
+            lose(p, "send: \(Sys.message(code))")
+            return
         }
         let want = Interest(read: true, write: p.hasOutput || (sending && options.rate == 0 && p.sent < options.messages))
         if want != p.registered {
@@ -341,7 +327,7 @@ public final class BenchClient {
                         lose(p, "TLS: \(error.description)")
                         return
                     }
-                    engine.drainCiphertext(into: &p.out)
+                    p.out.appendInPlace { engine.drainCiphertext(into: &$0) }
                     if p.hasOutput { markDirty(p) }
                     plaintext.withUnsafeBytes { consume(p, $0.baseAddress, $0.count, t) }
                 } else {

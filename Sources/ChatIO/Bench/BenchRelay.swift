@@ -12,8 +12,7 @@ public final class BenchRelay {
         var partial: [UInt8] = []
         /// Plain connections: shared chunks, as in the server. TLS: ciphertext of its own.
         var queue = OutputQueue()
-        var out: [UInt8] = []
-        var outOffset = 0
+        var out = PendingBytes()
         var registered = Interest.readOnly
         var tls: TLSEngine?
         var over = false
@@ -22,7 +21,7 @@ public final class BenchRelay {
             self.id = id
             self.fd = fd
         }
-        var pending: Int { queue.byteCount + out.count - outOffset }
+        var pending: Int { queue.byteCount + out.count }
         deinit { queue.removeAll() }
     }
 
@@ -117,7 +116,7 @@ public final class BenchRelay {
                 drop(p)
                 return
             }
-            engine.drainCiphertext(into: &p.out)
+            p.out.appendInPlace { engine.drainCiphertext(into: &$0) }
             if p.pending > 0 { mark(p) }
             plaintext.withUnsafeBytes { consume(p, $0.baseAddress, $0.count) }
         } else {
@@ -180,7 +179,7 @@ public final class BenchRelay {
     func send(_ bytes: some Collection<UInt8>, to m: Peer, shared: Chunk? = nil) {
         if let engine = m.tls {
             guard (try? engine.write(plaintext: Array(bytes))) != nil else { return }
-            engine.drainCiphertext(into: &m.out)
+            m.out.appendInPlace { engine.drainCiphertext(into: &$0) }
         } else {
             m.queue.append(shared ?? Chunk(Array(bytes)))
         }
@@ -196,28 +195,10 @@ public final class BenchRelay {
     }
 
     func flush(_ p: Peer) {
-        if p.tls == nil {
-            if case .failed = p.queue.write(to: p.fd, iovecs: iovecs) {
-                drop(p)
-                return
-            }
-        }
-        while p.out.count > p.outOffset {
-            let n = p.out.withUnsafeBytes { Glibc.send(p.fd, $0.baseAddress! + p.outOffset, $0.count - p.outOffset, Int32(MSG_NOSIGNAL)) }
-            if n > 0 {
-                p.outOffset += n
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                break
-            } else {
-                drop(p)
-                return
-            }
-        }
-        if p.out.count == p.outOffset {
-            p.out.removeAll(keepingCapacity: p.out.capacity <= 1 << 20)
-            p.outOffset = 0
+        let result = p.tls == nil ? p.queue.write(to: p.fd, iovecs: iovecs) : p.out.write(to: p.fd)
+        if case .failed = result {
+            drop(p)
+            return
         }
         updateFlow(p)
         updateInterest(p)
@@ -251,7 +232,7 @@ public final class BenchRelay {
         close(p.fd)
         if p.over { overCount -= 1 }
         if p.joined { members.removeAll { $0 === p } }
-        p.out = []
+        p.out.removeAll()
         p.queue.removeAll()
         updateFlow(p)
     }
