@@ -87,6 +87,9 @@ struct Link {
     var serverResetAt: Int?
     /// A reset the client learns of at this tick (a cut partition, a dropped slow consumer).
     var clientResetAt: Int?
+    /// The server's core paused reading this connection (its sender is over its chat rate):
+    /// what the client sends waits in `up`, as it would in the kernel.
+    var serverReadPaused = false
 
     init(conn: ConnID) { self.conn = conn }
 
@@ -96,9 +99,9 @@ struct Link {
     func nextActivity(after now: Int) -> Int? {
         var t: [Int] = []
         if serverOpen {
-            if let a = up.nextArrival { t.append(a) }
+            if !serverReadPaused, let a = up.nextArrival { t.append(a) }
             if let r = serverResetAt { t.append(r) }
-            if up.finished && up.isEmpty { t.append(now) }
+            if !serverReadPaused && up.finished && up.isEmpty { t.append(now) }
         }
         if clientOpen {
             if let a = down.nextArrival { t.append(a) }

@@ -90,6 +90,7 @@ import Testing
         #expect(total.originalClients > 0)
         #expect(total.uiClients > 0)
         #expect(total.clientsConverged > 100)
+        #expect(total.floodPauses > 0)
     }
 
     /// Throughput, for the record; run it with

@@ -39,6 +39,7 @@ struct TraceHash {
         case .joinDeadline(let c): byte(1); conn(c)
         case .tableRefresh: byte(3)
         case .announce: byte(4)
+        case .floodRelease(let c): byte(5); conn(c)
         }
     }
 
@@ -64,7 +65,8 @@ struct TraceHash {
     mutating func event(_ e: Event) {
         switch e {
         case let .listening(host, port): byte(1); string(host); int(port)
-        case let .accepted(c, u, remote): byte(2); conn(c); uid(u); string(remote)
+        case let .accepted(c, u, remote, address): byte(2); conn(c); uid(u); string(remote); string(address ?? "\u{0}nil")
+        case let .time(t): byte(11); int(Int(t.monotonicMillis))
         case let .connected(c, remote): byte(3); conn(c); string(remote)
         case let .received(c, b): byte(4); conn(c); bytes(b.array)
         case let .disconnected(c, reason): byte(5); conn(c); string(reason)
@@ -82,6 +84,8 @@ struct TraceHash {
         case let .close(c, reason): byte(2); conn(c); string(reason)
         case let .setTimer(t, millis): byte(3); timer(t); int(millis)
         case let .cancelTimer(t): byte(4); timer(t)
+        case let .pauseReading(c): byte(8); conn(c)
+        case let .resumeReading(c): byte(9); conn(c)
         case let .print(s): byte(5); string(s)
         case let .log(s): byte(6); string(s)
         case let .quit(code, message): byte(7); int(Int(code)); string(message ?? "\u{0}nil")

@@ -24,7 +24,8 @@ start_server() {
     if [[ $kind == relay ]]; then
         "$BIN" bench --relay -H 127.0.0.1 -P 0 "$@" 2>"$WORK/server.err" &
     else
-        "$BIN" -s --headless -H 127.0.0.1 -P 0 "$@" 2>"$WORK/server.err" &
+        # --rate 0: the bench measures relaying, not the flood control that would pace it.
+        "$BIN" -s --headless -H 127.0.0.1 -P 0 --rate 0 "$@" 2>"$WORK/server.err" &
     fi
     SERVER_PID=$!
     for _ in $(seq 100); do

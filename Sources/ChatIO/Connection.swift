@@ -28,6 +28,9 @@ final class Connection {
     /// A TLS client's handshake is done and the `tlsVerdict` timer is armed.
     var awaitingVerdict = false
 
+    /// The core paused reading this connection (its sender is over its chat rate).
+    var readPaused = false
+
     /// Flow-control marks, kept in step with the runtime's counters.
     var overLimit = false
     var aboveLowWater = false

@@ -36,7 +36,8 @@ final class Listener {
     deinit { close(fd) }
 
     enum Accepted {
-        case connection(fd: Int32, remote: String)
+        /// `remote` is the peer's address and port for people; `address` its IP address alone.
+        case connection(fd: Int32, remote: String, address: String)
         /// Nothing more to accept now.
         case none
         /// Out of descriptors: accept must pause or the loop would spin on a ready listener.
@@ -55,7 +56,7 @@ final class Listener {
             if fd >= 0 {
                 var one: Int32 = 1
                 setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-                return .connection(fd: fd, remote: Sys.describe(&storage))
+                return .connection(fd: fd, remote: Sys.describe(&storage), address: Sys.peerAddress(&storage))
             }
             switch errno {
             case EINTR, ECONNABORTED, EPROTO: continue

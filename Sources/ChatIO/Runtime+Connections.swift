@@ -32,7 +32,7 @@ extension Runtime {
         // A bounded batch per turn keeps a connection storm from starving the others.
         for _ in 0..<64 {
             switch l.accept() {
-            case let .connection(fd, remote):
+            case let .connection(fd, remote, address):
                 var transport = Transport.plain
                 if let context = options.tls {
                     do {
@@ -46,7 +46,7 @@ extension Runtime {
                 // Announced at TCP accept, so the core's join deadline covers the handshake.
                 let c = register(fd: fd, remote: remote, transport: transport)
                 let uid = UID(randomBits: UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max))
-                dispatch(.accepted(conn: c.id, uid: uid, remote: remote))
+                dispatch(.accepted(conn: c.id, uid: uid, remote: remote, address: address))
             case .none:
                 return
             case .exhausted(let why):
@@ -222,8 +222,9 @@ extension Runtime {
 
     func updateInterest(_ c: Connection) {
         guard connections[c.id.raw] === c else { return }
-        // A closing connection is read only to notice the peer's close.
-        let want = Interest(read: c.closing || !readingPaused, write: c.pendingBytes > 0)
+        // A closing connection is read only to notice the peer's close; a sender over its chat
+        // rate is not read until the core says so.
+        let want = Interest(read: c.closing || (!readingPaused && !c.readPaused), write: c.pendingBytes > 0)
         if want != c.registered {
             c.registered = want
             loop.modify(c.fd, .connection(c.id.raw), want)

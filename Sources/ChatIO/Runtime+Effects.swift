@@ -55,6 +55,10 @@ extension Runtime {
             timers.set(.core(id), at: now + Int64(millis))
         case let .cancelTimer(id):
             timers.cancel(.core(id))
+        case let .pauseReading(conn), let .resumeReading(conn):
+            guard let c = connections[conn.raw] else { return }
+            if case .pauseReading = effect { c.readPaused = true } else { c.readPaused = false }
+            updateInterest(c)
         case let .print(line):
             Sys.writeAll(1, line + "\n")
         case let .log(line):

@@ -42,6 +42,8 @@ public final class Runtime {
     var freeSlots: [Int] = []
     var timers = Timers<LoopTimer>()
     var now: Int64
+    /// The latest time the core was told of (`Event.time`).
+    var toldTime: Int64 = -1
 
     /// Connections with output written since the last flush, flushed once per loop turn so
     /// the frames of many steps leave in one writev.
@@ -91,6 +93,7 @@ public final class Runtime {
     /// cannot connect) are thrown before anything is recorded past the header.
     public func run() throws(StartupError) -> Int32 {
         recorder?.writeHeader(app.config)
+        tellTime()
         try start()
         while true {
             // Draw what the last turn (or the start) changed before waiting for more.
@@ -108,10 +111,12 @@ public final class Runtime {
                 if !woke {
                     woke = true
                     now = Sys.monotonicMillis()
+                    tellTime()
                 }
                 handle($0)
             }
             now = Sys.monotonicMillis()
+            tellTime()
             if case .alwaysReady = standardInput, !readingPaused { readStandardInput() }
             fireTimers()
             flushDirty()
@@ -186,7 +191,8 @@ public final class Runtime {
         case .frontend: readFrontend()
         case .connection(let id):
             guard let c = connections[id] else { return }
-            if r.readable || r.failed { read(c) }
+            // Paused for its chat rate: the readiness may predate the pause in this batch.
+            if (r.readable && !c.readPaused) || r.failed { read(c) }
             if r.writable, connections[id] != nil { flush(c) }
         }
     }
@@ -223,6 +229,14 @@ public final class Runtime {
                 if let size = frontend?.currentSize() { dispatch(.resize(cols: size.cols, rows: size.rows)) }
             }
         }
+    }
+
+    /// The core counts time (chat rates, connection throttles) only from these events: one
+    /// whenever a loop turn's clock differs from the last one told, before the turn's events.
+    private func tellTime() {
+        guard now != toldTime else { return }
+        toldTime = now
+        dispatch(.time(Instant(monotonicMillis: now, wallMillis: Sys.wallMillis())))
     }
 
     /// One step of the core: recorded, then its effects performed in order.

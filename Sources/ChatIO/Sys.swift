@@ -30,6 +30,13 @@ enum Sys {
         return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
 
+    /// Unix time in milliseconds: for showing dates, never for counting time.
+    static func wallMillis() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+
     /// Writes all of `bytes` to a descriptor that may be non-blocking (stdout shares its file
     /// description with a non-blocking stdin on a terminal), waiting with poll when it is full.
     @discardableResult
@@ -59,15 +66,31 @@ enum Sys {
 
     /// "IP:port", with IPv6 addresses in brackets, as a log reader expects.
     static func describe(_ address: UnsafePointer<sockaddr>) -> String {
+        guard let (h, s) = numeric(address) else { return "?" }
+        return address.pointee.sa_family == sa_family_t(AF_INET6) ? "[\(h)]:\(s)" : "\(h):\(s)"
+    }
+
+    /// The numeric host and port of a socket address.
+    static func numeric(_ address: UnsafePointer<sockaddr>) -> (host: String, service: String)? {
         var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
         var service = [CChar](repeating: 0, count: Int(NI_MAXSERV))
         let length = socklen_t(address.pointee.sa_family == sa_family_t(AF_INET6)
             ? MemoryLayout<sockaddr_in6>.size : MemoryLayout<sockaddr_in>.size)
         let rc = getnameinfo(address, length, &host, socklen_t(host.count), &service, socklen_t(service.count),
                              NI_NUMERICHOST | NI_NUMERICSERV)
-        guard rc == 0 else { return "?" }
-        let h = text(host), s = text(service)
-        return address.pointee.sa_family == sa_family_t(AF_INET6) ? "[\(h)]:\(s)" : "\(h):\(s)"
+        guard rc == 0 else { return nil }
+        return (text(host), text(service))
+    }
+
+    /// A peer's IP address as the per-address limits count it: numeric, and an IPv4 peer of a
+    /// dual-stack socket (::ffff:a.b.c.d) as its IPv4 address, so it counts the same either way.
+    static func peerAddress(_ storage: inout sockaddr_storage) -> String {
+        let host = withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { numeric($0)?.host }
+        } ?? "?"
+        let mapped = "::ffff:"
+        if host.hasPrefix(mapped), host.contains(".") { return String(host.dropFirst(mapped.count)) }
+        return host
     }
 
     /// A NUL-terminated C buffer as a String.

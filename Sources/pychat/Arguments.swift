@@ -45,6 +45,9 @@ struct ChatOptions {
     var recordPath: String?
     var maxFrameLength = Limits.maxFrameLength
     var maxConnections = AppConfig.defaultMaxConnections
+    var chatRate = AppConfig.defaultChatRate
+    var chatBurst = AppConfig.defaultChatBurst
+    var admission = Admission.Limits()
     var runtime = RuntimeOptions()
 }
 
@@ -113,6 +116,16 @@ struct ArgumentParser {
                 o.runtime.stallTimeoutMillis = try Self.seconds(flag, try value(flag, inline))
             case "--max-connections":
                 o.maxConnections = try Self.integer(flag, try value(flag, inline), in: 1...10_000_000)
+            case "--rate": o.chatRate = try Self.integer(flag, try value(flag, inline), in: 0...1_000_000)
+            case "--burst": o.chatBurst = try Self.integer(flag, try value(flag, inline), in: 1...1_000_000)
+            case "--max-per-address":
+                o.admission.perAddress = try Self.integer(flag, try value(flag, inline), in: 0...10_000_000)
+            case "--max-unjoined-per-address":
+                o.admission.unjoinedPerAddress = try Self.integer(flag, try value(flag, inline), in: 0...10_000_000)
+            case "--connect-burst":
+                o.admission.connectBurst = try Self.integer(flag, try value(flag, inline), in: 0...10_000_000)
+            case "--connects-per-minute":
+                o.admission.connectsPerMinute = try Self.integer(flag, try value(flag, inline), in: 1...10_000_000)
             default:
                 if flag.hasPrefix("-") { throw UsageError("unknown option \(flag) (see pychat --help)") }
                 throw UsageError("unexpected argument \(flag) (see pychat --help)")

@@ -25,6 +25,16 @@ enum Usage {
           --max-output BYTES  output queued per connection before backpressure (default 1048576)
           --stall-timeout S   seconds a connection may stay over --max-output (default 5)
           --max-connections N most connections a server accepts (default 20000)
+          --rate N            chats a second a member may send after --burst; more are delayed,
+                              never dropped (default 2; 0: no limit)
+          --burst N           chats a member may send at once (default 5)
+          --max-per-address N connections open at once from one IP address (default 16; 0: any);
+                              127.0.0.1 and ::1 are never counted
+          --max-unjoined-per-address N
+                              of those, connections not yet joined (default 8; 0: any)
+          --connect-burst N   new connections from one address in a row (default 16; 0: no throttle)
+          --connects-per-minute N
+                              new connections per address and minute after that (default 4)
       -h, --help              this text
           --version           the version
 

@@ -85,7 +85,8 @@ func chat(_ o: ChatOptions) -> Int32 {
     let config = AppConfig(
         role: o.serve ? .server : .client, host: o.host, port: o.port, username: o.username, color: o.color,
         hostUID: hostUID, terminal: frontend.map { $0.currentSize() ?? TerminalSize(cols: 80, rows: 24) },
-        maxFrameLength: o.maxFrameLength, maxConnections: o.maxConnections)
+        maxFrameLength: o.maxFrameLength, maxConnections: o.maxConnections, chatRate: o.chatRate,
+        chatBurst: o.chatBurst, admission: o.admission)
 
     var recorder: Recorder?
     if let path = o.recordPath {

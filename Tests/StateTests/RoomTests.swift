@@ -423,7 +423,8 @@ import Testing
         _ = s.app.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))
         s.send(.accepted(conn: Fix.c2, uid: Fix.uid2, remote: "b"), [
             .log("reject #2 from b: the server is full (1 connections)"),
-            .close(conn: Fix.c2, reason: "server full"),
+            .send(.system(text: "Connection refused: the server is full (1 connections)"), to: Fix.c2),
+            .close(conn: Fix.c2, reason: "the server is full (1 connections)"),
         ])
         #expect(s.room.connectionCount == 1)
     }

@@ -89,7 +89,7 @@ public final class BenchRelay {
 
     func accept() {
         for _ in 0..<64 {
-            guard case let .connection(fd, _) = listener.accept() else { return }
+            guard case let .connection(fd, _, _) = listener.accept() else { return }
             let p = Peer(id: nextID, fd: fd)
             nextID += 1
             if let tls {

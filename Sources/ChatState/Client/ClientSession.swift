@@ -52,7 +52,7 @@ public struct ClientSession: Sendable {
         case .inputClosed:
             inputClosed = true
             quitIfDone(&out)
-        case .listening, .accepted, .timer, .key, .resize, .inputLine:
+        case .listening, .accepted, .timer, .time, .key, .resize, .inputLine:
             return
         }
     }

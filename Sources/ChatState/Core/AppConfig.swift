@@ -17,13 +17,22 @@ public struct AppConfig: Equatable, Codable, Sendable {
     public var terminal: TerminalSize?
     public var maxFrameLength: Int
     public var maxConnections: Int
+    /// Chats per second a member may send after a burst of `chatBurst`; more are delayed by
+    /// reading that member more slowly, never dropped. 0: no limit.
+    public var chatRate: Int
+    public var chatBurst: Int
+    public var admission: Admission.Limits
 
     public static let defaultMaxConnections = 20_000
+    public static let defaultChatRate = 2
+    public static let defaultChatBurst = 5
 
     public init(
         role: Role, host: String = "0.0.0.0", port: Int = 8080, username: String = TextRules.anonymous,
         color: String = "000000", hostUID: UID? = nil, terminal: TerminalSize? = nil,
-        maxFrameLength: Int = Limits.maxFrameLength, maxConnections: Int = AppConfig.defaultMaxConnections
+        maxFrameLength: Int = Limits.maxFrameLength, maxConnections: Int = AppConfig.defaultMaxConnections,
+        chatRate: Int = AppConfig.defaultChatRate, chatBurst: Int = AppConfig.defaultChatBurst,
+        admission: Admission.Limits = Admission.Limits()
     ) {
         self.role = role
         self.host = host
@@ -34,6 +43,9 @@ public struct AppConfig: Equatable, Codable, Sendable {
         self.terminal = terminal
         self.maxFrameLength = maxFrameLength
         self.maxConnections = maxConnections
+        self.chatRate = chatRate
+        self.chatBurst = chatBurst
+        self.admission = admission
     }
 }
 

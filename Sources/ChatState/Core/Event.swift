@@ -1,11 +1,17 @@
 /// Every input of the core. The interpreter stamps nothing into the state but what is here:
-/// connection ids and uids are chosen by it and arrive in events, and time only as timers.
+/// connection ids and uids are chosen by it and arrive in events, and time only as timers and
+/// `time` events.
 public enum Event: Equatable, Codable, Sendable {
+    /// The interpreter's clock moved: sent at the start of a loop turn whose time differs from
+    /// the last one told, so every event after it happened at this time (to the millisecond).
+    case time(Instant)
+
     // Server side.
     /// The server listens on this address (the real port when 0 was asked for).
     case listening(host: String, port: Int)
-    /// A connection was accepted; `uid` will be its user's uid if it joins.
-    case accepted(conn: ConnID, uid: UID, remote: String)
+    /// A connection was accepted; `uid` will be its user's uid if it joins. `address` is the
+    /// peer's IP address, counted against the per-address limits (nil: not counted).
+    case accepted(conn: ConnID, uid: UID, remote: String, address: String? = nil)
 
     // Client side.
     /// The connection to the server is established (TLS included, if any).
@@ -34,10 +40,26 @@ public enum Effect: Equatable, Codable, Sendable {
     case close(conn: ConnID, reason: String)
     case setTimer(TimerID, millis: Int)
     case cancelTimer(TimerID)
+    /// Stop reading this connection (its sender is over its chat rate) until `resumeReading`:
+    /// what the peer sends meanwhile waits in the kernel.
+    case pauseReading(conn: ConnID)
+    case resumeReading(conn: ConnID)
     /// A transcript line for standard output (headless client).
     case print(String)
     /// A diagnostic line for the log (headless server: standard error).
     case log(String)
     /// End the process once every connection's output has been written.
     case quit(code: Int32, message: String?)
+}
+
+/// A moment on the interpreter's clocks. `monotonicMillis` is what the core counts with (rates,
+/// throttles); `wallMillis` (Unix time) is carried for what will show dates, never for counting.
+public struct Instant: Equatable, Codable, Sendable {
+    public var monotonicMillis: Int64
+    public var wallMillis: Int64?
+
+    public init(monotonicMillis: Int64, wallMillis: Int64? = nil) {
+        self.monotonicMillis = monotonicMillis
+        self.wallMillis = wallMillis
+    }
 }

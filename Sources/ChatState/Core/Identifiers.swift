@@ -65,6 +65,8 @@ public enum TimerID: Hashable, Codable, Sendable {
     case tableRefresh
     /// Joins and leaves collected since the last announcement are announced as one line each.
     case announce
+    /// A member over its chat rate has a token again: its held frames go on.
+    case floodRelease(ConnID)
 }
 
 /// How the process ends.

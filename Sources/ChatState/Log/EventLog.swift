@@ -5,7 +5,8 @@ import Foundation
 /// Keys are sorted so the same session always writes the same bytes.
 public enum EventLog {
     public static let format = "pychat-event-log"
-    public static let version = 1
+    /// 2: time events, per-address and chat-rate limits in the config, reading paused and resumed.
+    public static let version = 2
 
     public struct Header: Equatable, Codable, Sendable {
         public var format: String
@@ -57,13 +58,20 @@ public enum EventLog {
         public var description: String { "line \(line): \(reason)" }
     }
 
+    /// The format and version alone, read first: a log of another version says so, rather
+    /// than what its config lacks.
+    private struct Identity: Decodable {
+        var format: String
+        var version: Int
+    }
+
     public static func header(_ line: Substring, lineNumber: Int = 1) throws(Damage) -> Header {
-        let h: Header = try decode(line, lineNumber)
-        guard h.format == format else { throw Damage(line: lineNumber, reason: "not a pychat event log") }
-        guard h.version == version else {
-            throw Damage(line: lineNumber, reason: "log version \(h.version), this pychat reads version \(version)")
+        let id: Identity = try decode(line, lineNumber)
+        guard id.format == format else { throw Damage(line: lineNumber, reason: "not a pychat event log") }
+        guard id.version == version else {
+            throw Damage(line: lineNumber, reason: "log version \(id.version), this pychat reads version \(version)")
         }
-        return h
+        return try decode(line, lineNumber)
     }
 
     public static func step(_ line: Substring, lineNumber: Int) throws(Damage) -> Step {

@@ -27,6 +27,8 @@ public struct Room: Sendable {
     struct Connection: Sendable {
         let uid: UID
         let remote: String
+        /// The peer's IP address, counted by `admission`; nil: not counted.
+        let address: String?
         var decoder: FrameDecoder
         var member: Member?
         var violations = 0
@@ -40,6 +42,12 @@ public struct Room: Sendable {
         /// It sent a pychat Hello (at most one is heeded), asking for room sizes or not.
         var saidHello = false
         var wantsRoomSize = false
+        /// The member's chat allowance (nil: no chat rate). See `Room+Flood.swift`.
+        var bucket: TokenBucket?
+        /// Frames read but not acted on yet, because a chat among them found no token; the
+        /// connection is not read while any are held.
+        var held: ArraySlice<RawFrame> = []
+        var paused = false
     }
 
     let config: AppConfig
@@ -72,9 +80,13 @@ public struct Room: Sendable {
     var announceScheduled = false
     /// Connections that asked for room sizes (joined or not).
     var roomSizeListeners = 0
+    /// The interpreter's monotonic milliseconds, from the latest `time` event.
+    var now: Int64 = 0
+    var admission: Admission
 
     public init(config: AppConfig) {
         self.config = config
+        admission = Admission(limits: config.admission)
         if let uid = config.hostUID {
             members.append(Member(uid: uid, name: TextRules.cleanName(config.username),
                                   color: RGB.cleaned(config.color), conn: nil))
@@ -86,6 +98,7 @@ public struct Room: Sendable {
     /// mutated outside its enum case. Allocates nothing.
     init(vacant config: AppConfig) {
         self.config = config
+        admission = Admission(limits: .off)
     }
 
     public var host: Member? { members.first { $0.conn == nil } }
@@ -99,8 +112,10 @@ public struct Room: Sendable {
             listeningOn = "\(host):\(port)"
             out.show(.notice("Server started on \(host):\(port)"))
             out.log("listening on \(host):\(port)")
-        case let .accepted(conn, uid, remote):
-            accept(conn, uid: uid, remote: remote, &out)
+        case let .time(instant):
+            now = instant.monotonicMillis
+        case let .accepted(conn, uid, remote, address):
+            accept(conn, uid: uid, remote: remote, address: address, &out)
         case let .received(conn, bytes):
             receive(conn, bytes.array, &out)
         case let .disconnected(conn, reason):
@@ -113,6 +128,8 @@ public struct Room: Sendable {
             if joined.count <= Limits.wholeTableMembers { refreshTables(joined, &out) }
         case .timer(.announce):
             announcePending(&out)
+        case .timer(.floodRelease(let conn)):
+            releaseHeld(conn, &out)
         case .connected, .key, .resize, .inputLine, .inputClosed:
             return
         }
@@ -133,17 +150,29 @@ public struct Room: Sendable {
 
     // MARK: Connections
 
-    private mutating func accept(_ conn: ConnID, uid: UID, remote: String, _ out: inout StepOutput) {
+    private mutating func accept(_ conn: ConnID, uid: UID, remote: String, address: String?, _ out: inout StepOutput) {
         guard connections[conn] == nil else { return }
         if connections.count >= config.maxConnections {
-            out.log("reject \(conn) from \(remote): the server is full (\(config.maxConnections) connections)")
-            out.effects.append(.close(conn: conn, reason: "server full"))
+            refuse(conn, remote: remote, "the server is full (\(config.maxConnections) connections)", &out)
             return
         }
-        connections[conn] = Connection(uid: uid, remote: remote, decoder: FrameDecoder(limit: config.maxFrameLength))
+        if let address, case .refuse(let why) = admission.admit(address, at: now) {
+            refuse(conn, remote: remote, why, &out)
+            return
+        }
+        connections[conn] = Connection(uid: uid, remote: remote, address: address,
+                                       decoder: FrameDecoder(limit: config.maxFrameLength))
         out.show(.notice("Established connection: remote_address \(remote)"))
         out.log("connect \(conn) from \(remote)")
         out.effects.append(.setTimer(.joinDeadline(conn), millis: Limits.joinDeadlineMillis))
+    }
+
+    /// Turns a new connection away, telling it why first: a SystemMessage is original protocol,
+    /// so an original client shows the reason instead of a bare "closed by peer".
+    private mutating func refuse(_ conn: ConnID, remote: String, _ why: String, _ out: inout StepOutput) {
+        out.log("reject \(conn) from \(remote): \(why)")
+        out.send(FrameCodec.frame(.system(text: "Connection refused: \(why)")), to: [conn])
+        out.effects.append(.close(conn: conn, reason: why))
     }
 
     /// Closes a connection on our side: the peer is gone from the room at once, so the
@@ -156,6 +185,8 @@ public struct Room: Sendable {
     private mutating func drop(_ conn: ConnID, reason: String, _ out: inout StepOutput) {
         guard let c = connections.removeValue(forKey: conn) else { return }
         if c.wantsRoomSize { roomSizeListeners -= 1 }
+        if let address = c.address { admission.closed(address, wasJoined: c.member != nil, at: now) }
+        if c.paused { out.effects.append(.cancelTimer(.floodRelease(conn))) }
         out.show(.notice("Connection ended: remote_address \(c.remote)"))
         guard let member = c.member else {
             out.effects.append(.cancelTimer(.joinDeadline(conn)))
@@ -178,31 +209,64 @@ public struct Room: Sendable {
     private mutating func receive(_ conn: ConnID, _ bytes: [UInt8], _ out: inout StepOutput) {
         guard var c = connections[conn] else { return }
         let frames = c.decoder.feed(bytes)
+        if c.paused {
+            // The interpreter does not read a paused connection; should bytes come anyway, they
+            // wait behind the held frames, in order.
+            c.held.append(contentsOf: frames)
+            connections[conn] = c
+            return
+        }
         connections[conn] = c
-        for frame in frames {
+        process(frames[...], from: conn, &out)
+    }
+
+    /// Acts on a connection's frames in order, until one is a chat its sender has no token for:
+    /// that one and the rest are held (see `Room+Flood.swift`). A decoding failure closes the
+    /// connection once every frame before it was acted on.
+    mutating func process(_ frames: ArraySlice<RawFrame>, from conn: ConnID, _ out: inout StepOutput) {
+        var i = frames.startIndex
+        while i < frames.endIndex {
             // A closed connection's remaining frames are not ours to act on.
             guard connections[conn] != nil else { return }
-            if frame.kind == ExtensionCodec.kind {
-                handleExtension(frame.body, from: conn, &out)
-                continue
+            if let wait = act(on: frames[i], from: conn, &out) {
+                hold(frames[i...], from: conn, wait: wait, &out)
+                return
             }
-            // Other kinds are extensions an original peer ignores, and so do we.
-            guard frame.kind == FrameCodec.jsonKind else { continue }
-            // The common case, a plain ASCII chat from a member, skips the JSON parser and the
-            // Unicode rules: its text is relayed as the same bytes (see MessageCodec.plainChatText).
-            if let member = connections[conn]?.member, let text = MessageCodec.plainChatText(frame.body),
-               relayPlain(frame.body[text], from: member, &out) {
-                continue
-            }
-            do {
-                handle(try MessageCodec.decode(frame.body), from: conn, &out)
-            } catch {
-                violation(conn, error.description, &out)
-            }
+            i += 1
         }
-        if let failure = c.decoder.failure, connections[conn] != nil {
+        guard let c = connections[conn] else { return }
+        if c.paused { resume(conn, &out) }
+        if let failure = c.decoder.failure {
             close(conn, reason: failure.description, &out)
         }
+    }
+
+    /// Acts on one frame. A chat whose sender is out of tokens is left alone: the return is
+    /// then the milliseconds until the next token.
+    private mutating func act(on frame: RawFrame, from conn: ConnID, _ out: inout StepOutput) -> Int64? {
+        if frame.kind == ExtensionCodec.kind {
+            handleExtension(frame.body, from: conn, &out)
+            return nil
+        }
+        // Other kinds are extensions an original peer ignores, and so do we.
+        guard frame.kind == FrameCodec.jsonKind else { return nil }
+        let member = connections[conn]?.member
+        var charged = false
+        // The common case, a plain ASCII chat from a member, skips the JSON parser and the
+        // Unicode rules: its text is relayed as the same bytes (see MessageCodec.plainChatText).
+        if let member, let text = MessageCodec.plainChatText(frame.body) {
+            if let wait = takeChatToken(conn) { return wait }
+            if relayPlain(frame.body[text], from: member, &out) { return nil }
+            charged = true
+        }
+        do {
+            let message = try MessageCodec.decode(frame.body)
+            if case .chat = message, member != nil, !charged, let wait = takeChatToken(conn) { return wait }
+            handle(message, from: conn, &out)
+        } catch {
+            violation(conn, error.description, &out)
+        }
+        return nil
     }
 
     private mutating func handle(_ message: Message, from conn: ConnID, _ out: inout StepOutput) {
@@ -244,6 +308,11 @@ public struct Room: Sendable {
         out.log("join \(conn) as \(quoted(name)) color \(member.color)")
         tableChanged()
         connections[conn]!.joinedVersion = tableVersion
+        if let address = c.address { admission.joined(address) }
+        if config.chatRate > 0 {
+            connections[conn]!.bucket = TokenBucket(burst: max(1, config.chatBurst), rate: config.chatRate,
+                                                    periodMillis: 1000, now: now)
+        }
         if joined.count <= Limits.wholeTableMembers {
             refreshTables([conn], &out)
         } else {
