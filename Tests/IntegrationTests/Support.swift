@@ -176,10 +176,20 @@ func client(_ name: String, port: Int, host: String = "127.0.0.1", color: String
 final class RawSocket {
     let fd: Int32
 
-    init(port: Int, receiveBuffer: Int32? = nil) throws {
+    /// `source`: the local address to connect from (another 127.0.0.0/8 address plays another host).
+    init(port: Int, receiveBuffer: Int32? = nil, source: String? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         if var size = receiveBuffer {
             setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let rc = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard rc == 0 else { throw Timeout(description: "cannot bind to \(source): errno \(errno)") }
         }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
@@ -200,18 +210,25 @@ final class RawSocket {
 
     /// Reads and discards until the server closes (true) or `timeout` passes (false).
     func waitForClose(timeout: Double) async throws -> Bool {
+        try await readUntilClose(timeout: timeout) != nil
+    }
+
+    /// Everything the server sent until it closed; nil if it did not close within `timeout`.
+    func readUntilClose(timeout: Double) async throws -> [UInt8]? {
         let deadline = Date().addingTimeInterval(timeout)
         var buffer = [UInt8](repeating: 0, count: 65536)
+        var got: [UInt8] = []
         while Date() < deadline {
             var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             if poll(&p, 1, 0) > 0 {
                 let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-                if n <= 0 { return true }
+                if n <= 0 { return got }
+                got += buffer.prefix(n)
                 continue
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        return false
+        return nil
     }
 }
 
