@@ -13,6 +13,9 @@ import Testing
         (["-u"], "needs a value"),
         (["-s", "--max-output", "0"], "out of range"),
         (["-s", "--stall-timeout", "soon"], "not a number"),
+        (["-s", "--rate", "-1"], "out of range"),
+        (["-s", "--burst", "0"], "out of range"),
+        (["-s", "--max-per-address", "many"], "not a number"),
         (["replay"], "which log"),
         (["-s"], "--headless"),
         (["-s", "--headless", "-P", "0", "--record", "/nonexistent-dir/x.log"], "cannot create"),
@@ -39,6 +42,10 @@ import Testing
         let help = try Proc.pychat("help", ["--help"])
         #expect(try await help.exitCode() == 0)
         #expect(help.stdout.contains("--stall-timeout"))
+        for flag in ["--rate N", "--burst N", "--max-per-address N", "--max-unjoined-per-address N",
+                     "--connect-burst N", "--connects-per-minute N"] {
+            #expect(help.stdout.contains(flag))
+        }
         let version = try Proc.pychat("version", ["--version"])
         #expect(try await version.exitCode() == 0)
         #expect(version.stdout.hasPrefix("pychat "))
