@@ -144,7 +144,7 @@ final class Simulator {
         // rate: held chats die with a reset connection, as unread bytes in a kernel would).
         let config = AppConfig(role: .server, host: "127.0.0.1", port: 8080, username: "host", color: "336699",
                                hostUID: hostUID, chatRate: AppConfig.defaultChatRate,
-                               chatBurst: AppConfig.defaultChatBurst, admission: Admission.Limits())
+                               chatBurst: AppConfig.defaultChatBurst, admission: Admission.Policy())
         server = ChatApp(config: config)
         if options.recordServerLog { serverLog = [EventLog.line(EventLog.Header(config: config))] }
     }

@@ -47,7 +47,7 @@ struct ChatOptions {
     var maxConnections = AppConfig.defaultMaxConnections
     var chatRate = AppConfig.defaultChatRate
     var chatBurst = AppConfig.defaultChatBurst
-    var admission = Admission.Limits()
+    var admission = Admission.Policy()
     var runtime = RuntimeOptions()
 }
 

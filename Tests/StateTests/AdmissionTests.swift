@@ -48,10 +48,10 @@ import Testing
 
 /// The per-address admission rule, with time as a parameter.
 @Suite struct AdmissionTests {
-    let limits = Admission.Limits(perAddress: 4, unjoinedPerAddress: 2, connectBurst: 6, connectsPerMinute: 2)
+    let limits = Admission.Policy(perAddress: 4, unjoinedPerAddress: 2, connectBurst: 6, connectsPerMinute: 2)
 
     @Test func unjoinedConnectionsAreCappedPerAddress() {
-        var a = Admission(limits: limits)
+        var a = Admission(policy: limits)
         #expect(a.admit("10.0.0.1", at: 0) == .admit)
         #expect(a.admit("10.0.0.1", at: 0) == .admit)
         #expect(a.admit("10.0.0.1", at: 0) == .refuse("too many connections from your address that have not joined (at most 2)"))
@@ -64,7 +64,7 @@ import Testing
     }
 
     @Test func allConnectionsAreCappedPerAddress() {
-        var a = Admission(limits: limits)
+        var a = Admission(policy: limits)
         for _ in 0..<4 {
             #expect(a.admit("10.0.0.1", at: 0) == .admit)
             a.joined("10.0.0.1")
@@ -75,7 +75,7 @@ import Testing
     }
 
     @Test func newConnectionsAreThrottledPerAddress() {
-        var a = Admission(limits: limits)
+        var a = Admission(policy: limits)
         // Six in a row, each closed at once (the reopen-as-it-closes pattern of issue #11).
         for _ in 0..<6 {
             #expect(a.admit("10.0.0.1", at: 0) == .admit)
@@ -91,7 +91,7 @@ import Testing
     }
 
     @Test func exemptAddressesAreNeverCounted() {
-        var a = Admission(limits: Admission.Limits(perAddress: 1, unjoinedPerAddress: 1, connectBurst: 1, connectsPerMinute: 1))
+        var a = Admission(policy: Admission.Policy(perAddress: 1, unjoinedPerAddress: 1, connectBurst: 1, connectsPerMinute: 1))
         for _ in 0..<100 {
             #expect(a.admit("127.0.0.1", at: 0) == .admit)
             #expect(a.admit("::1", at: 0) == .admit)
@@ -102,12 +102,12 @@ import Testing
     }
 
     @Test func offLimitsNothing() {
-        var a = Admission(limits: .off)
+        var a = Admission(policy: .off)
         for _ in 0..<1000 { #expect(a.admit("10.0.0.1", at: 0) == .admit) }
     }
 
     @Test func addressesWithNothingLeftAreForgotten() {
-        var a = Admission(limits: limits)
+        var a = Admission(policy: limits)
         #expect(a.admit("10.0.0.1", at: 0) == .admit)
         a.closed("10.0.0.1", wasJoined: false, at: 0)
         // Its throttle is not full yet: forgetting it would hand out a fresh burst.
@@ -132,7 +132,7 @@ import Testing
 /// The rule as the room applies it: a refused connection is told why, then closed; it is not
 /// counted, and nothing of it reaches the room.
 @Suite struct RoomAdmissionTests {
-    static let config = AppConfig(role: .server, admission: Admission.Limits(perAddress: 3, unjoinedPerAddress: 2,
+    static let config = AppConfig(role: .server, admission: Admission.Policy(perAddress: 3, unjoinedPerAddress: 2,
                                                                             connectBurst: 100, connectsPerMinute: 1))
 
     func accept(_ s: inout TestStore, _ n: UInt64, _ address: String) -> [Effect] {
@@ -171,7 +171,7 @@ import Testing
     }
 
     @Test func theThrottleCountsTimeFromTimeEvents() {
-        var s = TestStore(AppConfig(role: .server, admission: Admission.Limits(perAddress: 0, unjoinedPerAddress: 0,
+        var s = TestStore(AppConfig(role: .server, admission: Admission.Policy(perAddress: 0, unjoinedPerAddress: 0,
                                                                            connectBurst: 1, connectsPerMinute: 2)))
         _ = s.app.reduce(.time(Instant(monotonicMillis: 1_000)))
         _ = accept(&s, 1, "10.0.0.1")

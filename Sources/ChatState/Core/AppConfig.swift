@@ -21,7 +21,7 @@ public struct AppConfig: Equatable, Codable, Sendable {
     /// reading that member more slowly, never dropped. 0: no limit.
     public var chatRate: Int
     public var chatBurst: Int
-    public var admission: Admission.Limits
+    public var admission: Admission.Policy
 
     public static let defaultMaxConnections = 20_000
     public static let defaultChatRate = 2
@@ -32,7 +32,7 @@ public struct AppConfig: Equatable, Codable, Sendable {
         color: String = "000000", hostUID: UID? = nil, terminal: TerminalSize? = nil,
         maxFrameLength: Int = Limits.maxFrameLength, maxConnections: Int = AppConfig.defaultMaxConnections,
         chatRate: Int = AppConfig.defaultChatRate, chatBurst: Int = AppConfig.defaultChatBurst,
-        admission: Admission.Limits = Admission.Limits()
+        admission: Admission.Policy = Admission.Policy()
     ) {
         self.role = role
         self.host = host

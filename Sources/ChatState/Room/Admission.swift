@@ -4,7 +4,8 @@
 /// `connectsPerMinute`. One address holding sockets that never join can then fill its own
 /// quota, never the server. Time is a parameter; the room passes the time of its latest event.
 public struct Admission: Sendable {
-    public struct Limits: Equatable, Codable, Sendable {
+    /// What is limited, and how much (every number has a flag; see the README's Limits).
+    public struct Policy: Equatable, Codable, Sendable {
         /// Connections open at once per address, joined or not; 0: no limit.
         public var perAddress: Int
         /// Of those, connections that have not joined yet; 0: no limit.
@@ -35,7 +36,7 @@ public struct Admission: Sendable {
         }
 
         /// Nothing is limited.
-        public static let off = Limits(perAddress: 0, unjoinedPerAddress: 0, connectBurst: 0, connectsPerMinute: 0)
+        public static let off = Policy(perAddress: 0, unjoinedPerAddress: 0, connectBurst: 0, connectsPerMinute: 0)
     }
 
     public enum Verdict: Equatable, Sendable {
@@ -50,16 +51,16 @@ public struct Admission: Sendable {
         var throttle: TokenBucket?
     }
 
-    public let limits: Limits
+    public let policy: Policy
     private let exempt: Set<String>
     /// Only looked up, never iterated into output, so its order cannot leak.
     private var sources: [String: Source] = [:]
     /// Idle sources are swept once the table has doubled since the last sweep: amortized O(1).
     private var sweepAt = 1024
 
-    public init(limits: Limits) {
-        self.limits = limits
-        exempt = Set(limits.exempt)
+    public init(policy: Policy) {
+        self.policy = policy
+        exempt = Set(policy.exempt)
     }
 
     /// Addresses the table remembers (open connections, or a throttle not yet refilled).
@@ -72,14 +73,14 @@ public struct Admission: Sendable {
     public mutating func admit(_ address: String, at now: Int64) -> Verdict {
         if exempt.contains(address) { return .admit }
         var s = sources[address] ?? Source()
-        if limits.perAddress > 0 && s.open >= limits.perAddress {
-            return .refuse("too many connections from your address (at most \(limits.perAddress))")
+        if policy.perAddress > 0 && s.open >= policy.perAddress {
+            return .refuse("too many connections from your address (at most \(policy.perAddress))")
         }
-        if limits.unjoinedPerAddress > 0 && s.unjoined >= limits.unjoinedPerAddress {
-            return .refuse("too many connections from your address that have not joined (at most \(limits.unjoinedPerAddress))")
+        if policy.unjoinedPerAddress > 0 && s.unjoined >= policy.unjoinedPerAddress {
+            return .refuse("too many connections from your address that have not joined (at most \(policy.unjoinedPerAddress))")
         }
-        if limits.connectBurst > 0 && limits.connectsPerMinute > 0 {
-            var bucket = s.throttle ?? TokenBucket(burst: limits.connectBurst, rate: limits.connectsPerMinute,
+        if policy.connectBurst > 0 && policy.connectsPerMinute > 0 {
+            var bucket = s.throttle ?? TokenBucket(burst: policy.connectBurst, rate: policy.connectsPerMinute,
                                                    periodMillis: 60_000, now: now)
             if let wait = bucket.take(at: now) {
                 return .refuse("too many new connections from your address; try again in \((wait + 999) / 1000) s")

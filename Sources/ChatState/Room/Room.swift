@@ -86,7 +86,7 @@ public struct Room: Sendable {
 
     public init(config: AppConfig) {
         self.config = config
-        admission = Admission(limits: config.admission)
+        admission = Admission(policy: config.admission)
         if let uid = config.hostUID {
             members.append(Member(uid: uid, name: TextRules.cleanName(config.username),
                                   color: RGB.cleaned(config.color), conn: nil))
@@ -98,7 +98,7 @@ public struct Room: Sendable {
     /// mutated outside its enum case. Allocates nothing.
     init(vacant config: AppConfig) {
         self.config = config
-        admission = Admission(limits: .off)
+        admission = Admission(policy: .off)
     }
 
     public var host: Member? { members.first { $0.conn == nil } }
