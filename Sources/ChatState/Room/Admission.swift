@@ -52,15 +52,15 @@ public struct Admission: Sendable {
     }
 
     public let policy: Policy
-    private let exempt: Set<String>
     /// Only looked up, never iterated into output, so its order cannot leak.
     private var sources: [String: Source] = [:]
     /// Idle sources are swept once the table has doubled since the last sweep: amortized O(1).
     private var sweepAt = 1024
 
     public init(policy: Policy) {
+        // No set built from `exempt` (a list of two, usually): the room makes a vacant
+        // Admission on every step, which must allocate nothing.
         self.policy = policy
-        exempt = Set(policy.exempt)
     }
 
     /// Addresses the table remembers (open connections, or a throttle not yet refilled).
@@ -71,7 +71,7 @@ public struct Admission: Sendable {
     /// Decides on a new connection from `address`; an admitted one is counted as open and
     /// not joined until `joined` and `closed` say otherwise.
     public mutating func admit(_ address: String, at now: Int64) -> Verdict {
-        if exempt.contains(address) { return .admit }
+        if policy.exempt.contains(address) { return .admit }
         var s = sources[address] ?? Source()
         if policy.perAddress > 0 && s.open >= policy.perAddress {
             return .refuse("too many connections from your address (at most \(policy.perAddress))")
