@@ -1,6 +1,6 @@
 /// The server's room: who is connected, who has joined, and every decision about what to
 /// relay to whom. PyChat's session semantics with the original's quirks fixed (see
-/// PROTOCOL.md): nothing reaches a connection before it joins, a second JoinRequest is
+/// docs/PROTOCOL.md): nothing reaches a connection before it joins, a second JoinRequest is
 /// ignored, names are cleaned and unique, colours cleaned, texts limited and cleaned.
 ///
 /// User tables are sent lazily. The original sends every member the whole table on every
