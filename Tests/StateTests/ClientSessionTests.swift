@@ -22,8 +22,8 @@ import Testing
         #expect(s.session.phase == .connecting)
         s.send(.connected(conn: server, remote: "127.0.0.1:8080"), [
             .print("* Connected to server 127.0.0.1:8080"),
+            .send(to: [server], bytes: NegotiationTests.sign),
             .send(.joinRequest(username: "alice", color: "ff8800"), to: server),
-            .send(to: [server], bytes: ExtensionTests.hello),
         ], shows: [.notice("Connected to server 127.0.0.1:8080")])
         #expect(s.session.phase == .joining)
     }
