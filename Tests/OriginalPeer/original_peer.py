@@ -17,7 +17,7 @@ done, timeout, signal, exit.
 The display model is SIMPLIFIED. The original draws each line into a curses pad before it sends
 anything, and a drawing error silently drops the message. This peer models only the failures that
 do not depend on the terminal's geometry: a NUL in the drawn line, a name that f"{name:>10}" cannot
-format (null, a list, an object), a colour that is not six hex digits, a chat from a uid missing
+format (null, a list, an object), a colour whose pairs int(..., 16) cannot read, a chat from a uid missing
 from the client's table, a system text that is not a string. It does NOT model the 32-row pad
 (long lines that wrap past its last row, messages with many newlines) nor the exhaustion of curses
 colour numbers. `--cols` is accepted for compatibility; `--cols 0` turns the model off.
@@ -25,7 +25,6 @@ colour numbers. `--cols` is accepted for compatibility; `--cols 0` turns the mod
 import argparse
 import asyncio
 import json
-import re
 import signal
 import ssl
 import struct
@@ -196,8 +195,12 @@ class Display:
     def chat(self, user, text):
         if not self.on:
             return
-        if not re.fullmatch(r"[0-9a-f]{6}", user.color):
-            raise ValueError(f"bad colour {user.color!r}")
+        try:  # the colour is cleaned once more (one more "#" goes) and read as three hex pairs
+            color = clean_color(user.color)
+        except Rejected as e:
+            raise ValueError(str(e))
+        for i in (0, 2, 4):
+            int(color[i:i + 2], 16)  # Python's int(): "+1", " 1" pass; "", "zz", "0x" do not
         self.line(f"{user.username:>10}:  {text}")
 
     def system(self, text):
