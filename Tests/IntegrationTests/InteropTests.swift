@@ -3,7 +3,9 @@ import Testing
 
 /// pychat against original-like peers, which behave on the wire like the original PyChat.
 @Suite struct InteropTests {
-    /// Original-like clients (and a pychat one) on a pychat server.
+    /// A mixed room on a pychat server: two original-like clients and a pychat one. The pychat
+    /// client and the server find each other and use what they negotiated; the original-like
+    /// clients see exactly the original protocol.
     @Test(arguments: OriginalPeer.testable)
     func originalClientsOnPychatServer(peer: OriginalPeer) async throws {
         let server = try await Server.start()
@@ -31,6 +33,10 @@ import Testing
         }
         carol.closeInput()
         #expect(try await carol.exitCode() == 0)
+        // Only carol gave the sign, and she was welcomed with room sizes.
+        #expect(server.count("pychat peer #") == 1, "\(server.proc.stderr)")
+        #expect(server.count("features: room-size") == 1)
+        #expect(carol.stderr.contains("the server speaks pychat: protocol 1, features: room-size"), "\(carol.stderr)")
 
         for (p, other) in zip(peers, ["bob", "alice"]) {
             expectNothingOriginalWouldChokeOn(p)
@@ -48,7 +54,9 @@ import Testing
         }
     }
 
-    /// pychat clients on an original-like server.
+    /// A mixed room on an original-like server: two pychat clients and an original-like one.
+    /// The server never answers the pychat sign, so the pychat clients know it is an original
+    /// and speak its protocol only; the original-like server and client see nothing else.
     @Test(arguments: OriginalPeer.testable)
     func pychatClientsOnOriginalServer(peer: OriginalPeer) async throws {
         let server = try Proc.peer(peer, "server", ["server", "--host", "127.0.0.1", "--port", "0", "-u", "host",
@@ -66,10 +74,28 @@ import Testing
         try await alice.waitFor("bob's join") { $0.stdout.contains("* bob joined the chat") }
         try await bob.waitFor("bob's join") { $0.stdout.contains("* bob joined the chat") }
 
+        let dan = try Proc.peer(peer, "dan", ["client", "--host", "127.0.0.1", "--port", String(port), "-u", "dan",
+                                              "-c", "00aa00", "--wait-users", "4", "--send", "dan here, 中文 ok",
+                                              "--expect-messages", "2", "--timeout", "30"])
+        defer { dan.kill() }
+        try await alice.waitFor("dan's join") { $0.stdout.contains("* dan joined the chat") }
+
         alice.send("hi bob, ça va?\n")
         bob.send("hi alice\n")
         try await bob.waitFor("alice's message") { $0.stdout.contains("alice: hi bob, ça va?") }
         try await alice.waitFor("bob's message") { $0.stdout.contains("bob: hi alice") }
+        try await alice.waitFor("dan's message") { $0.stdout.contains("dan: dan here, 中文 ok") }
+        #expect(try await dan.exitCode(timeout: 40) == 0, "\(dan.stdout) \(dan.stderr)")
+        expectNothingOriginalWouldChokeOn(dan)
+        let danHeard = jsonLines(dan.stdout).filter { $0["kind"] != nil }
+        #expect(danHeard.allSatisfy { $0["kind"] as? Int == 1 }, "\(danHeard)")
+        let danChats = danHeard.compactMap { $0["msg"] as? [String: Any] }
+            .filter { $0["type"] as? String == "ChatMessage" }.compactMap { $0["text"] as? String }
+        #expect(Set(danChats).isSuperset(of: ["hi bob, ça va?", "hi alice"]), "\(danChats)")
+        for p in [alice, bob] {
+            #expect(p.stderr.contains("the server is an original PyChat server"), "\(p.name): \(p.stderr)")
+            #expect(!p.stderr.contains("speaks pychat"))
+        }
         bob.closeInput()
         #expect(try await bob.exitCode() == 0, "\(bob.stderr)")
         try await alice.waitFor("bob's departure") { $0.stdout.contains("* bob left the chat") }
@@ -82,11 +108,15 @@ import Testing
         let lines = jsonLines(server.stdout)
         let received = lines.filter { $0["kind"] as? Int == 1 }.compactMap { $0["msg"] as? [String: Any] }
         let joins = received.filter { $0["type"] as? String == "JoinRequest" }
-        #expect(joins.count == 2)
+        #expect(joins.count == 3)
         #expect(joins.first?["username"] as? String == "alice")
         #expect(joins.first?["color"] as? String == "#FF8800")
         let chats = received.filter { $0["type"] as? String == "ChatMessage" }.compactMap { $0["text"] as? String }
-        #expect(chats == ["hi bob, ça va?", "hi alice"] || chats == ["hi alice", "hi bob, ça va?"])
-        #expect(lines.filter { $0["event"] as? String == "left" }.count == 2)
+        #expect(Set(chats) == ["hi bob, ça va?", "hi alice", "dan here, 中文 ok"] && chats.count == 3, "\(chats)")
+        // The pychat clients' signs: decoded, then ignored, as the original ignores them.
+        let signs = received.filter { $0["type"] as? String == "SystemMessage" }.compactMap { $0["text"] as? String }
+        #expect(signs == ["pychat/1 room-size", "pychat/1 room-size"])
+        #expect(lines.filter { $0["event"] as? String == "ignored" }.count == 2)
+        #expect(lines.filter { $0["event"] as? String == "left" }.count == 3)
     }
 }

@@ -118,6 +118,9 @@ public struct ClientSession: Sendable {
             if let uid, byUID[uid] != nil { me = uid }
             if phase == .joining, me != nil {
                 phase = .joined
+                // A pychat server welcomes us before our first table: without that, the server
+                // is an original one, and we speak only its protocol for as long as we stay.
+                if common == nil { out.log("the server is an original PyChat server: the original protocol only") }
                 for text in queued { send(text, &out) }
                 queued = []
                 quitIfDone(&out)
@@ -138,7 +141,9 @@ public struct ClientSession: Sendable {
         switch (message, common) {
         case let (.welcome(theirs), nil):
             // The server names what both speak; we hold it to what we offered all the same.
-            common = Capabilities.ours.common(with: theirs)
+            let both = Capabilities.ours.common(with: theirs)
+            common = both
+            out.log("the server speaks pychat: protocol \(both.version), features: \(both.featureList)")
         case let (.roomSize(users), common?) where common.has(Capabilities.Feature.roomSize):
             roomSize = users
         default:
