@@ -70,3 +70,18 @@ public func llvmFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -
     fuzzOne(bytes)
     return 0
 }
+
+/// Cuts `count` bytes into reads of 1 to `longest` bytes, chosen by `seed`: how a target
+/// checks that a decoder gives the same answer however its stream arrives.
+func reads(of count: Int, seed: UInt8, longest: Int) -> [Range<Int>] {
+    var state = UInt32(seed) | 1
+    var out: [Range<Int>] = []
+    var at = 0
+    while at < count {
+        state = state &* 1_103_515_245 &+ 12_345
+        let n = min(count - at, 1 + Int(state >> 16) % longest)
+        out.append(at..<at + n)
+        at += n
+    }
+    return out
+}

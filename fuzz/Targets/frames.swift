@@ -7,7 +7,7 @@ import ChatState
 
 func fuzzOne(_ data: [UInt8]) {
     var input = FuzzInput(data)
-    var cut = UInt32(input.byte()) | 1
+    let seed = input.byte()
     let stream = Array(input.rest())
     let limit = 1024  // small, so that the fuzzer reaches the limit with short inputs
 
@@ -16,12 +16,8 @@ func fuzzOne(_ data: [UInt8]) {
 
     var pieces = FrameDecoder(limit: limit)
     var pieceFrames: [RawFrame] = []
-    var at = 0
-    while at < stream.count {
-        cut = cut &* 1_103_515_245 &+ 12_345
-        let n = min(stream.count - at, 1 + Int(cut >> 16) % 9)
-        pieceFrames += pieces.feed(stream[at..<at + n])
-        at += n
+    for read in reads(of: stream.count, seed: seed, longest: 9) {
+        pieceFrames += pieces.feed(stream[read])
     }
     expect(pieceFrames == frames, "frames differ when the stream is read in pieces")
     expect(pieces.failure == whole.failure, "failure differs when the stream is read in pieces")

@@ -5,7 +5,7 @@ import ChatState
 
 func fuzzOne(_ data: [UInt8]) {
     var input = FuzzInput(data)
-    var cut = UInt32(input.byte()) | 1
+    let seed = input.byte()
     let stream = Array(input.rest())
     let bound = KeyDecoder.maxSequenceBytes + 4 + KeyDecoder.maxPasteBytes
 
@@ -15,13 +15,9 @@ func fuzzOne(_ data: [UInt8]) {
 
     var pieces = KeyDecoder()
     var pieceKeys: [Key] = []
-    var at = 0
-    while at < stream.count {
-        cut = cut &* 1_103_515_245 &+ 12_345
-        let n = min(stream.count - at, 1 + Int(cut >> 16) % 7)
-        pieceKeys += pieces.feed(stream[at..<at + n])
+    for read in reads(of: stream.count, seed: seed, longest: 7) {
+        pieceKeys += pieces.feed(stream[read])
         expect(pieces.bufferedByteCount <= bound, "\(pieces.bufferedByteCount) bytes buffered")
-        at += n
     }
     pieceKeys += pieces.escapeTimeout()
     expect(mergingText(pieceKeys) == mergingText(keys),
