@@ -28,13 +28,15 @@ system = msg(text="bob joined the chat", type="SystemMessage")
 user = msg(uid=UID[1], username="bob", color="#00AA00", type="User")
 server_info = msg(users={u: {"uid": u, "username": "u%d" % n, "color": "000000"} for n, u in enumerate(UID)},
                   uid=UID[0], type="ServerInfo")
-hello = b'{"type": "Hello", "features": ["room-size"]}'
+# The pychat sign is a kind-1 SystemMessage; the server's answer is a kind-2 Welcome.
+sign = b'{"text": "pychat/1 room-size", "type": "SystemMessage"}'
+welcome = b'{"type": "Welcome", "version": 1, "features": ["room-size"]}'
 room_size = b'{"type": "RoomSize", "users": 3}'
 many_keys = ("{" + ", ".join('"k%d": %d' % (n, n) for n in range(1000)) + "}").encode()
 
 seeds = {
     "json": {
-        "chat": chat, "chat-null": chat_null, "server-info": server_info, "hello": hello,
+        "chat": chat, "chat-null": chat_null, "server-info": server_info, "sign": sign,
         "values": b'[null, true, false, 0, -1.5e+10, NaN, Infinity, -Infinity, "", {}, []]',
         "escapes": b'"\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9 \\ud83d\\ude00 \\udc00"',
         "nested": b"[" * 40 + b"{}" + b"]" * 40,
@@ -43,14 +45,14 @@ seeds = {
         "space": b' \t\r\n{ "x" : [ 1 , 2 ] }\n',
     },
     "extension": {
-        "hello": hello, "room-size": room_size,
-        "hello-more": b'{"features": ["room-size", "later", ""], "type": "Hello", "extra": {"x": 1}}',
+        "welcome": welcome, "room-size": room_size,
+        "welcome-more": b'{"features": ["room-size", "later", ""], "version": 3, "type": "Welcome", "extra": {"x": 1}}',
         "unknown": b'{"type": "Later", "x": [1]}',
         "bad": b'{"type": "RoomSize", "users": -1}',
     },
     # The first byte chooses how the rest is cut into reads.
     "frames": {
-        "session": b"\x07" + frame(1, join) + frame(2, hello) + frame(1, chat) + frame(1, chat_null),
+        "session": b"\x07" + frame(1, sign) + frame(1, join) + frame(2, welcome) + frame(1, chat) + frame(1, chat_null),
         "server-side": b"\x35" + frame(1, server_info) + frame(1, system) + frame(1, user) + frame(2, room_size),
         "odd": b"\x01" + b"\x00\x00\x00\x00" + frame(7, b"xyz") + frame(1, b"{}") + frame(1, b"\xff\xfe"),
         "too-large": b"\x02" + frame(1, chat) + b"\x00\x01\x00\x00\x01",
@@ -75,16 +77,16 @@ def room_ops():
     def leave(c): return bytes([4, c])
     def timer(c, which): return bytes([5, c, which])
     def host(text): return bytes([6, 0]) + struct.pack(">H", len(text)) + text
-    def hello_op(c, room_size): return bytes([7, c, 0 if room_size else 1]) + (b"" if room_size else b"feature!")
+    def sign_op(c, ours): return bytes([7, c, 0 if ours else 1]) + (b"" if ours else b"\x02feature!")
     return {
         "chat": accept(0) + joins(0, b"alice", b"ff8800") + accept(1) + joins(1, b"bob", b"#00aa00")
                 + timer(0, 2) + says(0, b"hi bob", 1) + says(1, "caf\u00e9 \U0001F600".encode(), 0)
                 + host(b"welcome") + leave(0) + timer(0, 1) + timer(0, 2),
-        "raw": accept(2) + raw(2, frame(1, join)) + raw(2, frame(2, hello)) + raw(2, frame(1, chat))
+        "raw": accept(2) + raw(2, frame(1, sign)) + raw(2, frame(1, join)) + raw(2, frame(2, room_size)) + raw(2, frame(1, chat))
                + raw(2, frame(1, b'{"type": "Nope"}')) + raw(2, b"\x00\x00"),
         "names": accept(0) + joins(0, b"ALICE", b"") + accept(1) + joins(1, b"alice", b"zz")
-                 + accept(2) + joins(2, b"\x1b[31mmallory\xe2\x80\xae", b"123456") + hello_op(1, True)
-                 + hello_op(2, False) + timer(3, 0) + says(2, b"x" * 300, 1),
+                 + accept(2) + joins(2, b"\x1b[31mmallory\xe2\x80\xae", b"123456") + sign_op(1, True)
+                 + sign_op(2, False) + timer(3, 0) + says(2, b"x" * 300, 1),
         # One character of many code points: its bytes, not its count in characters, make the frame.
         "combining": accept(0) + joins(0, "e\u0301\u0302".encode() * 10, b"") + accept(1) + joins(1, b"b", b"")
                      + says(0, "e".encode() + "\u0301".encode() * 200, 1),

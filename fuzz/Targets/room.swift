@@ -1,5 +1,5 @@
 // A whole room (the server's reducer, with a host user) driven by arbitrary events on up to
-// eight connections: raw byte streams, and well-formed JoinRequests, chats and Hellos built
+// eight connections: raw byte streams, and well-formed JoinRequests, chats and pychat signs built
 // from the fuzzer's bytes (so it gets past the JSON quickly), disconnects, timers, host chat.
 // Invariants, checked after every step: every send is whole frames, none over
 // `Limits.maxFrameLength`; sends go only to connections the room was told of and has not
@@ -54,8 +54,9 @@ func fuzzOne(_ data: [UInt8]) {
         case 6:
             event = .inputLine(text(input.take(input.uint16())))
         default:
-            let features = input.byte() & 1 == 0 ? [ExtensionMessage.Feature.roomSize] : ["other", text(input.take(8))]
-            event = .received(conn: conn, bytes: Bytes(ExtensionCodec.frame(.hello(features: features))))
+            // The pychat sign: this build's, or one naming other features (or malformed).
+            let sign = input.byte() & 1 == 0 ? PeerSign.text(.ours) : "pychat/\(input.byte()) other " + text(input.take(8))
+            event = .received(conn: conn, bytes: Bytes(PeerSign.frameText(sign)))
         }
         let given = input.offset - start + 2
         let nameBytes = room.members.reduce(0) { $0 + $1.name.utf8.count }

@@ -63,7 +63,12 @@ public enum PeerSign {
 
     /// The frame a client sends as its sign.
     public static func frame(_ capabilities: Capabilities) -> [UInt8] {
-        FrameCodec.frame(.system(text: text(capabilities)))
+        frameText(text(capabilities))
+    }
+
+    /// A sign's frame for any text, well-formed or not (tests and fuzzing build odd ones).
+    public static func frameText(_ text: String) -> [UInt8] {
+        FrameCodec.frame(.system(text: text))
     }
 
     public enum Reading: Equatable, Sendable {
