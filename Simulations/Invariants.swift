@@ -157,7 +157,8 @@ extension Simulator {
             for frame in room.heldFrames(of: c) where frame.kind == FrameCodec.jsonKind {
                 let p = FrameCodec.frame(kind: FrameCodec.jsonKind, parts: frame.body)
                 for payload in reader.feed(p) {
-                    if case let .chat(_, text)? = try? OriginalDecoder.decode(payload), Expect.of(text) != nil { stillHeld += 1 }
+                    guard case let .chat(_, text)? = try? OriginalDecoder.decode(payload) else { continue }
+                    if Expect.of(text) != nil { stillHeld += 1 }
                 }
             }
             owedChats[c] = stillHeld > 0 && room.isConnected(c) ? Array(expected.suffix(stillHeld)) : nil

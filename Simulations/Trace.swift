@@ -65,7 +65,8 @@ struct TraceHash {
     mutating func event(_ e: Event) {
         switch e {
         case let .listening(host, port): byte(1); string(host); int(port)
-        case let .accepted(c, u, remote, address): byte(2); conn(c); uid(u); string(remote); string(address ?? "\u{0}nil")
+        case let .accepted(c, u, remote, address):
+            byte(2); conn(c); uid(u); string(remote); string(address ?? "\u{0}nil")
         case let .time(t): byte(11); int(Int(t.monotonicMillis))
         case let .connected(c, remote): byte(3); conn(c); string(remote)
         case let .received(c, b): byte(4); conn(c); bytes(b.array)

@@ -163,8 +163,8 @@ struct FloodDriver {
         for i in 0..<10 {
             #expect(host.step(.inputLine("host \(i)")).effects.contains { if case .send(to: [Fix.c1], _) = $0 { true } else { false } })
         }
-        // alice's JoinRequest and Hello cost nothing: her one token is still there.
-        d.step(.received(conn: FloodDriver.alice, bytes: Bytes(ExtensionCodec.frame(.hello(features: ["room-size"])))))
+        // alice's JoinRequest and pychat sign cost nothing: her one token is still there.
+        d.step(.received(conn: FloodDriver.alice, bytes: Bytes(PeerSign.frame(.ours))))
         d.step(.received(conn: FloodDriver.alice, bytes: FloodDriver.chats(["one"])))
         #expect(d.toBob.map(\.text) == ["one"])
     }

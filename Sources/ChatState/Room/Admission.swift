@@ -77,7 +77,8 @@ public struct Admission: Sendable {
             return .refuse("too many connections from your address (at most \(policy.perAddress))")
         }
         if policy.unjoinedPerAddress > 0 && s.unjoined >= policy.unjoinedPerAddress {
-            return .refuse("too many connections from your address that have not joined (at most \(policy.unjoinedPerAddress))")
+            let most = policy.unjoinedPerAddress
+            return .refuse("too many connections from your address that have not joined (at most \(most))")
         }
         if policy.connectBurst > 0 && policy.connectsPerMinute > 0 {
             var bucket = s.throttle ?? TokenBucket(burst: policy.connectBurst, rate: policy.connectsPerMinute,
@@ -116,7 +117,9 @@ public struct Admission: Sendable {
     /// Forgets addresses with nothing open whose throttle has refilled: keeping them would
     /// change no verdict.
     private mutating func sweep(at now: Int64) {
-        sources = sources.filter { $0.value.open > 0 || !($0.value.throttle?.isFull(at: now) ?? true) }
+        sources = sources.filter {  // purity: into a dictionary again, so no order survives
+            $0.value.open > 0 || !($0.value.throttle?.isFull(at: now) ?? true)
+        }
         sweepAt = max(1024, sources.count * 2)
     }
 }

@@ -1,6 +1,6 @@
 /// The server's room: who is connected, who has joined, and every decision about what to
 /// relay to whom. PyChat's session semantics with the original's quirks fixed (see
-/// PROTOCOL.md): nothing reaches a connection before it joins, a second JoinRequest is
+/// docs/PROTOCOL.md): nothing reaches a connection before it joins, a second JoinRequest is
 /// ignored, names are cleaned and unique, colours cleaned, texts limited and cleaned.
 ///
 /// User tables are sent lazily. The original sends every member the whole table on every
@@ -39,9 +39,10 @@ public struct Room: Sendable {
         var shortTable: Set<UID>?
         /// `Room.awarenessEpoch` when every member last had this member in its table.
         var everyoneAwareAt = -1
-        /// It sent a pychat Hello (at most one is heeded), asking for room sizes or not.
-        var saidHello = false
-        var wantsRoomSize = false
+        /// What the peer and we both speak, once it gave the pychat sign (at most one is
+        /// heeded); nil for an original client, which is sent nothing but the original protocol.
+        var common: Capabilities?
+        var wantsRoomSize: Bool { common?.has(Capabilities.Feature.roomSize) == true }
         /// The member's chat allowance (nil: no chat rate). See `Room+Flood.swift`.
         var bucket: TokenBucket?
         /// Frames read but not acted on yet, because a chat among them found no token; the
@@ -248,8 +249,10 @@ public struct Room: Sendable {
             handleExtension(frame.body, from: conn, &out)
             return nil
         }
-        // Other kinds are extensions an original peer ignores, and so do we.
-        guard frame.kind == FrameCodec.jsonKind else { return nil }
+        guard frame.kind == FrameCodec.jsonKind else {
+            violation(conn, "\(frame.strayKindDescription), which no PyChat peer sends", &out)
+            return nil
+        }
         let member = connections[conn]?.member
         var charged = false
         // The common case, a plain ASCII chat from a member, skips the JSON parser and the
@@ -276,6 +279,8 @@ public struct Room: Sendable {
             join(conn, username: username, color: color, &out)
         case let (.chat(_, text), member?):
             relay(text, from: member, &out)
+        case let (.system(text), _):
+            handleSystemMessage(text, from: conn, &out)
         case (.joinRequest, _?):
             violation(conn, "second JoinRequest ignored", &out)
         case (_, nil):
@@ -306,6 +311,7 @@ public struct Room: Sendable {
         joined.append(conn)
         out.effects.append(.cancelTimer(.joinDeadline(conn)))
         out.log("join \(conn) as \(quoted(name)) color \(member.color)")
+        welcome(conn, &out)
         tableChanged()
         connections[conn]!.joinedVersion = tableVersion
         if let address = c.address { admission.joined(address) }
