@@ -56,7 +56,7 @@ extension Runtime {
         case let .cancelTimer(id):
             timers.cancel(.core(id))
         case let .print(line):
-            Sys.writeAll(1, line + "\n")
+            output(.standardOutput).append(line)
         case let .log(line):
             // With a UI the screen is the user's; the log would scribble over it.
             if frontend == nil { log(line) }
