@@ -13,6 +13,7 @@ import Testing
         (["-u"], "needs a value"),
         (["-s", "--max-output", "0"], "out of range"),
         (["-s", "--stall-timeout", "soon"], "not a number"),
+        (["-s", "--frame-timeout", "0"], "out of range"),
         (["replay"], "which log"),
         (["-s"], "--headless"),
         (["-s", "--headless", "-P", "0", "--record", "/nonexistent-dir/x.log"], "cannot create"),
@@ -38,7 +39,7 @@ import Testing
     @Test func helpAndVersion() async throws {
         let help = try Proc.pychat("help", ["--help"])
         #expect(try await help.exitCode() == 0)
-        #expect(help.stdout.contains("--stall-timeout"))
+        #expect(help.stdout.contains("--stall-timeout") && help.stdout.contains("--frame-timeout"))
         let version = try Proc.pychat("version", ["--version"])
         #expect(try await version.exitCode() == 0)
         #expect(version.stdout.hasPrefix("pychat "))

@@ -159,10 +159,9 @@ import Testing
         defer { quiet.kill(); bob.kill(); flood.kill() }
         try await server.waitForJoins(3)
 
-        // 2000 chats of 4000 characters: 8 MB, far more than the client's pipe and socket take.
-        let count = 2000
-        Thread { flood.send(String(repeating: "\(Self.big)\n", count: count)) }.start()
-        try await bob.waitFor("the whole flood", timeout: 90) { p in p.stdoutLines.filter { $0.hasPrefix("flood: ") }.count >= count }
+        // 1200 chats of 4000 characters: 4.8 MB, far more than the client's pipe and socket take.
+        Thread { flood.send(String(repeating: "\(Self.big)\n", count: 1200) + "end of the flood\n") }.start()
+        try await bob.waitFor("the whole flood", timeout: 90) { $0.stdout.hasSuffix("flood: end of the flood\n") }
 
         quiet.startReading()
         flood.send("after the flood\n")
@@ -177,7 +176,7 @@ import Testing
     /// first byte, joined or not. A peer dribbling one byte every 200 ms is closed with a logged
     /// reason; one that completes each frame in time, however slowly it sends, is not.
     @Test func aFrameThatNeverEndsIsClosed() async throws {
-        let server = try await Server.start(["--frame-timeout", "2"])
+        let server = try await Server.start(["--frame-timeout", "3"])
         defer { server.proc.kill() }
         let bob = try client("bob", port: server.port)
         defer { bob.kill() }
@@ -189,8 +188,8 @@ import Testing
         let unjoined = try RawSocket(port: server.port)
 
         // Two dribble one byte every 200 ms or so. The patient one sends each frame in two
-        // parts about 500 ms apart, the end of one with the start of the next, so it always
-        // holds an unfinished frame, but never the same one for long.
+        // parts, the end of one with the start of the next, so it always holds an unfinished
+        // frame, but never the same one for long (a few hundred ms against the 3 s deadline).
         let dribble = Self.chat(String(repeating: "y", count: 200))
         var closed: Set<Int> = []
         var patientFrames = 0
@@ -200,21 +199,22 @@ import Testing
                 s.send([dribble[i - 1]])
                 if try await s.waitForClose(timeout: 0.05) { closed.insert(n) }
             }
-            if i % 2 == 0 {
-                patient.send(Array(Self.chat("patient \(patientFrames)").dropFirst(10))
-                    + Array(Self.chat("patient \(patientFrames + 1)").prefix(10)))
-                patientFrames += 1
-            }
+            patient.send(Array(Self.chat("patient \(patientFrames)").dropFirst(10))
+                + Array(Self.chat("patient \(patientFrames + 1)").prefix(10)))
+            patientFrames += 1
             try await Task.sleep(for: .milliseconds(200))  // The dribble's pace.
         }
+        patient.send(Array(Self.chat("patient \(patientFrames)").dropFirst(10)))
+        patientFrames += 1
         #expect(closed == [0, 1], "\(server.proc.stderr)")
         let log = server.proc.stderr
-        #expect(log.contains("\"raw\": frame unfinished 2 s after its first byte"))
-        #expect(log.contains("before joining: frame unfinished 2 s after its first byte"))
+        #expect(log.contains("\"raw\": frame unfinished 3 s after its first byte"))
+        #expect(log.contains("before joining: frame unfinished 3 s after its first byte"))
         // The patient member is still in the room: its frames all arrived.
         try await bob.waitFor("the patient member's lines") { p in p.stdoutLines.filter { $0.contains(": patient ") }.count >= patientFrames }
-        #expect(patientFrames >= 3)
+        #expect(bob.stdoutLines.filter { $0.hasPrefix("raw2: ") } == (0..<patientFrames).map { "raw2: patient \($0)" })
         #expect(!(try await patient.waitForClose(timeout: 0.1)))
+        #expect(!server.proc.stderr.contains("\"raw2\": "), "\(server.proc.stderr)")
     }
 }
 
