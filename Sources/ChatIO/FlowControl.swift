@@ -27,6 +27,12 @@ struct FlowControl {
     private enum Deadline: Hashable {
         case stall(Int)
         case frame(Int)
+
+        var slot: Int {
+            switch self {
+            case .stall(let slot), .frame(let slot): return slot
+            }
+        }
     }
 
     private struct Reader {
@@ -125,21 +131,18 @@ struct FlowControl {
     mutating func due(now: Int64) -> [(slot: Int, verdict: Verdict)] {
         var out: [(slot: Int, verdict: Verdict)] = []
         for key in deadlines.popDue(now: now) {
+            // When the clock of this rule started, how long it may run, and what running out means.
+            let (since, limit, verdict): (Int64?, Int64, Verdict)
             switch key {
-            case .stall(let slot):
-                guard let since = readers[slot].awaitedSince else { continue }
-                if since + stallMillis <= now {
-                    out.append((slot, .stalled))
-                } else {
-                    deadlines.set(key, at: since + stallMillis)
-                }
-            case .frame(let slot):
-                guard let since = readers[slot].frameSince else { continue }
-                if since + frameMillis <= now {
-                    out.append((slot, .unfinishedFrame))
-                } else {
-                    deadlines.set(key, at: since + frameMillis)
-                }
+            case .stall(let slot): (since, limit, verdict) = (readers[slot].awaitedSince, stallMillis, .stalled)
+            case .frame(let slot): (since, limit, verdict) = (readers[slot].frameSince, frameMillis, .unfinishedFrame)
+            }
+            guard let since else { continue }
+            if since + limit <= now {
+                out.append((key.slot, verdict))
+            } else {
+                // Progress moved the clock since the timer was armed: wait for the new deadline.
+                deadlines.set(key, at: since + limit)
             }
         }
         return out
