@@ -187,26 +187,41 @@ import Testing
         try await server.waitForJoins(3)
         let unjoined = try RawSocket(port: server.port)
 
-        // Two dribble one byte every 200 ms or so. The patient one sends each frame in two
-        // parts, the end of one with the start of the next, so it always holds an unfinished
-        // frame, but never the same one for long (a few hundred ms against the 3 s deadline).
+        // Two dribble one byte every 200 ms. The patient one sends each frame in two parts,
+        // the end of one with the start of the next, so it always holds an unfinished frame,
+        // but never the same one for long (250 ms against the 3 s deadline). Both run on
+        // threads of their own: the test's task may wait seconds for a turn on a loaded
+        // machine, and their pace is the point.
         let dribble = Self.chat(String(repeating: "y", count: 200))
-        var closed: Set<Int> = []
-        var patientFrames = 0
-        patient.send(Array(Self.chat("patient 0").prefix(10)))
-        for i in 1...25 {
-            for (n, s) in [joined, unjoined].enumerated() where !closed.contains(n) {
-                s.send([dribble[i - 1]])
-                if try await s.waitForClose(timeout: 0.05) { closed.insert(n) }
+        let (joinedFD, unjoinedFD, patientFD) = (joined.fd, unjoined.fd, patient.fd)
+        let stop = Counter()
+        let dribbling = background {
+            for byte in dribble.prefix(60) where stop.value == 0 {
+                // Once closed by the server, a socket just misses the rest.
+                try? sendAll(joinedFD, [byte])
+                try? sendAll(unjoinedFD, [byte])
+                usleep(200_000)
             }
-            patient.send(Array(Self.chat("patient \(patientFrames)").dropFirst(10))
-                + Array(Self.chat("patient \(patientFrames + 1)").prefix(10)))
-            patientFrames += 1
-            try await Task.sleep(for: .milliseconds(200))  // The dribble's pace.
         }
-        patient.send(Array(Self.chat("patient \(patientFrames)").dropFirst(10)))
-        patientFrames += 1
-        #expect(closed == [0, 1], "\(server.proc.stderr)")
+        let patientFrames = 12
+        let patience = background {
+            try? sendAll(patientFD, Array(Self.chat("patient 0").prefix(10)))
+            for k in 0..<patientFrames {
+                usleep(250_000)
+                let next = k + 1 < patientFrames ? Array(Self.chat("patient \(k + 1)").prefix(10)) : []
+                try? sendAll(patientFD, Array(Self.chat("patient \(k)").dropFirst(10)) + next)
+            }
+        }
+        // The threads are done before the sockets close: their descriptors are not reused under them.
+        defer {
+            stop.add()
+            dribbling.wait()
+            patience.wait()
+        }
+        #expect(try await joined.waitForClose(timeout: 20), "\(server.proc.stderr)")
+        #expect(try await unjoined.waitForClose(timeout: 20), "\(server.proc.stderr)")
+        try await waitFor("the patient peer's frames", timeout: 20) { patience.wait(timeout: .now()) == .success }
+        patience.signal()  // For the wait at the end.
         let log = server.proc.stderr
         #expect(log.contains("\"raw\": frame unfinished 3 s after its first byte"))
         #expect(log.contains("before joining: frame unfinished 3 s after its first byte"))
@@ -216,6 +231,16 @@ import Testing
         #expect(!(try await patient.waitForClose(timeout: 0.1)))
         #expect(!server.proc.stderr.contains("\"raw2\": "), "\(server.proc.stderr)")
     }
+}
+
+/// Runs `body` on a thread of its own; the semaphore is signalled when it is done.
+func background(_ body: @escaping @Sendable () -> Void) -> DispatchSemaphore {
+    let done = DispatchSemaphore(value: 0)
+    Thread {
+        body()
+        done.signal()
+    }.start()
+    return done
 }
 
 /// A thread-safe count for a worker thread to report progress.
