@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// No package dependencies: the toolchain and the system's OpenSSL (apt libssl-dev) only.
+// No package dependencies: the toolchain, the system's OpenSSL (apt libssl-dev) and C headers only.
 let package = Package(
     name: "pychat",
     products: [
@@ -14,10 +14,12 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
+        // epoll, signalfd and accept4, with the kernel's struct layouts: headers only, no library.
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         // The pure core: no clocks, randomness, I/O or OS modules; Foundation at most.
         .target(name: "ChatState"),
         // The effect interpreter: sockets, TLS, terminal, timers, log writer.
-        .target(name: "ChatIO", dependencies: ["ChatState", "COpenSSL"]),
+        .target(name: "ChatIO", dependencies: ["ChatState", "COpenSSL", "CLinux"]),
         .executableTarget(name: "pychat", dependencies: ["ChatState", "ChatIO"]),
         .testTarget(name: "StateTests", dependencies: ["ChatState"], exclude: ["Fixtures"]),
         .testTarget(name: "IntegrationTests", dependencies: ["ChatState", "ChatIO"]),

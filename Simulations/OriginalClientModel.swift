@@ -281,8 +281,9 @@ struct OriginalClientModel {
         var shown: [Received] = []
         for payload in reader.feed(bytes) {
             guard payload.first == FrameCodec.jsonKind else {
-                // The original ignores other kinds, but pychat must never send it one: extensions
-                // go only to peers that asked (PROTOCOL.md, "Extensions").
+                // The original throws on other kinds (a traceback on its screen), so pychat must
+                // never send it one: extensions go only to peers that negotiated them
+                // (docs/PROTOCOL.md, "Negotiation").
                 rejections.append("a frame of kind \(payload.first.map(String.init) ?? "none") reached an original client")
                 continue
             }

@@ -76,8 +76,8 @@ import Testing
     /// everything by never doing anything interesting.
     @Test func workloadCoverage() {
         var total = SimStats()
-        for seed in SimRandom.seeds(from: 0xC0DE, count: 150) { total.add(Simulator.run(seed: seed).stats) }
-        print("coverage over 150 seeds: \(total)")
+        for seed in SimRandom.seeds(from: 0xC0DE, count: 300) { total.add(Simulator.run(seed: seed).stats) }
+        print("coverage over 300 seeds: \(total)")
         #expect(total.chatsRelayed > 1_000)
         #expect(total.chatsCheckedAtClients > 1_000)
         #expect(total.refusedTooLong > 0)

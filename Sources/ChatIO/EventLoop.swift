@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// What a registered descriptor is, so one epoll answer leads straight to its owner without a
@@ -48,7 +49,7 @@ struct Interest: Equatable {
     static let readOnly = Interest(read: true, write: false)
 
     var mask: UInt32 {
-        (read ? Linux.EPOLLIN : 0) | (write ? Linux.EPOLLOUT : 0)
+        (read ? EPOLLIN.rawValue : 0) | (write ? EPOLLOUT.rawValue : 0)
     }
 }
 
@@ -66,14 +67,13 @@ struct Readiness {
 /// drained in one turn is simply reported again (fairness between connections comes free).
 final class EventLoop {
     private let epfd: Int32
-    /// Room for `capacity` raw `struct epoll_event`s (see `Linux.epollEventSize`).
-    private let buffer: UnsafeMutableRawPointer
+    private let buffer: UnsafeMutablePointer<epoll_event>
     private let capacity = 256
 
     init() throws(SystemError) {
-        epfd = Linux.epoll_create1(Linux.EPOLL_CLOEXEC)
+        epfd = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard epfd >= 0 else { throw SystemError("epoll_create1") }
-        buffer = .allocate(byteCount: capacity * Linux.epollEventSize, alignment: 8)
+        buffer = .allocate(capacity: capacity)
     }
 
     deinit {
@@ -82,42 +82,35 @@ final class EventLoop {
     }
 
     func add(_ fd: Int32, _ token: Token, _ interest: Interest) throws(SystemError) {
-        try control(Linux.EPOLL_CTL_ADD, fd, token, interest)
+        try control(EPOLL_CTL_ADD, fd, token, interest)
     }
 
     func modify(_ fd: Int32, _ token: Token, _ interest: Interest) {
         // Only fails for a descriptor that is not registered: a bug, not a condition.
-        try? control(Linux.EPOLL_CTL_MOD, fd, token, interest)
+        try? control(EPOLL_CTL_MOD, fd, token, interest)
     }
 
     func remove(_ fd: Int32) {
-        _ = Linux.epoll_ctl(epfd, Linux.EPOLL_CTL_DEL, fd, nil)
+        _ = epoll_ctl(epfd, EPOLL_CTL_DEL, fd, nil)
     }
 
     private func control(_ op: Int32, _ fd: Int32, _ token: Token, _ interest: Interest) throws(SystemError) {
-        var event = (UInt64(0), UInt64(0))  // 16 bytes: room for either layout.
-        let rc = withUnsafeMutableBytes(of: &event) { raw -> Int32 in
-            raw.storeBytes(of: interest.mask, toByteOffset: 0, as: UInt32.self)
-            raw.storeBytes(of: token.raw, toByteOffset: Linux.epollDataOffset, as: UInt64.self)
-            return Linux.epoll_ctl(epfd, op, fd, raw.baseAddress)
-        }
-        guard rc == 0 else { throw SystemError("epoll_ctl") }
+        var event = epoll_event(events: interest.mask, data: epoll_data_t(u64: token.raw))
+        guard epoll_ctl(epfd, op, fd, &event) == 0 else { throw SystemError("epoll_ctl") }
     }
 
     /// Waits up to `timeoutMillis` (-1: forever) and hands every report to `body`.
     func wait(timeoutMillis: Int32, _ body: (Readiness) -> Void) {
-        let n = Linux.epoll_wait(epfd, buffer, Int32(capacity), timeoutMillis)
+        let n = epoll_wait(epfd, buffer, Int32(capacity), timeoutMillis)
         guard n > 0 else { return }
         for i in 0..<Int(n) {
-            let base = buffer + i * Linux.epollEventSize
-            let events = base.loadUnaligned(as: UInt32.self)
-            let data = base.loadUnaligned(fromByteOffset: Linux.epollDataOffset, as: UInt64.self)
-            guard let token = Token(raw: data) else { continue }
+            let event = buffer[i]
+            guard let token = Token(raw: event.data.u64) else { continue }
             body(Readiness(
                 token: token,
-                readable: events & Linux.EPOLLIN != 0,
-                writable: events & Linux.EPOLLOUT != 0,
-                failed: events & (Linux.EPOLLERR | Linux.EPOLLHUP) != 0))
+                readable: event.events & EPOLLIN.rawValue != 0,
+                writable: event.events & EPOLLOUT.rawValue != 0,
+                failed: event.events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0))
         }
     }
 }

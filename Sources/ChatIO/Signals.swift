@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// The signals the loop cares about arrive as readable bytes on a signalfd, so a handler
@@ -19,7 +20,7 @@ final class Signals {
         // Blocked signals stay pending until the signalfd is read; nothing is lost before
         // the loop starts.
         guard pthread_sigmask(SIG_BLOCK, &mask, nil) == 0 else { throw SystemError("pthread_sigmask") }
-        fd = Linux.signalfd(-1, &mask, Linux.SFD_NONBLOCK | Linux.SFD_CLOEXEC)
+        fd = signalfd(-1, &mask, Int32(SFD_NONBLOCK) | Int32(SFD_CLOEXEC))
         guard fd >= 0 else { throw SystemError("signalfd") }
     }
 
@@ -28,9 +29,10 @@ final class Signals {
     /// Every signal delivered since the last call, in arrival order.
     func drain() -> [Kind] {
         var out: [Kind] = []
-        var info = [UInt8](repeating: 0, count: Linux.signalInfoSize)
-        while info.withUnsafeMutableBytes({ read(fd, $0.baseAddress, $0.count) }) == Linux.signalInfoSize {
-            let signo = info.withUnsafeBytes { Int32($0.loadUnaligned(as: UInt32.self)) }
+        var info = signalfd_siginfo()
+        let size = MemoryLayout<signalfd_siginfo>.size
+        while read(fd, &info, size) == size {
+            let signo = Int32(info.ssi_signo)
             switch signo {
             case SIGINT: out.append(.interrupt)
             case SIGTERM: out.append(.terminate)

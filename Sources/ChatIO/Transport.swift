@@ -1,7 +1,7 @@
-/// A byte transform between a socket and the core. Plain connections have none; TLS (the
-/// memory-BIO engine of the `tls` branch) will be one: ciphertext in, plaintext out, and what
-/// the core sends sealed on its way to the socket. The loop only ever talks to this protocol,
-/// so adding TLS touches neither the loop nor the core.
+/// A byte transform between a socket and the core. Plain connections have none; TLS is one
+/// (`TLSTransport` over the memory-BIO `TLSEngine`): ciphertext in, plaintext out, and what the
+/// core sends sealed on its way to the socket. The loop only ever talks to this protocol, so TLS
+/// touches neither the loop nor the core.
 protocol TransportLayer: AnyObject {
     /// Bytes read from the socket. Returns the plaintext they completed, possibly none (a
     /// handshake record, a partial record).

@@ -19,11 +19,6 @@ enum Binary {
         return root.appendingPathComponent(".build/debug/pychat").path
     }()
 
-    /// The reference peer lives in `shared/` beside the checkout (as on CI); PYCHAT_REFPEER
-    /// points elsewhere.
-    static let refpeer = ProcessInfo.processInfo.environment["PYCHAT_REFPEER"]
-        ?? repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/refpeer/pychat_peer.py").path
-
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 }
@@ -79,21 +74,22 @@ final class Proc: @unchecked Sendable {
         collect(handle, isError: isError)
     }
 
-    static func refpeer(_ name: String, _ arguments: [String], directory: String? = nil) throws -> Proc {
+    static func peer(_ peer: OriginalPeer, _ name: String, _ arguments: [String], directory: String? = nil) throws -> Proc {
+        try peer.requireAvailable()
         // Children of the test runner inherit a mask that blocks most signals; the peer's
         // asyncio handlers need SIGTERM and SIGINT, so it starts with a clear mask.
-        try Proc(name, "/usr/bin/env", ["python3", "-c", """
+        return try Proc(name, "/usr/bin/env", ["python3", "-c", """
             import runpy, signal, sys
             signal.pthread_sigmask(signal.SIG_SETMASK, [])
             sys.argv = sys.argv[1:]
             runpy.run_path(sys.argv[0], run_name="__main__")
-            """, Binary.refpeer] + arguments, directory: directory)
+            """, peer.path] + arguments, directory: directory)
     }
 
-    /// The refpeer's JSON lines so far.
+    /// An original-like peer's JSON lines so far.
     var events: [[String: Any]] { jsonLines(stdout) }
 
-    /// Waits for the refpeer's first event that `match` accepts, and returns it.
+    /// Waits for an original-like peer's first event that `match` accepts, and returns it.
     func event(_ what: String, where match: @escaping ([String: Any]) -> Bool) async throws -> [String: Any] {
         try await waitFor(what) { $0.events.contains(where: match) }
         return events.first(where: match)!
@@ -244,6 +240,28 @@ final class RawSocket {
         return false
     }
 
+    /// This end's port, which the server names the connection by.
+    var localPort: Int {
+        var addr = sockaddr_in()
+        var size = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &size) }
+        }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    /// Whatever has arrived, without waiting (empty if nothing has, or the peer has closed).
+    func receiveAvailable() -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+        return n > 0 ? Array(buffer[0..<n]) : []
+    }
+
+    /// Ends the connection both ways (the peer reads end of stream); the descriptor stays ours.
+    func shutdownBoth() {
+        Glibc.shutdown(fd, Int32(SHUT_RDWR))
+    }
+
     /// Reads and discards until the server closes (true) or `timeout` passes (false).
     func waitForClose(timeout: Double) async throws -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
@@ -268,7 +286,7 @@ func frame(_ json: String) -> [UInt8] {
     return [UInt8(n >> 24), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF), 1] + body
 }
 
-/// The refpeer's JSON lines.
+/// An original-like peer's JSON lines.
 func jsonLines(_ text: String) -> [[String: Any]] {
     text.split(separator: "\n").compactMap { jsonObject(String($0)) }
 }

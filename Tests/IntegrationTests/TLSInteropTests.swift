@@ -9,15 +9,16 @@ private func frames(_ connection: TLSSocketConnection, into list: inout [[String
     list += takeFrames(&connection.received).compactMap(jsonObject)
 }
 
-/// Real sockets on 127.0.0.1 against the Python reference peer, with
+/// Real sockets on 127.0.0.1 against the original-like Python peers, with
 /// certificates made by CertificateFactory.
 @Suite
 struct TLSInteropTests {
-    @Test func ourClientJoinsTheReferenceServer() async throws {
+    @Test(arguments: OriginalPeer.testable)
+    func ourClientJoinsAnOriginalServer(peer original: OriginalPeer) async throws {
         let directory = try TLSTemporaryDirectory()
         defer { directory.remove() }
         try CertificateFactory.writeStandardSet(into: directory.path)
-        let peer = try Proc.refpeer("peer",
+        let peer = try Proc.peer(original, "peer",
             ["server", "--ssl", "--certfile", "server.pem", "--cafile", "rootCA.pem",
              "--port", "0", "-u", "host", "--timeout", "60"],
             directory: directory.path)
@@ -45,21 +46,26 @@ struct TLSInteropTests {
         #expect(users[ownUid]?["username"] as? String == "alice")
         #expect(users.values.contains { $0["username"] as? String == "host" })
         #expect(received.contains { $0["text"] as? String == "alice joined the chat" })
+        try connection.write(frame(#"{"uid": "\#(ownUid)", "text": "h\u00e9llo \u4e2d \ud83d\ude00", "type": "ChatMessage"}"#))
 
         connection.shutdown()
+        _ = try await peer.event("alice's departure") { $0["event"] as? String == "left" }
         peer.signal(SIGTERM)
         #expect(try await peer.exitCode() == 0, "\(peer.stdout)")
         #expect(peer.events.contains { $0["event"] as? String == "joined" && $0["username"] as? String == "alice" })
+        #expect(peer.events.contains { ($0["msg"] as? [String: Any])?["text"] as? String == "héllo 中 😀" }, "\(peer.stdout)")
         #expect(!peer.events.contains { $0["event"] as? String == "error" }, "\(peer.stdout)")
+        expectNothingOriginalWouldChokeOn(peer)
     }
 
-    @Test func referenceClientJoinsOurServer() async throws {
+    @Test(arguments: OriginalPeer.testable)
+    func anOriginalClientJoinsOurServer(peer original: OriginalPeer) async throws {
         let directory = try TLSTemporaryDirectory()
         defer { directory.remove() }
         try CertificateFactory.writeStandardSet(into: directory.path)
         let listener = try listenLoopback()
         defer { close(listener.fd) }
-        let peer = try Proc.refpeer("peer",
+        let peer = try Proc.peer(original, "peer",
             ["client", "--ssl", "--certfile", "client.pem", "--cafile", "rootCA.pem",
              "--port", String(listener.port), "-u", "bob", "--timeout", "10"],
             directory: directory.path)
@@ -94,21 +100,23 @@ struct TLSInteropTests {
         #expect(messages.contains { $0["type"] as? String == "SystemMessage" && $0["text"] as? String == "bob joined the chat" })
         #expect(peer.events.contains { $0["event"] as? String == "done" })
         #expect(status == 0, "\(peer.stdout)")
+        expectNothingOriginalWouldChokeOn(peer)
     }
 
-    /// The reference client with a certificate from another CA, or without TLS at all: our
+    /// An original-like client with a certificate from another CA, or without TLS at all: our
     /// server names what is wrong, and the client gives up (exit 2).
-    @Test(arguments: [
+    @Test(arguments: OriginalPeer.testable, [
         (["--ssl", "--certfile", "rogue.pem", "--cafile", "rootCA.pem"], TLSError.Kind.unknownCA),
         ([], TLSError.Kind.notTLS),
     ])
-    func aBadReferenceClientIsRefused(tlsArguments: [String], expected: TLSError.Kind) async throws {
+    func aBadOriginalClientIsRefused(peer original: OriginalPeer, refusal: ([String], TLSError.Kind)) async throws {
+        let (tlsArguments, expected) = refusal
         let fixture = try TLSFixture()
         defer { fixture.remove() }
         _ = try fixture.writeRogueLeaf("rogue.pem")
         let listener = try listenLoopback()
         defer { close(listener.fd) }
-        let peer = try Proc.refpeer("peer",
+        let peer = try Proc.peer(original, "peer",
             ["client"] + tlsArguments + ["--port", String(listener.port), "-u", "mallory", "--timeout", "10"],
             directory: fixture.directory.path)
         defer { peer.kill() }
@@ -119,13 +127,15 @@ struct TLSInteropTests {
         #expect(connection.error?.kind == expected, "\(String(describing: connection.error))")
         connection.closeSocket()
         #expect(try await peer.exitCode() == 2, "\(peer.stdout)")
+        expectNothingOriginalWouldChokeOn(peer)
     }
 
-    @Test func ourClientRejectsTheReferenceServerWithARogueCertificate() async throws {
+    @Test(arguments: OriginalPeer.testable)
+    func ourClientRejectsAnOriginalServerWithARogueCertificate(peer original: OriginalPeer) async throws {
         let fixture = try TLSFixture()
         defer { fixture.remove() }
         _ = try fixture.writeRogueLeaf("rogue.pem")
-        let peer = try Proc.refpeer("peer",
+        let peer = try Proc.peer(original, "peer",
             ["server", "--ssl", "--certfile", "rogue.pem", "--cafile", "rootCA.pem",
              "--port", "0", "-u", "host", "--timeout", "60"],
             directory: fixture.directory.path)
@@ -143,5 +153,6 @@ struct TLSInteropTests {
         peer.signal(SIGTERM)
         #expect(try await peer.exitCode() == 0, "\(peer.stdout)")
         #expect(peer.events.contains { $0["event"] as? String == "error" && $0["stage"] as? String == "tls" }, "\(peer.stdout)")
+        expectNothingOriginalWouldChokeOn(peer)
     }
 }

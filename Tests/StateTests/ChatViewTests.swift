@@ -131,4 +131,26 @@ import Testing
         u.resize(TerminalSize(cols: 20, rows: 8))
         #expect(ChatView.render(u).lines()[1] == "│hello             │")
     }
+
+    /// The renderer's cache is derived state: whatever happened between two frames (lines
+    /// arriving and dropping off, scrolls, resizes, typing), a frame drawn with it equals one
+    /// drawn afresh from the state alone.
+    @Test func framesDrawnFromTheCacheEqualFreshOnes() {
+        var u = UIState(size: TerminalSize(cols: 30, rows: 12), historyCapacity: 20)
+        var cache = WrapCache()
+        let steps: [(inout UIState) -> Void] = [
+            { $0.append(.chat("alice", RGB(r: 1, g: 2, b: 3), "a line long enough to wrap over two rows or three")) },
+            { $0.append(.system("short")) },
+            { _ = $0.handle(.pageUp) },
+            { _ = $0.handle(.tab); _ = $0.handle(.text("typing")) },
+            { $0.resize(TerminalSize(cols: 22, rows: 9)) },
+            { _ = $0.handle(.wheelDown) },
+            { $0.append(.notice("中文 and 😀 wrapped at odd widths")) },
+            { $0.resize(TerminalSize(cols: 41, rows: 14)) },
+        ]
+        for n in 0..<200 {
+            steps[(n * 7 + n / 3) % steps.count](&u)
+            #expect(ChatView.render(u, title: "t", cache: &cache) == ChatView.render(u, title: "t"), "step \(n)")
+        }
+    }
 }

@@ -4,6 +4,8 @@ import Testing
 @Suite struct ClientSessionTests {
     static let config = AppConfig(role: .client, host: "127.0.0.1", port: 8080, username: "alice", color: "ff8800")
     let orange = RGB(r: 255, g: 136, b: 0)
+    /// Said once, on a first table that no welcome came before.
+    static let originalServer = "the server is an original PyChat server: the original protocol only"
     let server = ConnID(0)
 
     func table(_ receiver: UID) -> Bytes {
@@ -22,8 +24,8 @@ import Testing
         #expect(s.session.phase == .connecting)
         s.send(.connected(conn: server, remote: "127.0.0.1:8080"), [
             .print("* Connected to server 127.0.0.1:8080"),
+            .send(to: [server], bytes: NegotiationTests.sign),
             .send(.joinRequest(username: "alice", color: "ff8800"), to: server),
-            .send(to: [server], bytes: ExtensionTests.hello),
         ], shows: [.notice("Connected to server 127.0.0.1:8080")])
         #expect(s.session.phase == .joining)
     }
@@ -36,6 +38,7 @@ import Testing
         #expect(s.session.queued == ["early one", "early two"])
         s.send(.received(conn: server, bytes: table(Fix.uid1)), [
             .print("alice: early one"), .print("alice: early two"),
+            .log(Self.originalServer),
             .send(.chat(uid: Fix.uid1, text: "early one"), to: server),
             .send(.chat(uid: Fix.uid1, text: "early two"), to: server),
         ], shows: [.chat("alice", orange, "early one"), .chat("alice", orange, "early two")])
@@ -124,6 +127,7 @@ import Testing
         s.send(.inputClosed, [])
         s.send(.received(conn: server, bytes: table(Fix.uid1)), [
             .print("alice: queued"),
+            .log(Self.originalServer),
             .send(.chat(uid: Fix.uid1, text: "queued"), to: server),
             .quit(code: ExitCode.ok, message: nil),
         ], shows: [.chat("alice", orange, "queued")])

@@ -183,8 +183,8 @@ import Testing
     @Test func clientWithUIShowsInsteadOfPrinting() {
         var app = ChatApp(config: AppConfig(role: .client, terminal: TerminalSize(cols: 80, rows: 24)))
         let effects = app.reduce(.connected(conn: ConnID(0), remote: "r"))
-        #expect(effects == [.send(to: [ConnID(0)], bytes: Fix.frame(.joinRequest(username: "Anonymous", color: "000000"))),
-                            .send(to: [ConnID(0)], bytes: ExtensionTests.hello)])
+        #expect(effects == [.send(to: [ConnID(0)], bytes: NegotiationTests.sign),
+                            .send(to: [ConnID(0)], bytes: Fix.frame(.joinRequest(username: "Anonymous", color: "000000")))])
         #expect(app.ui?.history.lines == [.notice("Connected to server 0.0.0.0:8080")])
     }
 }

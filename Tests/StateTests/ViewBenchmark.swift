@@ -14,7 +14,9 @@ struct ViewBenchmark {
         }
         _ = ui.handle(.tab)
         let clock = ContinuousClock()
-        var previous = ChatView.render(ui)
+        // A renderer keeps the rows it drew, as the terminal front end does.
+        var cache = WrapCache()
+        var previous = ChatView.render(ui, cache: &cache)
         _ = FrameDiff.render(previous: nil, next: previous, colors: .trueColor)
 
         // Every byte sent to the terminal goes into one checksum, so a change that should only
@@ -30,7 +32,7 @@ struct ViewBenchmark {
         let messageTime = clock.measure {
             for n in 0..<rounds {
                 ui.append(.chat("user\(n % 7)", colors[n % 3], "a new message \(n)"))
-                let next = ChatView.render(ui)
+                let next = ChatView.render(ui, cache: &cache)
                 bytesPerMessage += sum(FrameDiff.render(previous: previous, next: next, colors: .trueColor))
                 previous = next
             }
@@ -41,13 +43,14 @@ struct ViewBenchmark {
             for n in 0..<rounds {
                 _ = ui.handle(.text(String(UnicodeScalar(UInt8(97 + n % 26)))))
                 if n % 60 == 59 { _ = ui.handle(.ctrl("u")) }
-                let next = ChatView.render(ui)
+                let next = ChatView.render(ui, cache: &cache)
                 bytesPerKey += sum(FrameDiff.render(previous: previous, next: next, colors: .trueColor))
                 previous = next
             }
         }
-        let frame = ChatView.render(ui)
-        let viewTime = clock.measure { for _ in 0..<rounds { _ = ChatView.render(ui) } }
+        let frame = ChatView.render(ui, cache: &cache)
+        #expect(frame == ChatView.render(ui), "a frame drawn from the cache differs from one drawn afresh")
+        let viewTime = clock.measure { for _ in 0..<rounds { _ = ChatView.render(ui, cache: &cache) } }
         let diffTime = clock.measure { for _ in 0..<rounds { _ = FrameDiff.render(previous: previous, next: frame, colors: .trueColor) } }
         // What a line costs the moment it arrives: it is wrapped once, for as long as it shows.
         let arriving = (0..<rounds).map { n in

@@ -14,6 +14,8 @@ public final class TerminalFrontend: Frontend {
     let colors: ColorMode
     private var decoder = KeyDecoder()
     private var shown: Frame?
+    /// The history rows drawn last, wrapped: the next frame copies them instead of shaping text.
+    private var wrapCache = WrapCache()
     private var saved: termios?
 
     public static func colorMode(environment: [String: String]) -> ColorMode {
@@ -79,7 +81,7 @@ public final class TerminalFrontend: Frontend {
     }
 
     public func render(_ app: ChatApp) {
-        guard let frame = app.frame else { return }
+        guard let frame = app.frame(cache: &wrapCache) else { return }
         let bytes = FrameDiff.render(previous: shown, next: frame, colors: colors)
         shown = frame
         write(bytes)

@@ -20,8 +20,11 @@ public struct ClientSession: Sendable {
     private var byUID: [UID: WireUser] = [:]
     /// Our own uid, from the latest ServerInfo that named one.
     public private(set) var me: UID?
-    /// The room's size as a pychat server last told it (our Hello asked for it); nil from an
-    /// original server, whose tables are whole, so counting `users` is right there.
+    /// What the server and we both speak, once it answered our pychat sign; nil for an original
+    /// server, to which we send nothing but the original protocol.
+    public private(set) var common: Capabilities?
+    /// The room's size as a pychat server last told it (we negotiated it); nil from an original
+    /// server, whose tables are whole, so counting `users` is right there.
     public private(set) var roomSize: Int?
     /// Texts typed before the first ServerInfo, sent once we know who we are.
     public private(set) var queued: [String] = []
@@ -40,9 +43,10 @@ public struct ClientSession: Sendable {
             self.conn = conn
             phase = .joining
             out.show(.notice("Connected to server \(config.host):\(config.port)"))
+            // The sign first, so a pychat server knows what we speak before we join. An original
+            // server takes it in silence (see PeerSign) and never answers it.
+            out.send(PeerSign.frame(.ours), to: [conn])
             out.send(FrameCodec.frame(.joinRequest(username: config.username, color: config.color)), to: [conn])
-            // An original server drops this unread; a pychat server then sends room sizes.
-            out.send(ExtensionCodec.frame(.hello(features: [ExtensionMessage.Feature.roomSize])), to: [conn])
         case let .received(conn, bytes):
             guard conn == self.conn, phase == .joining || phase == .joined else { return }
             receive(bytes.array, &out)
@@ -94,11 +98,9 @@ public struct ClientSession: Sendable {
             do {
                 switch frame.kind {
                 case FrameCodec.jsonKind: handle(try MessageCodec.decode(frame.body), &out)
-                case ExtensionCodec.kind: handle(try ExtensionCodec.decode(frame.body))
-                default: continue  // other kinds: extensions we do not know
+                case ExtensionCodec.kind: handle(try ExtensionCodec.decode(frame.body), &out)
+                default: out.log("ignored \(frame.strayKindDescription) from the server")
                 }
-            } catch .unknownType where frame.kind == ExtensionCodec.kind {
-                continue  // from a later pychat
             } catch {
                 out.log("ignored a frame from the server: \(error.description)")
             }
@@ -116,6 +118,9 @@ public struct ClientSession: Sendable {
             if let uid, byUID[uid] != nil { me = uid }
             if phase == .joining, me != nil {
                 phase = .joined
+                // A pychat server welcomes us before our first table: without that, the server
+                // is an original one, and we speak only its protocol for as long as we stay.
+                if common == nil { out.log("the server is an original PyChat server: the original protocol only") }
                 for text in queued { send(text, &out) }
                 queued = []
                 quitIfDone(&out)
@@ -131,8 +136,19 @@ public struct ClientSession: Sendable {
         }
     }
 
-    private mutating func handle(_ message: ExtensionMessage) {
-        if case let .roomSize(users) = message { roomSize = users }
+    /// A pychat server's messages: the answer to our sign first, then what we negotiated.
+    private mutating func handle(_ message: ExtensionMessage, _ out: inout StepOutput) {
+        switch (message, common) {
+        case let (.welcome(theirs), nil):
+            // The server names what both speak; we hold it to what we offered all the same.
+            let both = Capabilities.ours.common(with: theirs)
+            common = both
+            out.log("the server speaks pychat: protocol \(both.version), features: \(both.featureList)")
+        case let (.roomSize(users), common?) where common.has(Capabilities.Feature.roomSize):
+            roomSize = users
+        default:
+            out.log("ignored a \(message.typeName) from the server")
+        }
     }
 
     /// Headless: once standard input has ended and everything typed has been handed over,

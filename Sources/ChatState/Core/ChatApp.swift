@@ -115,4 +115,10 @@ extension ChatApp {
 
     /// The whole screen for the current state; nil when headless.
     public var frame: Frame? { ui.map { ChatView.render($0, title: title) } }
+
+    /// The same screen, reusing the rows a renderer kept from its previous frame.
+    public func frame(cache: inout WrapCache) -> Frame? {
+        guard let ui else { return nil }
+        return ChatView.render(ui, title: title, cache: &cache)
+    }
 }

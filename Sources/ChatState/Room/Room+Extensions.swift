@@ -1,31 +1,49 @@
-/// pychat's extension frames (kind 0x02, see `ExtensionMessage`): what a pychat client asks
-/// for, and the room sizes sent to those who asked. Original clients never ask, so they never
-/// receive one.
+/// The pychat sign and extension frames (kind 0x02) on the server's side: a client that gave the
+/// sign (`PeerSign`) is welcomed and then sent what it negotiated; an original client never gives
+/// it, so it is never sent a frame outside the original protocol.
 extension Room {
-    mutating func handleExtension(_ body: [UInt8], from conn: ConnID, _ out: inout StepOutput) {
-        let message: ExtensionMessage
-        do {
-            message = try ExtensionCodec.decode(body)
-        } catch .unknownType {
-            return  // from a later pychat: not for us
-        } catch {
-            violation(conn, "extension frame: \(error.description)", &out)
-            return
-        }
-        switch message {
-        case let .hello(features):
-            guard var c = connections[conn], !c.saidHello else {
-                violation(conn, "second Hello ignored", &out)
+    /// A client's SystemMessage: the pychat sign, or a message no client should send.
+    mutating func handleSystemMessage(_ text: String, from conn: ConnID, _ out: inout StepOutput) {
+        switch PeerSign.read(text) {
+        case .notASign:
+            violation(conn, "SystemMessage is not for the server; ignored", &out)
+        case let .malformed(why):
+            violation(conn, "pychat sign: \(why)", &out)
+        case let .sign(theirs):
+            guard var c = connections[conn], c.common == nil else {
+                violation(conn, "second pychat sign ignored", &out)
                 return
             }
-            c.saidHello = true
-            c.wantsRoomSize = features.contains(ExtensionMessage.Feature.roomSize)
+            let common = Capabilities.ours.common(with: theirs)
+            c.common = common
             connections[conn] = c
-            guard c.wantsRoomSize else { return }
-            roomSizeListeners += 1
-            if c.member != nil { sendRoomSize(to: [conn], &out) }
-        case .roomSize:
-            violation(conn, "RoomSize is not for the server; ignored", &out)
+            out.log("pychat peer \(conn): protocol \(common.version), features: \(common.featureList)")
+            if c.wantsRoomSize { roomSizeListeners += 1 }
+            // Nothing reaches a connection before it joins: a sign given first is answered then.
+            guard c.member != nil else { return }
+            welcome(conn, &out)
+            if c.wantsRoomSize { sendRoomSize(to: [conn], &out) }
+        }
+    }
+
+    /// The answer to a member's sign, before anything else it negotiated is sent to it.
+    func welcome(_ conn: ConnID, _ out: inout StepOutput) {
+        guard let common = connections[conn]?.common else { return }
+        out.send(ExtensionCodec.frame(.welcome(common)), to: [conn])
+    }
+
+    /// A kind-2 frame from a client. Only a client that gave the sign may send one, and only for
+    /// a feature both named; none of today's features has a message from the client.
+    mutating func handleExtension(_ body: [UInt8], from conn: ConnID, _ out: inout StepOutput) {
+        guard connections[conn]?.common != nil else {
+            violation(conn, "an extension frame before the pychat sign", &out)
+            return
+        }
+        do {
+            let message = try ExtensionCodec.decode(body)
+            violation(conn, "\(message.typeName) is not for the server; ignored", &out)
+        } catch {
+            violation(conn, "extension frame: \(error.description)", &out)
         }
     }
 

@@ -1,6 +1,6 @@
 /// The server's room: who is connected, who has joined, and every decision about what to
 /// relay to whom. PyChat's session semantics with the original's quirks fixed (see
-/// PROTOCOL.md): nothing reaches a connection before it joins, a second JoinRequest is
+/// docs/PROTOCOL.md): nothing reaches a connection before it joins, a second JoinRequest is
 /// ignored, names are cleaned and unique, colours cleaned, texts limited and cleaned.
 ///
 /// User tables are sent lazily. The original sends every member the whole table on every
@@ -37,9 +37,10 @@ public struct Room: Sendable {
         var shortTable: Set<UID>?
         /// `Room.awarenessEpoch` when every member last had this member in its table.
         var everyoneAwareAt = -1
-        /// It sent a pychat Hello (at most one is heeded), asking for room sizes or not.
-        var saidHello = false
-        var wantsRoomSize = false
+        /// What the peer and we both speak, once it gave the pychat sign (at most one is
+        /// heeded); nil for an original client, which is sent nothing but the original protocol.
+        var common: Capabilities?
+        var wantsRoomSize: Bool { common?.has(Capabilities.Feature.roomSize) == true }
     }
 
     let config: AppConfig
@@ -190,8 +191,10 @@ public struct Room: Sendable {
                 handleExtension(frame.body, from: conn, &out)
                 continue
             }
-            // Other kinds are extensions an original peer ignores, and so do we.
-            guard frame.kind == FrameCodec.jsonKind else { continue }
+            guard frame.kind == FrameCodec.jsonKind else {
+                violation(conn, "\(frame.strayKindDescription), which no PyChat peer sends", &out)
+                continue
+            }
             // The common case, a plain ASCII chat from a member, skips the JSON parser and the
             // Unicode rules: its text is relayed as the same bytes (see MessageCodec.plainChatText).
             if let member = connections[conn]?.member, let text = MessageCodec.plainChatText(frame.body),
@@ -216,6 +219,8 @@ public struct Room: Sendable {
             join(conn, username: username, color: color, &out)
         case let (.chat(_, text), member?):
             relay(text, from: member, &out)
+        case let (.system(text), _):
+            handleSystemMessage(text, from: conn, &out)
         case (.joinRequest, _?):
             violation(conn, "second JoinRequest ignored", &out)
         case (_, nil):
@@ -246,6 +251,7 @@ public struct Room: Sendable {
         joined.append(conn)
         out.effects.append(.cancelTimer(.joinDeadline(conn)))
         out.log("join \(conn) as \(quoted(name)) color \(member.color)")
+        welcome(conn, &out)
         tableChanged()
         connections[conn]!.joinedVersion = tableVersion
         if joined.count <= Limits.wholeTableMembers {

@@ -1,9 +1,3 @@
-/// A terminal colour as the view asks for it; `FrameDiff` maps it to what the terminal can show.
-public enum Color: Equatable, Hashable, Codable, Sendable {
-    case `default`
-    case rgb(UInt8, UInt8, UInt8)
-}
-
 /// How one cell is drawn. Deliberately small: the chat needs colours, emphasis and a
 /// selection/status-bar look, nothing more.
 public struct Style: Equatable, Hashable, Codable, Sendable {

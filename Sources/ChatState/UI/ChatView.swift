@@ -17,6 +17,13 @@ public enum ChatView {
 
     /// `title` is drawn in the top row: who we are and where (the app decides the words).
     public static func render(_ ui: UIState, title: String = "") -> Frame {
+        var cache = WrapCache()
+        return render(ui, title: title, cache: &cache)
+    }
+
+    /// The same frame, reusing the rows `cache` kept from the previous one (and keeping this
+    /// frame's): what a renderer that draws frame after frame calls.
+    public static func render(_ ui: UIState, title: String = "", cache: inout WrapCache) -> Frame {
         let cols = ui.size.cols, rows = ui.size.rows
         var frame = Frame(cols: cols, rows: rows)
         guard cols >= minCols, rows >= minRows else {
@@ -30,7 +37,7 @@ public enum ChatView {
         if !title.isEmpty {
             frame.put(" \(title) ", row: 0, col: 2, width: cols - 4, style: Style(bold: true))
         }
-        drawHistory(ui, in: history.inside, &frame)
+        drawHistory(ui, in: history.inside, &frame, &cache)
         drawInput(ui, in: input.inside, &frame)
         return frame
     }
@@ -38,16 +45,6 @@ public enum ChatView {
     /// The history pane, border included: all but the input pane.
     static func historyBox(_ size: TerminalSize) -> Box {
         Box(top: 0, left: 0, rows: size.rows - UIState.inputPaneRows, cols: size.cols)
-    }
-
-    /// Where history rows go on a screen of this size (less the marker row when scrolled up);
-    /// nil when there is no room for any.
-    static func historyArea(_ size: TerminalSize, scrolled: Bool) -> (rows: Int, cols: Int)? {
-        guard size.cols >= minCols, size.rows >= minRows else { return nil }
-        let inside = historyBox(size).inside
-        let rows = inside.rows - (scrolled ? 1 : 0)
-        guard rows > 0, inside.cols > 0 else { return nil }
-        return (rows, inside.cols)
     }
 
     /// A rectangle of the screen; its inside leaves one cell for the border all round, drawn
@@ -132,7 +129,7 @@ public enum ChatView {
         return row
     }
 
-    private static func drawHistory(_ ui: UIState, in box: Box, _ frame: inout Frame) {
+    private static func drawHistory(_ ui: UIState, in box: Box, _ frame: inout Frame, _ cache: inout WrapCache) {
         guard box.rows > 0, box.cols > 0 else { return }
         var height = box.rows
         if ui.scrollOffset > 0 {
@@ -145,8 +142,8 @@ public enum ChatView {
             height -= 1
         }
         // Only the lines that can show are wrapped, from the newest in view upwards; those
-        // UIState keeps wrapped are only copied.
-        let lines = ui.wrapped.linesInView(
+        // the cache kept from the last frame are only copied.
+        let lines = cache.linesInView(
             of: ui.history, last: ui.history.count - 1 - ui.scrollOffset, height: height, width: box.cols)
         // The oldest line's first rows may not fit. Like the original, a history shorter
         // than the pane starts at its top.

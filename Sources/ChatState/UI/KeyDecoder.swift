@@ -1,5 +1,5 @@
-/// Turns terminal input bytes into keys, incrementally (bubbletea's parser, as a state
-/// machine): a read may end anywhere, inside a UTF-8 character, an escape sequence or a
+/// Turns terminal input bytes into keys, incrementally, as a state machine in the manner of a
+/// VT500 parser (ground, escape, CSI, SS3, string states): a read may end anywhere, inside a UTF-8 character, an escape sequence or a
 /// bracketed paste, and the rest simply continues with the next `feed`. Feeding the same
 /// bytes in one chunk or one byte at a time gives the same keys, except that printable
 /// text is batched per read: consumers must treat `.text("ab")` like `.text("a"), .text("b")`.

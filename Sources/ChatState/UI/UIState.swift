@@ -24,8 +24,6 @@ public struct UIState: Equatable, Sendable {
     /// Lines that arrived while scrolled up, for the "new lines below" marker.
     public private(set) var unseen = 0
     public private(set) var size: TerminalSize
-    /// The history pane's rows, kept for `ChatView`.
-    private(set) var wrapped = WrappedHistory()
 
     public init(size: TerminalSize, historyCapacity: Int = Limits.historyLines) {
         self.size = size
@@ -44,28 +42,16 @@ public struct UIState: Equatable, Sendable {
         } else if dropped {
             scrollOffset = 0
         }
-        rewrap()
     }
 
     public mutating func resize(_ newSize: TerminalSize) {
         size = TerminalSize(cols: max(0, newSize.cols), rows: max(0, newSize.rows))
-        rewrap()
     }
 
     mutating func scroll(by delta: Int) {
         scrollOffset = max(0, min(scrollOffset + delta, max(0, history.count - 1)))
         if scrollOffset == 0 { unseen = 0 }
         unseen = min(unseen, scrollOffset)
-        rewrap()
-    }
-
-    /// Brings `wrapped` up to date with what the history pane shows.
-    private mutating func rewrap() {
-        guard let area = ChatView.historyArea(size, scrolled: scrollOffset > 0) else {
-            wrapped = WrappedHistory()
-            return
-        }
-        wrapped.update(for: history, last: history.count - 1 - scrollOffset, height: area.rows, width: area.cols)
     }
 
     public mutating func handle(_ key: Key) -> Action? {

@@ -1,8 +1,13 @@
 /// One frame as read off the wire: `length: u32 BE | kind: u8 | body`. A zero-length frame has
-/// no kind byte at all (`kind == nil`); the original ignores it, and so do we.
+/// no kind byte at all (`kind == nil`); the original throws on it, as on any kind but 0x01.
 public struct RawFrame: Equatable, Sendable {
     public var kind: UInt8?
     public var body: [UInt8]
+
+    /// What a log line calls a frame that neither side of PyChat's protocol ever sends.
+    public var strayKindDescription: String {
+        kind.map { "a frame of kind \($0)" } ?? "an empty frame"
+    }
 
     public init(kind: UInt8?, body: [UInt8]) {
         self.kind = kind

@@ -184,12 +184,18 @@ public enum MessageCodec {
             }
             var users: [UserEntry] = []
             users.reserveCapacity(list.count)
+            // Keys that spell one uid differently are one key to the original (a dict of UUIDs):
+            // one entry, at the first one's place, holding the last value.
+            var place: [UID: Int] = [:]
             for (key, v) in list {
                 guard let k = UID(key) else { throw .badUUID(type: type, field: "users", value: key) }
                 guard case .object(let m) = v else {
                     throw .wrongFieldType(type: type, field: "users", expected: "object", found: v.typeName)
                 }
-                users.append(UserEntry(key: k, user: try user(try Fields(type: "User", members: m))))
+                let entry = UserEntry(key: k, user: try user(try Fields(type: "User", members: m)))
+                if let n = place[k] { users[n] = entry; continue }
+                place[k] = users.count
+                users.append(entry)
             }
             return .serverInfo(users: users, uid: try fields.uid("uid"))
         default:
