@@ -11,7 +11,8 @@
 ///   after the room began to wait, however many there are and wherever their queues sit
 ///   between the two marks, and a reader that keeps reading, however slowly, is never stalled.
 /// - Input: a frame must be complete `frameMillis` after its first byte arrived, joined or not,
-///   so a peer dribbling a frame cannot hold its buffer forever.
+///   so a peer dribbling a frame cannot hold its buffer forever. Only time spent reading counts:
+///   while reading is paused no peer can finish a frame, so the clocks stand still.
 ///
 /// Readers are kept by the runtime's connection slot (an array index, no hashing: this runs
 /// after every flush). Deadlines are armed lazily, one timer per reader and rule: progress only
@@ -52,6 +53,8 @@ struct FlowControl {
     let stallMillis: Int64
     let frameMillis: Int64
     private(set) var readingPaused = false
+    /// When reading was paused, while it is.
+    private var pausedAt: Int64 = 0
     private var readers: [Reader] = []
     private var overLimitCount = 0
     private var aboveLowWaterCount = 0
@@ -92,7 +95,16 @@ struct FlowControl {
         readingPaused = pause
         if changed && pause {
             // The room starts waiting: for everyone above low water, not just this one.
+            pausedAt = now
             for i in readers.indices { updateAwaited(i, now: now) }
+        } else if changed {
+            updateAwaited(slot, now: now)
+            // Reading again: unfinished frames' clocks go on from where they stood.
+            for i in readers.indices {
+                guard let since = readers[i].frameSince else { continue }
+                readers[i].frameSince = since + (now - pausedAt)
+                deadlines.set(.frame(i), at: since + (now - pausedAt) + frameMillis)
+            }
         } else {
             updateAwaited(slot, now: now)
         }
@@ -137,7 +149,8 @@ struct FlowControl {
             case .stall(let slot): (since, limit, verdict) = (readers[slot].awaitedSince, stallMillis, .stalled)
             case .frame(let slot): (since, limit, verdict) = (readers[slot].frameSince, frameMillis, .unfinishedFrame)
             }
-            guard let since else { continue }
+            // While reading is paused, frames cannot end; resuming re-arms their deadlines.
+            guard let since, !(readingPaused && verdict == .unfinishedFrame) else { continue }
             if since + limit <= now {
                 out.append((key.slot, verdict))
             } else {

@@ -103,6 +103,24 @@ import Testing
         #expect(g.due(now: 90_000).map(\.verdict) == [.unfinishedFrame])
     }
 
+    /// While reading is paused nobody can finish a frame: its clock stands still, and goes on
+    /// from where it stood once reading resumes.
+    @Test func anUnfinishedFramesClockStopsWhileReadingIsPaused() {
+        let f = Flow()
+        f.input(1, completedFrames: 0, bufferedBytes: 3, now: 0)
+        // A slow reader holds reading paused from 10 s to 34 s, reading a little every 4 s.
+        #expect(f.output(2, pending: 2000, progressed: false, now: 10_000))
+        for t in stride(from: 14_000, through: 30_000, by: 4000) {
+            #expect(!f.output(2, pending: 2000 - t / 100, progressed: true, now: Int64(t)))
+            #expect(f.due(now: Int64(t)).isEmpty)
+        }
+        #expect(f.due(now: 33_999).isEmpty)  // Past the frame's 30 s, but none of it reading.
+        #expect(f.output(2, pending: 100, progressed: true, now: 34_000))
+        // 24 s of pause: the frame's 30 s of reading end at 54 s.
+        #expect(f.due(now: 53_999).isEmpty)
+        #expect(f.due(now: 54_000).map(\.verdict) == [.unfinishedFrame])
+    }
+
     /// A freed slot starts clean: its next reader inherits no clock and no queue.
     @Test func aRemovedReaderLeavesNothingToItsSlot() {
         let f = Flow()
