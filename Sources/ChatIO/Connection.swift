@@ -31,10 +31,6 @@ final class Connection {
     /// The core paused reading this connection (its sender is over its chat rate).
     var readPaused = false
 
-    /// Flow-control marks, kept in step with the runtime's counters.
-    var overLimit = false
-    var aboveLowWater = false
-
     /// Sealed bytes waiting for the socket (layered transports only).
     var sealed = PendingBytes()
 
@@ -44,6 +40,9 @@ final class Connection {
         self.remote = remote
         self.transport = transport
     }
+
+    /// Its index in the runtime's slots (and in its flow control): the id's low 32 bits.
+    var slot: Int { Int(id.raw & 0xFFFF_FFFF) }
 
     /// Bytes still to be written, whatever layer holds them.
     var pendingBytes: Int { output.byteCount + sealed.count }

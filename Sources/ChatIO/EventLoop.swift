@@ -8,10 +8,13 @@ enum Token: Equatable {
     case signals
     case stdin
     case frontend
+    /// A `Runtime.OutputStream` waiting for writability.
+    case output(Int)
     case connection(UInt64)
 
     // Connections take every value from `connectionBase` up; the fixed sources sit below it.
     private static let connectionBase: UInt64 = 16
+    private static let outputBase: UInt64 = 8
 
     var raw: UInt64 {
         switch self {
@@ -19,6 +22,7 @@ enum Token: Equatable {
         case .signals: return 2
         case .stdin: return 3
         case .frontend: return 4
+        case .output(let index): return Self.outputBase + UInt64(index)
         case .connection(let id): return Self.connectionBase + id
         }
     }
@@ -29,6 +33,7 @@ enum Token: Equatable {
         case 2: self = .signals
         case 3: self = .stdin
         case 4: self = .frontend
+        case Self.outputBase..<Self.connectionBase: self = .output(Int(raw - Self.outputBase))
         case Self.connectionBase...: self = .connection(raw - Self.connectionBase)
         default: return nil
         }

@@ -2,7 +2,7 @@ import Glibc
 
 /// Bytes for a non-blocking socket and how far they are written: the one home of "write what
 /// the socket takes, go on from there next time" for byte buffers (sealed TLS records, the
-/// bench's own output). Shared chunks go through `OutputQueue` instead.
+/// bench's own output, the log and transcript). Shared chunks go through `OutputQueue` instead.
 struct PendingBytes {
     private var bytes: [UInt8] = []
     private var offset = 0
@@ -27,8 +27,14 @@ struct PendingBytes {
 
     /// Writes as much as the socket takes now.
     mutating func write(to fd: Int32) -> OutputQueue.WriteResult {
+        write { send(fd, $0, $1, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// Writes as much as `call` (a non-blocking write(2) or send(2) of its buffer and length)
+    /// takes now.
+    mutating func write(with call: (UnsafeRawPointer, Int) -> Int) -> OutputQueue.WriteResult {
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes { call($0.baseAddress! + offset, $0.count - offset) }
             if n > 0 {
                 offset += n
             } else if n < 0 && errno == EINTR {

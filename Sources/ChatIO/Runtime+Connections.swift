@@ -67,6 +67,7 @@ extension Runtime {
             switch c.transport {
             case .plain:
                 dispatch(.received(conn: c.id, bytes: Bytes(Array(chunk))))
+                noteInput(c)
             case .layered(let layer):
                 let plaintext: [UInt8]
                 do {
@@ -89,6 +90,7 @@ extension Runtime {
                 }
                 if !plaintext.isEmpty && c.announced && connections[c.id.raw] != nil {
                     dispatch(.received(conn: c.id, bytes: Bytes(plaintext)))
+                    noteInput(c)
                 }
                 if layer.peerClosed, connections[c.id.raw] === c, !c.closing {
                     lose(c, reason: "closed by peer")
@@ -144,7 +146,7 @@ extension Runtime {
             if c.closing { discard(c) } else { lose(c, reason: reason) }
             return
         }
-        updateFlow(c)
+        updateFlow(c, progressed: c.pendingBytes < before)
         updateInterest(c)
     }
 
@@ -153,7 +155,7 @@ extension Runtime {
         guard !c.closing else { return }
         c.closing = true
         if linger { timers.set(.linger(c.id.raw), at: now + RuntimeOptions.closeLingerMillis) }
-        updateFlow(c)
+        updateFlow(c, progressed: false)
         markDirty(c)
     }
 
@@ -176,7 +178,7 @@ extension Runtime {
     /// Closes the socket and forgets it, without telling the core.
     func discard(_ c: Connection) {
         guard connections.removeValue(forKey: c.id.raw) != nil else { return }
-        let slot = Int(c.id.raw & 0xFFFF_FFFF)
+        let slot = c.slot
         slots[slot] = nil
         generations[slot] &+= 1
         freeSlots.append(slot)
@@ -184,40 +186,31 @@ extension Runtime {
         close(c.fd)
         c.output.removeAll()
         c.sealed.removeAll()
-        timers.cancel(.stall(c.id.raw))
         timers.cancel(.linger(c.id.raw))
         timers.cancel(.tlsVerdict(c.id.raw))
-        updateFlow(c)
+        if flow.remove(slot, now: now) { readingPausedChanged() }
     }
 
-    /// Keeps the backpressure counters in step with one connection's queue. Closing or closed
-    /// connections never hold the others back.
-    func updateFlow(_ c: Connection) {
+    /// Tells flow control about one connection's queue after a flush (`progressed`: it took
+    /// some output) or a close. Closing connections never hold the others back.
+    func updateFlow(_ c: Connection, progressed: Bool) {
         let live = !c.closing && connections[c.id.raw] === c
-        let bytes = live ? c.pendingBytes : 0
-        let over = bytes > options.maxOutputBytes
-        if over != c.overLimit {
-            c.overLimit = over
-            overLimitCount += over ? 1 : -1
-            if over {
-                timers.set(.stall(c.id.raw), at: now + Int64(options.stallTimeoutMillis))
-            } else {
-                timers.cancel(.stall(c.id.raw))
-            }
+        if flow.output(c.slot, pending: live ? c.pendingBytes : 0, progressed: progressed, now: now) {
+            readingPausedChanged(except: c)
         }
-        let above = bytes > options.maxOutputBytes / RuntimeOptions.lowWaterDivisor
-        if above != c.aboveLowWater {
-            c.aboveLowWater = above
-            aboveLowWaterCount += above ? 1 : -1
-        }
-        // Reading stops while any queue is over its limit, and resumes only when every queue
-        // is back under the low-water mark, so a slow reader does not toggle it per frame.
-        let pause = overLimitCount > 0 || (readingPaused && aboveLowWaterCount > 0)
-        if pause != readingPaused {
-            readingPaused = pause
-            for other in connections.values where other !== c { updateInterest(other) }
-            updateStandardInputInterest()
-        }
+    }
+
+    /// Reading stopped or resumed: every connection's interest (and standard input's) follows.
+    func readingPausedChanged(except c: Connection? = nil) {
+        for other in connections.values where other !== c { updateInterest(other) }
+        updateStandardInputInterest()
+    }
+
+    /// Tells flow control how far the core got with a connection's frames, for the deadline
+    /// on unfinished ones.
+    func noteInput(_ c: Connection) {
+        guard connections[c.id.raw] === c, let p = app.room?.inputProgress(of: c.id) else { return }
+        flow.input(c.slot, completedFrames: p.completedFrames, bufferedBytes: p.bufferedBytes, now: now)
     }
 
     func updateInterest(_ c: Connection) {

@@ -60,7 +60,7 @@ extension Runtime {
             if case .pauseReading = effect { c.readPaused = true } else { c.readPaused = false }
             updateInterest(c)
         case let .print(line):
-            Sys.writeAll(1, line + "\n")
+            output(.standardOutput).append(line)
         case let .log(line):
             // With a UI the screen is the user's; the log would scribble over it.
             if frontend == nil { log(line) }

@@ -4,10 +4,10 @@ import Glibc
 /// The live session: one event loop that turns readiness, timers and signals into core events,
 /// runs `ChatApp.step`, records the step and performs its effects. It holds no chat logic.
 public final class Runtime {
-    /// Timers of the loop: the core's own, and the runtime's flow-control and close timers.
+    /// Timers of the loop: the core's own, and the runtime's close timers (flow control keeps
+    /// its own deadlines, see `FlowControl`).
     enum LoopTimer: Hashable {
         case core(TimerID)
-        case stall(UInt64)
         case linger(UInt64)
         case resumeAccept
         /// A lone Escape key waiting to be told from the start of a sequence.
@@ -49,10 +49,14 @@ public final class Runtime {
     /// the frames of many steps leave in one writev.
     var dirty: [Connection] = []
 
-    // Backpressure: connections over the output limit, and over the low-water mark.
-    var overLimitCount = 0
-    var aboveLowWaterCount = 0
-    var readingPaused = false
+    /// Backpressure, stalled readers, unfinished frames.
+    var flow: FlowControl
+    var readingPaused: Bool { flow.readingPaused }
+    /// Standard output, standard error and the recording (see `Runtime+Output`), made when
+    /// first used; and whether each is watched for writability.
+    var outputs: [NonBlockingOutput?] = [nil, nil, nil]
+    var watchedOutputs = [false, false, false]
+    var recordingStopReported = false
 
     var standardInput = StandardInput.unused
     var standardInputFlags: Int32 = -1
@@ -73,6 +77,9 @@ public final class Runtime {
         self.recorder = recorder
         self.frontend = frontend
         now = Sys.monotonicMillis()
+        flow = FlowControl(maxOutputBytes: options.maxOutputBytes, stallMillis: Int64(options.stallTimeoutMillis),
+                           frameMillis: Int64(options.frameTimeoutMillis))
+        outputs[OutputStream.recording.rawValue] = recorder?.output
         do {
             loop = try EventLoop()
             signals = try Signals()
@@ -120,6 +127,7 @@ public final class Runtime {
             if case .alwaysReady = standardInput, !readingPaused { readStandardInput() }
             fireTimers()
             flushDirty()
+            flushOutputs()
         }
         return finish()
     }
@@ -177,7 +185,7 @@ public final class Runtime {
 
     private func waitTimeout() -> Int32 {
         if case .alwaysReady = standardInput, !readingPaused, quitting == nil { return 0 }
-        var deadline = timers.nextDeadline()
+        var deadline = [timers.nextDeadline(), flow.nextDeadline(), outputRetryDeadline()].compactMap { $0 }.min()
         if quitting != nil { deadline = min(deadline ?? quitDeadline, quitDeadline) }
         guard let deadline else { return -1 }
         return Int32(clamping: max(0, deadline - Sys.monotonicMillis()))
@@ -189,6 +197,7 @@ public final class Runtime {
         case .signals: handleSignals()
         case .stdin: readStandardInput()
         case .frontend: readFrontend()
+        case .output(let index): flushOutput(index)
         case .connection(let id):
             guard let c = connections[id] else { return }
             // Paused for its chat rate: the readiness may predate the pause in this batch.
@@ -202,9 +211,6 @@ public final class Runtime {
             switch key {
             case .core(let id):
                 dispatch(.timer(id))
-            case .stall(let id):
-                guard let c = connections[id], c.overLimit else { continue }
-                lose(c, reason: options.stallReason)
             case .linger(let id):
                 if let c = connections[id], c.closing { discard(c) }
             case .resumeAccept:
@@ -214,6 +220,13 @@ public final class Runtime {
             case .tlsVerdict(let id):
                 // A server that sends no session tickets gives no sign of accepting us: go on.
                 if let c = connections[id], !c.announced, !c.closing { announce(c) }
+            }
+        }
+        for (slot, verdict) in flow.due(now: now) {
+            guard slot < slots.count, let c = slots[slot]?.takeUnretainedValue() else { continue }
+            switch verdict {
+            case .stalled: lose(c, reason: options.stallReason)
+            case .unfinishedFrame: lose(c, reason: options.frameTimeoutReason)
             }
         }
     }
@@ -267,13 +280,13 @@ public final class Runtime {
         closeStandardInput()
         frontend?.restore()
         let (code, message) = quitting ?? (ExitCode.ok, nil)
-        if let message { Sys.writeAll(2, message + "\n") }
+        drainOutputs(message: message)
         return code
     }
 
     /// A log line on standard error, stamped with the local time of day.
     func log(_ line: String) {
-        Sys.writeAll(2, Self.timestamp() + " " + line + "\n")
+        output(.standardError).append(Self.timestamp() + " " + line)
     }
 
     static func timestamp() -> String {

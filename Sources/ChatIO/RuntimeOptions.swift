@@ -4,10 +4,19 @@ public struct RuntimeOptions: Sendable {
     /// Bytes a connection's output queue may hold before the server stops reading new input
     /// from everyone (backpressure) and starts that connection's stall clock.
     public static let defaultMaxOutputBytes = 1 << 20
-    /// How long a connection may stay over its output limit before it is disconnected.
+    /// How long a reader the room waits for may take no output before it is disconnected
+    /// (see `FlowControl`).
     public static let defaultStallTimeoutMillis = 5_000
-    /// Reading resumes once every queue is below this fraction of the limit.
-    static let lowWaterDivisor = 2
+    /// How long after its first byte a frame must be complete.
+    public static let defaultFrameTimeoutMillis = 30_000
+    /// The log's and the transcript's buffer while their reader does not keep up; lines that
+    /// do not fit are dropped and counted.
+    static let outputBufferBytes = 256 * 1024
+    /// The recording's buffer while its reader (a pipe, a FIFO) does not keep up; the
+    /// recording stops if it fills.
+    static let recordingBufferBytes = 16 << 20
+    /// Retry period for output waiting on a descriptor epoll cannot watch.
+    static let outputRetryMillis: Int64 = 50
     /// At quit: how long output may make no progress before the connections are closed anyway.
     static let quitFlushMillis: Int64 = 2_000
     /// A closed connection's last output, and the peer's close, are awaited this long.
@@ -24,21 +33,29 @@ public struct RuntimeOptions: Sendable {
 
     public var maxOutputBytes: Int
     public var stallTimeoutMillis: Int
+    public var frameTimeoutMillis: Int
     /// Headless client: standard input lines are messages.
     public var readsStandardInput: Bool
     /// Mutual TLS on every connection (`--ssl`), nil for plain TCP.
     public var tls: TLSContext?
 
     public init(maxOutputBytes: Int = defaultMaxOutputBytes, stallTimeoutMillis: Int = defaultStallTimeoutMillis,
-                readsStandardInput: Bool = false) {
+                frameTimeoutMillis: Int = defaultFrameTimeoutMillis, readsStandardInput: Bool = false) {
         self.maxOutputBytes = maxOutputBytes
         self.stallTimeoutMillis = stallTimeoutMillis
+        self.frameTimeoutMillis = frameTimeoutMillis
         self.readsStandardInput = readsStandardInput
     }
 
-    /// The disconnect reason of a stalled reader, e.g. "stopped reading: output over 1 MiB for 5 s".
+    /// The disconnect reason of a stalled reader, e.g. "stopped reading: took no output for 5 s
+    /// while the room waited for it".
     var stallReason: String {
-        "stopped reading: output over \(Self.bytesText(maxOutputBytes)) for \(Self.secondsText(stallTimeoutMillis)) s"
+        "stopped reading: took no output for \(Self.secondsText(stallTimeoutMillis)) s while the room waited for it"
+    }
+
+    /// The disconnect reason of a peer that left a frame unfinished.
+    var frameTimeoutReason: String {
+        "frame unfinished \(Self.secondsText(frameTimeoutMillis)) s after its first byte"
     }
 
     static func bytesText(_ n: Int) -> String {

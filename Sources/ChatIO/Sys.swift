@@ -37,33 +37,6 @@ enum Sys {
         return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
 
-    /// Writes all of `bytes` to a descriptor that may be non-blocking (stdout shares its file
-    /// description with a non-blocking stdin on a terminal), waiting with poll when it is full.
-    @discardableResult
-    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n > 0 {
-                offset += n
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                _ = poll(&p, 1, 1000)
-            } else {
-                return false
-            }
-        }
-        return true
-    }
-
-    @discardableResult
-    static func writeAll(_ fd: Int32, _ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { writeAll(fd, UnsafeRawBufferPointer($0)) }
-    }
-
     /// "IP:port", with IPv6 addresses in brackets, as a log reader expects.
     static func describe(_ address: UnsafePointer<sockaddr>) -> String {
         guard let (h, s) = numeric(address) else { return "?" }

@@ -114,6 +114,8 @@ struct ArgumentParser {
                 o.runtime.maxOutputBytes = try Self.integer(flag, try value(flag, inline), in: 1...(1 << 40))
             case "--stall-timeout":
                 o.runtime.stallTimeoutMillis = try Self.seconds(flag, try value(flag, inline))
+            case "--frame-timeout":
+                o.runtime.frameTimeoutMillis = try Self.seconds(flag, try value(flag, inline))
             case "--max-connections":
                 o.maxConnections = try Self.integer(flag, try value(flag, inline), in: 1...10_000_000)
             case "--rate": o.chatRate = try Self.integer(flag, try value(flag, inline), in: 0...1_000_000)

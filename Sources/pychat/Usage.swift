@@ -23,7 +23,9 @@ enum Usage {
           --record FILE       write the session's event log to FILE
           --max-frame BYTES   largest frame accepted (default 65536)
           --max-output BYTES  output queued per connection before backpressure (default 1048576)
-          --stall-timeout S   seconds a connection may stay over --max-output (default 5)
+          --stall-timeout S   seconds a reader others wait for (its output over half of
+                              --max-output while reading is paused) may take nothing (default 5)
+          --frame-timeout S   seconds a frame may take to arrive after its first byte (default 30)
           --max-connections N most connections a server accepts (default 20000)
           --rate N            chats a second a member may send after --burst; more are delayed,
                               never dropped (default 2; 0: no limit)

@@ -16,6 +16,7 @@ import Testing
         (["-s", "--rate", "-1"], "out of range"),
         (["-s", "--burst", "0"], "out of range"),
         (["-s", "--max-per-address", "many"], "not a number"),
+        (["-s", "--frame-timeout", "0"], "out of range"),
         (["replay"], "which log"),
         (["-s"], "--headless"),
         (["-s", "--headless", "-P", "0", "--record", "/nonexistent-dir/x.log"], "cannot create"),
@@ -41,7 +42,7 @@ import Testing
     @Test func helpAndVersion() async throws {
         let help = try Proc.pychat("help", ["--help"])
         #expect(try await help.exitCode() == 0)
-        #expect(help.stdout.contains("--stall-timeout"))
+        #expect(help.stdout.contains("--stall-timeout") && help.stdout.contains("--frame-timeout"))
         for flag in ["--rate N", "--burst N", "--max-per-address N", "--max-unjoined-per-address N",
                      "--connect-burst N", "--connects-per-minute N"] {
             #expect(help.stdout.contains(flag))

@@ -37,8 +37,14 @@ final class Proc: @unchecked Sendable {
     private var out = Data()
     private var err = Data()
     private var readersDone = 0
+    /// The pipe left unread until `startReading`.
+    private var unreadPipe: (handle: FileHandle, isError: Bool)?
 
-    init(_ name: String, _ executable: String, _ arguments: [String], directory: String? = nil) throws {
+    enum Output { case standardOutput, standardError }
+
+    /// `unread`: that output is a pipe nobody reads (it fills up) until `startReading()`.
+    init(_ name: String, _ executable: String, _ arguments: [String], directory: String? = nil,
+         unread: Output? = nil) throws {
         self.name = name
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -48,12 +54,24 @@ final class Proc: @unchecked Sendable {
         process.standardOutput = o
         process.standardError = e
         try process.run()
-        collect(o.fileHandleForReading, isError: false)
-        collect(e.fileHandleForReading, isError: true)
+        for (pipe, isError) in [(o, false), (e, true)] {
+            if unread == (isError ? .standardError : .standardOutput) {
+                unreadPipe = (pipe.fileHandleForReading, isError)
+            } else {
+                collect(pipe.fileHandleForReading, isError: isError)
+            }
+        }
     }
 
-    static func pychat(_ name: String, _ arguments: [String]) throws -> Proc {
-        try Proc(name, Binary.pychat, arguments)
+    static func pychat(_ name: String, _ arguments: [String], unread: Output? = nil) throws -> Proc {
+        try Proc(name, Binary.pychat, arguments, unread: unread)
+    }
+
+    /// Starts reading the output left unread.
+    func startReading() {
+        guard let (handle, isError) = unreadPipe else { return }
+        unreadPipe = nil
+        collect(handle, isError: isError)
     }
 
     static func peer(_ peer: OriginalPeer, _ name: String, _ arguments: [String], directory: String? = nil) throws -> Proc {
@@ -100,13 +118,18 @@ final class Proc: @unchecked Sendable {
     /// Standard output as it came, for peers that print binary frames.
     var stdoutBytes: [UInt8] { lock.withLock { Array(out) } }
 
+    /// Writes to standard input; a process that is gone (or going) just misses it: the
+    /// test's later checks say what went wrong, instead of a SIGPIPE ending the whole run.
     func send(_ text: String) {
-        input.fileHandleForWriting.write(Data(text.utf8))
+        send(bytes: Array(text.utf8))
     }
 
     func send(bytes: [UInt8]) {
-        input.fileHandleForWriting.write(Data(bytes))
+        Self.ignoreBrokenPipes
+        try? input.fileHandleForWriting.write(contentsOf: Data(bytes))
     }
+
+    private static let ignoreBrokenPipes: Void = { _ = Glibc.signal(SIGPIPE, SIG_IGN) }()
 
     func closeInput() {
         try? input.fileHandleForWriting.close()
@@ -202,6 +225,31 @@ final class RawSocket {
     @discardableResult
     func send(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
+    }
+
+    /// Reads until what arrived contains `text` (true), or the server closes or `timeout`
+    /// passes (false).
+    func waitFor(_ text: String, timeout: Double) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        var seen: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let needle = Array(text.utf8)
+        while Date() < deadline {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if poll(&p, 1, 0) > 0 {
+                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if n <= 0 { return false }
+                // Only the tail that could begin a match is kept.
+                seen = Array(seen.suffix(needle.count - 1)) + buffer[0..<n]
+                if seen.count >= needle.count,
+                   (0...(seen.count - needle.count)).contains(where: { seen[$0..<($0 + needle.count)].elementsEqual(needle) }) {
+                    return true
+                }
+                continue
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return false
     }
 
     /// This end's port, which the server names the connection by.

@@ -106,6 +106,10 @@ public struct Room: Sendable {
     public var connectionCount: Int { connections.count }
     public func isConnected(_ conn: ConnID) -> Bool { connections[conn] != nil }
     public func violations(of conn: ConnID) -> Int? { connections[conn]?.violations }
+    /// Frames a connection has completed and bytes it holds of an unfinished one.
+    public func inputProgress(of conn: ConnID) -> (completedFrames: Int, bufferedBytes: Int)? {
+        connections[conn].map { ($0.decoder.completedCount, $0.decoder.bufferedCount) }
+    }
 
     public mutating func handle(_ event: Event, _ out: inout StepOutput) {
         switch event {

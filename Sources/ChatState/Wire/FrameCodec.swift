@@ -64,6 +64,9 @@ public struct FrameDecoder: Sendable {
 
     /// Bytes held back waiting for the rest of a frame.
     public var bufferedCount: Int { buffer.count }
+    /// Frames completed so far: with `bufferedCount`, tells a new unfinished frame from the
+    /// same one still arriving (the interpreter's deadline for unfinished frames).
+    public private(set) var completedCount = 0
 
     /// Why the stream can no longer be read, once it cannot: its framing is lost, so the
     /// connection must be closed. Frames completed before the bad header are still returned.
@@ -105,7 +108,10 @@ public struct FrameDecoder: Sendable {
     }
 
     private mutating func completeFrame() -> RawFrame {
-        defer { buffer.removeAll(keepingCapacity: true) }
+        completedCount += 1
+        // A small buffer is kept for the next frame; one grown by a large frame is given back,
+        // or every connection that ever sent one would hold its size for good.
+        defer { buffer.removeAll(keepingCapacity: buffer.capacity <= 4096) }
         if buffer.count == FrameCodec.headerLength { return RawFrame(kind: nil, body: []) }
         return RawFrame(kind: buffer[4], body: Array(buffer[5...]))
     }
