@@ -97,8 +97,7 @@ enum Expect: Equatable {
     static func of(_ raw: String) -> Expect? {
         let text = TextRules.cleanText(raw)
         if TextRules.isBlank(text) { return nil }
-        let n = text.count
-        return n > Limits.maxTextLength ? .refuse(TextRules.tooLongNotice(length: n)) : .relay(text)
+        return TextRules.refusal(text).map { .refuse($0.notice) } ?? .relay(text)
     }
 }
 
