@@ -159,6 +159,11 @@ extension Simulator {
                 guard reader.bufferedCount == 0 else {
                     return fail(.bounded, "a send effect ends in a partial frame: \(printable(bytes.array))")
                 }
+                // Whatever its --max-frame, the server sends nothing a pychat peer would refuse.
+                if let p = payloads.first(where: { $0.count > Limits.maxFrameLength }) {
+                    return fail(.bounded, "the server sends a frame of \(p.count) bytes, over \(Limits.maxFrameLength): "
+                                + printable(Array(p)))
+                }
                 for p in payloads where p.first == FrameCodec.jsonKind {
                     let message: OriginalMessage
                     do {
