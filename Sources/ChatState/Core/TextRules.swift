@@ -32,19 +32,22 @@ public enum TextRules {
     public static func cleanName(_ raw: String) -> String {
         var scalars = String.UnicodeScalarView()
         scalars.append(contentsOf: raw.unicodeScalars.filter { !isInvisibleOrControl($0) })
-        let name = fitted(String(scalars).trimmed(), characters: Limits.maxNameLength, bytes: Limits.maxNameBytes)
-            .trimmed()
+        // One walk over the characters of what may be a 64 KiB name: leading white space is
+        // skipped as it is fitted, and only the fitted name is trimmed at its end.
+        let name = fitted(String(scalars), characters: Limits.maxNameLength, bytes: Limits.maxNameBytes,
+                          skippingLeadingSpace: true).trimmed()
         return name.isEmpty ? anonymous : name
     }
 
     /// The longest prefix of `s` with at most `characters` characters and `bytes` bytes on
     /// the wire, cut between characters, each character cut to `Limits.maxClusterScalars`
     /// code points. One pass, whatever the clusters are made of.
-    static func fitted(_ s: String, characters: Int, bytes: Int) -> String {
+    static func fitted(_ s: String, characters: Int, bytes: Int, skippingLeadingSpace: Bool = false) -> String {
         var out = String.UnicodeScalarView()
         var count = 0, size = 0
         for character in s {
             guard count < characters else { break }
+            if skippingLeadingSpace, count == 0, character.isWhitespace { continue }
             let kept = character.unicodeScalars.prefix(Limits.maxClusterScalars)
             let cost = kept.reduce(0) { $0 + JSONWriter.encodedLength($1) }
             guard size + cost <= bytes else { break }
