@@ -142,9 +142,9 @@ import Testing
         let last = "protocol error from #2: ServerInfo before JoinRequest ignored"
         s.send(.received(conn: Fix.c2, bytes: Fix.frame(.serverInfo(users: [], uid: nil))), [
             .log(last),
-            .close(conn: Fix.c2, reason: "5 protocol errors, the last: empty frame"),
+            .close(conn: Fix.c2, reason: "5 protocol errors, the last: ServerInfo before JoinRequest ignored"),
             .cancelTimer(.joinDeadline(Fix.c2)),
-            .log("disconnect #2 before joining: 5 protocol errors, the last: empty frame"),
+            .log("disconnect #2 before joining: 5 protocol errors, the last: ServerInfo before JoinRequest ignored"),
         ], shows: [.notice("Connection ended: remote_address b")])
         #expect(!s.room.isConnected(Fix.c2))
         #expect(s.room.joined == [Fix.c1])
