@@ -12,7 +12,7 @@ public enum Limits {
     /// Longest chat text, in characters, after cleaning. Longer ones are refused, not cut.
     public static let maxTextLength = 4096
     /// Longest chat text in bytes as the wire carries it (escaped, quotes excluded). The
-    /// ChatMessage around a text adds 84 bytes (kind byte, uid, field names), so a text this
+    /// ChatMessage around a text adds 83 bytes (kind byte, uid, field names, quotes), so a text this
     /// long still fits in a frame every pychat accepts. Longer ones are refused, not cut.
     public static let maxTextBytes = 65_000
     /// Most code points in one character (grapheme cluster). UAX #15's stream-safe format
