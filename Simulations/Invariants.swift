@@ -99,8 +99,7 @@ enum Expect: Equatable {
     static func of(_ raw: String) -> Expect? {
         let text = TextRules.cleanText(raw)
         if TextRules.isBlank(text) { return nil }
-        let n = text.count
-        return n > Limits.maxTextLength ? .refuse(TextRules.tooLongNotice(length: n)) : .relay(text)
+        return TextRules.refusal(text).map { .refuse($0.notice) } ?? .relay(text)
     }
 }
 
@@ -183,6 +182,11 @@ extension Simulator {
                 let payloads = reader.feed(bytes.array)
                 guard reader.bufferedCount == 0 else {
                     return fail(.bounded, "a send effect ends in a partial frame: \(printable(bytes.array))")
+                }
+                // Whatever its --max-frame, the server sends nothing a pychat peer would refuse.
+                if let p = payloads.first(where: { $0.count > Limits.maxFrameLength }) {
+                    return fail(.bounded, "the server sends a frame of \(p.count) bytes, over \(Limits.maxFrameLength): "
+                                + printable(Array(p)))
                 }
                 for p in payloads where p.first == FrameCodec.jsonKind {
                     let message: OriginalMessage

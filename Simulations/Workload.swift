@@ -58,6 +58,9 @@ enum Corpus {
         "alice", "bob", "carol", "Alice", "dave", "Zoë", "中文名", "😀smile", "  padded  ", "",
         "a-very-long-name-that-is-over-thirty-two-characters", "evil\u{1B}[2J", "tab\tname", "bidi\u{202E}rev",
         "nul\u{0}x", "host", "Anonymous",
+        // 54 KB on the wire: cut to two clusters of 32 code points, 374 bytes.
+        String(repeating: "a" + String(repeating: "\u{301}", count: 300), count: 30),
+        String(repeating: "👍🏽", count: 40),
     ]
 
     static let colors = ["ff8800", "00ff00", "#ABCDEF", "000000", "zz0000", "", "#", "12345", "FFFFFF", " 0a0b0c "]
@@ -111,7 +114,7 @@ enum Corpus {
         func chat(_ uidJSON: String, _ text: String = "spoof") -> [UInt8] {
             FrameCodec.frame(kind: 1, parts: Array("{\"uid\": \(uidJSON), \"text\": \"\(text)\", \"type\": \"ChatMessage\"}".utf8))
         }
-        switch r.below(14) {
+        switch r.below(15) {
         case 0, 1, 2: return FrameCodec.frame(.chat(uid: victim, text: "I am \(victim) " + r.pick(short)))
         case 3: return chat("\"\(victim.description.uppercased())\"")
         case 4: return chat("\"{\(victim)}\"")
@@ -125,6 +128,8 @@ enum Corpus {
             return FrameCodec.frame(kind: 1, parts: Array(
                 "{\"type\":\"ChatMessage\",\"text\":\"first\",\"uid\":null,\"text\":\"dup key \\ud800 lone\"}".utf8))
         case 12: return FrameCodec.frame(.system(text: "I am the server"))
+        // 24 KB of raw UTF-8, but 72 KB escaped: refused with a notice, never relayed.
+        case 13: return chat("null", String(repeating: "👍🏽", count: 3000))
         default: return FrameCodec.frame(.joinRequest(username: "again", color: "ff0000"))
         }
     }

@@ -31,6 +31,23 @@ import Testing
         #expect(got == expected)
     }
 
+    /// A decoder that skips oversized frames reports each at its place and reads the frames
+    /// after it, however the stream is cut, keeping nothing of the skipped body.
+    @Test func skippingAnOversizedFrameAtEverySplitPoint() throws {
+        let big = [0, 0, 0, 200] + [UInt8](repeating: 0x41, count: 200)
+        let all = frames[0] + big + frames[3]
+        let want = [expected[0], RawFrame(skipped: 200), expected[3]]
+        for cut in 0...all.count {
+            var d = FrameDecoder(limit: 100, oversized: .skip)
+            let got = d.feed(all[..<cut]) + d.feed(all[cut...])
+            #expect(got == want, "split at \(cut)")
+            #expect(d.failure == nil)
+        }
+        var d = FrameDecoder(limit: 100, oversized: .skip)
+        _ = d.feed(big.prefix(150))
+        #expect(d.bufferedCount == 0)
+    }
+
     @Test func everySplitPoint() throws {
         let all = frames.flatMap { $0 }
         for cut in 0...all.count {

@@ -33,7 +33,7 @@ public struct ClientSession: Sendable {
 
     public init(config: AppConfig) {
         self.config = config
-        decoder = FrameDecoder(limit: config.maxFrameLength)
+        decoder = FrameDecoder(limit: config.maxFrameLength, oversized: .skip)
     }
 
     public mutating func handle(_ event: Event, _ out: inout StepOutput) {
@@ -46,7 +46,9 @@ public struct ClientSession: Sendable {
             // The sign first, so a pychat server knows what we speak before we join. An original
             // server takes it in silence (see PeerSign) and never answers it.
             out.send(PeerSign.frame(.ours), to: [conn])
-            out.send(FrameCodec.frame(.joinRequest(username: config.username, color: config.color)), to: [conn])
+            // The name as any room would clean it, so that the frame is never over the limit.
+            out.send(FrameCodec.frame(.joinRequest(username: TextRules.cleanName(config.username), color: config.color)),
+                     to: [conn])
         case let .received(conn, bytes):
             guard conn == self.conn, phase == .joining || phase == .joined else { return }
             receive(bytes.array, &out)
@@ -65,8 +67,8 @@ public struct ClientSession: Sendable {
     public mutating func say(_ raw: String, _ out: inout StepOutput) {
         let text = TextRules.cleanText(raw)
         if TextRules.isBlank(text) { return }
-        if text.count > Limits.maxTextLength {
-            out.show(.notice(TextRules.tooLongNotice(length: text.count)))
+        if let refusal = TextRules.refusal(text) {
+            out.show(.notice(refusal.notice))
             return
         }
         switch phase {
@@ -95,6 +97,14 @@ public struct ClientSession: Sendable {
     private mutating func receive(_ bytes: [UInt8], _ out: inout StepOutput) {
         for frame in decoder.feed(bytes) {
             if case .disconnected = phase { return }
+            if let length = frame.skippedLength {
+                // A protocol violation by the server, but one frame: losing the session to it
+                // would let one long chat in the room (or a server bug) end every client.
+                let what = "a frame of \(length) bytes from the server, over the limit of \(decoder.limit)"
+                out.show(.notice("Skipped \(what)."))
+                out.log("skipped \(what)")
+                continue
+            }
             do {
                 switch frame.kind {
                 case FrameCodec.jsonKind: handle(try MessageCodec.decode(frame.body), &out)

@@ -13,29 +13,60 @@ public enum TextRules {
     /// Control (Cc) and format (Cf: bidi controls, zero-width characters, BOM) characters, and
     /// the line and paragraph separators, none of which belong in a name.
     static func isInvisibleOrControl(_ s: Unicode.Scalar) -> Bool {
+        // Printable ASCII, the combining diacritical marks and the common CJK ideographs hold
+        // none of these: they skip the property lookup, which costs a name of 30 000 accents
+        // (one frame) milliseconds.
+        switch s.value {
+        case 0x20...0x7E, 0x300...0x36F, 0x4E00...0x9FFF: return false
+        default: break
+        }
         switch s.properties.generalCategory {
         case .control, .format, .lineSeparator, .paragraphSeparator: return true
         default: return false
         }
     }
 
-    /// A name as the room stores it: control and format characters removed, trimmed, at most
-    /// `Limits.maxNameLength` characters, `Anonymous` when nothing is left.
+    /// A name as the room stores it: control and format characters removed, trimmed, each
+    /// character cut to `Limits.maxClusterScalars` code points, at most `Limits.maxNameLength`
+    /// characters and `Limits.maxNameBytes` bytes on the wire, `Anonymous` when nothing is left.
     public static func cleanName(_ raw: String) -> String {
         var scalars = String.UnicodeScalarView()
         scalars.append(contentsOf: raw.unicodeScalars.filter { !isInvisibleOrControl($0) })
-        let name = String(String(scalars).trimmed().prefix(Limits.maxNameLength)).trimmed()
+        // One walk over the characters of what may be a 64 KiB name: leading white space is
+        // skipped as it is fitted, and only the fitted name is trimmed at its end.
+        let name = fitted(String(scalars), characters: Limits.maxNameLength, bytes: Limits.maxNameBytes,
+                          skippingLeadingSpace: true).trimmed()
         return name.isEmpty ? anonymous : name
     }
 
+    /// The longest prefix of `s` with at most `characters` characters and `bytes` bytes on
+    /// the wire, cut between characters, each character cut to `Limits.maxClusterScalars`
+    /// code points. One pass, whatever the clusters are made of.
+    static func fitted(_ s: String, characters: Int, bytes: Int, skippingLeadingSpace: Bool = false) -> String {
+        var out = String.UnicodeScalarView()
+        var count = 0, size = 0
+        for character in s {
+            guard count < characters else { break }
+            if skippingLeadingSpace, count == 0, character.isWhitespace { continue }
+            let kept = character.unicodeScalars.prefix(Limits.maxClusterScalars)
+            let cost = kept.reduce(0) { $0 + JSONWriter.encodedLength($1) }
+            guard size + cost <= bytes else { break }
+            out.append(contentsOf: kept)
+            count += 1
+            size += cost
+        }
+        return String(out)
+    }
+
     /// `base`, or `base` with the smallest numeric suffix from 2 up that no taken name has,
-    /// compared case-insensitively, kept within the name length limit.
+    /// compared case-insensitively, kept within the name's limits.
     public static func uniqueName(_ base: String, isTaken: (String) -> Bool) -> String {
         if !isTaken(base.lowercased()) { return base }
         var n = 2
         while true {
             let suffix = String(n)
-            let candidate = String(base.prefix(Limits.maxNameLength - suffix.count)) + suffix
+            let candidate = fitted(base, characters: Limits.maxNameLength - suffix.count,
+                                   bytes: Limits.maxNameBytes - suffix.count) + suffix
             if !isTaken(candidate.lowercased()) { return candidate }
             n += 1
         }
@@ -58,9 +89,55 @@ public enum TextRules {
         text.unicodeScalars.allSatisfy { $0.properties.isWhitespace }
     }
 
+    /// A text's length in characters, as its limit counts them: a character (grapheme cluster)
+    /// of more than `Limits.maxClusterScalars` code points counts one per code point, so a
+    /// single "a" with 1000 accents is 1001 characters, not one.
+    public static func length(_ text: String) -> Int {
+        var n = 0
+        for character in text {
+            let scalars = character.unicodeScalars.count
+            n += scalars > Limits.maxClusterScalars ? scalars : 1
+        }
+        return n
+    }
+
+    /// Why a cleaned text may not be sent; nil when it may. A text is refused when it has
+    /// more than `Limits.maxTextLength` characters or takes more than `Limits.maxTextBytes`
+    /// bytes on the wire, so that its frame always fits.
+    public static func refusal(_ text: String) -> TextRefusal? {
+        // Each byte of UTF-8 is at most one character and six bytes on the wire.
+        if text.utf8.count <= Limits.maxTextLength { return nil }
+        let n = length(text)
+        if n > Limits.maxTextLength { return .tooLong(characters: n) }
+        let bytes = JSONWriter.encodedLength(text)
+        if bytes > Limits.maxTextBytes { return .tooBig(bytes: bytes) }
+        return nil
+    }
+
     /// The notice a sender gets for a text over the limit.
     public static func tooLongNotice(length: Int) -> String {
-        "Message not sent: it has \(length) characters, the limit is \(Limits.maxTextLength)."
+        TextRefusal.tooLong(characters: length).notice
+    }
+}
+
+/// A text refused for its size, which its sender is told.
+public enum TextRefusal: Equatable, Sendable {
+    case tooLong(characters: Int)
+    case tooBig(bytes: Int)
+
+    public var notice: String {
+        switch self {
+        case let .tooLong(n): return "Message not sent: it has \(n) characters, the limit is \(Limits.maxTextLength)."
+        case let .tooBig(n): return "Message not sent: it takes \(n) bytes to send, the limit is \(Limits.maxTextBytes)."
+        }
+    }
+
+    /// Its size as the server's log line says it: "5000-character", "72000-byte".
+    var size: String {
+        switch self {
+        case let .tooLong(n): return "\(n)-character"
+        case let .tooBig(n): return "\(n)-byte"
+        }
     }
 }
 

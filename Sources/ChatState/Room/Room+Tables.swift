@@ -24,6 +24,12 @@ extension Room {
                     UserEntry(key: $0.uid, user: WireUser(uid: $0.uid, username: $0.name, color: $0.color.description))
                 })
             }
+            // A whole table over the frame limit would make every pychat client refuse it (and
+            // an original one read a frame it cannot hold): such a member gets a short table.
+            guard template!.fitsInAFrame else {
+                sendShortTable(to: conn, &out)
+                continue
+            }
             out.send(template!.frame(for: m.uid), to: [conn])
             c.knownVersion = tableVersion
             c.shortTable = nil
@@ -33,7 +39,8 @@ extension Room {
     }
 
     /// Sends a member a table of the host, the recent speakers and itself. Such a member stays
-    /// stale, so the checks before a chat look at the table it was sent.
+    /// stale, so the checks before a chat look at the table it was sent. It always fits in a
+    /// frame: at most `Limits.recentSpeakers` + 2 names of at most `Limits.maxNameBytes`.
     mutating func sendShortTable(to conn: ConnID, _ out: inout StepOutput) {
         guard var c = connections[conn], let m = c.member else { return }
         var users: [Member] = []

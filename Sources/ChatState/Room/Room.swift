@@ -145,8 +145,8 @@ public struct Room: Sendable {
         guard let host else { return }
         let text = TextRules.cleanText(raw)
         if TextRules.isBlank(text) { return }
-        if text.count > Limits.maxTextLength {
-            out.show(.notice(TextRules.tooLongNotice(length: text.count)))
+        if let refusal = TextRules.refusal(text) {
+            out.show(.notice(refusal.notice))
             return
         }
         out.show(.chat(host.name, host.color, text))
@@ -340,9 +340,9 @@ public struct Room: Sendable {
         guard let conn = member.conn else { return }
         let text = TextRules.cleanText(raw)
         if TextRules.isBlank(text) { return }
-        if text.count > Limits.maxTextLength {
-            out.log("refused \(text.count)-character message from \(conn)")
-            out.send(FrameCodec.frame(.system(text: TextRules.tooLongNotice(length: text.count))), to: [conn])
+        if let refusal = TextRules.refusal(text) {
+            out.log("refused \(refusal.size) message from \(conn)")
+            out.send(FrameCodec.frame(.system(text: refusal.notice)), to: [conn])
             return
         }
         deliver(text, FrameCodec.frame(.chat(uid: member.uid, text: text)), from: conn, member, &out)

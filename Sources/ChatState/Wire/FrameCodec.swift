@@ -3,6 +3,9 @@
 public struct RawFrame: Equatable, Sendable {
     public var kind: UInt8?
     public var body: [UInt8]
+    /// Set, with no kind or body, when a decoder that skips oversized frames skipped this
+    /// one: the length its header announced.
+    public var skippedLength: UInt32?
 
     /// What a log line calls a frame that neither side of PyChat's protocol ever sends.
     public var strayKindDescription: String {
@@ -12,6 +15,11 @@ public struct RawFrame: Equatable, Sendable {
     public init(kind: UInt8?, body: [UInt8]) {
         self.kind = kind
         self.body = body
+    }
+
+    public init(skipped length: UInt32) {
+        self.init(kind: nil, body: [])
+        skippedLength = length
     }
 }
 
@@ -45,6 +53,12 @@ public enum FrameCodec {
         return out
     }
 
+    /// Whether a frame with a body this long is one every pychat peer accepts: the limit on
+    /// what we send is the default one, whatever `--max-frame` says about what we read.
+    public static func fits(bodyLength: Int) -> Bool {
+        1 + bodyLength <= Limits.maxFrameLength
+    }
+
     /// The frame of one protocol message, as the original writes it.
     public static func frame(_ message: Message) -> [UInt8] {
         frame(kind: jsonKind, parts: MessageCodec.encode(message))
@@ -52,14 +66,22 @@ public enum FrameCodec {
 }
 
 /// Turns a byte stream, fed in chunks of any size, into frames. Partial input stays buffered
-/// for the next chunk. A header announcing more than `limit` is an error the moment its fourth
-/// byte arrives, so a hostile peer cannot make us buffer a body we will never accept.
+/// for the next chunk. A header announcing more than `limit` is handled the moment its fourth
+/// byte arrives, so a hostile peer cannot make us buffer a body we will never accept: it is
+/// an error (the server's way with a client), or its body is read past without being kept
+/// (a client's way with its server: one bad frame costs a notice, not the session).
 public struct FrameDecoder: Sendable {
-    public let limit: Int
-    private var buffer: [UInt8] = []
+    public enum Oversized: Sendable { case fail, skip }
 
-    public init(limit: Int = Limits.maxFrameLength) {
+    public let limit: Int
+    public let oversized: Oversized
+    private var buffer: [UInt8] = []
+    /// Bytes of a skipped frame's body still to be read past.
+    private var skipping = 0
+
+    public init(limit: Int = Limits.maxFrameLength, oversized: Oversized = .fail) {
         self.limit = limit
+        self.oversized = oversized
     }
 
     /// Bytes held back waiting for the rest of a frame.
@@ -79,6 +101,12 @@ public struct FrameDecoder: Sendable {
         var frames: [RawFrame] = []
         var rest = chunk[...]
         while !rest.isEmpty {
+            if skipping > 0 {
+                let n = min(skipping, rest.count)
+                rest = rest.dropFirst(n)
+                skipping -= n
+                continue
+            }
             // Complete the header first, one chunk's worth at a time.
             if buffer.count < FrameCodec.headerLength {
                 let take = min(FrameCodec.headerLength - buffer.count, rest.count)
@@ -87,9 +115,14 @@ public struct FrameDecoder: Sendable {
                 guard buffer.count == FrameCodec.headerLength else { break }
                 let announced = headerLength()
                 if announced > limit {
-                    failure = .tooLarge(announced: announced, limit: limit)
                     buffer = []
-                    return frames
+                    guard oversized == .skip else {
+                        failure = .tooLarge(announced: announced, limit: limit)
+                        return frames
+                    }
+                    frames.append(RawFrame(skipped: announced))
+                    skipping = Int(announced)
+                    continue
                 }
             }
             let needed = Int(headerLength()) - (buffer.count - FrameCodec.headerLength)

@@ -7,6 +7,8 @@ public indirect enum JSONValue: Equatable, Sendable {
     case string(String)
     case array([JSONValue])
     /// Members in first-seen key order; a duplicate key keeps its last value, as Python does.
+    /// Keys are duplicates only when their code points are the same (Python's rule), not when
+    /// they are canonically equivalent (Swift's `==`): `"\u00e9"` and `"e\u0301"` are two keys.
     case object([(String, JSONValue)])
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
@@ -38,7 +40,9 @@ public indirect enum JSONValue: Equatable, Sendable {
 /// Parses JSON text the way Python's `json.loads` does (the original's decoder): RFC 8259 plus
 /// `NaN`, `Infinity` and `-Infinity`; whitespace is space, tab, CR and LF only; raw control
 /// characters inside strings are errors. A lone surrogate escape (which Python keeps but a
-/// Swift String cannot hold) becomes U+FFFD.
+/// Swift String cannot hold) becomes U+FFFD, though as a key it stays distinct, as in Python.
+/// Every input costs work linear in its length: duplicate keys are found by hashing each key's
+/// exact code points once, never by comparing keys with each other.
 public struct JSONParser {
     public struct Failure: Error, Equatable, Sendable {
         public let reason: String
@@ -87,7 +91,7 @@ public struct JSONParser {
         switch c {
         case UInt8(ascii: "{"): return try nested { (p: inout JSONParser) throws(Failure) in try p.object() }
         case UInt8(ascii: "["): return try nested { (p: inout JSONParser) throws(Failure) in try p.array() }
-        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "\""): return .string(try stringBytes().string)
         case UInt8(ascii: "t"): return try literal("true", .bool(true))
         case UInt8(ascii: "f"): return try literal("false", .bool(false))
         case UInt8(ascii: "n"): return try literal("null", .null)
@@ -111,19 +115,23 @@ public struct JSONParser {
         var members: [(String, JSONValue)] = []
         skipSpace()
         if peek == UInt8(ascii: "}") { i += 1; return .object(members) }
+        // Each key's code points (WTF-8, so distinct lone surrogates stay distinct) to its
+        // member's index: one hash per key, whatever the keys are made of.
+        var seen: [[UInt8]: Int] = [:]
         while true {
             skipSpace()
             guard peek == UInt8(ascii: "\"") else { throw fail("expecting a property name in double quotes") }
-            let key = try string()
+            let key = try stringBytes()
             skipSpace()
             guard peek == UInt8(ascii: ":") else { throw fail("expecting ':' after a property name") }
             i += 1
             skipSpace()
             let v = try value()
-            if let k = members.firstIndex(where: { $0.0 == key }) {
+            if let k = seen[key.bytes] {
                 members[k].1 = v
             } else {
-                members.append((key, v))
+                seen[key.bytes] = members.count
+                members.append((key.string, v))
             }
             skipSpace()
             switch peek {
@@ -194,9 +202,12 @@ public struct JSONParser {
         return v
     }
 
-    private mutating func string() throws(Failure) -> String {
+    /// A string's code points as WTF-8 (UTF-8 that may hold lone surrogates: their exact
+    /// identity, for telling keys apart), and as a Swift String (each lone surrogate U+FFFD).
+    private mutating func stringBytes() throws(Failure) -> (bytes: [UInt8], string: String) {
         i += 1
         var out: [UInt8] = []
+        var loneSurrogates = false
         while true {
             let start = i
             while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 {
@@ -206,7 +217,8 @@ public struct JSONParser {
             guard let c = peek else { throw fail("unterminated string") }
             if c == UInt8(ascii: "\"") {
                 i += 1
-                return String(decoding: out, as: UTF8.self)
+                let string = loneSurrogates ? Self.replacingSurrogates(out) : String(decoding: out, as: UTF8.self)
+                return (out, string)
             }
             if c < 0x20 { throw fail("invalid control character in a string") }
             i += 1
@@ -234,12 +246,37 @@ public struct JSONParser {
                         i = mark
                     }
                 }
-                let s = Unicode.Scalar(scalar) ?? "\u{FFFD}"
-                out.append(contentsOf: String(s).utf8)
+                if let s = Unicode.Scalar(scalar) {
+                    out.append(contentsOf: String(s).utf8)
+                } else {
+                    // A lone surrogate, D800-DFFF: three bytes ED A0-BF 80-BF.
+                    loneSurrogates = true
+                    out.append(0xED)
+                    out.append(UInt8(0x80 | (scalar >> 6) & 0x3F))
+                    out.append(UInt8(0x80 | scalar & 0x3F))
+                }
             default:
                 i -= 1
                 throw fail("invalid escape")
             }
         }
+    }
+
+    /// WTF-8 to a String, each lone surrogate's three bytes one U+FFFD (decoding them as
+    /// UTF-8 would give three).
+    private static func replacingSurrogates(_ wtf8: [UInt8]) -> String {
+        var fixed: [UInt8] = []
+        fixed.reserveCapacity(wtf8.count)
+        var k = 0
+        while k < wtf8.count {
+            if wtf8[k] == 0xED, k + 2 < wtf8.count, wtf8[k + 1] >= 0xA0 {
+                fixed.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                k += 3
+            } else {
+                fixed.append(wtf8[k])
+                k += 1
+            }
+        }
+        return String(decoding: fixed, as: UTF8.self)
     }
 }

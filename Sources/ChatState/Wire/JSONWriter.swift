@@ -39,6 +39,24 @@ public struct JSONWriter {
         bytes.append(0x22)
     }
 
+    /// The bytes `string(s)` writes, without the two quotes, computed without writing them.
+    public static func encodedLength(_ s: String) -> Int {
+        var n = 0
+        for scalar in s.unicodeScalars { n += encodedLength(scalar) }
+        return n
+    }
+
+    /// What one scalar costs in `string`: its own byte, a two-byte escape, or one or two
+    /// six-byte `\uXXXX` escapes.
+    static func encodedLength(_ scalar: Unicode.Scalar) -> Int {
+        switch scalar.value {
+        case 0x22, 0x5C, 0x0A, 0x0D, 0x09, 0x08, 0x0C: return 2
+        case 0x20...0x7E: return 1
+        case 0x10000...: return 12
+        default: return 6
+        }
+    }
+
     private mutating func escape(_ unit: UInt32) {
         bytes.append(0x5C)
         bytes.append(UInt8(ascii: "u"))

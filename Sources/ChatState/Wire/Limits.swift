@@ -5,8 +5,21 @@ public enum Limits {
     public static let maxFrameLength = 64 * 1024
     /// Longest user name, in characters, after cleaning.
     public static let maxNameLength = 32
+    /// Longest user name in bytes as the wire carries it (JSON with every non-ASCII character
+    /// a `\uXXXX` escape, quotes excluded), after cleaning. With it every whole table of up to
+    /// `wholeTableMembers` members, and every short table, fits in one frame.
+    public static let maxNameBytes = 512
     /// Longest chat text, in characters, after cleaning. Longer ones are refused, not cut.
     public static let maxTextLength = 4096
+    /// Longest chat text in bytes as the wire carries it (escaped, quotes excluded). The
+    /// ChatMessage around a text adds 83 bytes (kind byte, uid, field names, quotes), so a text this
+    /// long still fits in a frame every pychat accepts. Longer ones are refused, not cut.
+    public static let maxTextBytes = 65_000
+    /// Most code points in one character (grapheme cluster). UAX #15's stream-safe format
+    /// allows 30 combining marks in a row; no real character needs more. A longer cluster
+    /// ("a" and 1000 accents) counts as one character per code point towards a text's limit,
+    /// and a name keeps only its first `maxClusterScalars` code points.
+    public static let maxClusterScalars = 32
     /// Protocol violations (undecodable messages, messages out of place) a connection may make
     /// before the server closes it.
     public static let maxProtocolViolations = 5

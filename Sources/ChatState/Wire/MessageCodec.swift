@@ -16,12 +16,20 @@ public enum DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .badJSON(reason, offset): return "bad JSON at byte \(offset): \(reason)"
         case let .notAnObject(found): return "body is a JSON \(found), not an object"
         case .missingType: return "no \"type\" field"
-        case let .unknownType(t): return "unknown type \(t)"
+        case let .unknownType(t): return "unknown type \(Self.shown(t))"
         case let .missingField(t, f): return "\(t) has no field \"\(f)\""
-        case let .extraField(t, f): return "\(t) has an unexpected field \"\(f)\""
+        case let .extraField(t, f): return "\(t) has an unexpected field \(Self.shown(f))"
         case let .wrongFieldType(t, f, e, found): return "\(t).\(f) is a \(found), expected a \(e)"
-        case let .badUUID(t, f, v): return "\(t).\(f) is not a UUID: \(v.prefix(64))"
+        case let .badUUID(t, f, v): return "\(t).\(f) is not a UUID: \(Self.shown(v))"
         }
+    }
+
+    /// A peer's string in a reason that goes to the log: its first 64 code points (not
+    /// characters, which can be any length), quoted, control characters made visible.
+    private static func shown(_ s: String) -> String {
+        var head = String.UnicodeScalarView()
+        head.append(contentsOf: s.unicodeScalars.prefix(64))
+        return quoted(String(head))
     }
 }
 
@@ -66,12 +74,21 @@ public enum MessageCodec {
             prefix = w.bytes
         }
 
+        private static let tail: [UInt8] = Array(", \"type\": \"ServerInfo\"}".utf8)
+        /// A quoted uid is always 38 bytes.
+        private static let uidLength = 38
+
+        /// Whether each receiver's frame is within `Limits.maxFrameLength`, so that every
+        /// pychat accepts it. A room of hundreds of long names can make it not so.
+        public var fitsInAFrame: Bool {
+            FrameCodec.fits(bodyLength: prefix.count + Self.uidLength + Self.tail.count)
+        }
+
         /// The whole frame (header, kind, body) for one receiver.
         public func frame(for receiver: UID) -> [UInt8] {
-            var w = JSONWriter(capacity: prefix.count + 70)
+            var w = JSONWriter(capacity: Self.uidLength + Self.tail.count)
             w.uid(receiver)
-            w.raw(", \"type\": \"ServerInfo\"}")
-            return FrameCodec.frame(kind: FrameCodec.jsonKind, parts: prefix, w.bytes)
+            return FrameCodec.frame(kind: FrameCodec.jsonKind, parts: prefix, w.bytes, Self.tail)
         }
     }
 
