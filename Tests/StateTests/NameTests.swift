@@ -120,3 +120,24 @@ import Testing
         #expect(s.room.members.last?.name == "ALICE")
     }
 }
+
+@Suite struct LogTextTests {
+    @Test func peerStringsAreQuotedOnOneVisibleLine() {
+        #expect(quoted("alice") == #""alice""#)
+        #expect(quoted("a \"b\" \\ c") == #""a \"b\" \\ c""#)
+        #expect(quoted("x\ny\r\tz") == #""x\ny\r\tz""#)
+        #expect(quoted("\u{1B}[2J\u{7F}\u{85}\u{202E}\u{200B}\u{FE0F}é中") == #""\u{1B}[2J\u{7F}\u{85}\u{202E}\u{200B}\u{FE0F}é中""#)
+        let long = quoted(String(repeating: "ab", count: 1_000))
+        #expect(long == "\"" + String(repeating: "ab", count: 40) + "\"... (2000 code points)")
+    }
+
+    @Test func decodeErrorsQuoteWhatThePeerSent() {
+        let body = Array(#"{"username": "m", "color": "0", "x\ny\u001b": 1, "type": "JoinRequest"}"#.utf8)
+        #expect(throws: DecodeError.extraField(type: "JoinRequest", field: "x\ny\u{1B}")) { try MessageCodec.decode(body) }
+        #expect(DecodeError.extraField(type: "JoinRequest", field: "x\ny\u{1B}").description
+                == #"JoinRequest has an unexpected field "x\ny\u{1B}""#)
+        #expect(DecodeError.unknownType("\u{1B}]0;pwned\u{7}").description == #"unknown type "\u{1B}]0;pwned\u{7}""#)
+        #expect(DecodeError.badUUID(type: "ServerInfo", field: "users", value: "\n").description
+                == #"ServerInfo.users is not a UUID: "\n""#)
+    }
+}

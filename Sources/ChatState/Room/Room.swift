@@ -325,14 +325,3 @@ public struct Room: Sendable {
         return true
     }
 }
-
-/// A name in a log line, quoted so that spaces and odd characters cannot blur the line.
-func quoted(_ s: String) -> String {
-    "\"" + DisplayLine.visible(s).replacingAll("\"", with: "\\\"") + "\""
-}
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        self[...].replacingAll(target, with: replacement)
-    }
-}
