@@ -63,6 +63,25 @@ struct TLS12PeerTests {
         try await server.proc.waitFor("alice's leave") { $0.stderr.contains(#"leave #1 "alice""#) }
     }
 
+    /// An `openssl s_client -tls1_2` that asks to renegotiate (its `R` command) is refused, and
+    /// the server's log says so, not that there is no protocol version or cipher in common.
+    @Test func aRefusedRenegotiationIsLoggedAsSuch() async throws {
+        let openssl = try #require(openssl)
+        let certs = try standardCertificates()
+        defer { certs.remove() }
+        let server = try await Server.start(["--ssl", "--certfile", certs.file("server.pem"), "--cafile", certs.file("rootCA.pem")])
+        defer { server.proc.kill() }
+        let peer = try opensslClient(openssl, ["-tls1_2"], port: server.port, certs: certs)
+        defer { peer.kill() }
+        try await peer.waitFor("the handshake") { $0.stdout.contains("Verify return code: 0 (ok)") }
+        peer.send("R\n")
+        try await server.proc.waitFor("the disconnect") { $0.stderr.contains("disconnect #1") }
+        #expect(peer.stderr.contains("RENEGOTIATING"), "\(peer.stderr)")
+        let line = try #require(server.proc.stderr.split(separator: "\n").first { $0.contains("disconnect #1") })
+        #expect(line.contains("the client asked to renegotiate the TLS 1.2 session, which pychat refuses"), "\(line)")
+        #expect(!line.contains("in common"), "\(line)")
+    }
+
     /// A pychat client with its certificate on an `openssl s_server -tls1_2` that demands one:
     /// the JoinRequest arrives byte for byte as the original writes it, and the server's
     /// frames reach the client's screen.

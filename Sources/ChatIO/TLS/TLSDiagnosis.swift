@@ -15,6 +15,8 @@ struct TLSDiagnosis {
     let peerCertificate: OpaquePointer?
     let sslErrorCode: Int32
     let errors: [OpenSSLErrorEntry]
+    /// We refused the peer's request to renegotiate (TLS 1.2) before this failure.
+    let refusedRenegotiation: Bool
 
     private var phase: String { inHandshake ? "TLS handshake failed" : "TLS connection failed" }
     private var peerRole: String { role == .server ? "client" : "server" }
@@ -35,6 +37,13 @@ struct TLSDiagnosis {
         if reasons.contains(SSL_R_UNSUPPORTED_PROTOCOL) {
             return TLSError(.protocolError,
                             "\(phase): the \(peerRole) offers only protocol versions older than TLS 1.2 (pychat needs 1.2 or 1.3)")
+        }
+        if refusedRenegotiation, !inHandshake {
+            // The peer's alert (handshake failure, usually) is its answer to our refusal, not a
+            // mismatch of versions or ciphers: the handshake had long succeeded.
+            return TLSError(.protocolError,
+                            "\(phase): the \(peerRole) asked to renegotiate the TLS 1.2 session, which pychat refuses, "
+                                + "and gave up the connection")
         }
         if let alert = errors.first(where: { isAlertReason($0) }) {
             return TLSError(.alertFromPeer, "\(phase): the \(peerRole) sent alert '\(alert.text)'\(alertHint(alert.reason))")
