@@ -32,7 +32,7 @@ struct TLS12PeerTests {
         let openssl = try #require(openssl)
         let certs = try standardCertificates()
         defer { certs.remove() }
-        let server = try await Server.start(["--ssl", "--certfile", certs.file("server.pem"), "--cafile", certs.file("rootCA.pem")])
+        let server = try await tlsServer(certs)
         defer { server.proc.kill() }
 
         // -brief: the handshake's summary on stderr, nothing but the peer's bytes on stdout;
@@ -69,7 +69,7 @@ struct TLS12PeerTests {
         let openssl = try #require(openssl)
         let certs = try standardCertificates()
         defer { certs.remove() }
-        let server = try await Server.start(["--ssl", "--certfile", certs.file("server.pem"), "--cafile", certs.file("rootCA.pem")])
+        let server = try await tlsServer(certs)
         defer { server.proc.kill() }
         let peer = try opensslClient(openssl, ["-tls1_2"], port: server.port, certs: certs)
         defer { peer.kill() }
@@ -142,7 +142,7 @@ struct TLS12PeerTests {
         defer { certs.remove() }
 
         // pychat as the server: it answers the TLS 1.1 ClientHello with a protocol_version alert.
-        let server = try await Server.start(["--ssl", "--certfile", certs.file("server.pem"), "--cafile", certs.file("rootCA.pem")])
+        let server = try await tlsServer(certs)
         defer { server.proc.kill() }
         let client = try opensslClient(openssl, ["-tls1_1", "-verify_return_error", "-brief"], port: server.port, certs: certs)
         defer { client.kill() }
@@ -172,6 +172,11 @@ private func standardCertificates() throws -> TLSTemporaryDirectory {
     let certs = try TLSTemporaryDirectory()
     try CertificateFactory.writeStandardSet(into: certs.path)
     return certs
+}
+
+/// A headless pychat TLS server with the standard certificates.
+private func tlsServer(_ certs: TLSTemporaryDirectory) async throws -> Server {
+    try await Server.start(["--ssl", "--certfile", certs.file("server.pem"), "--cafile", certs.file("rootCA.pem")])
 }
 
 /// An `openssl s_server` demanding a client certificate, for one connection, and its port: it
