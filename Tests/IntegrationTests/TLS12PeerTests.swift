@@ -32,7 +32,7 @@ struct TLS12PeerTests {
         let openssl = try #require(openssl)
         let certs = try standardCertificates()
         defer { certs.remove() }
-        let server = try await Server.start(["--ssl", "--certfile", certs.file("server.pem"), "--cafile", certs.file("rootCA.pem")])
+        let server = try await tlsServer(certs)
         defer { server.proc.kill() }
 
         // -brief: the handshake's summary on stderr, nothing but the peer's bytes on stdout;
@@ -61,6 +61,25 @@ struct TLS12PeerTests {
         #expect(users == [uid: ["uid": uid, "username": "alice", "color": "ff8800"]])
         #expect(objects.dropFirst().first?["type"] as? String == "SystemMessage", "\(objects)")
         try await server.proc.waitFor("alice's leave") { $0.stderr.contains(#"leave #1 "alice""#) }
+    }
+
+    /// An `openssl s_client -tls1_2` that asks to renegotiate (its `R` command) is refused, and
+    /// the server's log says so, not that there is no protocol version or cipher in common.
+    @Test func aRefusedRenegotiationIsLoggedAsSuch() async throws {
+        let openssl = try #require(openssl)
+        let certs = try standardCertificates()
+        defer { certs.remove() }
+        let server = try await tlsServer(certs)
+        defer { server.proc.kill() }
+        let peer = try opensslClient(openssl, ["-tls1_2"], port: server.port, certs: certs)
+        defer { peer.kill() }
+        try await peer.waitFor("the handshake") { $0.stdout.contains("Verify return code: 0 (ok)") }
+        peer.send("R\n")
+        try await server.proc.waitFor("the disconnect") { $0.stderr.contains("disconnect #1") }
+        #expect(peer.stderr.contains("RENEGOTIATING"), "\(peer.stderr)")
+        let line = try #require(server.proc.stderr.split(separator: "\n").first { $0.contains("disconnect #1") })
+        #expect(line.contains("the client asked to renegotiate the TLS 1.2 session, which pychat refuses"), "\(line)")
+        #expect(!line.contains("in common"), "\(line)")
     }
 
     /// A pychat client with its certificate on an `openssl s_server -tls1_2` that demands one:
@@ -123,7 +142,7 @@ struct TLS12PeerTests {
         defer { certs.remove() }
 
         // pychat as the server: it answers the TLS 1.1 ClientHello with a protocol_version alert.
-        let server = try await Server.start(["--ssl", "--certfile", certs.file("server.pem"), "--cafile", certs.file("rootCA.pem")])
+        let server = try await tlsServer(certs)
         defer { server.proc.kill() }
         let client = try opensslClient(openssl, ["-tls1_1", "-verify_return_error", "-brief"], port: server.port, certs: certs)
         defer { client.kill() }
@@ -153,6 +172,11 @@ private func standardCertificates() throws -> TLSTemporaryDirectory {
     let certs = try TLSTemporaryDirectory()
     try CertificateFactory.writeStandardSet(into: certs.path)
     return certs
+}
+
+/// A headless pychat TLS server with the standard certificates.
+private func tlsServer(_ certs: TLSTemporaryDirectory) async throws -> Server {
+    try await Server.start(["--ssl", "--certfile", certs.file("server.pem"), "--cafile", certs.file("rootCA.pem")])
 }
 
 /// An `openssl s_server` demanding a client certificate, for one connection, and its port: it

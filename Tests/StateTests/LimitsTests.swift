@@ -164,11 +164,13 @@ func sentFrameLengths(_ effects: [Effect]) -> [Int] {
     }
 
     @Test func aSuffixKeepsTheNameWithinItsBytes() {
+        var names = UniqueNames()
         let base = String(repeating: "😀", count: 32)  // 384 bytes: within both limits
-        let name = TextRules.uniqueName(base) { $0 == base.lowercased() }
-        #expect(name == String(repeating: "😀", count: 31) + "2")
+        _ = names.claim(base)
+        #expect(names.claim(base).name == String(repeating: "😀", count: 31) + "2")
         let wide = TextRules.cleanName(String(repeating: "👍🏽", count: 32))
-        let second = TextRules.uniqueName(wide) { $0 == wide.lowercased() }
+        _ = names.claim(wide)
+        let second = names.claim(wide).name
         #expect(second == wide + "2")
         #expect(JSONWriter.encodedLength(second) <= Limits.maxNameBytes)
     }
@@ -240,6 +242,8 @@ func sentFrameLengths(_ effects: [Effect]) -> [Int] {
     @Test func aPeersStringsInALogLineAreCutAndQuoted() {
         let key = "\u{1b}[31m" + String(repeating: "k", count: 10_000)
         let error = DecodeError.extraField(type: "ChatMessage", field: key)
-        #expect(error.description == "ChatMessage has an unexpected field \"^[[31m" + String(repeating: "k", count: 59) + "\"")
+        // The one quoting of log lines (`quoted`): the escape made visible, the rest cut.
+        #expect(error.description == "ChatMessage has an unexpected field \"\\u{1B}[31m"
+            + String(repeating: "k", count: LogText.shownCharacters - 5) + "\"... (10005 code points)")
     }
 }

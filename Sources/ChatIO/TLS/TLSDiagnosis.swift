@@ -1,4 +1,5 @@
 import COpenSSL
+import ChatState
 
 /// Turns the evidence left by a failed OpenSSL call (the error queue, the
 /// verification result, the peer's first bytes) into one TLSError whose kind
@@ -14,6 +15,8 @@ struct TLSDiagnosis {
     let peerCertificate: OpaquePointer?
     let sslErrorCode: Int32
     let errors: [OpenSSLErrorEntry]
+    /// We refused the peer's request to renegotiate (TLS 1.2) before this failure.
+    let refusedRenegotiation: Bool
 
     private var phase: String { inHandshake ? "TLS handshake failed" : "TLS connection failed" }
     private var peerRole: String { role == .server ? "client" : "server" }
@@ -34,6 +37,13 @@ struct TLSDiagnosis {
         if reasons.contains(SSL_R_UNSUPPORTED_PROTOCOL) {
             return TLSError(.protocolError,
                             "\(phase): the \(peerRole) offers only protocol versions older than TLS 1.2 (pychat needs 1.2 or 1.3)")
+        }
+        if refusedRenegotiation, !inHandshake {
+            // The peer's alert (handshake failure, usually) is its answer to our refusal, not a
+            // mismatch of versions or ciphers: the handshake had long succeeded.
+            return TLSError(.protocolError,
+                            "\(phase): the \(peerRole) asked to renegotiate the TLS 1.2 session, which pychat refuses, "
+                                + "and gave up the connection")
         }
         if let alert = errors.first(where: { isAlertReason($0) }) {
             return TLSError(.alertFromPeer, "\(phase): the \(peerRole) sent alert '\(alert.text)'\(alertHint(alert.reason))")
@@ -63,7 +73,8 @@ struct TLSDiagnosis {
     private func verificationError() -> TLSError {
         let reason = String(cString: X509_verify_cert_error_string(verifyResult))
         let prefix = "\(phase): certificate verify failed: \(reason)"
-        let subject = peerCertificate.map { " " + distinguishedName(X509_get_subject_name($0)) } ?? ""
+        // The certificate's names are the peer's to choose: quoted, like any peer's string in a log.
+        let subject = peerCertificate.map { " " + quoted(distinguishedName(X509_get_subject_name($0))) } ?? ""
         switch Int32(verifyResult) {
         case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT,
              X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN,
@@ -76,7 +87,7 @@ struct TLSDiagnosis {
             let start = peerCertificate.map { " before " + timeText(X509_get0_notBefore($0)) } ?? ""
             return TLSError(.certificateNotYetValid, "\(prefix) (the \(peerRole) certificate\(subject) is not valid\(start))")
         case X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH:
-            let names = peerCertificate.flatMap(subjectAltNames) ?? "no subject alternative names"
+            let names = peerCertificate.flatMap(subjectAltNames).map(quoted) ?? "no subject alternative names"
             return TLSError(.hostnameMismatch,
                             "\(prefix) (the server certificate names \(names), not '\(serverName ?? "")')")
         default:

@@ -40,6 +40,8 @@ public final class TLSEngine {
     /// The certificate verification failed on (up-referenced), for the error
     /// text: OpenSSL does not keep the peer's certificate when it rejects it.
     fileprivate var rejectedCertificate: OpaquePointer?
+    /// We refused a renegotiation (TLS 1.2): the peer's next alert is its giving up on it.
+    fileprivate var refusedRenegotiation = false
 
     /// A TLS 1.3 client gets here before the server has checked the client's
     /// certificate: a rejection then arrives as `.alertFromPeer` from a later
@@ -74,6 +76,7 @@ public final class TLSEngine {
         self.serverName = context.role == .client ? serverName : nil
         // Unretained: the SSL object dies in our deinit, so it never outlives us.
         SSL_set_ex_data(ssl, 0, Unmanaged.passUnretained(self).toOpaque())
+        SSL_set_info_callback(ssl, recordAlertSent)
 
         if context.role == .server {
             SSL_set_accept_state(ssl)
@@ -289,7 +292,8 @@ public final class TLSEngine {
             verifyResult: SSL_get_verify_result(ssl),
             peerCertificate: SSL_get0_peer_certificate(ssl) ?? rejectedCertificate,
             sslErrorCode: code,
-            errors: OpenSSLErrorQueue.drain())
+            errors: OpenSSLErrorQueue.drain(),
+            refusedRenegotiation: refusedRenegotiation)
         throw fail(diagnosis.error())
     }
 
@@ -308,6 +312,14 @@ public final class TLSEngine {
         failure = error
         return error
     }
+}
+
+/// OpenSSL's info callback: notes the no_renegotiation alert that SSL_OP_NO_RENEGOTIATION
+/// makes OpenSSL send, since nothing else records that a renegotiation was refused.
+func recordAlertSent(_ ssl: OpaquePointer?, _ point: Int32, _ value: Int32) {
+    guard point & SSL_CB_WRITE_ALERT == SSL_CB_WRITE_ALERT, value & 0xFF == SSL_AD_NO_RENEGOTIATION,
+          let ssl, let owner = SSL_get_ex_data(ssl, 0) else { return }
+    Unmanaged<TLSEngine>.fromOpaque(owner).takeUnretainedValue().refusedRenegotiation = true
 }
 
 /// OpenSSL's verify callback: keeps the verdict, and remembers the first

@@ -10,25 +10,40 @@ public enum TextRules {
         }
     }
 
-    /// Control (Cc) and format (Cf: bidi controls, zero-width characters, BOM) characters, and
-    /// the line and paragraph separators, none of which belong in a name.
+    /// Whether a code point draws nothing a reader could tell apart from nothing: control (Cc)
+    /// and format (Cf) characters, line and paragraph separators, Unicode's
+    /// Default_Ignorable_Code_Point (variation selectors, the combining grapheme joiner, the
+    /// Hangul fillers...), and blank-looking symbols (`isBlankSymbol`). None of
+    /// them belongs in a name: each would make two names that look the same.
     static func isInvisibleOrControl(_ s: Unicode.Scalar) -> Bool {
-        // Printable ASCII, the combining diacritical marks and the common CJK ideographs hold
-        // none of these: they skip the property lookup, which costs a name of 30 000 accents
-        // (one frame) milliseconds.
+        // Printable ASCII, the combining diacritical marks but the grapheme joiner (U+034F,
+        // default-ignorable) and the common CJK ideographs hold none of these: they skip the
+        // property lookup, which costs a name of 30 000 accents (one frame) milliseconds.
         switch s.value {
-        case 0x20...0x7E, 0x300...0x36F, 0x4E00...0x9FFF: return false
+        case 0x20...0x7E, 0x300...0x34E, 0x350...0x36F, 0x4E00...0x9FFF: return false
         default: break
         }
         switch s.properties.generalCategory {
         case .control, .format, .lineSeparator, .paragraphSeparator: return true
-        default: return false
+        default: return s.properties.isDefaultIgnorableCodePoint || isBlankSymbol(s)
         }
     }
 
-    /// A name as the room stores it: control and format characters removed, trimmed, each
-    /// character cut to `Limits.maxClusterScalars` code points, at most `Limits.maxNameLength`
-    /// characters and `Limits.maxNameBytes` bytes on the wire, `Anonymous` when nothing is left.
+    /// Default-ignorable letters: the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0), which
+    /// draw as blank space although they are letters. Names lose them with every other
+    /// default-ignorable code point; the screen shows them as `<U+XXXX>` (the other
+    /// default-ignorables it shows are format characters, or marks that draw nothing).
+    public static func isInvisibleLetter(_ s: Unicode.Scalar) -> Bool {
+        s.properties.isDefaultIgnorableCodePoint && s.properties.generalCategory == .otherLetter
+    }
+
+    /// U+2800 BRAILLE PATTERN BLANK draws as a blank cell but is not default-ignorable: it is
+    /// invisible in a name, yet stays in chat texts, where braille art needs it.
+    static func isBlankSymbol(_ s: Unicode.Scalar) -> Bool { s.value == 0x2800 }
+
+    /// A name as the room stores it: invisible characters removed, trimmed, each character cut
+    /// to `Limits.maxClusterScalars` code points, at most `Limits.maxNameLength` characters and
+    /// `Limits.maxNameBytes` bytes on the wire, `Anonymous` when nothing is left.
     public static func cleanName(_ raw: String) -> String {
         var scalars = String.UnicodeScalarView()
         scalars.append(contentsOf: raw.unicodeScalars.filter { !isInvisibleOrControl($0) })
@@ -58,18 +73,28 @@ public enum TextRules {
         return String(out)
     }
 
-    /// `base`, or `base` with the smallest numeric suffix from 2 up that no taken name has,
-    /// compared case-insensitively, kept within the name's limits.
-    public static func uniqueName(_ base: String, isTaken: (String) -> Bool) -> String {
-        if !isTaken(base.lowercased()) { return base }
-        var n = 2
-        while true {
-            let suffix = String(n)
-            let candidate = fitted(base, characters: Limits.maxNameLength - suffix.count,
-                                   bytes: Limits.maxNameBytes - suffix.count) + suffix
-            if !isTaken(candidate.lowercased()) { return candidate }
-            n += 1
+    /// The keys under which a name collides with another: its UTS #39 skeleton (so `аlice` with
+    /// a Cyrillic а, `alice` and `aIice` with a capital I meet), lowercased, taken of the name as
+    /// it is and lowercased, since case folding and the skeleton do not commute (`ALICE` and
+    /// `aIice`). Two names collide when they share a key; `alice` and `ALICE` always do.
+    public static func nameKeys(_ name: String) -> [String] {
+        let asIs = skeleton(name).lowercased()
+        let folded = skeleton(name.lowercased()).lowercased()
+        return asIs == folded ? [asIs] : [asIs, folded]
+    }
+
+    /// The UTS #39 skeleton of `s` for the common scripts (see `skeletons`): each code point
+    /// replaced by its prototype. Normalisation is left to String's canonical equivalence.
+    static func skeleton(_ s: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars {
+            if let mapped = skeletons[scalar.value] {
+                out.append(contentsOf: mapped.unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
         }
+        return String(out)
     }
 
     /// A chat text as it is relayed: control characters other than newline and tab removed.

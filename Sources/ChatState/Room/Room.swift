@@ -31,6 +31,8 @@ public struct Room: Sendable {
         let address: String?
         var decoder: FrameDecoder
         var member: Member?
+        /// The member's name as `names` holds it, given back when it leaves.
+        var nameClaim: UniqueNames.Claim?
         var violations = 0
         /// The room's table version when this member joined, and in its latest ServerInfo.
         var joinedVersion = 0
@@ -72,8 +74,8 @@ public struct Room: Sendable {
     /// The latest chat's recipients, reused while the same member goes on talking and nobody
     /// joins or leaves: one array per burst, not one per chat (and equal sends merge fast).
     var lastRecipients: (sender: ConnID, tableVersion: Int, list: [ConnID])?
-    /// Every member's name, lowercased: the names a joiner may not take.
-    private var takenNames: Set<String> = []
+    /// Every member's name: the names a joiner may not take, nor one confusable with them.
+    private var names = UniqueNames()
     /// The latest distinct speakers, the most recent last; at most `Limits.recentSpeakers`.
     var recentSpeakers: [Member] = []
     /// Joins (true) and leaves (false) waiting for the announcement timer, in order.
@@ -89,9 +91,8 @@ public struct Room: Sendable {
         self.config = config
         admission = Admission(policy: config.admission)
         if let uid = config.hostUID {
-            members.append(Member(uid: uid, name: TextRules.cleanName(config.username),
-                                  color: RGB.cleaned(config.color), conn: nil))
-            takenNames.insert(members[0].name.lowercased())
+            let name = names.claim(TextRules.cleanName(config.username)).name
+            members.append(Member(uid: uid, name: name, color: RGB.cleaned(config.color), conn: nil))
         }
     }
 
@@ -202,7 +203,7 @@ public struct Room: Sendable {
         if c.knownVersion < tableVersion { staleMembers -= 1 }
         joined.removeAll { $0 == conn }
         members.removeAll { $0.uid == member.uid }
-        takenNames.remove(member.name.lowercased())
+        if let claim = c.nameClaim { names.release(claim) }
         recentSpeakers.removeAll { $0.uid == member.uid }
         tableChanged()
         scheduleRefresh(&out)
@@ -306,10 +307,11 @@ public struct Room: Sendable {
 
     private mutating func join(_ conn: ConnID, username: String, color: String, _ out: inout StepOutput) {
         guard var c = connections[conn] else { return }
-        let name = TextRules.uniqueName(TextRules.cleanName(username)) { takenNames.contains($0) }
-        takenNames.insert(name.lowercased())
+        let claim = names.claim(TextRules.cleanName(username))
+        let name = claim.name
         let member = Member(uid: c.uid, name: name, color: RGB.cleaned(color), conn: conn)
         c.member = member
+        c.nameClaim = claim
         connections[conn] = c
         members.append(member)
         joined.append(conn)
@@ -394,16 +396,5 @@ public struct Room: Sendable {
         deliver(String(decoding: text, as: UTF8.self), MessageCodec.chatFrame(uid: member.uid, plainText: text),
                 from: conn, member, &out)
         return true
-    }
-}
-
-/// A name in a log line, quoted so that spaces and odd characters cannot blur the line.
-func quoted(_ s: String) -> String {
-    "\"" + DisplayLine.visible(s).replacingAll("\"", with: "\\\"") + "\""
-}
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        self[...].replacingAll(target, with: replacement)
     }
 }

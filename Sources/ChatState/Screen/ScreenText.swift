@@ -193,10 +193,7 @@ private struct SafeCells {
     }
 
     private func isHidden(_ s: Unicode.Scalar) -> Bool {
-        switch s.value {
-        case 0x80...0x9F, 0x115F, 0x1160, 0x3164, 0xFFA0: return true
-        default: break
-        }
+        if (0x80...0x9F).contains(s.value) || TextRules.isInvisibleLetter(s) { return true }
         switch s.properties.generalCategory {
         case .format, .lineSeparator, .paragraphSeparator: return true
         default: return false

@@ -1,4 +1,5 @@
-/// Exactly what is wrong with a JSON frame's body.
+/// Exactly what is wrong with a JSON frame's body. Whatever came from the peer (a type, a field
+/// name, a value) is `quoted`, since the description goes to the log.
 public enum DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
     case badUTF8
     case badJSON(reason: String, offset: Int)
@@ -16,20 +17,12 @@ public enum DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .badJSON(reason, offset): return "bad JSON at byte \(offset): \(reason)"
         case let .notAnObject(found): return "body is a JSON \(found), not an object"
         case .missingType: return "no \"type\" field"
-        case let .unknownType(t): return "unknown type \(Self.shown(t))"
-        case let .missingField(t, f): return "\(t) has no field \"\(f)\""
-        case let .extraField(t, f): return "\(t) has an unexpected field \(Self.shown(f))"
+        case let .unknownType(t): return "unknown type \(quoted(t))"
+        case let .missingField(t, f): return "\(t) has no field \(quoted(f))"
+        case let .extraField(t, f): return "\(t) has an unexpected field \(quoted(f))"
         case let .wrongFieldType(t, f, e, found): return "\(t).\(f) is a \(found), expected a \(e)"
-        case let .badUUID(t, f, v): return "\(t).\(f) is not a UUID: \(Self.shown(v))"
+        case let .badUUID(t, f, v): return "\(t).\(f) is not a UUID: \(quoted(v))"
         }
-    }
-
-    /// A peer's string in a reason that goes to the log: its first 64 code points (not
-    /// characters, which can be any length), quoted, control characters made visible.
-    private static func shown(_ s: String) -> String {
-        var head = String.UnicodeScalarView()
-        head.append(contentsOf: s.unicodeScalars.prefix(64))
-        return quoted(String(head))
     }
 }
 
