@@ -70,7 +70,9 @@ seeds = {
 
 def room_ops():
     """The room target's language: op byte, connection byte, then the op's bytes."""
-    def accept(c): return bytes([0, c])
+    def accept(c): return bytes([0, c, 3])  # 3: no address, not counted
+    def accept_from(c, n): return bytes([0, c, n])  # from 10.0.0.n
+    def elapse(ms): return bytes([0, 0, 7]) + struct.pack(">H", ms)
     def raw(c, data): return bytes([1, c]) + struct.pack(">H", len(data)) + data
     def joins(c, name, color): return bytes([2, c, len(name)]) + name + bytes([len(color)]) + color
     def says(c, text, known): return bytes([3, c]) + struct.pack(">H", len(text)) + text + bytes([known])
@@ -91,6 +93,10 @@ def room_ops():
         "combining": accept(0) + joins(0, "e\u0301\u0302".encode() * 10, b"") + accept(1) + joins(1, b"b", b"")
                      + says(0, "e".encode() + "\u0301".encode() * 200, 1),
         "deadline": accept(5) + timer(5, 0) + accept(6) + raw(6, b"\x00\x10\x00\x00") + leave(6),
+        # One address over its quota, and a chat rate running on time steps.
+        "addresses": b"".join(accept_from(c, 1) for c in range(8)) + elapse(60000) + accept_from(0, 2)
+                     + joins(0, b"dora", b"") + accept_from(1, 2) + joins(1, b"eve", b"")
+                     + b"".join(says(0, b"flood %d" % n, 1) for n in range(12)) + elapse(500) + timer(0, 3) + elapse(2000) + timer(0, 3),
     }
 
 

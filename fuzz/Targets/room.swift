@@ -1,6 +1,7 @@
 // A whole room (the server's reducer, with a host user) driven by arbitrary events on up to
 // eight connections: raw byte streams, and well-formed JoinRequests, chats and pychat signs built
-// from the fuzzer's bytes (so it gets past the JSON quickly), disconnects, timers, host chat.
+// from the fuzzer's bytes (so it gets past the JSON quickly), disconnects, timers, time passing
+// (the per-address limits and chat rates run on it), host chat.
 // Invariants, checked after every step: every send is whole frames, none over
 // `Limits.maxFrameLength`; sends go only to connections the room was told of and has not
 // seen leave; the work of a step is linear in what it was given (its input, plus the names
@@ -22,6 +23,7 @@ func fuzzOne(_ data: [UInt8]) {
     var room = Room(config: AppConfig(role: .server, username: "host", hostUID: hostUID))
     var open = Set<ConnID>()
     var accepted: UInt64 = 0
+    var now: Int64 = 0
     var steps = 0
     while !input.isAtEnd, steps < 2_000 {
         steps += 1
@@ -32,7 +34,17 @@ func fuzzOne(_ data: [UInt8]) {
         switch op % 8 {
         case 0:
             accepted += 1
-            event = .accepted(conn: conn, uid: UID(high: 1, low: accepted), remote: "127.0.0.1:\(accepted)")
+            // One of three addresses (so the per-address limits are met), or the uncounted nil;
+            // every eighth accept is a time step instead, so throttles and chat rates refill.
+            let pick = input.byte()
+            if pick % 8 == 7 {
+                now += Int64(input.uint16())
+                event = .time(Instant(monotonicMillis: now))
+            } else {
+                let address = pick % 4 == 3 ? nil : "10.0.0.\(pick % 4)"
+                event = .accepted(conn: conn, uid: UID(high: 1, low: accepted), remote: "10.0.0.1:\(accepted)",
+                                  address: address)
+            }
         case 1:
             event = .received(conn: conn, bytes: Bytes(Array(input.take(input.uint16()))))
         case 2:
@@ -46,10 +58,11 @@ func fuzzOne(_ data: [UInt8]) {
         case 4:
             event = .disconnected(conn: conn, reason: "gone")
         case 5:
-            switch input.byte() % 3 {
+            switch input.byte() % 4 {
             case 0: event = .timer(.joinDeadline(conn))
             case 1: event = .timer(.tableRefresh)
-            default: event = .timer(.announce)
+            case 2: event = .timer(.announce)
+            default: event = .timer(.floodRelease(conn))  // also when none is armed: a stale timer
             }
         case 6:
             event = .inputLine(text(input.take(input.uint16())))
@@ -65,7 +78,7 @@ func fuzzOne(_ data: [UInt8]) {
             if case .inputLine(let line) = event { room.hostSay(line, &out) } else { room.handle(event, &out) }
         }
         switch event {
-        case .accepted(let c, _, _): open.insert(c)
+        case .accepted(let c, _, _, _): open.insert(c)
         default: break
         }
         for effect in out.effects {
