@@ -49,7 +49,7 @@ public struct DisplayLine: Equatable, Hashable, Sendable, Codable {
                 out.append(contentsOf: "<\(String(scalar.value, radix: 16))>".unicodeScalars)
             default:
                 // Bidi controls could reorder what follows on the terminal; show them by name.
-                if TextRules.isBidiControl(scalar) {
+                if CharacterClass.isBidiControl(scalar) {
                     out.append(contentsOf: "<U+\(String(scalar.value, radix: 16, uppercase: true))>".unicodeScalars)
                 } else {
                     out.append(scalar)

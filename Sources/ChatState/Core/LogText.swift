@@ -22,7 +22,7 @@ public func quoted(_ s: String) -> String {
         case 0x09: out += "\\t"
         case 0x20..<0x7F: out.unicodeScalars.append(scalar)
         default:
-            if scalar.value < 0x20 || TextRules.isInvisibleOrControl(scalar) {
+            if CharacterClass.isInvisibleInName(scalar) {
                 out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
             } else {
                 out.unicodeScalars.append(scalar)

@@ -2,51 +2,12 @@
 public enum TextRules {
     public static let anonymous = "Anonymous"
 
-    /// Explicit bidirectional formatting characters: they can reorder the text drawn after them.
-    public static func isBidiControl(_ s: Unicode.Scalar) -> Bool {
-        switch s.value {
-        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
-        default: return false
-        }
-    }
-
-    /// Whether a code point draws nothing a reader could tell apart from nothing: control (Cc)
-    /// and format (Cf) characters, line and paragraph separators, Unicode's
-    /// Default_Ignorable_Code_Point (variation selectors, the combining grapheme joiner, the
-    /// Hangul fillers...), and blank-looking symbols (`isBlankSymbol`). None of
-    /// them belongs in a name: each would make two names that look the same.
-    static func isInvisibleOrControl(_ s: Unicode.Scalar) -> Bool {
-        // Printable ASCII, the combining diacritical marks but the grapheme joiner (U+034F,
-        // default-ignorable) and the common CJK ideographs hold none of these: they skip the
-        // property lookup, which costs a name of 30 000 accents (one frame) milliseconds.
-        switch s.value {
-        case 0x20...0x7E, 0x300...0x34E, 0x350...0x36F, 0x4E00...0x9FFF: return false
-        default: break
-        }
-        switch s.properties.generalCategory {
-        case .control, .format, .lineSeparator, .paragraphSeparator: return true
-        default: return s.properties.isDefaultIgnorableCodePoint || isBlankSymbol(s)
-        }
-    }
-
-    /// Default-ignorable letters: the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0), which
-    /// draw as blank space although they are letters. Names lose them with every other
-    /// default-ignorable code point; the screen shows them as `<U+XXXX>` (the other
-    /// default-ignorables it shows are format characters, or marks that draw nothing).
-    public static func isInvisibleLetter(_ s: Unicode.Scalar) -> Bool {
-        s.properties.isDefaultIgnorableCodePoint && s.properties.generalCategory == .otherLetter
-    }
-
-    /// U+2800 BRAILLE PATTERN BLANK draws as a blank cell but is not default-ignorable: it is
-    /// invisible in a name, yet stays in chat texts, where braille art needs it.
-    static func isBlankSymbol(_ s: Unicode.Scalar) -> Bool { s.value == 0x2800 }
-
     /// A name as the room stores it: invisible characters removed, trimmed, each character cut
     /// to `Limits.maxClusterScalars` code points, at most `Limits.maxNameLength` characters and
     /// `Limits.maxNameBytes` bytes on the wire, `Anonymous` when nothing is left.
     public static func cleanName(_ raw: String) -> String {
         var scalars = String.UnicodeScalarView()
-        scalars.append(contentsOf: raw.unicodeScalars.filter { !isInvisibleOrControl($0) })
+        scalars.append(contentsOf: raw.unicodeScalars.filter { !CharacterClass.isInvisibleInName($0) })
         // One walk over the characters of what may be a 64 KiB name: leading white space is
         // skipped as it is fitted, and only the fitted name is trimmed at its end.
         let name = fitted(String(scalars), characters: Limits.maxNameLength, bytes: Limits.maxNameBytes,

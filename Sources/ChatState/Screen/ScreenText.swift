@@ -156,7 +156,7 @@ private struct SafeCells {
                 flush(&kept, &keptCount)
                 let shown = v == 0x7F ? "?" : String(Unicode.Scalar(UInt8(v) + 0x40))
                 mark("^" + shown)
-            } else if isHidden(s) && !isEmojiJoiner(s, kept: kept, next: k + 1 < all.count ? all[k + 1] : nil) {
+            } else if CharacterClass.isHiddenOnScreen(s) && !isEmojiJoiner(s, kept: kept, next: k + 1 < all.count ? all[k + 1] : nil) {
                 flush(&kept, &keptCount)
                 mark("<U+" + hex(v) + ">")
             } else if keptCount < ScreenText.maxScalarsPerGrapheme {
@@ -192,28 +192,16 @@ private struct SafeCells {
         for ch in text { cells.append(Cell(grapheme: String(ch), width: 1, style: marker)) }
     }
 
-    private func isHidden(_ s: Unicode.Scalar) -> Bool {
-        if (0x80...0x9F).contains(s.value) || TextRules.isInvisibleLetter(s) { return true }
-        switch s.properties.generalCategory {
-        case .format, .lineSeparator, .paragraphSeparator: return true
-        default: return false
-        }
-    }
-
     private func isEmojiJoiner(_ s: Unicode.Scalar, kept: String.UnicodeScalarView, next: Unicode.Scalar?) -> Bool {
         switch s.value {
         case 0x200D:
             guard let before = kept.last(where: { $0.value != 0xFE0F }), let next else { return false }
-            return isEmoji(before) && isEmoji(next)
+            return CharacterClass.isEmoji(before) && CharacterClass.isEmoji(next)
         case 0xE0020...0xE007F:
             return kept.first?.value == 0x1F3F4
         default:
             return false
         }
-    }
-
-    private func isEmoji(_ s: Unicode.Scalar) -> Bool {
-        s.value >= 0xA9 && s.properties.isEmoji
     }
 
     private func hex(_ v: UInt32) -> String {

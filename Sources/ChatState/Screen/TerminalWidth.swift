@@ -3,8 +3,8 @@
 ///
 /// Rules, in order, for one `Character`:
 /// - its first scalar decides, except as below: C0/C1 controls, DEL and other invisible
-///   characters (general categories Cc, Cf, Zl, Zp, Mn, Me, and the Hangul medial/final jamo)
-///   are 0; East Asian Wide and Fullwidth characters (which since Unicode 9 include every
+///   characters (`CharacterClass.isZeroWidth`: Cc, Cf, Zl, Zp, Mn, Me, and the Hangul
+///   medial/final jamo) are 0; East Asian Wide and Fullwidth characters (which since Unicode 9 include every
 ///   emoji with default emoji presentation) and regional indicators are 2; everything else 1;
 /// - a following U+FE0F (variation selector 16, emoji presentation) makes a 1-wide base 2;
 /// - an emoji ZWJ sequence is one grapheme of width 2 (its first emoji is wide, carries
@@ -19,11 +19,11 @@ public enum TerminalWidth {
         let scalars = c.unicodeScalars
         guard let first = scalars.first else { return 0 }
         if first.value < 0x7F, scalars.count == 1 { return first.value < 0x20 ? 0 : 1 }
-        if isZeroWidth(first) { return 0 }
+        if CharacterClass.isZeroWidth(first) { return 0 }
         if isWide(first.value) { return 2 }
         var afterJoiner = false
         for s in scalars.dropFirst() {
-            if s.value == 0xFE0F || (afterJoiner && isEmoji(s)) { return 2 }
+            if s.value == 0xFE0F || (afterJoiner && CharacterClass.isEmoji(s)) { return 2 }
             afterJoiner = s.value == 0x200D
         }
         return 1
@@ -39,22 +39,6 @@ public enum TerminalWidth {
         var total = 0
         for c in s { total += of(c) }
         return total
-    }
-
-    private static func isEmoji(_ s: Unicode.Scalar) -> Bool {
-        isWide(s.value) || (s.value >= 0xA9 && s.properties.isEmoji)
-    }
-
-    static func isZeroWidth(_ s: Unicode.Scalar) -> Bool {
-        let v = s.value
-        if v == 0x7F || (0x80...0x9F).contains(v) { return true }
-        if (0x1160...0x11FF).contains(v) || (0xD7B0...0xD7FF).contains(v) { return true }
-        switch s.properties.generalCategory {
-        case .control, .format, .lineSeparator, .paragraphSeparator, .nonspacingMark, .enclosingMark:
-            return true
-        default:
-            return false
-        }
     }
 
     static func isWide(_ v: UInt32) -> Bool {
