@@ -14,8 +14,8 @@ public struct SystemError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Small wrappers over Glibc that the rest of ChatIO shares.
-enum Sys {
-    static func message(_ code: Int32) -> String { String(cString: strerror(code)) }
+package enum Sys {
+    package static func message(_ code: Int32) -> String { String(cString: strerror(code)) }
 
     static func setNonBlocking(_ fd: Int32) throws(SystemError) {
         let flags = fcntl(fd, F_GETFL)
@@ -96,7 +96,7 @@ enum Sys {
     }
 
     /// Resolves host and port for a stream socket; the caller tries the answers in order.
-    static func resolve(host: String, port: Int, passive: Bool) throws(ResolveError) -> [ResolvedAddress] {
+    package static func resolve(host: String, port: Int, passive: Bool) throws(ResolveError) -> [ResolvedAddress] {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -128,13 +128,13 @@ public struct ResolveError: Error, CustomStringConvertible, Sendable {
 }
 
 /// One getaddrinfo answer, copied out so the list can be freed at once.
-struct ResolvedAddress {
-    let family: Int32
-    let socktype: Int32
-    let proto: Int32
+package struct ResolvedAddress {
+    package let family: Int32
+    package let socktype: Int32
+    package let proto: Int32
     let bytes: [UInt8]
 
-    func withSockaddr<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
+    package func withSockaddr<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
         bytes.withUnsafeBytes { raw in
             body(raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
         }

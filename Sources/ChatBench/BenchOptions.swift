@@ -1,3 +1,5 @@
+import ChatIO
+
 /// What `pychat bench` is asked to do.
 public struct BenchOptions: Sendable {
     public var host = "127.0.0.1"

@@ -1,3 +1,5 @@
+import ChatIO
+import ChatState
 import Glibc
 
 /// One simulated chat client of the bench.

@@ -1,3 +1,4 @@
+import ChatState
 import Glibc
 
 /// The bench's chat texts and the fast scanner that reads them back: no JSON parser on the

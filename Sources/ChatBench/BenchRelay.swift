@@ -1,3 +1,5 @@
+import ChatIO
+import ChatState
 import Glibc
 
 /// The bench's yardstick: the least a PyChat server can do. It answers a JoinRequest with a
