@@ -55,8 +55,7 @@ package final class Listener {
                 }
             }
             if fd >= 0 {
-                var one: Int32 = 1
-                setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+                Sys.setNoDelay(fd)
                 return .connection(fd: fd, remote: Sys.describe(&storage), address: Sys.peerAddress(&storage))
             }
             switch errno {

@@ -25,9 +25,29 @@ package enum Sys {
     /// Milliseconds on the monotonic clock: timers and the event log's `time` use it, so a
     /// wall-clock jump moves neither.
     static func monotonicMillis() -> Int64 {
+        Int64(monotonicNanos() / 1_000_000)
+    }
+
+    /// Nanoseconds on the monotonic clock, for timing (the bench's latencies).
+    package static func monotonicNanos() -> UInt64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+
+    /// A process with many connections needs many descriptors, and the soft limit is often
+    /// 1024: it goes up to the hard one.
+    package static func raiseDescriptorLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+
+    /// Small frames leave at once instead of waiting for Nagle's algorithm to gather them.
+    static func setNoDelay(_ fd: Int32) {
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
     /// Unix time in milliseconds: for showing dates, never for counting time.

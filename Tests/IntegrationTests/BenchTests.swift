@@ -34,6 +34,17 @@ import Testing
         #expect(out.contains("clients joined      5 of 5"))
     }
 
+    /// With nothing listening, the bench says so in one line, as a client would, and reports
+    /// no run (before, every client failed to join and the report blamed the joins).
+    @Test func nothingListeningIsConnectionRefused() async throws {
+        let closed = try BoundPort()
+        let b = try bench(closed.port, clients: 3, messages: 5)
+        defer { b.kill() }
+        #expect(try await b.exitCode() == 1, "\(b.stdout)\n\(b.stderr)")
+        #expect(b.stderr.contains("cannot connect to 127.0.0.1:\(closed.port): Connection refused"), "\(b.stderr)")
+        #expect(b.stdout.isEmpty, "\(b.stdout)")
+    }
+
     @Test func cleanRunAgainstItsOwnRelay() async throws {
         let relay = try Proc.pychat("relay", ["bench", "--relay", "-H", "127.0.0.1", "-P", "0"])
         defer { relay.kill() }
