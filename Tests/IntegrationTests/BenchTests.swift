@@ -32,6 +32,13 @@ import Testing
         #expect(Self.count("out of order", in: out) == 0)
         #expect(Self.count("duplicates", in: out) == 0)
         #expect(out.contains("clients joined      5 of 5"))
+        // Latencies in ms, as every other time in the report, and in their order.
+        let latency = out.split(separator: "\n").first { $0.hasPrefix("latency ") }.map(String.init) ?? ""
+        let words = latency.split(separator: " ")
+        #expect(words.count == 10 && [words[1], words[4], words[7]] == ["p50", "p99", "max"]
+            && [words[3], words[6], words[9]] == ["ms", "ms", "ms"], "\(latency)")
+        let values = words.count == 10 ? [words[2], words[5], words[8]].compactMap { Double($0) } : []
+        #expect(values.count == 3 && values[0] <= values[1] && values[1] <= values[2], "\(latency)")
     }
 
     /// With nothing listening, the bench says so in one line, as a client would, and reports
