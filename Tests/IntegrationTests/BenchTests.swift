@@ -112,20 +112,8 @@ final class FaultyRelay: @unchecked Sendable {
     let port: Int
 
     init(clients: Int, fault: Fault) throws {
-        let listenFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listenFD, $0, length) == 0 && listen(listenFD, 16) == 0 && getsockname(listenFD, $0, &length) == 0
-            }
-        }
-        guard ok else { throw Timeout(description: "faulty relay: cannot listen: errno \(errno)") }
-        port = Int(UInt16(bigEndian: addr.sin_port))
-        let fd = listenFD
+        let (fd, port) = try loopbackSocket(backlog: 16)
+        self.port = port
         Thread { Self.serve(fd, clients: clients, fault: fault) }.start()
     }
 
