@@ -20,9 +20,12 @@ let package = Package(
         .target(name: "ChatState"),
         // The effect interpreter: sockets, TLS, terminal, timers, log writer.
         .target(name: "ChatIO", dependencies: ["ChatState", "COpenSSL", "CLinux"]),
-        .executableTarget(name: "pychat", dependencies: ["ChatState", "ChatIO"]),
+        // `pychat bench` and its relay: a load generator on ChatIO's loop, sockets and TLS, reached
+        // through `package` access (nothing else in the interpreter needs the bench).
+        .target(name: "ChatBench", dependencies: ["ChatState", "ChatIO"]),
+        .executableTarget(name: "pychat", dependencies: ["ChatState", "ChatIO", "ChatBench"]),
         .testTarget(name: "StateTests", dependencies: ["ChatState"], exclude: ["Fixtures"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["ChatState", "ChatIO"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["ChatState", "ChatIO", "ChatBench"]),
         .testTarget(name: "Simulations", dependencies: ["ChatState"], path: "Simulations"),
     ],
     swiftLanguageModes: [.v6]

@@ -3,7 +3,7 @@ import Glibc
 
 /// What a registered descriptor is, so one epoll answer leads straight to its owner without a
 /// lookup by descriptor number.
-enum Token: Equatable {
+package enum Token: Equatable {
     case listener
     case signals
     case stdin
@@ -41,12 +41,17 @@ enum Token: Equatable {
 }
 
 /// Which readiness a descriptor is watched for.
-struct Interest: Equatable {
-    var read: Bool
-    var write: Bool
+package struct Interest: Equatable {
+    package var read: Bool
+    package var write: Bool
 
-    static let none = Interest(read: false, write: false)
-    static let readOnly = Interest(read: true, write: false)
+    package init(read: Bool, write: Bool) {
+        self.read = read
+        self.write = write
+    }
+
+    package static let none = Interest(read: false, write: false)
+    package static let readOnly = Interest(read: true, write: false)
 
     var mask: UInt32 {
         (read ? EPOLLIN.rawValue : 0) | (write ? EPOLLOUT.rawValue : 0)
@@ -54,23 +59,23 @@ struct Interest: Equatable {
 }
 
 /// One readiness report.
-struct Readiness {
-    let token: Token
-    let readable: Bool
-    let writable: Bool
+package struct Readiness {
+    package let token: Token
+    package let readable: Bool
+    package let writable: Bool
     /// Error or hang-up: epoll reports these whatever the interest, so they must be acted on
     /// or the level-triggered loop would spin.
-    let failed: Bool
+    package let failed: Bool
 }
 
 /// The one epoll instance of the process. Level-triggered, so a source that is not fully
 /// drained in one turn is simply reported again (fairness between connections comes free).
-final class EventLoop {
+package final class EventLoop {
     private let epfd: Int32
     private let buffer: UnsafeMutablePointer<epoll_event>
     private let capacity = 256
 
-    init() throws(SystemError) {
+    package init() throws(SystemError) {
         epfd = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard epfd >= 0 else { throw SystemError("epoll_create1") }
         buffer = .allocate(capacity: capacity)
@@ -81,16 +86,16 @@ final class EventLoop {
         close(epfd)
     }
 
-    func add(_ fd: Int32, _ token: Token, _ interest: Interest) throws(SystemError) {
+    package func add(_ fd: Int32, _ token: Token, _ interest: Interest) throws(SystemError) {
         try control(EPOLL_CTL_ADD, fd, token, interest)
     }
 
-    func modify(_ fd: Int32, _ token: Token, _ interest: Interest) {
+    package func modify(_ fd: Int32, _ token: Token, _ interest: Interest) {
         // Only fails for a descriptor that is not registered: a bug, not a condition.
         try? control(EPOLL_CTL_MOD, fd, token, interest)
     }
 
-    func remove(_ fd: Int32) {
+    package func remove(_ fd: Int32) {
         _ = epoll_ctl(epfd, EPOLL_CTL_DEL, fd, nil)
     }
 
@@ -100,7 +105,7 @@ final class EventLoop {
     }
 
     /// Waits up to `timeoutMillis` (-1: forever) and hands every report to `body`.
-    func wait(timeoutMillis: Int32, _ body: (Readiness) -> Void) {
+    package func wait(timeoutMillis: Int32, _ body: (Readiness) -> Void) {
         let n = epoll_wait(epfd, buffer, Int32(capacity), timeoutMillis)
         guard n > 0 else { return }
         for i in 0..<Int(n) {

@@ -2,14 +2,14 @@ import CLinux
 import Glibc
 
 /// The server's listening socket, bound to the first address `host` resolves to that works.
-final class Listener {
-    let fd: Int32
+package final class Listener {
+    package let fd: Int32
     /// The real port (the one the kernel picked when 0 was asked for).
-    let port: Int
+    package let port: Int
 
     static let backlog: Int32 = 1024
 
-    init(host: String, port: Int) throws(ListenError) {
+    package init(host: String, port: Int) throws(ListenError) {
         let addresses: [ResolvedAddress]
         do {
             addresses = try Sys.resolve(host: host, port: port, passive: true)
@@ -36,7 +36,7 @@ final class Listener {
 
     deinit { close(fd) }
 
-    enum Accepted {
+    package enum Accepted {
         /// `remote` is the peer's address and port for people; `address` its IP address alone.
         case connection(fd: Int32, remote: String, address: String)
         /// Nothing more to accept now.
@@ -45,7 +45,7 @@ final class Listener {
         case exhausted(String)
     }
 
-    func accept() -> Accepted {
+    package func accept() -> Accepted {
         while true {
             var storage = sockaddr_storage()
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
@@ -55,8 +55,7 @@ final class Listener {
                 }
             }
             if fd >= 0 {
-                var one: Int32 = 1
-                setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+                Sys.setNoDelay(fd)
                 return .connection(fd: fd, remote: Sys.describe(&storage), address: Sys.peerAddress(&storage))
             }
             switch errno {

@@ -8,12 +8,12 @@ import Glibc
 /// is retained once when first queued and released when the last queue is done with it, so
 /// a delivery costs no atomic reference counting, which profiling showed as a fifth of the
 /// server's time at 200 clients.
-final class Chunk {
+package final class Chunk {
     let base: UnsafeMutableRawPointer
     let count: Int
     fileprivate var holders = 0
 
-    init(_ bytes: [UInt8]) {
+    package init(_ bytes: [UInt8]) {
         count = bytes.count
         base = .allocate(byteCount: max(count, 1), alignment: 1)
         bytes.withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: count) }
@@ -23,16 +23,18 @@ final class Chunk {
 }
 
 /// One connection's pending output: a FIFO of shared chunks with a read offset into the first.
-struct OutputQueue {
+package struct OutputQueue {
     private var chunks: [Unmanaged<Chunk>] = []
     private var head = 0
     private var headOffset = 0
     /// Bytes not yet written.
-    private(set) var byteCount = 0
+    package private(set) var byteCount = 0
+
+    package init() {}
 
     var isEmpty: Bool { byteCount == 0 }
 
-    mutating func append(_ chunk: Chunk) {
+    package mutating func append(_ chunk: Chunk) {
         guard chunk.count > 0 else { return }
         if chunk.holders == 0 {
             chunks.append(Unmanaged.passRetained(chunk))
@@ -52,7 +54,7 @@ struct OutputQueue {
         if last { chunk.release() }
     }
 
-    enum WriteResult: Equatable {
+    package enum WriteResult: Equatable {
         /// Everything queued was written.
         case drained
         /// The socket buffer is full; wait for writability.
@@ -62,7 +64,7 @@ struct OutputQueue {
 
     /// Writes as much as the socket takes, up to `iovecs.count` chunks per writev call, so a
     /// burst of many small frames leaves in few syscalls.
-    mutating func write(to fd: Int32, iovecs: UnsafeMutableBufferPointer<iovec>) -> WriteResult {
+    package mutating func write(to fd: Int32, iovecs: UnsafeMutableBufferPointer<iovec>) -> WriteResult {
         while byteCount > 0 {
             var n = 0
             var i = head
@@ -127,7 +129,7 @@ struct OutputQueue {
 
     /// Drops everything unwritten. A queue must be emptied this way before it is discarded, or
     /// its chunks are never let go (the owning connection does it in its deinit).
-    mutating func removeAll() {
+    package mutating func removeAll() {
         for c in chunks[head...] { Self.letGo(c) }
         chunks.removeAll()
         head = 0

@@ -3,30 +3,32 @@ import Glibc
 /// Bytes for a non-blocking socket and how far they are written: the one home of "write what
 /// the socket takes, go on from there next time" for byte buffers (sealed TLS records, the
 /// bench's own output, the log and transcript). Shared chunks go through `OutputQueue` instead.
-struct PendingBytes {
+package struct PendingBytes {
     private var bytes: [UInt8] = []
     private var offset = 0
 
     /// Bytes not yet written.
-    var count: Int { bytes.count - offset }
-    var isEmpty: Bool { offset == bytes.count }
+    package var count: Int { bytes.count - offset }
+    package var isEmpty: Bool { offset == bytes.count }
 
-    mutating func append(contentsOf more: some Sequence<UInt8>) {
+    package init() {}
+
+    package mutating func append(contentsOf more: some Sequence<UInt8>) {
         bytes.append(contentsOf: more)
     }
 
     /// Lets `fill` append in place, e.g. a TLS engine draining its ciphertext.
-    mutating func appendInPlace(_ fill: (inout [UInt8]) -> Void) {
+    package mutating func appendInPlace(_ fill: (inout [UInt8]) -> Void) {
         fill(&bytes)
     }
 
-    mutating func removeAll() {
+    package mutating func removeAll() {
         bytes = []
         offset = 0
     }
 
     /// Writes as much as the socket takes now.
-    mutating func write(to fd: Int32) -> OutputQueue.WriteResult {
+    package mutating func write(to fd: Int32) -> OutputQueue.WriteResult {
         write { send(fd, $0, $1, Int32(MSG_NOSIGNAL)) }
     }
 

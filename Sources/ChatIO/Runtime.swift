@@ -139,7 +139,7 @@ public final class Runtime {
         }
         switch config.role {
         case .server:
-            Self.raiseDescriptorLimit()
+            Sys.raiseDescriptorLimit()
             let l: Listener
             do {
                 l = try Listener(host: config.host, port: config.port)
@@ -299,14 +299,6 @@ public final class Runtime {
         let ms = Int(tv.tv_usec / 1000)
         let msText = ms < 10 ? "00\(ms)" : ms < 100 ? "0\(ms)" : "\(ms)"
         return "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(msText)"
-    }
-
-    /// A server with many connections needs many descriptors; the soft limit is often 1024.
-    private static func raiseDescriptorLimit() {
-        var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
-        limit.rlim_cur = limit.rlim_max
-        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     }
 }
 

@@ -29,7 +29,7 @@ public struct RuntimeOptions: Sendable {
     /// Read size: large, so a busy connection costs few syscalls.
     static let readChunkBytes = 64 * 1024
     /// Chunks gathered into one writev call.
-    static let maxIovecs = 1024
+    package static let maxIovecs = 1024
 
     public var maxOutputBytes: Int
     public var stallTimeoutMillis: Int

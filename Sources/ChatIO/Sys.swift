@@ -14,8 +14,8 @@ public struct SystemError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Small wrappers over Glibc that the rest of ChatIO shares.
-enum Sys {
-    static func message(_ code: Int32) -> String { String(cString: strerror(code)) }
+package enum Sys {
+    package static func message(_ code: Int32) -> String { String(cString: strerror(code)) }
 
     static func setNonBlocking(_ fd: Int32) throws(SystemError) {
         let flags = fcntl(fd, F_GETFL)
@@ -25,9 +25,29 @@ enum Sys {
     /// Milliseconds on the monotonic clock: timers and the event log's `time` use it, so a
     /// wall-clock jump moves neither.
     static func monotonicMillis() -> Int64 {
+        Int64(monotonicNanos() / 1_000_000)
+    }
+
+    /// Nanoseconds on the monotonic clock, for timing (the bench's latencies).
+    package static func monotonicNanos() -> UInt64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+
+    /// A process with many connections needs many descriptors, and the soft limit is often
+    /// 1024: it goes up to the hard one.
+    package static func raiseDescriptorLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+
+    /// Small frames leave at once instead of waiting for Nagle's algorithm to gather them.
+    static func setNoDelay(_ fd: Int32) {
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
     /// Unix time in milliseconds: for showing dates, never for counting time.
@@ -96,7 +116,7 @@ enum Sys {
     }
 
     /// Resolves host and port for a stream socket; the caller tries the answers in order.
-    static func resolve(host: String, port: Int, passive: Bool) throws(ResolveError) -> [ResolvedAddress] {
+    package static func resolve(host: String, port: Int, passive: Bool) throws(ResolveError) -> [ResolvedAddress] {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -128,13 +148,13 @@ public struct ResolveError: Error, CustomStringConvertible, Sendable {
 }
 
 /// One getaddrinfo answer, copied out so the list can be freed at once.
-struct ResolvedAddress {
-    let family: Int32
-    let socktype: Int32
-    let proto: Int32
+package struct ResolvedAddress {
+    package let family: Int32
+    package let socktype: Int32
+    package let proto: Int32
     let bytes: [UInt8]
 
-    func withSockaddr<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
+    package func withSockaddr<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
         bytes.withUnsafeBytes { raw in
             body(raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
         }

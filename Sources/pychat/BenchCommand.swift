@@ -1,3 +1,4 @@
+import ChatBench
 import ChatIO
 import ChatState
 import Glibc

@@ -262,19 +262,41 @@ func waitFor(_ what: String, timeout: Double, _ condition: () -> Bool) async thr
 
 /// A port of 127.0.0.1 that nothing listens on now (for a server whose log we cannot read).
 func freePort() throws -> Int {
+    try BoundPort().port
+}
+
+/// A port of 127.0.0.1 bound but not listening while this lives, so a connect to it is refused
+/// (and no other process can take the port meanwhile).
+final class BoundPort {
+    let fd: Int32
+    let port: Int
+
+    init() throws {
+        (fd, port) = try loopbackSocket(backlog: nil)
+    }
+
+    deinit { close(fd) }
+}
+
+/// A TCP socket bound to a free port of 127.0.0.1, listening if a backlog is given.
+func loopbackSocket(backlog: Int32?) throws -> (fd: Int32, port: Int) {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
     var addr = sockaddr_in()
     addr.sin_family = sa_family_t(AF_INET)
     addr.sin_addr.s_addr = inet_addr("127.0.0.1")
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let ok = withUnsafeMutablePointer(to: &addr) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            bind(fd, $0, length) == 0 && (backlog.map { listen(fd, $0) == 0 } ?? true)
+                && getsockname(fd, $0, &length) == 0
         }
     }
-    guard ok else { throw Timeout(description: "no free port: errno \(errno)") }
-    return Int(UInt16(bigEndian: addr.sin_port))
+    guard ok else {
+        let code = errno
+        close(fd)
+        throw Timeout(description: "cannot bind\(backlog == nil ? "" : " and listen on") 127.0.0.1: errno \(code)")
+    }
+    return (fd, Int(UInt16(bigEndian: addr.sin_port)))
 }
 
 /// Waits until something accepts connections on the port.

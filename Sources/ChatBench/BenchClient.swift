@@ -1,3 +1,5 @@
+import ChatIO
+import ChatState
 import Glibc
 
 /// One simulated chat client of the bench.
@@ -34,7 +36,12 @@ public final class BenchClient {
     let options: BenchOptions
     let loop: EventLoop
     var peers: [BenchPeer] = []
+    /// The address the first client reached; the others connect to it.
     let address: ResolvedAddress
+    /// The first client's socket, connected before the loop starts so that a server that is
+    /// not there is one clear line ("cannot connect to ...: Connection refused"), as for a
+    /// client, and not C failed joins.
+    var firstFD: Int32?
 
     var opened = 0
     var joinedCount = 0
@@ -67,40 +74,27 @@ public final class BenchClient {
         } catch {
             throw StartupError(error.description)
         }
+        let first: Dialer.Dialled
         do {
-            guard let a = try Sys.resolve(host: options.host, port: options.port, passive: false).first else {
-                throw StartupError("cannot resolve \(options.host)")
-            }
-            address = a
-        } catch let e as ResolveError {
-            throw StartupError(e.description)
+            first = try Dialer.connect(host: options.host, port: options.port)
         } catch {
-            throw StartupError("\(error)")
+            throw StartupError(error.description)
         }
+        address = first.address
+        firstFD = first.fd
         readBuffer = .allocate(byteCount: Self.readBufferSize, alignment: 16)
         plaintext.reserveCapacity(64 * 1024)
-        Self.raiseDescriptorLimit()
+        Sys.raiseDescriptorLimit()
     }
 
     deinit {
         readBuffer.deallocate()
         next?.deallocate()
+        if let firstFD { close(firstFD) }
         for p in peers where p.state != .closed { close(p.fd) }
     }
 
-    static func now() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-    }
-
-    /// Every client needs a descriptor: the soft limit goes up to the hard one.
-    static func raiseDescriptorLimit() {
-        var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
-        limit.rlim_cur = limit.rlim_max
-        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-    }
+    static func now() -> UInt64 { Sys.monotonicNanos() }
 
     public func run() -> BenchReport {
         let c = options.clients
@@ -163,50 +157,53 @@ public final class BenchClient {
         while opened < options.clients && pendingJoins < options.connectWindow {
             let i = opened
             opened += 1
-            let fd = socket(address.family, address.socktype | Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue),
-                            address.proto)
-            guard fd >= 0 else {
-                report.failure = "socket: \(Sys.message(errno))"
-                report.disconnected += 1
-                continue
-            }
-            var one: Int32 = 1
-            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            let p = BenchPeer(index: i, fd: fd)
+            let started = firstFD.map { Result<Int32, SystemError>.success($0) } ?? Dialer.begin(address)
+            firstFD = nil
+            // A client that has no socket still takes its index, so that peers[i] stays client i.
+            let p = BenchPeer(index: i, fd: (try? started.get()) ?? -1)
             peers.append(p)
             pendingJoins += 1
-            let rc = address.withSockaddr { Glibc.connect(fd, $0, $1) }
-            if rc != 0 && errno != EINPROGRESS {
-                lose(p, "connect: \(Sys.message(errno))")
+            if case .failure(let error) = started {
+                lose(p, error.description)
                 continue
             }
-            try? loop.add(fd, .connection(UInt64(i)), p.registered)
+            try? loop.add(p.fd, .connection(UInt64(i)), p.registered)
         }
     }
 
     func connected(_ p: BenchPeer) {
-        var error: Int32 = 0
-        var length = socklen_t(MemoryLayout<Int32>.size)
-        getsockopt(p.fd, SOL_SOCKET, SO_ERROR, &error, &length)
+        let error = Dialer.pendingError(p.fd)
         if error != 0 {
             lose(p, "connect: \(Sys.message(error))")
             return
         }
         p.state = .joining
-        let join = BenchText.joinRequest(name: "\(options.namePrefix)\(p.index)")
         if let context = options.tls {
             do {
                 let engine = try TLSEngine(context: context, serverName: options.host)
                 p.tls = engine
                 try engine.handshake()
-                try engine.write(plaintext: join)
-                p.out.appendInPlace { engine.drainCiphertext(into: &$0) }
+            } catch {
+                lose(p, "TLS: \(error.description)")
+                return
+            }
+        }
+        send(p, BenchText.joinRequest(name: "\(options.namePrefix)\(p.index)"))
+    }
+
+    /// Queues one frame for the server, sealed under TLS.
+    func send(_ p: BenchPeer, _ frame: [UInt8]) {
+        if let engine = p.tls {
+            do {
+                try engine.seal(frame, into: &p.out)
             } catch {
                 lose(p, "TLS: \(error.description)")
                 return
             }
         } else {
-            p.out.append(contentsOf: join)
+            // Appended here, where Array's append is specialized: PendingBytes' generic
+            // append(contentsOf:) is not, from another module (1 200 instructions a frame).
+            p.out.appendInPlace { $0.append(contentsOf: frame) }
         }
         markDirty(p)
     }
@@ -215,8 +212,10 @@ public final class BenchClient {
         guard p.state != .closed else { return }
         if p.state != .joined { pendingJoins -= 1 }
         p.state = .closed
-        loop.remove(p.fd)
-        close(p.fd)
+        if p.fd >= 0 {
+            loop.remove(p.fd)
+            close(p.fd)
+        }
         report.disconnected += 1
         if report.failure == nil { report.failure = "client \(p.index): \(why)" }
         openMore()
@@ -262,18 +261,7 @@ public final class BenchClient {
         p.sent += 1
         let offset = p.textOffset
         p.frame.withUnsafeMutableBufferPointer { BenchText.stamp($0.baseAddress! + offset, seq: seq, time: t) }
-        if let engine = p.tls {
-            do {
-                try engine.write(plaintext: p.frame)
-                p.out.appendInPlace { engine.drainCiphertext(into: &$0) }
-            } catch {
-                lose(p, "TLS: \(error.description)")
-                return
-            }
-        } else {
-            p.out.append(contentsOf: p.frame)
-        }
-        markDirty(p)
+        send(p, p.frame)
     }
 
     func markDirty(_ p: BenchPeer) {
@@ -319,15 +307,13 @@ public final class BenchClient {
             if n > 0 {
                 let t = Self.now()
                 if let engine = p.tls {
-                    engine.feed(ciphertext: UnsafeRawBufferPointer(start: readBuffer, count: n))
-                    plaintext.removeAll(keepingCapacity: true)
                     do {
-                        _ = try engine.readPlaintext(into: &plaintext)
+                        try engine.open(UnsafeRawBufferPointer(start: readBuffer, count: n), into: &plaintext,
+                                        answers: &p.out)
                     } catch {
                         lose(p, "TLS: \(error.description)")
                         return
                     }
-                    p.out.appendInPlace { engine.drainCiphertext(into: &$0) }
                     if p.hasOutput { markDirty(p) }
                     plaintext.withUnsafeBytes { consume(p, $0.baseAddress, $0.count, t) }
                 } else {

@@ -1,3 +1,5 @@
+import ChatIO
+import ChatState
 import Glibc
 
 /// The bench's yardstick: the least a PyChat server can do. It answers a JoinRequest with a
@@ -56,7 +58,7 @@ public final class BenchRelay {
         self.port = listener.port
         self.tls = tls
         readBuffer = .allocate(byteCount: Self.readBufferSize, alignment: 16)
-        BenchClient.raiseDescriptorLimit()
+        Sys.raiseDescriptorLimit()
     }
 
     deinit {
@@ -110,13 +112,12 @@ public final class BenchRelay {
         }
         guard n > 0 else { return }
         if let engine = p.tls {
-            engine.feed(ciphertext: UnsafeRawBufferPointer(start: readBuffer, count: n))
-            plaintext.removeAll(keepingCapacity: true)
-            guard (try? engine.readPlaintext(into: &plaintext)) != nil else {
+            do {
+                try engine.open(UnsafeRawBufferPointer(start: readBuffer, count: n), into: &plaintext, answers: &p.out)
+            } catch {
                 drop(p)
                 return
             }
-            p.out.appendInPlace { engine.drainCiphertext(into: &$0) }
             if p.pending > 0 { mark(p) }
             plaintext.withUnsafeBytes { consume(p, $0.baseAddress, $0.count) }
         } else {
@@ -162,12 +163,10 @@ public final class BenchRelay {
             guard BenchText.hasSuffix(f + 5, count - 5, BenchText.joinSuffix) else { return }
             p.joined = true
             members.append(p)
-            var uid = Array("00000000-0000-4000-8000-000000000000".utf8)
-            BenchText.writeHex(UInt64(p.id), digits: 12, into: &uid, at: 24)
-            let u = String(decoding: uid, as: UTF8.self)
-            let body = Array("{\"users\": {\"\(u)\": {\"uid\": \"\(u)\", \"username\": \"relay\", \"color\": \"000000\"}}, \"uid\": \"\(u)\", \"type\": \"ServerInfo\"}".utf8)
-            let n = body.count + 1
-            send([UInt8(n >> 24 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF), 1] + body, to: p)
+            // 00000000-0000-4000-8000-<id in 12 hex digits>: a version-4 uid that names the peer.
+            let uid = UID(high: 0x4000, low: 0x8000_0000_0000_0000 | UInt64(p.id))
+            let me = WireUser(uid: uid, username: "relay", color: "000000")
+            send(FrameCodec.frame(.serverInfo(users: [UserEntry(me, key: uid)], uid: uid)), to: p)
             return
         }
         let bytes = UnsafeBufferPointer(start: f, count: count)
@@ -178,8 +177,7 @@ public final class BenchRelay {
     /// Queues `bytes` for `m`: the shared chunk of them for a plain connection, sealed for TLS.
     func send(_ bytes: some Collection<UInt8>, to m: Peer, shared: Chunk? = nil) {
         if let engine = m.tls {
-            guard (try? engine.write(plaintext: Array(bytes))) != nil else { return }
-            m.out.appendInPlace { engine.drainCiphertext(into: &$0) }
+            guard (try? engine.seal(Array(bytes), into: &m.out)) != nil else { return }
         } else {
             m.queue.append(shared ?? Chunk(Array(bytes)))
         }

@@ -1,3 +1,4 @@
+import ChatState
 import Glibc
 
 /// The bench's chat texts and the fast scanner that reads them back: no JSON parser on the
@@ -10,28 +11,21 @@ enum BenchText {
     static let headerLength = 36
 
     /// The frame of a ChatMessage as a client sends it, with room for the header fields:
-    /// filled in place by `stamp` for each message.
+    /// filled in place by `stamp` for each message. The uid is the bytes the server's
+    /// ServerInfo gave, echoed as they came (not parsed and written again).
     static func chatFrame(uid: [UInt8], sender: Int, size: Int) -> (frame: [UInt8], textOffset: Int) {
-        var body = Array("{\"uid\": \"".utf8) + uid + Array("\", \"text\": \"".utf8)
-        let textOffset = 5 + body.count
         var text = [UInt8](repeating: UInt8(ascii: "x"), count: max(size, headerLength))
         text[0] = UInt8(ascii: "b")
-        writeHex(UInt64(sender), digits: 8, into: &text, at: 1)
+        text.withUnsafeMutableBufferPointer { writeHex(UInt64(sender), digits: 8, into: $0.baseAddress! + 1) }
         text[9] = UInt8(ascii: ".")
         text[18] = UInt8(ascii: ".")
         text[35] = UInt8(ascii: ".")
-        body += text + Array(chatSuffix)
-        let length = body.count + 1
-        let frame = [UInt8(truncatingIfNeeded: length >> 24), UInt8(truncatingIfNeeded: length >> 16),
-                     UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length), 1] + body
-        return (frame, textOffset)
+        let frame = FrameCodec.frame(kind: FrameCodec.jsonKind, parts: chatPrefix, uid, chatMiddle, text, chatSuffix)
+        return (frame, frame.count - chatSuffix.count - text.count)
     }
 
     static func joinRequest(name: String) -> [UInt8] {
-        let body = Array("{\"username\": \"\(name)\", \"color\": \"0088ff\", \"type\": \"JoinRequest\"}".utf8)
-        let length = body.count + 1
-        return [UInt8(truncatingIfNeeded: length >> 24), UInt8(truncatingIfNeeded: length >> 16),
-                UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length), 1] + body
+        FrameCodec.frame(.joinRequest(username: name, color: "0088ff"))
     }
 
     /// Writes the sequence number and time into a frame made by `chatFrame`.
@@ -42,10 +36,6 @@ enum BenchText {
     }
 
     static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
-    static func writeHex(_ v: UInt64, digits: Int, into a: inout [UInt8], at offset: Int) {
-        a.withUnsafeMutableBufferPointer { writeHex(v, digits: digits, into: $0.baseAddress! + offset) }
-    }
 
     @inline(__always)
     static func writeHex(_ v: UInt64, digits: Int, into p: UnsafeMutablePointer<UInt8>) {
@@ -78,6 +68,7 @@ enum BenchText {
     static let systemSuffix: [UInt8] = Array("\"SystemMessage\"}".utf8)
     static let joinSuffix: [UInt8] = Array("\"JoinRequest\"}".utf8)
     static let chatPrefix: [UInt8] = Array("{\"uid\": \"".utf8)
+    static let chatMiddle: [UInt8] = Array("\", \"text\": \"".utf8)
     static let textKey: [UInt8] = Array("\"text\": \"".utf8)
 
     enum Kind {
