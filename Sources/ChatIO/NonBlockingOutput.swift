@@ -5,7 +5,9 @@ import Glibc
 /// Bytes are written at once if the descriptor takes them; otherwise they wait in its
 /// `OutputQueue`, flushed when the loop sees the descriptor writable. What happens to bytes
 /// that do not fit is the stream's policy.
-final class NonBlockingOutput {
+///
+/// Public only as a handle a `Frontend` hands the runtime; everything on it is internal.
+public final class NonBlockingOutput {
     enum WhenFull: Equatable {
         /// The line is dropped and counted; the count is reported once the buffer drains (the
         /// log and the transcript: losing some lines beats freezing the server).

@@ -63,6 +63,16 @@ final class Tmux: @unchecked Sendable {
         try await waitFor(target, "waiting for \"\(text)\"", timeout: timeout) { $0.contains { $0.contains(text) } }
     }
 
+    /// The port a pychat server in a window shows it listens on.
+    func listeningPort(in screen: [String]) -> Int? {
+        for line in screen {
+            if let r = line.range(of: "Server started on 127.0.0.1:") {
+                return Int(line[r.upperBound...].prefix { $0.isNumber })
+            }
+        }
+        return nil
+    }
+
     @discardableResult
     func tmux(_ args: String...) throws -> String { try tmux(args) }
 
