@@ -32,16 +32,7 @@ import Testing
         }
 
         /// Everything the terminal side has written so far.
-        func read() -> [UInt8] {
-            var out: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let n = buffer.withUnsafeMutableBytes { Glibc.read(master, $0.baseAddress, $0.count) }
-                if n <= 0 { break }
-                out += buffer[0..<n]
-            }
-            return out
-        }
+        func read() -> [UInt8] { readAvailable(master) }
     }
 
     @Test func aFrameTheTerminalDidNotTakeWholeIsFinishedBeforeAnyNewDiff() throws {
