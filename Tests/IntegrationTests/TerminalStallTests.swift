@@ -6,14 +6,16 @@ import Testing
 /// goes on relaying, and once the terminal reads again its screen is what a fresh paint shows.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct TerminalStallTests {
     /// Messages relayed after the terminal has stopped taking output.
-    static let messagesWhileFull = 50
+    static let messagesWhileFull = 20
 
-    /// Each message scrolls the history, so each drawing rewrites every row of it.
-    static func text(_ n: Int) -> String { "message \(n) " + String(repeating: "ab", count: 35) }
+    /// Each message scrolls the history, so each drawing rewrites every row of it: on a big
+    /// window with long lines, a few dozen messages fill a pty.
+    static func text(_ n: Int) -> String { "message \(n) " + String(repeating: "ab", count: 80) }
 
     @Test func aTerminalThatStopsReadingStopsNeitherTheChatNorTheRightScreen() async throws {
         let tmux = try Tmux()
-        let server = try tmux.window("server", "exec \(Binary.pychat) -s -H 127.0.0.1 -P 0 -u host --rate 0 2>/dev/null")
+        let server = try tmux.window("server", "exec \(Binary.pychat) -s -H 127.0.0.1 -P 0 -u host --rate 0 2>/dev/null",
+                                     cols: 200, rows: 50)
         let started = try await tmux.waitFor(server, text: "Server started on 127.0.0.1:")
         let port = try #require(tmux.listeningPort(in: started))
         let alice = try client("alice", port: port), bob = try client("bob", port: port)
@@ -54,9 +56,9 @@ import Testing
         }
         // And the screen as a whole is what a full repaint draws: resizing away and back
         // makes pychat paint every cell afresh.
-        try tmux.resize(server, cols: 90, rows: 30)
-        _ = try await tmux.waitFor(server, "the narrower repaint") { $0.first?.count == 90 }
-        try tmux.resize(server, cols: 100, rows: 30)
+        try tmux.resize(server, cols: 190, rows: 50)
+        _ = try await tmux.waitFor(server, "the narrower repaint") { $0.first?.count == 190 }
+        try tmux.resize(server, cols: 200, rows: 50)
         let repainted = try await tmux.waitFor(server, "the repaint at the first size") { $0 == caughtUp }
         #expect(repainted == caughtUp)
         alice.kill()
