@@ -16,13 +16,13 @@ import Testing
         init(cols: Int, rows: Int) throws {
             // posix_openpt and friends are not in the Glibc module; these are their ioctls
             // (linux/tty.h: TIOCSPTLCK, TIOCGPTN).
-            master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+            master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
             var unlock: Int32 = 0, number: UInt32 = 0
             try #require(master >= 0 && ioctl(master, 0x4004_5431, &unlock) == 0 && ioctl(master, 0x8004_5430, &number) == 0)
             var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(cols), ws_xpixel: 0, ws_ypixel: 0)
             try #require(ioctl(master, UInt(TIOCSWINSZ), &size) == 0)
             _ = fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK)
-            terminal = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY)
+            terminal = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY | O_CLOEXEC)
             try #require(terminal >= 0)
         }
 
