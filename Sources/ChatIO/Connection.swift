@@ -8,9 +8,8 @@ final class Connection {
     let fd: Int32
     let remote: String
     var transport: Transport
+    /// What the core sent, not yet written (plain) or not yet sealed (layered).
     var output = OutputQueue()
-
-    deinit { output.removeAll() }
     /// The interest currently registered with epoll, so it is changed only when it differs.
     var registered: Interest = .readOnly
     /// Queued in the runtime's list of connections to flush this turn.
@@ -32,7 +31,7 @@ final class Connection {
     var readPaused = false
 
     /// Sealed bytes waiting for the socket (layered transports only).
-    var sealed = PendingBytes()
+    var sealed = OutputQueue()
 
     init(id: ConnID, fd: Int32, remote: String, transport: Transport = .plain) {
         self.id = id
@@ -45,7 +44,7 @@ final class Connection {
     var slot: Int { Int(id.raw & 0xFFFF_FFFF) }
 
     /// Bytes still to be written, whatever layer holds them.
-    var pendingBytes: Int { output.byteCount + sealed.count }
+    var pendingBytes: Int { output.byteCount + sealed.byteCount }
 
     enum FlushResult: Equatable {
         case drained, blocked
@@ -64,14 +63,14 @@ final class Connection {
         case .layered(let layer):
             // Seal in slices of at most 64 KiB so one flush does not build a huge buffer.
             while true {
-                switch sealed.write(to: fd) {
+                switch sealed.write(to: fd, iovecs: iovecs) {
                 case .drained: break
                 case .blocked: return .blocked
                 case .failed(let code): return .failed(Self.reason(code))
                 }
                 let more = layer.takeOutgoing()
                 if !more.isEmpty {
-                    sealed.append(contentsOf: more)
+                    sealed.append(bytes: more)
                     continue
                 }
                 if output.isEmpty {

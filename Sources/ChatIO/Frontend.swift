@@ -15,8 +15,16 @@ public protocol Frontend: AnyObject {
     func escapeTimeout() -> [Event]
     /// The terminal's size now; asked on SIGWINCH.
     func currentSize() -> TerminalSize?
-    /// Draws the app; called after every step that may have changed it.
+    /// Draws the app; called after every step that may have changed it, and again once
+    /// `screenOutput` has written what was waiting.
     func render(_ app: ChatApp)
+    /// Where the drawing goes, if it may have to wait: the runtime flushes it whenever the
+    /// descriptor is writable (see `Runtime+Output`).
+    var screenOutput: NonBlockingOutput? { get }
     /// Puts the terminal back as it was; called once, before the process exits.
     func restore()
+}
+
+extension Frontend {
+    public var screenOutput: NonBlockingOutput? { nil }
 }

@@ -1,10 +1,13 @@
 import Glibc
 
-/// A stream of whole lines that the loop never waits for: the log on standard error, a
-/// headless transcript on standard output, the event recording. A line is written at once if
-/// the descriptor takes it; otherwise it waits in a bounded buffer, flushed when the loop sees
-/// the descriptor writable. What happens to a line that does not fit is the stream's policy.
-final class NonBlockingOutput {
+/// A stream on a descriptor that the loop never waits for: the log on standard error, a
+/// headless transcript on standard output, the event recording, the terminal UI's frames.
+/// Bytes are written at once if the descriptor takes them; otherwise they wait in its
+/// `OutputQueue`, flushed when the loop sees the descriptor writable. What happens to bytes
+/// that do not fit is the stream's policy.
+///
+/// Public only as a handle a `Frontend` hands the runtime; everything on it is internal.
+public final class NonBlockingOutput {
     enum WhenFull: Equatable {
         /// The line is dropped and counted; the count is reported once the buffer drains (the
         /// log and the transcript: losing some lines beats freezing the server).
@@ -12,6 +15,9 @@ final class NonBlockingOutput {
         /// The stream ends there, so what was written is a complete prefix with no holes (the
         /// recording: a log that silently skips steps cannot be replayed).
         case stop
+        /// Nothing is refused: the writer bounds what it queues itself (the terminal queues a
+        /// frame only once the one before it is written).
+        case unbounded
     }
 
     let name: String
@@ -20,7 +26,7 @@ final class NonBlockingOutput {
     let whenFull: WhenFull
     private let ownsDescriptor: Bool
     private let isSocket: Bool
-    private var pending = PendingBytes()
+    private var pending = OutputQueue()
     private var dropped = 0
     /// Why the stream ended (`stop` policy, or a failed write); nothing more is written.
     private(set) var stopReason: String?
@@ -67,36 +73,43 @@ final class NonBlockingOutput {
     }
 
     /// Bytes waiting for the descriptor.
-    var pendingBytes: Int { pending.count }
+    var pendingBytes: Int { pending.byteCount }
     var hasPending: Bool { !pending.isEmpty }
 
     /// Queues one line (a newline is added) and writes what the descriptor takes now.
     func append(_ line: String) {
-        guard stopReason == nil else { return }
         var line = line + "\n"
-        if pending.count + line.utf8.count > capacity {
+        line.withUTF8 { _ = write($0) }
+    }
+
+    /// Queues bytes and writes what the descriptor takes now. False when they were refused
+    /// (the stream is full or has ended).
+    @discardableResult
+    func write(_ bytes: some Collection<UInt8>) -> Bool {
+        guard stopReason == nil else { return false }
+        if whenFull != .unbounded && pending.byteCount + bytes.count > capacity {
             switch whenFull {
             case .dropLines:
                 dropped += 1
             case .stop:
                 stopReason = "\(name) was not read while \(RuntimeOptions.bytesText(capacity)) waited for it"
+            case .unbounded:
+                break
             }
-            return
+            return false
         }
         let wasEmpty = pending.isEmpty
-        line.withUTF8 { pending.append(contentsOf: $0) }
+        pending.append(bytes: bytes)
         // Behind a blocked write, the loop's writability report flushes; trying now is useless.
         if wasEmpty { flush() }
+        return true
     }
 
     /// Writes what the descriptor takes now. True when nothing is left waiting.
     @discardableResult
     func flush() -> Bool {
         guard !pending.isEmpty else { return true }
-        let fd = fd, isSocket = isSocket
-        let result = pending.write { base, count in
-            isSocket ? send(fd, base, count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) : Glibc.write(fd, base, count)
-        }
+        let result = isSocket ? pending.send(to: fd, flags: Int32(MSG_DONTWAIT)) : pending.write(to: fd)
         if case .failed(let code) = result {
             // Nobody can read this stream any more (a closed pipe, a full disk): let it go.
             pending.removeAll()

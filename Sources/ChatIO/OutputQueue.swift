@@ -1,29 +1,36 @@
 import Glibc
 
-/// Bytes to write, held once however many connections they go to: a broadcast becomes one
-/// chunk that every recipient's queue references (never copied again). The storage is raw
-/// memory so its address is stable while a writev holds it.
+/// Bytes to write, held once however many queues they go to: a broadcast becomes one chunk
+/// that every recipient's queue references (never copied again). The storage is raw memory so
+/// its address is stable while a writev holds it.
 ///
 /// Queues count their holds in `holders`, a plain integer (the loop is one thread): a chunk
 /// is retained once when first queued and released when the last queue is done with it, so
 /// a delivery costs no atomic reference counting, which profiling showed as a fifth of the
-/// server's time at 200 clients.
+/// server's time at 200 clients. Only `OutputQueue` touches `holders`, and every hold it takes
+/// it gives back (when the bytes are written, or when the queue itself goes away).
 package final class Chunk {
     let base: UnsafeMutableRawPointer
     let count: Int
     fileprivate var holders = 0
 
-    package init(_ bytes: [UInt8]) {
+    package init(_ bytes: some Collection<UInt8>) {
         count = bytes.count
         base = .allocate(byteCount: max(count, 1), alignment: 1)
-        bytes.withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: count) }
+        UnsafeMutableRawBufferPointer(start: base, count: count).copyBytes(from: bytes)
     }
 
     deinit { base.deallocate() }
 }
 
-/// One connection's pending output: a FIFO of shared chunks with a read offset into the first.
-package struct OutputQueue {
+/// The one queue of bytes on their way to a descriptor (a socket, the log, a transcript, the
+/// recording, the terminal): a FIFO of chunks with a read offset into the first, written with
+/// as few calls as the descriptor allows and going on where it stopped next time.
+///
+/// It cannot be copied (a copy would give back the same holds twice), and its deinit gives back
+/// whatever it still holds, so a queue dropped with bytes unwritten frees them: nothing has to
+/// remember to empty it.
+package struct OutputQueue: ~Copyable {
     private var chunks: [Unmanaged<Chunk>] = []
     private var head = 0
     private var headOffset = 0
@@ -32,8 +39,13 @@ package struct OutputQueue {
 
     package init() {}
 
-    var isEmpty: Bool { byteCount == 0 }
+    deinit {
+        for c in chunks[head...] { Self.letGo(c) }
+    }
 
+    package var isEmpty: Bool { byteCount == 0 }
+
+    /// Queues a chunk that other queues may share.
     package mutating func append(_ chunk: Chunk) {
         guard chunk.count > 0 else { return }
         if chunk.holders == 0 {
@@ -43,6 +55,12 @@ package struct OutputQueue {
         }
         chunk.holders += 1
         byteCount += chunk.count
+    }
+
+    /// Queues bytes of this queue's own (a log line, a terminal frame, sealed TLS records).
+    package mutating func append(bytes: some Collection<UInt8>) {
+        guard !bytes.isEmpty else { return }
+        append(Chunk(bytes))
     }
 
     /// One queue is done with a chunk; the last one lets it go.
@@ -57,14 +75,43 @@ package struct OutputQueue {
     package enum WriteResult: Equatable {
         /// Everything queued was written.
         case drained
-        /// The socket buffer is full; wait for writability.
+        /// The descriptor takes no more now; wait for writability.
         case blocked
         case failed(Int32)
     }
 
-    /// Writes as much as the socket takes, up to `iovecs.count` chunks per writev call, so a
-    /// burst of many small frames leaves in few syscalls.
+    /// Writes as much as the descriptor takes, up to `iovecs.count` chunks per writev call, so a
+    /// burst of many small frames leaves in few syscalls. (SIGPIPE is ignored: a closed peer is
+    /// an EPIPE.)
     package mutating func write(to fd: Int32, iovecs: UnsafeMutableBufferPointer<iovec>) -> WriteResult {
+        write(iovecs: iovecs) { writev(fd, $0, $1) }
+    }
+
+    /// The same with a small buffer of iovecs of its own, for queues written now and then.
+    package mutating func write(to fd: Int32) -> WriteResult {
+        withUnsafeTemporaryAllocation(of: iovec.self, capacity: Self.ownIovecs) { write(to: fd, iovecs: $0) }
+    }
+
+    /// A socket's version: sendmsg(2) with `flags` (MSG_NOSIGNAL always; MSG_DONTWAIT for a
+    /// socket whose blocking mode is not ours to change).
+    package mutating func send(to socket: Int32, flags: Int32 = 0) -> WriteResult {
+        withUnsafeTemporaryAllocation(of: iovec.self, capacity: Self.ownIovecs) { iovecs in
+            write(iovecs: iovecs) { vectors, count in
+                var message = msghdr()
+                message.msg_iov = UnsafeMutablePointer(mutating: vectors)
+                message.msg_iovlen = Int(count)
+                return sendmsg(socket, &message, flags | Int32(MSG_NOSIGNAL))
+            }
+        }
+    }
+
+    /// Iovecs for `write(to:)`: a log line or a TLS record each is one; 64 is plenty per call.
+    static let ownIovecs = 64
+
+    /// Writes as much as `call` (a non-blocking writev(2) or sendmsg(2) of the iovecs given)
+    /// takes now: the one home of "write what it takes, go on from there next time".
+    mutating func write(iovecs: UnsafeMutableBufferPointer<iovec>,
+                        with call: (UnsafePointer<iovec>, Int32) -> Int) -> WriteResult {
         while byteCount > 0 {
             var n = 0
             var i = head
@@ -74,7 +121,7 @@ package struct OutputQueue {
                 n += 1
                 i += 1
             }
-            let written = writev(fd, iovecs.baseAddress, Int32(n))
+            let written = call(iovecs.baseAddress!, Int32(n))
             if written < 0 {
                 if errno == EINTR { continue }
                 if errno == EAGAIN || errno == EWOULDBLOCK { return .blocked }
@@ -127,8 +174,7 @@ package struct OutputQueue {
         }
     }
 
-    /// Drops everything unwritten. A queue must be emptied this way before it is discarded, or
-    /// its chunks are never let go (the owning connection does it in its deinit).
+    /// Drops everything unwritten (a connection that failed, a stream nobody reads).
     package mutating func removeAll() {
         for c in chunks[head...] { Self.letGo(c) }
         chunks.removeAll()

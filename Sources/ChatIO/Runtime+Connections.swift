@@ -74,8 +74,8 @@ extension Runtime {
                     plaintext = try layer.receive(chunk)
                 } catch {
                     // The layer's alert tells the peer why; best effort, we are closing.
-                    let alert = layer.takeOutgoing()
-                    if !alert.isEmpty { _ = alert.withUnsafeBytes { write(c.fd, $0.baseAddress, $0.count) } }
+                    c.sealed.append(bytes: layer.takeOutgoing())
+                    _ = c.sealed.write(to: c.fd, iovecs: iovecs)
                     lose(c, reason: error.description)
                     return
                 }

@@ -1,11 +1,13 @@
 import Glibc
 
-/// The session's own output (the log, a headless transcript, the recording): written without
-/// ever blocking the loop (see `NonBlockingOutput`), watched for writability while a reader
-/// lags, and drained within a bounded wait at exit.
+/// The session's own output (the log, a headless transcript, the recording, the terminal UI):
+/// written without ever blocking the loop (see `NonBlockingOutput`), watched for writability
+/// while a reader lags, and drained within a bounded wait at exit.
 extension Runtime {
     enum OutputStream: Int, CaseIterable {
         case standardOutput, standardError, recording
+        /// The terminal UI's frames (the front-end's stream).
+        case terminal
     }
 
     /// The stream, made on first use (a session with a terminal UI never touches standard
@@ -23,6 +25,8 @@ extension Runtime {
                                   whenFull: .dropLines)
         case .recording:
             preconditionFailure("the recording's stream comes with its recorder")
+        case .terminal:
+            preconditionFailure("the terminal's stream comes with its front-end")
         }
         outputs[stream.rawValue] = o
         return o
@@ -30,8 +34,15 @@ extension Runtime {
 
     func flushOutput(_ index: Int) {
         guard index < outputs.count, let o = outputs[index] else { return }
-        o.flush()
+        // The terminal took the rest of a frame: draw what changed meanwhile.
+        if o.flush() && index == OutputStream.terminal.rawValue { needsRender = true }
         updateWatch(index, o)
+    }
+
+    /// Draws the app; a frame the terminal did not take whole is watched until it has.
+    func render(_ frontend: any Frontend) {
+        frontend.render(app)
+        if let o = outputs[OutputStream.terminal.rawValue] { updateWatch(OutputStream.terminal.rawValue, o) }
     }
 
     /// Once per loop turn: reports what the streams dropped once they drained (dropped log
@@ -80,6 +91,9 @@ extension Runtime {
         // With a UI the log was silent; a stopped recording is still worth a line at the end.
         if frontend != nil, let notice = recorder?.stopNotice { output(.standardError).append("pychat: \(notice)") }
         let deadline = Sys.monotonicMillis() + RuntimeOptions.quitFlushMillis
-        for case let o? in outputs { o.drain(until: deadline) }
+        // The terminal had its wait in the front-end's `restore`.
+        for (index, o) in outputs.enumerated() where index != OutputStream.terminal.rawValue {
+            o?.drain(until: deadline)
+        }
     }
 }

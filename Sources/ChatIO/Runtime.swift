@@ -52,10 +52,10 @@ public final class Runtime {
     /// Backpressure, stalled readers, unfinished frames.
     var flow: FlowControl
     var readingPaused: Bool { flow.readingPaused }
-    /// Standard output, standard error and the recording (see `Runtime+Output`), made when
-    /// first used; and whether each is watched for writability.
-    var outputs: [NonBlockingOutput?] = [nil, nil, nil]
-    var watchedOutputs = [false, false, false]
+    /// Standard output, standard error, the recording and the terminal (see `Runtime+Output`),
+    /// made when first used; and whether each is watched for writability.
+    var outputs = [NonBlockingOutput?](repeating: nil, count: OutputStream.allCases.count)
+    var watchedOutputs = [Bool](repeating: false, count: OutputStream.allCases.count)
     var recordingStopReported = false
 
     var standardInput = StandardInput.unused
@@ -80,6 +80,7 @@ public final class Runtime {
         flow = FlowControl(maxOutputBytes: options.maxOutputBytes, stallMillis: Int64(options.stallTimeoutMillis),
                            frameMillis: Int64(options.frameTimeoutMillis))
         outputs[OutputStream.recording.rawValue] = recorder?.output
+        outputs[OutputStream.terminal.rawValue] = frontend?.screenOutput
         do {
             loop = try EventLoop()
             signals = try Signals()
@@ -106,7 +107,7 @@ public final class Runtime {
             // Draw what the last turn (or the start) changed before waiting for more.
             if needsRender, let frontend {
                 needsRender = false
-                frontend.render(app)
+                render(frontend)
             }
             // Quitting ends when every connection is done, or when none has taken a byte for
             // a while: a slow but moving peer still gets all of its output.

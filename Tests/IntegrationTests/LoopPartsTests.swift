@@ -54,4 +54,39 @@ import Testing
         #expect(b.byteCount == 200_000)
         #expect(b.take(upTo: 1500).count == 1500 && b.byteCount == 198_500)
     }
+
+    /// A queue lets go of what it holds when it goes away, written or not: nothing has to
+    /// remember to empty it (a weak reference shows the chunk freed, not a timing).
+    @Test func aQueueDroppedWithBytesUnwrittenFreesItsChunks() {
+        weak var shared: Chunk?
+        var a = OutputQueue()
+        do {
+            let chunk = Chunk([1, 2, 3, 4])
+            shared = chunk
+            a.append(chunk)
+            var b = OutputQueue()
+            b.append(chunk)
+            #expect(b.take(upTo: 2) == [1, 2])
+            _ = consume b
+        }
+        // The other queue still holds it, all four bytes unwritten.
+        #expect(shared != nil)
+        #expect(a.byteCount == 4)
+        _ = consume a
+        #expect(shared == nil)
+    }
+
+    /// The same for a connection that goes away with output queued.
+    @Test func aConnectionDroppedWithOutputQueuedFreesIt() {
+        weak var shared: Chunk?
+        do {
+            let connection = Connection(id: ConnID(1), fd: -1, remote: "test")
+            let chunk = Chunk([UInt8](repeating: 7, count: 100))
+            shared = chunk
+            connection.output.append(chunk)
+            connection.sealed.append(bytes: [1, 2, 3])
+            #expect(connection.pendingBytes == 103)
+        }
+        #expect(shared == nil)
+    }
 }

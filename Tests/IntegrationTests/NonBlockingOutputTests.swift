@@ -28,14 +28,7 @@ import Testing
 
         /// Everything in the pipe now.
         func drain() -> String {
-            var out: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let n = buffer.withUnsafeMutableBytes { Glibc.read(read, $0.baseAddress, $0.count) }
-                if n <= 0 { break }
-                out += buffer[0..<n]
-            }
-            return String(decoding: out, as: UTF8.self)
+            String(decoding: readAvailable(read), as: UTF8.self)
         }
     }
 

@@ -314,6 +314,17 @@ func jsonObject(_ text: String) -> [String: Any]? {
     (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
 }
 
+/// Everything a non-blocking descriptor (a pipe's or a pty's reading end) holds now.
+func readAvailable(_ fd: Int32) -> [UInt8] {
+    var out: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        if n <= 0 { return out }
+        out += buffer[0..<n]
+    }
+}
+
 /// The program's path, found the way a shell finds it; nil if it is not installed.
 func executableInPath(_ name: String) -> String? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"

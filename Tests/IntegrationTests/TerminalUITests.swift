@@ -22,15 +22,6 @@ import Testing
         throw Timeout(description: "\(path) never said \(text): \(read(path))")
     }
 
-    func listeningPort(in screen: [String]) -> Int? {
-        for line in screen {
-            if let r = line.range(of: "Server started on 127.0.0.1:") {
-                return Int(line[r.upperBound...].prefix { $0.isNumber })
-            }
-        }
-        return nil
-    }
-
     @Test func serverAndTwoClientsChatWithTheOriginalsLookAndKeys() async throws {
         let tmux = try Tmux()
         let dir = NSTemporaryDirectory() + "pychat-ui-\(getpid())"
@@ -42,7 +33,7 @@ import Testing
         let server = try tmux.window("server", command("-s -H 127.0.0.1 -P 0 -u host -c 00aa00 --record \(dir)/server.log",
                                                        status: "\(dir)/server"))
         let started = try await tmux.waitFor(server, text: "Server started on 127.0.0.1:")
-        let port = try #require(listeningPort(in: started))
+        let port = try #require(tmux.listeningPort(in: started))
         let alice = try tmux.window("alice", command("-H 127.0.0.1 -P \(port) -u alice -c ff8800", status: "\(dir)/alice"))
         // bob starts once alice is in, so that alice sees him arrive.
         _ = try await tmux.waitFor(alice, text: "alice joined the chat")

@@ -63,11 +63,30 @@ final class Tmux: @unchecked Sendable {
         try await waitFor(target, "waiting for \"\(text)\"", timeout: timeout) { $0.contains { $0.contains(text) } }
     }
 
+    /// The port a pychat server in a window shows it listens on.
+    func listeningPort(in screen: [String]) -> Int? {
+        for line in screen {
+            if let r = line.range(of: "Server started on 127.0.0.1:") {
+                return Int(line[r.upperBound...].prefix { $0.isNumber })
+            }
+        }
+        return nil
+    }
+
     @discardableResult
     func tmux(_ args: String...) throws -> String { try tmux(args) }
 
     @discardableResult
     func tmux(_ args: [String]) throws -> String { try run(["tmux", "-L", socket] + args) }
+
+    /// glibc's posix_spawn_file_actions_addclosefrom_np (2.34), which the Glibc module does not
+    /// export.
+    private static let closeFrom: @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32 = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
+            fatalError("glibc 2.34 or later is needed for posix_spawn_file_actions_addclosefrom_np")
+        }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
 
     /// Runs a command to its end with posix_spawn and waitpid: Foundation's Process does
     /// not notice the exit of a child here under the test runner. The child gets a clear
@@ -91,6 +110,10 @@ final class Tmux: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addclose(&actions, fds[0])
         posix_spawn_file_actions_addclose(&actions, fds[1])
+        // Nor anyone else's: the server keeps every descriptor it inherits, and the other
+        // tests' pipes (not close-on-exec) would stay open in it, so that a process of theirs
+        // that has exited would never show the end of its output while this server lives.
+        _ = Self.closeFrom(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

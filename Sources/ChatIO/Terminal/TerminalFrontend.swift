@@ -5,6 +5,11 @@ import Glibc
 /// bracketed paste on; keys decoded from the bytes typed; each new frame written as the diff
 /// against the last one. Everything it sets up, `restore` undoes, and a fatal signal undoes
 /// it too (see `TerminalRescue`).
+///
+/// The terminal is written without waiting for it (a stopped tmux client or a paused ssh
+/// stops reading): a frame it does not take whole waits in `screen`, the loop goes on, and no
+/// new diff starts until that frame is written, so every diff starts from what the terminal
+/// really shows.
 public final class TerminalFrontend: Frontend {
     /// How long a lone Escape waits for the rest of a sequence before it counts as a key.
     public static let escapeTimeoutMillis = 25
@@ -13,7 +18,12 @@ public final class TerminalFrontend: Frontend {
     let output: Int32
     let colors: ColorMode
     private var decoder = KeyDecoder()
+    /// The terminal's output, non-blocking; the runtime flushes it when the terminal is writable.
+    let screen: NonBlockingOutput
+    /// The last frame the terminal took whole: the next diff starts from it.
     private var shown: Frame?
+    /// A frame whose bytes are still in `screen`: shown once they are written.
+    private var writing: Frame?
     /// The history rows drawn last, wrapped: the next frame copies them instead of shaping text.
     private var wrapCache = WrapCache()
     private var saved: termios?
@@ -32,6 +42,7 @@ public final class TerminalFrontend: Frontend {
         self.input = input
         self.output = output
         self.colors = colors
+        screen = NonBlockingOutput(inherited: output, name: "the terminal", capacity: 0, whenFull: .unbounded)
         var original = termios()
         guard tcgetattr(input, &original) == 0 else {
             throw StartupError("cannot read the terminal's settings: \(String(cString: strerror(errno)))")
@@ -52,7 +63,7 @@ public final class TerminalFrontend: Frontend {
             throw StartupError("cannot put the terminal in raw mode: \(String(cString: strerror(errno)))")
         }
         TerminalRescue.arm(fd: input, settings: original, output: output)
-        write(Self.enter)
+        screen.write(Self.enter)
     }
 
     /// Alternate screen, hidden cursor, mouse buttons (wheel) in SGR form, bracketed paste.
@@ -61,6 +72,8 @@ public final class TerminalFrontend: Frontend {
     static let leave = Array("\u{1b}[?2004l\u{1b}[?1006l\u{1b}[?1000l\u{1b}[0m\u{1b}[?25h\u{1b}[?1049l".utf8)
 
     public var inputDescriptor: Int32? { input }
+
+    public var screenOutput: NonBlockingOutput? { screen }
 
     public func events(from bytes: UnsafeRawBufferPointer) -> [Event] {
         decoder.feed(bytes).map { .key($0) }
@@ -80,28 +93,28 @@ public final class TerminalFrontend: Frontend {
         return TerminalSize(cols: Int(ws.ws_col), rows: Int(ws.ws_row))
     }
 
+    /// Writes the diff from what the terminal shows to the app's frame now, unless the last
+    /// frame is still being written: then nothing (the runtime renders again once it is).
     public func render(_ app: ChatApp) {
+        guard !screen.hasPending, screen.stopReason == nil else { return }
+        if let done = writing {
+            shown = done
+            writing = nil
+        }
         guard let frame = app.frame(cache: &wrapCache) else { return }
         let bytes = FrameDiff.render(previous: shown, next: frame, colors: colors)
-        shown = frame
-        write(bytes)
+        screen.write(bytes)
+        if screen.hasPending { writing = frame } else { shown = frame }
     }
 
     public func restore() {
         guard var original = saved else { return }
         saved = nil
-        write(Self.leave)
-        _ = tcsetattr(input, TCSAFLUSH, &original)
+        screen.write(Self.leave)
+        // A terminal that still does not read gets a bounded wait, and its settings back at
+        // once instead of after its output (TCSAFLUSH would wait for that output).
+        screen.drain(until: Sys.monotonicMillis() + RuntimeOptions.quitFlushMillis)
+        _ = tcsetattr(input, screen.hasPending ? TCSANOW : TCSAFLUSH, &original)
         TerminalRescue.disarm()
-    }
-
-    private func write(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buf in
-            var done = 0
-            while done < buf.count {
-                let n = Glibc.write(output, buf.baseAddress! + done, buf.count - done)
-                if n > 0 { done += n } else if n < 0 && errno == EINTR { continue } else { return }
-            }
-        }
     }
 }

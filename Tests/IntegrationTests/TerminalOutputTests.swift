@@ -1,0 +1,99 @@
+@testable import ChatIO
+import ChatState
+import Glibc
+import Testing
+
+/// The terminal front-end over a real pty whose other side the test reads only when it says
+/// so: the bytes that reach the terminal are exactly the enter sequence and each frame's diff
+/// from the one before, and while the terminal does not read, no new diff is started on top of
+/// a frame it has not taken whole.
+@Suite(.timeLimit(.minutes(1))) struct TerminalOutputTests {
+    /// A pty pair: the front-end gets the terminal side, the test reads the other.
+    final class Pty {
+        let master: Int32
+        let terminal: Int32
+
+        init(cols: Int, rows: Int) throws {
+            // posix_openpt and friends are not in the Glibc module; these are their ioctls
+            // (linux/tty.h: TIOCSPTLCK, TIOCGPTN).
+            master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
+            var unlock: Int32 = 0, number: UInt32 = 0
+            try #require(master >= 0 && ioctl(master, 0x4004_5431, &unlock) == 0 && ioctl(master, 0x8004_5430, &number) == 0)
+            var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(cols), ws_xpixel: 0, ws_ypixel: 0)
+            try #require(ioctl(master, UInt(TIOCSWINSZ), &size) == 0)
+            _ = fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK)
+            terminal = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY | O_CLOEXEC)
+            try #require(terminal >= 0)
+        }
+
+        deinit {
+            close(terminal)
+            close(master)
+        }
+
+        /// Everything the terminal side has written so far.
+        func read() -> [UInt8] { readAvailable(master) }
+    }
+
+    @Test func aFrameTheTerminalDidNotTakeWholeIsFinishedBeforeAnyNewDiff() throws {
+        let pty = try Pty(cols: 80, rows: 24)
+        let frontend = try TerminalFrontend(input: pty.terminal, output: pty.terminal, colors: .trueColor)
+        var app = ChatApp(config: AppConfig(role: .client, host: "127.0.0.1", port: 8080, username: "alice",
+                                            color: "ff8800", terminal: TerminalSize(cols: 80, rows: 24)))
+        var cache = WrapCache()
+        var expected = TerminalFrontend.enter
+        var shown: Frame?
+        var written = pty.read()
+        /// Draws the app now, and what the terminal should get for it.
+        func render() {
+            frontend.render(app)
+            let frame = app.frame(cache: &cache)!
+            expected += FrameDiff.render(previous: shown, next: frame, colors: .trueColor)
+            shown = frame
+        }
+        // Each step changes the size, so each frame is a full paint of a few KiB.
+        var steps = 0
+        func step() {
+            steps += 1
+            _ = app.step(.resize(cols: 80 + steps % 2, rows: 24))
+        }
+
+        // A terminal that reads: every frame arrives as its diff.
+        for _ in 0..<5 {
+            step()
+            render()
+            written += pty.read()
+        }
+        #expect(written == expected)
+        #expect(!frontend.screen.hasPending)
+
+        // It stops reading: frames are written until one is not taken whole (however much the
+        // kernel's pty holds).
+        while !frontend.screen.hasPending {
+            try #require(steps < 100_000, "the pty took \(steps) frames without filling")
+            step()
+            render()
+        }
+        let waiting = frontend.screen.pendingBytes
+        // Meanwhile the app goes on changing; nothing more is queued or diffed.
+        for text in ["a", "b", "c"] {
+            _ = app.step(.key(.text(text)))
+            step()
+            frontend.render(app)
+        }
+        #expect(frontend.screen.pendingBytes == waiting)
+
+        // It reads again: the rest of that frame, then one diff from it to the app as it is now.
+        while frontend.screen.hasPending {
+            written += pty.read()
+            frontend.screen.flush()
+        }
+        render()
+        written += pty.read()
+        #expect(written.count == expected.count)
+        #expect(written == expected)
+
+        frontend.restore()
+        #expect(pty.read() == TerminalFrontend.leave)
+    }
+}
