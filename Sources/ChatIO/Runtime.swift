@@ -69,14 +69,17 @@ public final class Runtime {
 
     let readBuffer: UnsafeMutableRawBufferPointer
     let iovecs: UnsafeMutableBufferPointer<iovec>
+    /// The only source of time (see `RuntimeClock`).
+    let clock: any RuntimeClock
 
     public init(config: AppConfig, options: RuntimeOptions, recorder: Recorder? = nil,
-                frontend: (any Frontend)? = nil) throws(StartupError) {
+                frontend: (any Frontend)? = nil, clock: any RuntimeClock = SystemClock()) throws(StartupError) {
         app = ChatApp(config: config)
         self.options = options
         self.recorder = recorder
         self.frontend = frontend
-        now = Sys.monotonicMillis()
+        self.clock = clock
+        now = clock.monotonicMillis()
         flow = FlowControl(maxOutputBytes: options.maxOutputBytes, stallMillis: Int64(options.stallTimeoutMillis),
                            frameMillis: Int64(options.frameTimeoutMillis))
         outputs[OutputStream.recording.rawValue] = recorder?.output
@@ -99,40 +102,49 @@ public final class Runtime {
     /// Runs the session to its end and returns the exit code. Startup failures (cannot listen,
     /// cannot connect) are thrown before anything is recorded past the header.
     public func run() throws(StartupError) -> Int32 {
-        recorder?.writeHeader(app.config)
-        tellTime()
         try start()
-        while true {
-            // Draw what the last turn (or the start) changed before waiting for more.
-            if needsRender, let frontend {
-                needsRender = false
-                frontend.render(app)
-            }
-            // Quitting ends when every connection is done, or when none has taken a byte for
-            // a while: a slow but moving peer still gets all of its output.
-            if quitting != nil && (connections.isEmpty || now >= quitDeadline) { break }
-            // The clock moved while the loop slept: timers the events arm (a newcomer's join
-            // deadline, a stall check) count from their arrival, not from before the wait.
-            var woke = false
-            loop.wait(timeoutMillis: waitTimeout()) {
-                if !woke {
-                    woke = true
-                    now = Sys.monotonicMillis()
-                    tellTime()
-                }
-                handle($0)
-            }
-            now = Sys.monotonicMillis()
-            tellTime()
-            if case .alwaysReady = standardInput, !readingPaused { readStandardInput() }
-            fireTimers()
-            flushDirty()
-            flushOutputs()
-        }
+        while turn() {}
         return finish()
     }
 
-    private func start() throws(StartupError) {
+    /// One turn of the loop: draws, waits for readiness (at most `maxWaitMillis` when given,
+    /// for a test driving the loop itself), handles it, fires due timers and flushes. False
+    /// once the session is over (then `finish`).
+    func turn(maxWaitMillis: Int32? = nil) -> Bool {
+        // Draw what the last turn (or the start) changed before waiting for more.
+        if needsRender, let frontend {
+            needsRender = false
+            frontend.render(app)
+        }
+        // Quitting ends when every connection is done, or when none has taken a byte for
+        // a while: a slow but moving peer still gets all of its output.
+        if quitting != nil && (connections.isEmpty || now >= quitDeadline) { return false }
+        var timeout = waitTimeout()
+        if let cap = maxWaitMillis, timeout < 0 || timeout > cap { timeout = cap }
+        // The clock moved while the loop slept: timers the events arm (a newcomer's join
+        // deadline, a stall check) count from their arrival, not from before the wait.
+        var woke = false
+        loop.wait(timeoutMillis: timeout) {
+            if !woke {
+                woke = true
+                now = clock.monotonicMillis()
+                tellTime()
+            }
+            handle($0)
+        }
+        now = clock.monotonicMillis()
+        tellTime()
+        if case .alwaysReady = standardInput, !readingPaused { readStandardInput() }
+        fireTimers()
+        flushDirty()
+        flushOutputs()
+        return true
+    }
+
+    /// Writes the recording's header, then listens or connects.
+    func start() throws(StartupError) {
+        recorder?.writeHeader(app.config, now: now)
+        tellTime()
         let config = app.config
         if let fd = frontend?.inputDescriptor {
             try? loop.add(fd, .frontend, .readOnly)
@@ -183,12 +195,12 @@ public final class Runtime {
         flushDirty()
     }
 
-    private func waitTimeout() -> Int32 {
+    func waitTimeout() -> Int32 {
         if case .alwaysReady = standardInput, !readingPaused, quitting == nil { return 0 }
         var deadline = [timers.nextDeadline(), flow.nextDeadline(), outputRetryDeadline()].compactMap { $0 }.min()
         if quitting != nil { deadline = min(deadline ?? quitDeadline, quitDeadline) }
         guard let deadline else { return -1 }
-        return Int32(clamping: max(0, deadline - Sys.monotonicMillis()))
+        return Int32(clamping: max(0, deadline - clock.monotonicMillis()))
     }
 
     private func handle(_ r: Readiness) {
@@ -249,14 +261,14 @@ public final class Runtime {
     private func tellTime() {
         guard now != toldTime else { return }
         toldTime = now
-        dispatch(.time(Instant(monotonicMillis: now, wallMillis: Sys.wallMillis())))
+        dispatch(.time(Instant(monotonicMillis: now, wallMillis: clock.wallMillis())))
     }
 
     /// One step of the core: recorded, then its effects performed in order.
     func dispatch(_ event: Event) {
         guard quitting == nil else { return }
         let (effects, _) = app.step(event)
-        recorder?.record(event, effects)
+        recorder?.record(event, effects, now: now)
         perform(effects)
         needsRender = true
     }
@@ -275,7 +287,7 @@ public final class Runtime {
         for c in connections.values { beginClose(c, linger: false) }
     }
 
-    private func finish() -> Int32 {
+    func finish() -> Int32 {
         for c in Array(connections.values) { discard(c) }
         closeStandardInput()
         frontend?.restore()
@@ -286,19 +298,7 @@ public final class Runtime {
 
     /// A log line on standard error, stamped with the local time of day.
     func log(_ line: String) {
-        output(.standardError).append(Self.timestamp() + " " + line)
-    }
-
-    static func timestamp() -> String {
-        var tv = timeval()
-        gettimeofday(&tv, nil)
-        var t = tv.tv_sec
-        var parts = tm()
-        localtime_r(&t, &parts)
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let ms = Int(tv.tv_usec / 1000)
-        let msText = ms < 10 ? "00\(ms)" : ms < 100 ? "0\(ms)" : "\(ms)"
-        return "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(msText)"
+        output(.standardError).append(clock.timeOfDay() + " " + line)
     }
 
     /// A server with many connections needs many descriptors; the soft limit is often 1024.
