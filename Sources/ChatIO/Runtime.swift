@@ -31,15 +31,7 @@ public final class Runtime {
     let recorder: Recorder?
     let frontend: (any Frontend)?
     var listener: Listener?
-    var connections: [UInt64: Connection] = [:]
-    /// The same connections by slot, unretained: `connections` owns them. A connection's id is
-    /// its slot in the low 32 bits and the slot's generation above them, so a delivery finds
-    /// its recipient with no hashing and no reference counting (which matter at millions of
-    /// deliveries per second), a freed slot is reused, and an old id never reaches a new
-    /// connection. Slot 0 is never used, so the first id is 1.
-    var slots: [Unmanaged<Connection>?] = [nil]
-    var generations: [UInt32] = [0]
-    var freeSlots: [Int] = []
+    var connections = ConnectionTable()
     var timers = Timers<LoopTimer>()
     var now: Int64
     /// The latest time the core was told of (`Event.time`).
@@ -211,10 +203,10 @@ public final class Runtime {
         case .frontend: readFrontend()
         case .output(let index): flushOutput(index)
         case .connection(let id):
-            guard let c = connections[id] else { return }
+            guard let c = connections[raw: id] else { return }
             // Paused for its chat rate: the readiness may predate the pause in this batch.
             if (r.readable && !c.readPaused) || r.failed { read(c) }
-            if r.writable, connections[id] != nil { flush(c) }
+            if r.writable, connections.contains(c) { flush(c) }
         }
     }
 
@@ -224,18 +216,18 @@ public final class Runtime {
             case .core(let id):
                 dispatch(.timer(id))
             case .linger(let id):
-                if let c = connections[id], c.closing { discard(c) }
+                if let c = connections[raw: id], c.closing { discard(c) }
             case .resumeAccept:
                 if let l = listener { loop.modify(l.fd, .listener, .readOnly) }
             case .escape:
                 for event in frontend?.escapeTimeout() ?? [] { dispatch(event) }
             case .tlsVerdict(let id):
                 // A server that sends no session tickets gives no sign of accepting us: go on.
-                if let c = connections[id], !c.announced, !c.closing { announce(c) }
+                if let c = connections[raw: id], !c.announced, !c.closing { announce(c) }
             }
         }
         for (slot, verdict) in flow.due(now: now) {
-            guard slot < slots.count, let c = slots[slot]?.takeUnretainedValue() else { continue }
+            guard let c = connections.connection(inSlot: slot) else { continue }
             switch verdict {
             case .stalled: lose(c, reason: options.stallReason)
             case .unfinishedFrame: lose(c, reason: options.frameTimeoutReason)
@@ -284,11 +276,11 @@ public final class Runtime {
             listener = nil
         }
         closeStandardInput()
-        for c in connections.values { beginClose(c, linger: false) }
+        for c in connections.all { beginClose(c, linger: false) }
     }
 
     func finish() -> Int32 {
-        for c in Array(connections.values) { discard(c) }
+        for c in connections.all { discard(c) }
         closeStandardInput()
         frontend?.restore()
         let (code, message) = quitting ?? (ExitCode.ok, nil)
