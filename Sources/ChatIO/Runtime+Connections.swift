@@ -120,7 +120,7 @@ extension Runtime {
     func flush(_ c: Connection) {
         let before = c.pendingBytes
         let result = c.flush(iovecs: iovecs)
-        if quitting != nil && c.pendingBytes < before { quitDeadline = now + RuntimeOptions.quitFlushMillis }
+        if c.pendingBytes < before { quit.outputProgressed(now: now) }
         switch result {
         case .drained:
             if c.closing && !c.shutDown {

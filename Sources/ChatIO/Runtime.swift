@@ -16,14 +16,6 @@ public final class Runtime {
         case tlsVerdict(UInt64)
     }
 
-    enum StandardInput {
-        case unused
-        /// Registered with epoll.
-        case polled
-        /// A regular file or /dev/null, which epoll refuses: always ready, read every turn.
-        case alwaysReady
-    }
-
     var app: ChatApp
     let options: RuntimeOptions
     let loop: EventLoop
@@ -50,14 +42,9 @@ public final class Runtime {
     var watchedOutputs = [false, false, false]
     var recordingStopReported = false
 
-    var standardInput = StandardInput.unused
-    var standardInputFlags: Int32 = -1
-    var lines = LineReader()
+    var standardInput = StandardInput()
     var needsRender = false
-
-    var quitting: (code: Int32, message: String?)?
-    /// While quitting: pushed back whenever some output is written.
-    var quitDeadline: Int64 = 0
+    var quit = QuitProtocol(flushMillis: RuntimeOptions.quitFlushMillis)
 
     let readBuffer: UnsafeMutableRawBufferPointer
     let iovecs: UnsafeMutableBufferPointer<iovec>
@@ -108,9 +95,7 @@ public final class Runtime {
             needsRender = false
             frontend.render(app)
         }
-        // Quitting ends when every connection is done, or when none has taken a byte for
-        // a while: a slow but moving peer still gets all of its output.
-        if quitting != nil && (connections.isEmpty || now >= quitDeadline) { return false }
+        if quit.isOver(openConnections: connections.count, now: now) { return false }
         var timeout = waitTimeout()
         if let cap = maxWaitMillis, timeout < 0 || timeout > cap { timeout = cap }
         // The clock moved while the loop slept: timers the events arm (a newcomer's join
@@ -126,7 +111,7 @@ public final class Runtime {
         }
         now = clock.monotonicMillis()
         tellTime()
-        if case .alwaysReady = standardInput, !readingPaused { readStandardInput() }
+        if standardInput.mode == .alwaysReady, !readingPaused { readStandardInput() }
         fireTimers()
         flushDirty()
         flushOutputs()
@@ -188,9 +173,9 @@ public final class Runtime {
     }
 
     func waitTimeout() -> Int32 {
-        if case .alwaysReady = standardInput, !readingPaused, quitting == nil { return 0 }
+        if standardInput.mode == .alwaysReady, !readingPaused, !quit.isQuitting { return 0 }
         var deadline = [timers.nextDeadline(), flow.nextDeadline(), outputRetryDeadline()].compactMap { $0 }.min()
-        if quitting != nil { deadline = min(deadline ?? quitDeadline, quitDeadline) }
+        if quit.isQuitting { deadline = min(deadline ?? quit.deadline, quit.deadline) }
         guard let deadline else { return -1 }
         return Int32(clamping: max(0, deadline - clock.monotonicMillis()))
     }
@@ -258,7 +243,7 @@ public final class Runtime {
 
     /// One step of the core: recorded, then its effects performed in order.
     func dispatch(_ event: Event) {
-        guard quitting == nil else { return }
+        guard !quit.isQuitting else { return }
         let (effects, _) = app.step(event)
         recorder?.record(event, effects, now: now)
         perform(effects)
@@ -268,9 +253,7 @@ public final class Runtime {
     /// Stops the session: no more steps; every connection gets its queued output (within a
     /// bounded wait) and a close.
     func beginQuit(code: Int32, message: String?) {
-        guard quitting == nil else { return }
-        quitting = (code, message)
-        quitDeadline = now + RuntimeOptions.quitFlushMillis
+        guard quit.begin(code: code, message: message, now: now) else { return }
         if let l = listener {
             loop.remove(l.fd)
             listener = nil
@@ -283,7 +266,7 @@ public final class Runtime {
         for c in connections.all { discard(c) }
         closeStandardInput()
         frontend?.restore()
-        let (code, message) = quitting ?? (ExitCode.ok, nil)
+        let (code, message) = quit.request ?? (ExitCode.ok, nil)
         drainOutputs(message: message)
         return code
     }
