@@ -57,14 +57,18 @@ struct ConnectionTable {
     /// Whether this very connection is still in the table (not a closed one with a reused slot).
     func contains(_ c: Connection) -> Bool { connection(inSlot: c.slot) === c }
 
-    /// Runs `body` with the live connection with this id, without retaining it: the delivery
-    /// path. `body` must not remove connections.
-    @inline(__always)
-    func withLive(_ id: ConnID, _ body: (Connection) -> Void) {
-        let slot = Int(id.raw & 0xFFFF_FFFF)
-        guard slot < unretained.count, let u = unretained[slot] else { return }
-        u._withUnsafeGuaranteedRef { c in
-            if c.id == id { body(c) }
+    /// Runs `body` with each live connection among `ids`, in order, without retaining them:
+    /// the delivery path. One call for all recipients, so the table is looked at once per
+    /// delivery, not once per recipient. `body` must not add or remove connections.
+    func forEachLive(_ ids: [ConnID], _ body: (Connection) -> Void) {
+        unretained.withUnsafeBufferPointer { slots in
+            for id in ids {
+                let slot = Int(id.raw & 0xFFFF_FFFF)
+                guard slot < slots.count, let u = slots[slot] else { continue }
+                u._withUnsafeGuaranteedRef { c in
+                    if c.id == id { body(c) }
+                }
+            }
         }
     }
 

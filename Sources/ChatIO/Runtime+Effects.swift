@@ -32,12 +32,10 @@ extension Runtime {
     /// One chunk for every recipient: a broadcast is never copied per connection.
     private func queue(_ bytes: [UInt8], to recipients: [ConnID]) {
         let chunk = Chunk(bytes)
-        for id in recipients {
-            connections.withLive(id) { c in
-                guard !c.closing else { return }
-                c.output.append(chunk)
-                markDirty(c)
-            }
+        connections.forEachLive(recipients) { c in
+            guard !c.closing else { return }
+            c.output.append(chunk)
+            markDirty(c)
         }
     }
 

@@ -31,10 +31,9 @@ import Testing
         #expect(table[new.id] === new)
         #expect(!table.contains(old) && table.contains(new))
         var reached: [ConnID] = []
-        table.withLive(old.id) { reached.append($0.id) }
-        table.withLive(new.id) { reached.append($0.id) }
-        table.withLive(ConnID(99)) { reached.append($0.id) }  // A slot never used.
-        #expect(reached == [new.id])
+        // The old id, the new, a slot never used, the new again.
+        table.forEachLive([old.id, new.id, ConnID(99), new.id]) { reached.append($0.id) }
+        #expect(reached == [new.id, new.id])
         #expect(table.connection(inSlot: new.slot) === new && table.connection(inSlot: 50) == nil)
         table.remove(new)
         #expect(table.isEmpty && table.all.isEmpty)
