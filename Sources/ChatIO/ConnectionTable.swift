@@ -5,7 +5,7 @@ import ChatState
 /// (which matters at millions of deliveries per second), a freed slot is reused, and an old
 /// id never reaches a new connection. Slot 0 is never used, so the first id is 1.
 ///
-/// The table owns its connections; the hot path (`withLive`) reads them through unretained
+/// The table owns its connections; the delivery path (`forEachLive`) reads them through unretained
 /// references, with no reference counting per delivery. Iteration is in slot order, so
 /// nothing the runtime does depends on a dictionary's order.
 struct ConnectionTable {

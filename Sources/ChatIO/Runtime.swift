@@ -60,7 +60,7 @@ public final class Runtime {
         self.clock = clock
         now = clock.monotonicMillis()
         flow = FlowControl(maxOutputBytes: options.maxOutputBytes, stallMillis: Int64(options.stallTimeoutMillis),
-                           frameMillis: Int64(options.frameTimeoutMillis))
+                           frameMillis: Int64(options.frameTimeoutMillis), plantedBug: options.plantedBug)
         outputs[OutputStream.recording.rawValue] = recorder?.output
         do {
             loop = try EventLoop()
@@ -102,7 +102,7 @@ public final class Runtime {
         // deadline, a stall check) count from their arrival, not from before the wait.
         var woke = false
         loop.wait(timeoutMillis: timeout) {
-            if !woke {
+            if !woke && options.plantedBug != .deadlineFromBeforeWait {
                 woke = true
                 now = clock.monotonicMillis()
                 tellTime()

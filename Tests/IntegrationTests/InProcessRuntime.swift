@@ -18,9 +18,11 @@ final class InProcessRuntime {
         try runtime.start()
     }
 
-    /// A server on an ephemeral port of 127.0.0.1.
-    static func server(options: RuntimeOptions = RuntimeOptions(), clock: ManualClock = ManualClock()) throws -> InProcessRuntime {
-        try InProcessRuntime(config: AppConfig(role: .server, host: "127.0.0.1", port: 0, username: "host", color: "336699"),
+    /// A server on an ephemeral port of 127.0.0.1 (`chatRate` 0: no flood control).
+    static func server(options: RuntimeOptions = RuntimeOptions(), chatRate: Int = AppConfig.defaultChatRate,
+                       clock: ManualClock = ManualClock()) throws -> InProcessRuntime {
+        try InProcessRuntime(config: AppConfig(role: .server, host: "127.0.0.1", port: 0, username: "host", color: "336699",
+                                               chatRate: chatRate),
                              options: options, clock: clock)
     }
 

@@ -3,16 +3,49 @@ import ChatState
 import Glibc
 import Testing
 
-/// The runtime's timers on an injected clock: the real `Runtime` in process (see
-/// `InProcessRuntime`), real sockets, and time moved by the test.
+/// The runtime's timers and flow control on an injected clock: the real `Runtime` in process
+/// (see `InProcessRuntime`), real sockets, and time moved by the test. Each scenario returns
+/// what went wrong (nil: nothing), so the same scenario shows the runtime right and shows
+/// that it catches the bug planted for it.
 @Suite struct RuntimeClockTests {
+    @Test func anIdleServerAdmitsTheNextClient() throws {
+        let failure = try Self.idleServer(plantedBug: nil)
+        #expect(failure == nil)
+    }
+
+    @Test func aNewcomerThatNeverJoinsIsClosedAtTheJoinDeadline() throws {
+        let failure = try Self.silentNewcomer()
+        #expect(failure == nil)
+    }
+
+    @Test func aSlowReaderIsPausedAndDroppedOneStallTimeoutLater() throws {
+        let failure = try Self.slowReader(plantedBug: nil)
+        #expect(failure == nil)
+    }
+
+    /// Each planted bug is caught by the scenario of the rule it breaks.
+    @Test(arguments: RuntimePlantedBug.allCases)
+    func aPlantedBugIsCaught(_ bug: RuntimePlantedBug) throws {
+        let failure: String?
+        switch bug {
+        case .stallDropsAtOnce, .stallNeverDrops: failure = try Self.slowReader(plantedBug: bug)
+        case .deadlineFromBeforeWait: failure = try Self.idleServer(plantedBug: bug)
+        }
+        #expect(failure != nil, "\(bug) went unnoticed")
+    }
+
+    // MARK: Scenarios
+
     /// A server that slept in its wait for longer than the join deadline admits the next
     /// client: the deadline counts from the connection's arrival, not from before the wait
     /// (it used to, and the newcomer was dropped at once with "did not join within 10 s").
-    @Test func anIdleServerAdmitsTheNextClient() throws {
-        let server = try InProcessRuntime.server()
+    static func idleServer(plantedBug: RuntimePlantedBug?) throws -> String? {
+        var options = RuntimeOptions()
+        options.plantedBug = plantedBug
+        let server = try InProcessRuntime.server(options: options)
+        defer { _ = server.stop() }
         // Idle means no timer armed: nothing wakes the loop until a client arrives.
-        #expect(server.runtime.waitTimeout() == -1)
+        guard server.runtime.waitTimeout() == -1 else { return "an idle server has a timer armed" }
         _ = server.runtime.turn(maxWaitMillis: 0)
         // The loop sleeps while more than a join deadline passes.
         server.clock.advance(millis: Int64(Limits.joinDeadlineMillis) + 1_000)
@@ -25,21 +58,65 @@ import Testing
             closed = closed || end
             return closed || String(decoding: seen, as: UTF8.self).contains("ServerInfo")
         })
-        #expect(settled && !closed, "the server closed the newcomer: \(String(decoding: seen, as: UTF8.self))")
-        #expect(server.stop() == ExitCode.ok)
+        if !settled { return "the newcomer heard nothing" }
+        return closed ? "the server closed the newcomer: \(String(decoding: seen, as: UTF8.self))" : nil
     }
 
     /// The same deadline does end a newcomer that never joins: once the clock passes it.
-    @Test func aNewcomerThatNeverJoinsIsClosedAtTheJoinDeadline() throws {
+    static func silentNewcomer() throws -> String? {
         let server = try InProcessRuntime.server()
+        defer { _ = server.stop() }
         let mallory = try RawSocket(port: server.port)
         // Accepted: the join deadline is armed.
-        #expect(server.turn(until: { server.runtime.waitTimeout() >= 0 }))
+        guard server.turn(until: { server.runtime.waitTimeout() >= 0 }) else { return "no join deadline armed" }
         server.clock.advance(millis: Int64(Limits.joinDeadlineMillis) - 1)
         _ = server.runtime.turn(maxWaitMillis: 0)
-        #expect(!mallory.takeArrived().closed)
+        if mallory.takeArrived().closed { return "closed before its join deadline" }
         server.clock.advance(millis: 1)
-        #expect(server.turn(until: { mallory.takeArrived().closed }))
-        #expect(server.stop() == ExitCode.ok)
+        return server.turn(until: { mallory.takeArrived().closed }) ? nil : "not closed at its join deadline"
+    }
+
+    /// A member who stops reading: once its queue passes the limit the server stops reading
+    /// everyone (and keeps the slow reader), and drops it exactly one stall timeout after the
+    /// room began to wait, then reads again.
+    static func slowReader(plantedBug: RuntimePlantedBug?) throws -> String? {
+        var options = RuntimeOptions(maxOutputBytes: 32 * 1024, stallTimeoutMillis: 5_000)
+        options.plantedBug = plantedBug
+        let server = try InProcessRuntime.server(options: options, chatRate: 0)
+        defer { _ = server.stop() }
+        let runtime = server.runtime
+        // Sam's receive window is tiny and Sam never reads; Bob talks and reads everything.
+        let sam = try RawSocket(port: server.port, receiveBuffer: 4096)
+        let bob = try RawSocket(port: server.port)
+        sam.send(FrameCodec.frame(.joinRequest(username: "sam", color: "000000")))
+        bob.send(FrameCodec.frame(.joinRequest(username: "bob", color: "000000")))
+        guard server.turn(until: { runtime.app.room?.joined.count == 2 }) else { return "the two did not join" }
+        // Far more than the kernel's buffers and the 32 KiB limit, written without ever
+        // blocking the test: Bob's socket is non-blocking and keeps what it could not send.
+        let chat = FrameCodec.frame(.chat(uid: nil, text: String(repeating: "x", count: 1000)))
+        _ = fcntl(bob.fd, F_SETFL, fcntl(bob.fd, F_GETFL) | O_NONBLOCK)
+        var unsent: [UInt8] = [], chats = 0
+        let paused = server.turn(until: {
+            _ = bob.takeArrived()
+            if unsent.isEmpty && chats < 16_000 {
+                unsent = Array(repeatElement(chat, count: 100).joined())
+                chats += 100
+            }
+            let n = unsent.withUnsafeBytes { send(bob.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n > 0 { unsent.removeFirst(n) }
+            return runtime.readingPaused || runtime.connections.count < 2
+        }, maxTurns: 5_000)
+        if runtime.connections.count < 2 { return "the slow reader was dropped as soon as the room waited for it" }
+        if !paused { return "reading never paused for the slow reader" }
+        // Just short of the stall timeout: still there, the room still waiting.
+        server.clock.advance(millis: 4_999)
+        _ = server.turn(until: { _ = bob.takeArrived(); return false }, maxTurns: 5)
+        if runtime.connections.count < 2 { return "the slow reader was dropped before the stall timeout" }
+        if !runtime.readingPaused { return "reading resumed while the slow reader still held output" }
+        server.clock.advance(millis: 1)
+        let dropped = server.turn(until: { _ = bob.takeArrived(); return runtime.connections.count == 1 })
+        if !dropped { return "the stalled reader was never dropped" }
+        if runtime.readingPaused { return "reading did not resume once the stalled reader was gone" }
+        return nil
     }
 }
