@@ -128,7 +128,7 @@ public final class Runtime {
         }
         switch config.role {
         case .server:
-            Self.raiseDescriptorLimit()
+            Sys.raiseDescriptorLimit()
             let l: Listener
             do {
                 l = try Listener(host: config.host, port: config.port)
@@ -274,14 +274,6 @@ public final class Runtime {
     /// A log line on standard error, stamped with the local time of day.
     func log(_ line: String) {
         output(.standardError).append(clock.timeOfDay() + " " + line)
-    }
-
-    /// A server with many connections needs many descriptors; the soft limit is often 1024.
-    private static func raiseDescriptorLimit() {
-        var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
-        limit.rlim_cur = limit.rlim_max
-        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     }
 }
 

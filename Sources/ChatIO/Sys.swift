@@ -22,6 +22,14 @@ enum Sys {
         guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) >= 0 else { throw SystemError("fcntl") }
     }
 
+    /// A server with many connections needs many descriptors; the soft limit is often 1024.
+    static func raiseDescriptorLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+
     /// Milliseconds on the monotonic clock: timers and the event log's `time` use it, so a
     /// wall-clock jump moves neither.
     static func monotonicMillis() -> Int64 {
