@@ -1,5 +1,6 @@
 @testable import ChatIO
 import ChatState
+import Foundation
 import Glibc
 
 /// A real `Runtime` in the test's own process, on a `ManualClock`, driven turn by turn by the
@@ -58,5 +59,13 @@ extension RawSocket {
             if n > 0 { got += buffer.prefix(n); continue }
             return (got, n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
         }
+    }
+}
+
+/// Runs `body` on a thread of its own. A runtime driven turn by turn blocks in epoll for
+/// seconds in all; on one of the few threads the async tests share it would starve them.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }

@@ -6,30 +6,31 @@ import Testing
 /// The runtime's timers and flow control on an injected clock: the real `Runtime` in process
 /// (see `InProcessRuntime`), real sockets, and time moved by the test. Each scenario returns
 /// what went wrong (nil: nothing), so the same scenario shows the runtime right and shows
-/// that it catches the bug planted for it.
+/// that it catches the bug planted for it. Each runs on a thread of its own (`onOwnThread`).
 @Suite struct RuntimeClockTests {
-    @Test func anIdleServerAdmitsTheNextClient() throws {
-        let failure = try Self.idleServer(plantedBug: nil)
+    @Test func anIdleServerAdmitsTheNextClient() async throws {
+        let failure = try await onOwnThread { try Self.idleServer(plantedBug: nil) }
         #expect(failure == nil)
     }
 
-    @Test func aNewcomerThatNeverJoinsIsClosedAtTheJoinDeadline() throws {
-        let failure = try Self.silentNewcomer()
+    @Test func aNewcomerThatNeverJoinsIsClosedAtTheJoinDeadline() async throws {
+        let failure = try await onOwnThread { try Self.silentNewcomer() }
         #expect(failure == nil)
     }
 
-    @Test func aSlowReaderIsPausedAndDroppedOneStallTimeoutLater() throws {
-        let failure = try Self.slowReader(plantedBug: nil)
+    @Test func aSlowReaderIsPausedAndDroppedOneStallTimeoutLater() async throws {
+        let failure = try await onOwnThread { try Self.slowReader(plantedBug: nil) }
         #expect(failure == nil)
     }
 
     /// Each planted bug is caught by the scenario of the rule it breaks.
     @Test(arguments: RuntimePlantedBug.allCases)
-    func aPlantedBugIsCaught(_ bug: RuntimePlantedBug) throws {
-        let failure: String?
-        switch bug {
-        case .stallDropsAtOnce, .stallNeverDrops: failure = try Self.slowReader(plantedBug: bug)
-        case .deadlineFromBeforeWait: failure = try Self.idleServer(plantedBug: bug)
+    func aPlantedBugIsCaught(_ bug: RuntimePlantedBug) async throws {
+        let failure = try await onOwnThread { () throws -> String? in
+            switch bug {
+            case .stallDropsAtOnce, .stallNeverDrops: return try Self.slowReader(plantedBug: bug)
+            case .deadlineFromBeforeWait: return try Self.idleServer(plantedBug: bug)
+            }
         }
         #expect(failure != nil, "\(bug) went unnoticed")
     }
@@ -91,6 +92,13 @@ import Testing
         sam.send(FrameCodec.frame(.joinRequest(username: "sam", color: "000000")))
         bob.send(FrameCodec.frame(.joinRequest(username: "bob", color: "000000")))
         guard server.turn(until: { runtime.app.room?.joined.count == 2 }) else { return "the two did not join" }
+        // The server's side of Sam's socket gets a small send buffer too, so that a few turns
+        // of chat fill the kernel's buffers (autotuned, they would hold megabytes).
+        guard let samAtServer = runtime.connections.all.first(where: { $0.remote.hasSuffix(":\(sam.localPort)") }) else {
+            return "no connection for Sam"
+        }
+        var small: Int32 = 4096
+        setsockopt(samAtServer.fd, SOL_SOCKET, SO_SNDBUF, &small, socklen_t(MemoryLayout<Int32>.size))
         // Far more than the kernel's buffers and the 32 KiB limit, written without ever
         // blocking the test: Bob's socket is non-blocking and keeps what it could not send.
         let chat = FrameCodec.frame(.chat(uid: nil, text: String(repeating: "x", count: 1000)))
@@ -114,7 +122,7 @@ import Testing
         if runtime.connections.count < 2 { return "the slow reader was dropped before the stall timeout" }
         if !runtime.readingPaused { return "reading resumed while the slow reader still held output" }
         server.clock.advance(millis: 1)
-        let dropped = server.turn(until: { _ = bob.takeArrived(); return runtime.connections.count == 1 })
+        let dropped = server.turn(until: { _ = bob.takeArrived(); return runtime.connections.count == 1 }, maxTurns: 100)
         if !dropped { return "the stalled reader was never dropped" }
         if runtime.readingPaused { return "reading did not resume once the stalled reader was gone" }
         return nil
