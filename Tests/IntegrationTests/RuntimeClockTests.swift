@@ -6,8 +6,9 @@ import Testing
 /// The runtime's timers and flow control on an injected clock: the real `Runtime` in process
 /// (see `InProcessRuntime`), real sockets, and time moved by the test. Each scenario returns
 /// what went wrong (nil: nothing), so the same scenario shows the runtime right and shows
-/// that it catches the bug planted for it. Each runs on a thread of its own (`onOwnThread`).
-@Suite struct RuntimeClockTests {
+/// that it catches the bug planted for it. Each runs on a thread of its own (`onOwnThread`),
+/// one at a time: a runtime each is load enough for a suite that runs beside all the others.
+@Suite(.serialized) struct RuntimeClockTests {
     @Test func anIdleServerAdmitsTheNextClient() async throws {
         let failure = try await onOwnThread { try Self.idleServer(plantedBug: nil) }
         #expect(failure == nil)
