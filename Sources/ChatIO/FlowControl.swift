@@ -60,11 +60,15 @@ struct FlowControl {
     private var aboveLowWaterCount = 0
     private var deadlines = Timers<Deadline>()
 
-    init(maxOutputBytes: Int, stallMillis: Int64, frameMillis: Int64) {
+    /// `plantedBug`: a flow-control bug for the tests that must catch it.
+    init(maxOutputBytes: Int, stallMillis: Int64, frameMillis: Int64, plantedBug: RuntimePlantedBug? = nil) {
         self.maxOutputBytes = maxOutputBytes
-        self.stallMillis = stallMillis
+        self.stallMillis = plantedBug == .stallDropsAtOnce ? 0 : stallMillis
         self.frameMillis = frameMillis
+        neverStalls = plantedBug == .stallNeverDrops
     }
+
+    private let neverStalls: Bool
 
     var lowWaterBytes: Int { maxOutputBytes / 2 }
 
@@ -150,7 +154,7 @@ struct FlowControl {
             case .frame(let slot): (since, limit, verdict) = (readers[slot].frameSince, frameMillis, .unfinishedFrame)
             }
             // While reading is paused, frames cannot end; resuming re-arms their deadlines.
-            guard let since, !(readingPaused && verdict == .unfinishedFrame) else { continue }
+            guard let since, !(readingPaused && verdict == .unfinishedFrame), !(neverStalls && verdict == .stalled) else { continue }
             if since + limit <= now {
                 out.append((key.slot, verdict))
             } else {

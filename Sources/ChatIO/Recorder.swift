@@ -12,7 +12,8 @@ import Glibc
 public final class Recorder {
     let path: String
     private let fd: Int32
-    private let start: Int64
+    /// The runtime's clock at the header: step times count from it.
+    private var start: Int64 = 0
     private(set) var step = 0
     let output: NonBlockingOutput
     /// The last step the recording holds, once it has stopped.
@@ -23,21 +24,21 @@ public final class Recorder {
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw SystemError("cannot create \(path)") }
         self.path = path
-        start = Sys.monotonicMillis()
         output = NonBlockingOutput(ownDescriptor: fd, name: path, capacity: RuntimeOptions.recordingBufferBytes,
                                    whenFull: .stop)
     }
 
     deinit { close(fd) }
 
-    func writeHeader(_ config: AppConfig) {
+    func writeHeader(_ config: AppConfig, now: Int64) {
+        start = now
         output.append(EventLog.line(EventLog.Header(config: config)))
     }
 
-    func record(_ event: Event, _ effects: [Effect]) {
+    func record(_ event: Event, _ effects: [Effect], now: Int64) {
         guard stoppedAfterStep == nil else { return }
         step += 1
-        output.append(EventLog.line(EventLog.Step(step: step, time: Sys.monotonicMillis() - start, event: event, effects: effects)))
+        output.append(EventLog.line(EventLog.Step(step: step, time: now - start, event: event, effects: effects)))
         if output.stopReason != nil { stoppedAfterStep = step - 1 }
     }
 

@@ -5,16 +5,7 @@ import Glibc
 extension Runtime {
     /// Adds a connected socket to the loop under a fresh id.
     func register(fd: Int32, remote: String, transport: Transport = .plain) -> Connection {
-        let slot: Int
-        if let free = freeSlots.popLast() {
-            slot = free
-        } else {
-            slot = slots.count
-            slots.append(nil)
-            generations.append(0)
-        }
-        let id = ConnID(UInt64(generations[slot]) << 32 | UInt64(slot))
-        let c = Connection(id: id, fd: fd, remote: remote, transport: transport)
+        let c = connections.add { Connection(id: $0, fd: fd, remote: remote, transport: transport) }
         c.registered = Interest(read: !readingPaused, write: false)
         do {
             try loop.add(fd, .connection(c.id.raw), c.registered)
@@ -22,8 +13,6 @@ extension Runtime {
             // Cannot happen for a fresh socket; if it did the connection would never be served.
             log("cannot watch \(c.id): \(error)")
         }
-        connections[c.id.raw] = c
-        slots[slot] = Unmanaged.passUnretained(c)
         return c
     }
 
@@ -88,11 +77,11 @@ extension Runtime {
                     // it comes we are not connected: a rejection is a failure to connect.
                     timers.set(.tlsVerdict(c.id.raw), at: now + RuntimeOptions.tlsVerdictMillis)
                 }
-                if !plaintext.isEmpty && c.announced && connections[c.id.raw] != nil {
+                if !plaintext.isEmpty && c.announced && connections.contains(c) {
                     dispatch(.received(conn: c.id, bytes: Bytes(plaintext)))
                     noteInput(c)
                 }
-                if layer.peerClosed, connections[c.id.raw] === c, !c.closing {
+                if layer.peerClosed, connections.contains(c), !c.closing {
                     lose(c, reason: "closed by peer")
                 }
             }
@@ -124,14 +113,14 @@ extension Runtime {
             let batch = dirty
             dirty.removeAll(keepingCapacity: true)
             for c in batch { c.isDirty = false }
-            for c in batch where connections[c.id.raw] === c { flush(c) }
+            for c in batch where connections.contains(c) { flush(c) }
         }
     }
 
     func flush(_ c: Connection) {
         let before = c.pendingBytes
         let result = c.flush(iovecs: iovecs)
-        if quitting != nil && c.pendingBytes < before { quitDeadline = now + RuntimeOptions.quitFlushMillis }
+        if c.pendingBytes < before { quit.outputProgressed(now: now) }
         switch result {
         case .drained:
             if c.closing && !c.shutDown {
@@ -177,11 +166,8 @@ extension Runtime {
 
     /// Closes the socket and forgets it, without telling the core.
     func discard(_ c: Connection) {
-        guard connections.removeValue(forKey: c.id.raw) != nil else { return }
+        guard connections.remove(c) else { return }
         let slot = c.slot
-        slots[slot] = nil
-        generations[slot] &+= 1
-        freeSlots.append(slot)
         loop.remove(c.fd)
         close(c.fd)
         c.output.removeAll()
@@ -194,7 +180,7 @@ extension Runtime {
     /// Tells flow control about one connection's queue after a flush (`progressed`: it took
     /// some output) or a close. Closing connections never hold the others back.
     func updateFlow(_ c: Connection, progressed: Bool) {
-        let live = !c.closing && connections[c.id.raw] === c
+        let live = !c.closing && connections.contains(c)
         if flow.output(c.slot, pending: live ? c.pendingBytes : 0, progressed: progressed, now: now) {
             readingPausedChanged(except: c)
         }
@@ -202,19 +188,19 @@ extension Runtime {
 
     /// Reading stopped or resumed: every connection's interest (and standard input's) follows.
     func readingPausedChanged(except c: Connection? = nil) {
-        for other in connections.values where other !== c { updateInterest(other) }
+        for other in connections.all where other !== c { updateInterest(other) }
         updateStandardInputInterest()
     }
 
     /// Tells flow control how far the core got with a connection's frames, for the deadline
     /// on unfinished ones.
     func noteInput(_ c: Connection) {
-        guard connections[c.id.raw] === c, let p = app.room?.inputProgress(of: c.id) else { return }
+        guard connections.contains(c), let p = app.room?.inputProgress(of: c.id) else { return }
         flow.input(c.slot, completedFrames: p.completedFrames, bufferedBytes: p.bufferedBytes, now: now)
     }
 
     func updateInterest(_ c: Connection) {
-        guard connections[c.id.raw] === c else { return }
+        guard connections.contains(c) else { return }
         // A closing connection is read only to notice the peer's close; a sender over its chat
         // rate is not read until the core says so.
         let want = Interest(read: c.closing || (!readingPaused && !c.readPaused), write: c.pendingBytes > 0)

@@ -32,14 +32,10 @@ extension Runtime {
     /// One chunk for every recipient: a broadcast is never copied per connection.
     private func queue(_ bytes: [UInt8], to recipients: [ConnID]) {
         let chunk = Chunk(bytes)
-        for id in recipients {
-            let index = Int(id.raw & 0xFFFF_FFFF)
-            guard index < slots.count, let slot = slots[index] else { continue }
-            slot._withUnsafeGuaranteedRef { c in
-                guard c.id == id, !c.closing else { return }
-                c.output.append(chunk)
-                markDirty(c)
-            }
+        connections.forEachLive(recipients) { c in
+            guard !c.closing else { return }
+            c.output.append(chunk)
+            markDirty(c)
         }
     }
 
@@ -50,13 +46,13 @@ extension Runtime {
         case let .close(conn, _):
             // The core has already forgotten the connection (and logged why): write what is
             // queued, then close, and report nothing back.
-            if let c = connections[conn.raw] { beginClose(c, linger: true) }
+            if let c = connections[conn] { beginClose(c, linger: true) }
         case let .setTimer(id, millis):
             timers.set(.core(id), at: now + Int64(millis))
         case let .cancelTimer(id):
             timers.cancel(.core(id))
         case let .pauseReading(conn), let .resumeReading(conn):
-            guard let c = connections[conn.raw] else { return }
+            guard let c = connections[conn] else { return }
             if case .pauseReading = effect { c.readPaused = true } else { c.readPaused = false }
             updateInterest(c)
         case let .print(line):

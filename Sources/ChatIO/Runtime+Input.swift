@@ -4,53 +4,19 @@ import Glibc
 /// The local user's input: standard input lines (headless) and the front-end's descriptor.
 extension Runtime {
     func openStandardInput() {
-        standardInputFlags = fcntl(0, F_GETFL)
-        guard standardInputFlags >= 0 else {
-            // No standard input at all: nothing more will be typed.
-            dispatch(.inputClosed)
-            return
-        }
-        _ = fcntl(0, F_SETFL, standardInputFlags | O_NONBLOCK)
-        do {
-            try loop.add(0, .stdin, .readOnly)
-            standardInput = .polled
-        } catch {
-            // epoll refuses regular files (and /dev/null): they are always readable anyway.
-            standardInput = .alwaysReady
-        }
+        // No standard input at all: nothing more will be typed.
+        if !standardInput.open(in: loop) { dispatch(.inputClosed) }
     }
 
     func readStandardInput() {
-        if case .unused = standardInput { return }
-        var n: Int
-        repeat { n = Glibc.read(0, readBuffer.baseAddress, readBuffer.count) } while n < 0 && errno == EINTR
-        if n > 0 {
-            for line in lines.feed(UnsafeRawBufferPointer(start: readBuffer.baseAddress, count: n)) {
-                dispatch(.inputLine(line))
-            }
-        } else if n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK) {
-            closeStandardInput()
-            if let last = lines.finish() { dispatch(.inputLine(last)) }
-            dispatch(.inputClosed)
-        }
+        let (lines, ended) = standardInput.read(into: readBuffer, in: loop)
+        for line in lines { dispatch(.inputLine(line)) }
+        if ended { dispatch(.inputClosed) }
     }
 
-    func closeStandardInput() {
-        if case .polled = standardInput { loop.remove(0) }
-        standardInput = .unused
-        // The descriptor's flags are shared with the shell that started us: put them back.
-        if standardInputFlags >= 0 {
-            _ = fcntl(0, F_SETFL, standardInputFlags)
-            standardInputFlags = -1
-        }
-    }
+    func closeStandardInput() { standardInput.close(in: loop) }
 
-    /// Typing is input too: while the server is not reading, neither do we.
-    func updateStandardInputInterest() {
-        if case .polled = standardInput {
-            loop.modify(0, .stdin, readingPaused ? .none : .readOnly)
-        }
-    }
+    func updateStandardInputInterest() { standardInput.follow(readingPaused: readingPaused, in: loop) }
 
     func readFrontend() {
         guard let frontend, let fd = frontend.inputDescriptor else { return }

@@ -90,6 +90,7 @@ extension Runtime {
         if let message { output(.standardError).append(message) }
         // With a UI the log was silent; a stopped recording is still worth a line at the end.
         if frontend != nil, let notice = recorder?.stopNotice { output(.standardError).append("pychat: \(notice)") }
+        // A real wait in poll at exit, so it counts real time, not the runtime's clock.
         let deadline = Sys.monotonicMillis() + RuntimeOptions.quitFlushMillis
         // The terminal had its wait in the front-end's `restore`.
         for (index, o) in outputs.enumerated() where index != OutputStream.terminal.rawValue {

@@ -16,14 +16,6 @@ public final class Runtime {
         case tlsVerdict(UInt64)
     }
 
-    enum StandardInput {
-        case unused
-        /// Registered with epoll.
-        case polled
-        /// A regular file or /dev/null, which epoll refuses: always ready, read every turn.
-        case alwaysReady
-    }
-
     var app: ChatApp
     let options: RuntimeOptions
     let loop: EventLoop
@@ -31,15 +23,7 @@ public final class Runtime {
     let recorder: Recorder?
     let frontend: (any Frontend)?
     var listener: Listener?
-    var connections: [UInt64: Connection] = [:]
-    /// The same connections by slot, unretained: `connections` owns them. A connection's id is
-    /// its slot in the low 32 bits and the slot's generation above them, so a delivery finds
-    /// its recipient with no hashing and no reference counting (which matter at millions of
-    /// deliveries per second), a freed slot is reused, and an old id never reaches a new
-    /// connection. Slot 0 is never used, so the first id is 1.
-    var slots: [Unmanaged<Connection>?] = [nil]
-    var generations: [UInt32] = [0]
-    var freeSlots: [Int] = []
+    var connections = ConnectionTable()
     var timers = Timers<LoopTimer>()
     var now: Int64
     /// The latest time the core was told of (`Event.time`).
@@ -58,27 +42,25 @@ public final class Runtime {
     var watchedOutputs = [Bool](repeating: false, count: OutputStream.allCases.count)
     var recordingStopReported = false
 
-    var standardInput = StandardInput.unused
-    var standardInputFlags: Int32 = -1
-    var lines = LineReader()
+    var standardInput = StandardInput()
     var needsRender = false
-
-    var quitting: (code: Int32, message: String?)?
-    /// While quitting: pushed back whenever some output is written.
-    var quitDeadline: Int64 = 0
+    var quit = QuitProtocol(flushMillis: RuntimeOptions.quitFlushMillis)
 
     let readBuffer: UnsafeMutableRawBufferPointer
     let iovecs: UnsafeMutableBufferPointer<iovec>
+    /// The only source of time (see `RuntimeClock`).
+    let clock: any RuntimeClock
 
     public init(config: AppConfig, options: RuntimeOptions, recorder: Recorder? = nil,
-                frontend: (any Frontend)? = nil) throws(StartupError) {
+                frontend: (any Frontend)? = nil, clock: any RuntimeClock = SystemClock()) throws(StartupError) {
         app = ChatApp(config: config)
         self.options = options
         self.recorder = recorder
         self.frontend = frontend
-        now = Sys.monotonicMillis()
+        self.clock = clock
+        now = clock.monotonicMillis()
         flow = FlowControl(maxOutputBytes: options.maxOutputBytes, stallMillis: Int64(options.stallTimeoutMillis),
-                           frameMillis: Int64(options.frameTimeoutMillis))
+                           frameMillis: Int64(options.frameTimeoutMillis), plantedBug: options.plantedBug)
         outputs[OutputStream.recording.rawValue] = recorder?.output
         outputs[OutputStream.terminal.rawValue] = frontend?.screenOutput
         do {
@@ -100,40 +82,47 @@ public final class Runtime {
     /// Runs the session to its end and returns the exit code. Startup failures (cannot listen,
     /// cannot connect) are thrown before anything is recorded past the header.
     public func run() throws(StartupError) -> Int32 {
-        recorder?.writeHeader(app.config)
-        tellTime()
         try start()
-        while true {
-            // Draw what the last turn (or the start) changed before waiting for more.
-            if needsRender, let frontend {
-                needsRender = false
-                render(frontend)
-            }
-            // Quitting ends when every connection is done, or when none has taken a byte for
-            // a while: a slow but moving peer still gets all of its output.
-            if quitting != nil && (connections.isEmpty || now >= quitDeadline) { break }
-            // The clock moved while the loop slept: timers the events arm (a newcomer's join
-            // deadline, a stall check) count from their arrival, not from before the wait.
-            var woke = false
-            loop.wait(timeoutMillis: waitTimeout()) {
-                if !woke {
-                    woke = true
-                    now = Sys.monotonicMillis()
-                    tellTime()
-                }
-                handle($0)
-            }
-            now = Sys.monotonicMillis()
-            tellTime()
-            if case .alwaysReady = standardInput, !readingPaused { readStandardInput() }
-            fireTimers()
-            flushDirty()
-            flushOutputs()
-        }
+        while turn() {}
         return finish()
     }
 
-    private func start() throws(StartupError) {
+    /// One turn of the loop: draws, waits for readiness (at most `maxWaitMillis` when given,
+    /// for a test driving the loop itself), handles it, fires due timers and flushes. False
+    /// once the session is over (then `finish`).
+    func turn(maxWaitMillis: Int32? = nil) -> Bool {
+        // Draw what the last turn (or the start) changed before waiting for more.
+        if needsRender, let frontend {
+            needsRender = false
+            render(frontend)
+        }
+        if quit.isOver(openConnections: connections.count, now: now) { return false }
+        var timeout = waitTimeout()
+        if let cap = maxWaitMillis, timeout < 0 || timeout > cap { timeout = cap }
+        // The clock moved while the loop slept: timers the events arm (a newcomer's join
+        // deadline, a stall check) count from their arrival, not from before the wait.
+        var woke = false
+        loop.wait(timeoutMillis: timeout) {
+            if !woke && options.plantedBug != .deadlineFromBeforeWait {
+                woke = true
+                now = clock.monotonicMillis()
+                tellTime()
+            }
+            handle($0)
+        }
+        now = clock.monotonicMillis()
+        tellTime()
+        if standardInput.mode == .alwaysReady, !readingPaused { readStandardInput() }
+        fireTimers()
+        flushDirty()
+        flushOutputs()
+        return true
+    }
+
+    /// Writes the recording's header, then listens or connects.
+    func start() throws(StartupError) {
+        recorder?.writeHeader(app.config, now: now)
+        tellTime()
         let config = app.config
         if let fd = frontend?.inputDescriptor {
             try? loop.add(fd, .frontend, .readOnly)
@@ -184,12 +173,12 @@ public final class Runtime {
         flushDirty()
     }
 
-    private func waitTimeout() -> Int32 {
-        if case .alwaysReady = standardInput, !readingPaused, quitting == nil { return 0 }
+    func waitTimeout() -> Int32 {
+        if standardInput.mode == .alwaysReady, !readingPaused, !quit.isQuitting { return 0 }
         var deadline = [timers.nextDeadline(), flow.nextDeadline(), outputRetryDeadline()].compactMap { $0 }.min()
-        if quitting != nil { deadline = min(deadline ?? quitDeadline, quitDeadline) }
+        if quit.isQuitting { deadline = min(deadline ?? quit.deadline, quit.deadline) }
         guard let deadline else { return -1 }
-        return Int32(clamping: max(0, deadline - Sys.monotonicMillis()))
+        return Int32(clamping: max(0, deadline - clock.monotonicMillis()))
     }
 
     private func handle(_ r: Readiness) {
@@ -200,10 +189,10 @@ public final class Runtime {
         case .frontend: readFrontend()
         case .output(let index): flushOutput(index)
         case .connection(let id):
-            guard let c = connections[id] else { return }
+            guard let c = connections[raw: id] else { return }
             // Paused for its chat rate: the readiness may predate the pause in this batch.
             if (r.readable && !c.readPaused) || r.failed { read(c) }
-            if r.writable, connections[id] != nil { flush(c) }
+            if r.writable, connections.contains(c) { flush(c) }
         }
     }
 
@@ -213,18 +202,18 @@ public final class Runtime {
             case .core(let id):
                 dispatch(.timer(id))
             case .linger(let id):
-                if let c = connections[id], c.closing { discard(c) }
+                if let c = connections[raw: id], c.closing { discard(c) }
             case .resumeAccept:
                 if let l = listener { loop.modify(l.fd, .listener, .readOnly) }
             case .escape:
                 for event in frontend?.escapeTimeout() ?? [] { dispatch(event) }
             case .tlsVerdict(let id):
                 // A server that sends no session tickets gives no sign of accepting us: go on.
-                if let c = connections[id], !c.announced, !c.closing { announce(c) }
+                if let c = connections[raw: id], !c.announced, !c.closing { announce(c) }
             }
         }
         for (slot, verdict) in flow.due(now: now) {
-            guard slot < slots.count, let c = slots[slot]?.takeUnretainedValue() else { continue }
+            guard let c = connections.connection(inSlot: slot) else { continue }
             switch verdict {
             case .stalled: lose(c, reason: options.stallReason)
             case .unfinishedFrame: lose(c, reason: options.frameTimeoutReason)
@@ -250,14 +239,14 @@ public final class Runtime {
     private func tellTime() {
         guard now != toldTime else { return }
         toldTime = now
-        dispatch(.time(Instant(monotonicMillis: now, wallMillis: Sys.wallMillis())))
+        dispatch(.time(Instant(monotonicMillis: now, wallMillis: clock.wallMillis())))
     }
 
     /// One step of the core: recorded, then its effects performed in order.
     func dispatch(_ event: Event) {
-        guard quitting == nil else { return }
+        guard !quit.isQuitting else { return }
         let (effects, _) = app.step(event)
-        recorder?.record(event, effects)
+        recorder?.record(event, effects, now: now)
         perform(effects)
         needsRender = true
     }
@@ -265,41 +254,27 @@ public final class Runtime {
     /// Stops the session: no more steps; every connection gets its queued output (within a
     /// bounded wait) and a close.
     func beginQuit(code: Int32, message: String?) {
-        guard quitting == nil else { return }
-        quitting = (code, message)
-        quitDeadline = now + RuntimeOptions.quitFlushMillis
+        guard quit.begin(code: code, message: message, now: now) else { return }
         if let l = listener {
             loop.remove(l.fd)
             listener = nil
         }
         closeStandardInput()
-        for c in connections.values { beginClose(c, linger: false) }
+        for c in connections.all { beginClose(c, linger: false) }
     }
 
-    private func finish() -> Int32 {
-        for c in Array(connections.values) { discard(c) }
+    func finish() -> Int32 {
+        for c in connections.all { discard(c) }
         closeStandardInput()
         frontend?.restore()
-        let (code, message) = quitting ?? (ExitCode.ok, nil)
+        let (code, message) = quit.request ?? (ExitCode.ok, nil)
         drainOutputs(message: message)
         return code
     }
 
     /// A log line on standard error, stamped with the local time of day.
     func log(_ line: String) {
-        output(.standardError).append(Self.timestamp() + " " + line)
-    }
-
-    static func timestamp() -> String {
-        var tv = timeval()
-        gettimeofday(&tv, nil)
-        var t = tv.tv_sec
-        var parts = tm()
-        localtime_r(&t, &parts)
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let ms = Int(tv.tv_usec / 1000)
-        let msText = ms < 10 ? "00\(ms)" : ms < 100 ? "0\(ms)" : "\(ms)"
-        return "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(msText)"
+        output(.standardError).append(clock.timeOfDay() + " " + line)
     }
 }
 

@@ -38,6 +38,8 @@ public struct RuntimeOptions: Sendable {
     public var readsStandardInput: Bool
     /// Mutual TLS on every connection (`--ssl`), nil for plain TCP.
     public var tls: TLSContext?
+    /// A bug planted on purpose, for tests that show they catch it; never set in production.
+    var plantedBug: RuntimePlantedBug?
 
     public init(maxOutputBytes: Int = defaultMaxOutputBytes, stallTimeoutMillis: Int = defaultStallTimeoutMillis,
                 frameTimeoutMillis: Int = defaultFrameTimeoutMillis, readsStandardInput: Bool = false) {
@@ -69,4 +71,16 @@ public struct RuntimeOptions: Sendable {
         let tenths = (millis + 50) / 100
         return "\(tenths / 10).\(tenths % 10)"
     }
+}
+
+/// Bugs the runtime's tests must catch, each a switch in the part it breaks: the flow-control
+/// and timer bugs that lived (or could live) where the simulations of the core never looked.
+enum RuntimePlantedBug: Sendable, CaseIterable {
+    /// Flow control drops a reader as soon as the room waits for it, not a stall timeout later.
+    case stallDropsAtOnce
+    /// Flow control never drops a stalled reader: the room waits for it for ever.
+    case stallNeverDrops
+    /// The loop counts the events of a wait from the time before the wait (the idle-server
+    /// bug: a newcomer's join deadline had passed when it arrived).
+    case deadlineFromBeforeWait
 }

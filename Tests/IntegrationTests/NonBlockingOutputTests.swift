@@ -81,17 +81,17 @@ import Testing
         defer { close(reader) }
         let recorder = try Recorder(path: path)
         let config = AppConfig(role: .server, port: 0)
-        recorder.writeHeader(config)
+        recorder.writeHeader(config, now: 0)
         let bytes = Bytes(Array(repeating: 0x41, count: 60_000))
         var steps = 0
         while recorder.stopNotice == nil && steps < 1000 {
             steps += 1
-            recorder.record(.received(conn: ConnID(1), bytes: bytes), [])
+            recorder.record(.received(conn: ConnID(1), bytes: bytes), [], now: 0)
         }
         let last = try #require(recorder.stoppedAfterStep)
         #expect(last > 100 && last == steps - 1)
         #expect(recorder.stopNotice?.hasSuffix("ends before step \(last + 1)") == true)
-        recorder.record(.received(conn: ConnID(1), bytes: bytes), [])  // Ignored from now on.
+        recorder.record(.received(conn: ConnID(1), bytes: bytes), [], now: 0)  // Ignored from now on.
 
         // The reader comes back: what was buffered arrives, and nothing after the stop.
         var text: [UInt8] = []
