@@ -16,6 +16,9 @@ enum Invariant: String, Sendable {
     case bounded
     /// (7) The same seed gives the same trace.
     case determinism
+    /// (8) What the server sends is in its log first: each step's chats are stored by that step,
+    /// in the order relayed, before any of its sends; sequence numbers run 1, 2, 3, ... unbroken.
+    case durable = "durable log"
     /// The liveness phase ends: with faults stopped, the system quiets down.
     case liveness
 }
@@ -61,6 +64,8 @@ struct TraceEntry {
             case let .resumeReading(c): return "resumeReading \(c)"
             case let .log(s): return "log \(printable(Array(s.utf8), max: 100))"
             case let .quit(code, _): return "quit \(code)"
+            case let .store(entries): return "store \(entries.map(\.seq))"
+            case let .queryHistory(q): return "queryHistory \(q.id) \(q.range) \(q.limit)"
             case .print: return nil
             }
         }
@@ -142,7 +147,10 @@ extension Simulator {
         case let .inputLine(text):
             senderUID = hostUID
             mayRelay = true
-            if room.host != nil, case .relay? = Expect.of(text) { expected = [Expect.of(text)!] }
+            // A line starting with "/" is a command on the host's screen, never a chat.
+            if room.host != nil, ClientCommand.parse(TextRules.cleanText(text)) == nil, case .relay? = Expect.of(text) {
+                expected = [Expect.of(text)!]
+            }
         default:
             break
         }
@@ -259,6 +267,28 @@ extension Simulator {
             fail(.totalOrder, "the server read \(expected.count) chat(s) to act on from \(sender.map(\.description) ?? "the host") "
                  + "and did \(actual.count): expected \(expected.map(describe)), did \(actual.map(describe))"
                  + (closedSender.map { " (closed: \($0))" } ?? ""))
+        }
+        checkStored(effects, relayed: actual, nobodyElse: after.subtracting(sender.map { [$0] } ?? []).isEmpty)
+    }
+
+    /// Invariant (8), for one server step.
+    private func checkStored(_ effects: [Effect], relayed actual: [Expect], nobodyElse: Bool) {
+        let stored = effects.flatMap { effect -> [RoomEntry] in if case .store(let e) = effect { e } else { [] } }
+        guard !stored.isEmpty else { return }
+        let storedChats = stored.filter { $0.kind == .chat }.map(\.text)
+        let relayed = actual.compactMap { e -> String? in if case .relay(let t) = e { t } else { nil } }
+        // A chat with nobody to relay it to is stored all the same.
+        if storedChats != relayed && !(relayed.isEmpty && nobodyElse) {
+            return fail(.durable, "the step relays \(relayed.count) chat(s) and stores \(storedChats.count): "
+                        + "\(relayed.map { printable(Array($0.utf8), max: 30) }) against \(storedChats.map { printable(Array($0.utf8), max: 30) })")
+        }
+        if let firstSend = effects.firstIndex(where: { if case .send = $0 { true } else { false } }),
+           let lastStore = effects.lastIndex(where: { if case .store = $0 { true } else { false } }), lastStore > firstSend {
+            return fail(.durable, "a store effect comes after a send of the same step")
+        }
+        // Checked before the step's entries join the simulated store.
+        for (n, e) in stored.enumerated() where e.seq != Int64(storedLog.count + n + 1) {
+            return fail(.durable, "entry \(storedLog.count + n + 1) of the log has sequence number \(e.seq)")
         }
     }
 

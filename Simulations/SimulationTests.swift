@@ -58,6 +58,7 @@ import Testing
         (PlantedBug.duplicateFrame, Invariant.totalOrder),
         (PlantedBug.misattribute, Invariant.attribution),
         (PlantedBug.swapFrames, Invariant.totalOrder),
+        (PlantedBug.unstoredChat, Invariant.durable),
     ])
     func plantedBugIsCaught(bug: PlantedBug, invariant: Invariant) {
         let limit = 60
@@ -90,6 +91,8 @@ import Testing
         #expect(total.originalClients > 0)
         #expect(total.uiClients > 0)
         #expect(total.clientsConverged > 100)
+        #expect(total.logLinesShown > 100)
+        #expect(total.storeQueries > 0)
         #expect(total.floodPauses > 0)
     }
 

@@ -12,6 +12,8 @@ enum PlantedBug: Sendable, CaseIterable {
     case misattribute
     /// Two frames queued for one connection in one step go out swapped (reorder).
     case swapFrames
+    /// One step's chat is relayed but its entry never reaches the log (not durable).
+    case unstoredChat
 }
 
 struct SimOptions: Sendable {
@@ -68,8 +70,14 @@ struct SimStats: Equatable, Sendable {
     var clientsConverged = 0
     /// Senders paused for their chat rate, and the chats that waited for a token.
     var floodPauses = 0
+    /// Lines of the room log pychat clients showed (history on joining, older pages), and the
+    /// queries the simulated store answered.
+    var logLinesShown = 0
+    var storeQueries = 0
 
     mutating func add(_ o: SimStats) {
+        logLinesShown += o.logLinesShown
+        storeQueries += o.storeQueries
         chatsRelayed += o.chatsRelayed
         chatsCheckedAtClients += o.chatsCheckedAtClients
         refusedTooLong += o.refusedTooLong
@@ -132,6 +140,10 @@ final class Simulator {
     var owedChats: [ConnID: [Expect]] = [:]
     /// The latest time the server's core was told of.
     var toldTime = -1
+    /// The room log as the interpreter's store would hold it: every `Effect.store`, in order.
+    var storedLog: [RoomEntry] = []
+    /// Answers to the server's queries, delivered after the step that asked.
+    var answers: [HistoryAnswer] = []
 
     init(seed: UInt64, options: SimOptions = SimOptions()) {
         self.seed = seed
@@ -212,11 +224,20 @@ final class Simulator {
                 stats.floodPauses += 1
             case let .resumeReading(c):
                 links[c]?.serverReadPaused = false
+            case let .store(entries):
+                storedLog += entries
+            case let .queryHistory(query):
+                stats.storeQueries += 1
+                answers.append(answer(query))
             case .print, .log, .quit:
                 break
             }
         }
         checkBounds()
+        // The store answers after the step that asked, as the interpreter's does.
+        let due = answers
+        answers = []
+        for a in due { serverStep(.historyAnswered(a)) }
     }
 
     private func serverWrite(_ c: ConnID, _ bytes: [UInt8]) {
@@ -250,7 +271,10 @@ final class Simulator {
                     if case let .chat(_, t)? = try? OriginalDecoder.decode(p) { t } else { nil }
                 }
             }[...]
-            for line in lines {
+            // Lines of the room log (history on joining, older pages) happened before this
+            // client heard them live; the durable-log invariant covers them at the server.
+            stats.logLinesShown += lines.count { $0.fromLog }
+            for line in lines where !line.fromLog {
                 switch line.kind {
                 case .chat where own.first == line.text: own = own.dropFirst()
                 case let .chat(name, _): clientShowed(i, ChatRecord(uid: nil, name: name, text: line.text))
@@ -272,7 +296,7 @@ final class Simulator {
                 for c in to where c == clients[i].conn { clientWrite(i, bytes.array) }
             case .close, .quit:
                 clientClose(i)
-            case .setTimer, .cancelTimer, .pauseReading, .resumeReading, .print, .log:
+            case .setTimer, .cancelTimer, .pauseReading, .resumeReading, .print, .log, .store, .queryHistory:
                 break
             }
         }
@@ -560,7 +584,12 @@ final class Simulator {
         return l.isEmpty ? nil : rng.pick(l)
     }
 
-    func say(_ i: Int, _ text: String) {
+    func say(_ i: Int, _ said: String) {
+        var text = said
+        // Now and then a pychat user searches the room log for a word of what it would have said.
+        if clients[i].kind == .pychat || clients[i].kind == .pychatUI, rng.chance(1, in: 20) {
+            text = "/search " + (said.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? "hello")
+        }
         switch clients[i].kind {
         case .pychat: pychatStep(i, .inputLine(text))
         case .pychatUI:
@@ -657,6 +686,11 @@ final class Simulator {
             let chats = effects.indices.filter { if case let .send(_, b) = effects[$0] { chat(b) != nil } else { false } }
             guard chats.count >= 2 else { return }
             effects.swapAt(chats[0], chats[1])
+            plantFired = true
+        case .unstoredChat:
+            guard effects.contains(where: { if case let .send(_, b) = $0 { chat(b) != nil } else { false } }),
+                  let k = effects.firstIndex(where: { if case .store = $0 { true } else { false } }) else { return }
+            effects.remove(at: k)
             plantFired = true
         }
     }

@@ -76,7 +76,16 @@ struct TraceHash {
         case let .resize(cols, rows): byte(8); int(cols); int(rows)
         case let .inputLine(text): byte(9); string(text)
         case .inputClosed: byte(10)
+        case let .restored(room, nextSeq, latest):
+            byte(12); string(room); int(Int(nextSeq)); int(latest.count); for e in latest { entry(e) }
+        case let .historyAnswered(a):
+            byte(13); int(Int(a.id)); byte(a.more ? 1 : 0); int(a.entries.count); for e in a.entries { entry(e) }
         }
+    }
+
+    mutating func entry(_ e: RoomEntry) {
+        string(e.room); int(Int(e.seq)); int(Int(e.wallMillis)); string(e.kind.rawValue); string(e.author)
+        string(e.authorUID?.description ?? "\u{0}nil"); string(e.color.description); string(e.text)
     }
 
     mutating func effect(_ e: Effect) {
@@ -90,6 +99,8 @@ struct TraceHash {
         case let .print(s): byte(5); string(s)
         case let .log(s): byte(6); string(s)
         case let .quit(code, message): byte(7); int(Int(code)); string(message ?? "\u{0}nil")
+        case let .store(entries): byte(10); int(entries.count); for e in entries { entry(e) }
+        case let .queryHistory(q): byte(11); int(Int(q.id)); string(q.room); string(String(describing: q.range)); int(q.limit)
         }
     }
 

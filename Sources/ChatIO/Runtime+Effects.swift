@@ -62,6 +62,11 @@ extension Runtime {
             if frontend == nil { log(line) }
         case let .quit(code, message):
             beginQuit(code: code, message: message)
+        case .store, .queryHistory:
+            // The room log (SQLite, Sources/ChatIO/Store) is built on another branch; the lead
+            // wires these to it: store commits before the turn's writes, a query is answered
+            // with Event.historyAnswered. Until then the room answers only from its memory.
+            break
         }
     }
 }

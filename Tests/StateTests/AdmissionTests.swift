@@ -136,7 +136,7 @@ import Testing
                                                                             connectBurst: 100, connectsPerMinute: 1))
 
     func accept(_ s: inout TestStore, _ n: UInt64, _ address: String) -> [Effect] {
-        s.app.reduce(.accepted(conn: ConnID(n), uid: UID(high: 7, low: n), remote: "\(address):\(4000 + n)", address: address))
+        s.reduce(.accepted(conn: ConnID(n), uid: UID(high: 7, low: n), remote: "\(address):\(4000 + n)", address: address))
     }
 
     @Test func aHostileAddressHoldsItsQuotaAndOthersStillGetIn() {
@@ -151,7 +151,7 @@ import Testing
         ])
         #expect(s.room.connectionCount == 2)
         #expect(accept(&s, 4, "10.0.0.7").contains(.setTimer(.joinDeadline(ConnID(4)), millis: Limits.joinDeadlineMillis)))
-        _ = s.app.reduce(.received(conn: ConnID(4), bytes: Fix.frame(.joinRequest(username: "legit", color: "000000"))))
+        _ = s.reduce(.received(conn: ConnID(4), bytes: Fix.frame(.joinRequest(username: "legit", color: "000000"))))
         #expect(s.room.members.map(\.name) == ["legit"])
     }
 
@@ -159,31 +159,31 @@ import Testing
         var s = TestStore(Self.config)
         _ = accept(&s, 1, "10.0.0.1")
         _ = accept(&s, 2, "10.0.0.1")
-        _ = s.app.reduce(.received(conn: ConnID(1), bytes: Fix.frame(.joinRequest(username: "a", color: "000000"))))
-        _ = s.app.reduce(.received(conn: ConnID(2), bytes: Fix.frame(.joinRequest(username: "b", color: "000000"))))
+        _ = s.reduce(.received(conn: ConnID(1), bytes: Fix.frame(.joinRequest(username: "a", color: "000000"))))
+        _ = s.reduce(.received(conn: ConnID(2), bytes: Fix.frame(.joinRequest(username: "b", color: "000000"))))
         _ = accept(&s, 3, "10.0.0.1")
         #expect(accept(&s, 4, "10.0.0.1").contains(.close(conn: ConnID(4), reason: "too many connections from your address (at most 3)")))
-        _ = s.app.reduce(.disconnected(conn: ConnID(1), reason: "closed by peer"))
+        _ = s.reduce(.disconnected(conn: ConnID(1), reason: "closed by peer"))
         #expect(!accept(&s, 5, "10.0.0.1").contains { if case .close = $0 { true } else { false } })
         // The join deadline closing an unjoined one frees its place too.
-        _ = s.app.reduce(.timer(.joinDeadline(ConnID(3))))
+        _ = s.reduce(.timer(.joinDeadline(ConnID(3))))
         #expect(s.room.admission.openConnections(from: "10.0.0.1") == 2)
     }
 
     @Test func theThrottleCountsTimeFromTimeEvents() {
         var s = TestStore(AppConfig(role: .server, admission: Admission.Policy(perAddress: 0, unjoinedPerAddress: 0,
                                                                            connectBurst: 1, connectsPerMinute: 2)))
-        _ = s.app.reduce(.time(Instant(monotonicMillis: 1_000)))
+        _ = s.reduce(.time(Instant(monotonicMillis: 1_000)))
         _ = accept(&s, 1, "10.0.0.1")
         #expect(accept(&s, 2, "10.0.0.1").contains(.close(conn: ConnID(2), reason: "too many new connections from your address; try again in 30 s")))
-        _ = s.app.reduce(.time(Instant(monotonicMillis: 31_000, wallMillis: 1_700_000_000_000)))
+        _ = s.reduce(.time(Instant(monotonicMillis: 31_000, wallMillis: 1_700_000_000_000)))
         #expect(s.room.isConnected(ConnID(1)))
         #expect(!accept(&s, 3, "10.0.0.1").contains { if case .close = $0 { true } else { false } })
     }
 
     @Test func aConnectionWithoutAnAddressIsNotCounted() {
         var s = TestStore(Self.config)
-        for n in 1...10 { _ = s.app.reduce(.accepted(conn: ConnID(UInt64(n)), uid: UID(high: 7, low: UInt64(n)), remote: "x")) }
+        for n in 1...10 { _ = s.reduce(.accepted(conn: ConnID(UInt64(n)), uid: UID(high: 7, low: UInt64(n)), remote: "x")) }
         #expect(s.room.connectionCount == 10)
     }
 }

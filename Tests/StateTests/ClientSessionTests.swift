@@ -14,8 +14,8 @@ import Testing
 
     func joined() -> TestStore {
         var s = TestStore(Self.config)
-        _ = s.app.reduce(.connected(conn: server, remote: "127.0.0.1:8080"))
-        _ = s.app.reduce(.received(conn: server, bytes: table(Fix.uid1)))
+        _ = s.reduce(.connected(conn: server, remote: "127.0.0.1:8080"))
+        _ = s.reduce(.received(conn: server, bytes: table(Fix.uid1)))
         return s
     }
 
@@ -32,7 +32,7 @@ import Testing
 
     @Test func inputBeforeServerInfoIsQueuedThenSent() {
         var s = TestStore(Self.config)
-        _ = s.app.reduce(.connected(conn: server, remote: "r"))
+        _ = s.reduce(.connected(conn: server, remote: "r"))
         s.send(.inputLine("early one"), [])
         s.send(.inputLine("early two"), [])
         #expect(s.session.queued == ["early one", "early two"])
@@ -128,7 +128,7 @@ import Testing
 
     @Test func inputClosedQuitsOnceEverythingIsHandedOver() {
         var s = TestStore(Self.config)
-        _ = s.app.reduce(.connected(conn: server, remote: "r"))
+        _ = s.reduce(.connected(conn: server, remote: "r"))
         s.send(.inputLine("queued"), [])
         s.send(.inputClosed, [])
         s.send(.received(conn: server, bytes: table(Fix.uid1)), [

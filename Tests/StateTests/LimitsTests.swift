@@ -100,8 +100,8 @@ func sentFrameLengths(_ effects: [Effect]) -> [Int] {
 
     @Test func theServerRefusesATextOverTheByteLimitWithANotice() {
         var s = RoomTests().roomWithAlice()
-        _ = s.app.reduce(.accepted(conn: Fix.c2, uid: Fix.uid2, remote: "b"))
-        _ = s.app.reduce(.received(conn: Fix.c2, bytes: Fix.frame(.joinRequest(username: "bob", color: "0000ff"))))
+        _ = s.reduce(.accepted(conn: Fix.c2, uid: Fix.uid2, remote: "b"))
+        _ = s.reduce(.received(conn: Fix.c2, bytes: Fix.frame(.joinRequest(username: "bob", color: "0000ff"))))
         let notice = "Message not sent: it takes 72000 bytes to send, the limit is 65000."
         // 24 KB as raw UTF-8 (valid JSON), but 72 KB once escaped as the original writes it.
         let raw = Fix.rawFrame(#"{"uid": null, "text": ""# + Self.thumbs + #"", "type": "ChatMessage"}"#)
@@ -124,8 +124,8 @@ func sentFrameLengths(_ effects: [Effect]) -> [Int] {
 
     @Test func aClientNeverSendsATextOverTheByteLimit() {
         var s = TestStore(ClientSessionTests.config)
-        _ = s.app.reduce(.connected(conn: ConnID(0), remote: "r"))
-        _ = s.app.reduce(.received(conn: ConnID(0), bytes: ClientSessionTests().table(Fix.uid1)))
+        _ = s.reduce(.connected(conn: ConnID(0), remote: "r"))
+        _ = s.reduce(.received(conn: ConnID(0), bytes: ClientSessionTests().table(Fix.uid1)))
         let notice = "Message not sent: it takes 72000 bytes to send, the limit is 65000."
         s.send(.inputLine(Self.thumbs), [.print("* \(notice)")], shows: [.notice(notice)])
     }
@@ -195,17 +195,17 @@ func sentFrameLengths(_ effects: [Effect]) -> [Int] {
         func uid(_ n: Int) -> UID { UID(high: 7, low: UInt64(n)) }
         var lengths: [Int] = []
         for n in 0..<count {
-            lengths += sentFrameLengths(s.app.reduce(.accepted(conn: conn(n), uid: uid(n), remote: "r")))
+            lengths += sentFrameLengths(s.reduce(.accepted(conn: conn(n), uid: uid(n), remote: "r")))
             let join = Fix.frame(.joinRequest(username: "member\(1000 + n)", color: "000000"))
-            lengths += sentFrameLengths(s.app.reduce(.received(conn: conn(n), bytes: join)))
+            lengths += sentFrameLengths(s.reduce(.received(conn: conn(n), bytes: join)))
         }
-        lengths += sentFrameLengths(s.app.reduce(.timer(.announce)))
+        lengths += sentFrameLengths(s.reduce(.timer(.announce)))
         let whole = MessageCodec.ServerInfoTemplate(users: s.room.members.map {
             UserEntry(key: $0.uid, user: WireUser(uid: $0.uid, username: $0.name, color: $0.color.description))
         })
         #expect(!whole.fitsInAFrame)
         // The last joiner speaks: everyone else must learn of it first.
-        let effects = s.app.reduce(.received(conn: conn(count - 1), bytes: Fix.frame(.chat(uid: nil, text: "hi all"))))
+        let effects = s.reduce(.received(conn: conn(count - 1), bytes: Fix.frame(.chat(uid: nil, text: "hi all"))))
         lengths += sentFrameLengths(effects)
         #expect(lengths.allSatisfy { $0 <= Limits.maxFrameLength }, "\(lengths.max() ?? 0)")
         var told = Set<ConnID>()
@@ -226,13 +226,13 @@ func sentFrameLengths(_ effects: [Effect]) -> [Int] {
     /// fifth closes the connection.
     @Test func anUnknownExtensionRepeatedIsClosed() {
         var s = TestStore(RoomTests.config)
-        _ = s.app.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))
+        _ = s.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))
         var body = "{"
         for n in 0..<5000 { body += "\"k\(n)\": 0, " }
         body += "\"type\": \"Probe\"}"
         let probe = FrameCodec.frame(kind: ExtensionCodec.kind, parts: Array(body.utf8))
         var effects: [Effect] = []
-        for _ in 0..<Limits.maxProtocolViolations { effects += s.app.reduce(.received(conn: Fix.c1, bytes: Bytes(probe))) }
+        for _ in 0..<Limits.maxProtocolViolations { effects += s.reduce(.received(conn: Fix.c1, bytes: Bytes(probe))) }
         let reason = "an extension frame before the pychat sign"
         #expect(effects.filter { $0 == .log("protocol error from #1: " + reason) }.count == 5)
         #expect(effects.contains(.close(conn: Fix.c1, reason: "5 protocol errors, the last: " + reason)))

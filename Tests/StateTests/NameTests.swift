@@ -109,14 +109,14 @@ import Testing
         var s = TestStore(RoomTests.config)
         for (n, ask) in ["alice", "\u{0430}lice", "al\u{0456}ce\u{FE0F}"].enumerated() {
             let conn = ConnID(UInt64(n + 1))
-            _ = s.app.reduce(.accepted(conn: conn, uid: UID(high: 1, low: UInt64(n)), remote: "r"))
-            _ = s.app.reduce(.received(conn: conn, bytes: Fix.frame(.joinRequest(username: ask, color: "000000"))))
+            _ = s.reduce(.accepted(conn: conn, uid: UID(high: 1, low: UInt64(n)), remote: "r"))
+            _ = s.reduce(.received(conn: conn, bytes: Fix.frame(.joinRequest(username: ask, color: "000000"))))
         }
         #expect(s.room.members.map(\.name) == ["host", "alice", "\u{0430}lice2", "al\u{0456}ce3"])
         // The first one leaving gives its name back to the next look-alike.
-        _ = s.app.reduce(.disconnected(conn: ConnID(1), reason: "bye"))
-        _ = s.app.reduce(.accepted(conn: ConnID(9), uid: UID(high: 1, low: 9), remote: "r"))
-        _ = s.app.reduce(.received(conn: ConnID(9), bytes: Fix.frame(.joinRequest(username: "ALICE", color: "000000"))))
+        _ = s.reduce(.disconnected(conn: ConnID(1), reason: "bye"))
+        _ = s.reduce(.accepted(conn: ConnID(9), uid: UID(high: 1, low: 9), remote: "r"))
+        _ = s.reduce(.received(conn: ConnID(9), bytes: Fix.frame(.joinRequest(username: "ALICE", color: "000000"))))
         #expect(s.room.members.last?.name == "ALICE")
     }
 }

@@ -16,7 +16,7 @@ import Testing
     @Test func theSignIsAnOriginalSystemMessage() {
         // Exactly the original's encoding of a SystemMessage: an original server decodes it
         // without a complaint and, having no case for it, does nothing.
-        let expected = #"{"text": "pychat/1 room-size", "type": "SystemMessage"}"#
+        let expected = #"{"text": "pychat/1 room-size history", "type": "SystemMessage"}"#
         #expect(Self.sign.array == [0, 0, 0, UInt8(expected.utf8.count + 1), 1] + Array(expected.utf8))
         #expect(PeerSign.text(Capabilities(version: 7, features: [])) == "pychat/7")
     }
@@ -40,7 +40,7 @@ import Testing
 
     @Test func bothSidesSpeakTheOlderVersionAndTheFeaturesBothName() {
         let later = Capabilities(version: 3, features: ["zebra", "room-size", "history"])
-        #expect(Capabilities.ours.common(with: later) == Capabilities(version: 1, features: ["room-size"]))
+        #expect(Capabilities.ours.common(with: later) == Capabilities(version: 1, features: ["room-size", "history"]))
         #expect(Capabilities.ours.common(with: Capabilities(version: 0, features: [])) == Capabilities(version: 0, features: []))
         // Our order, not the peer's: the answer is the same however a peer lists its features.
         let ours = Capabilities(version: 2, features: ["a", "b", "c"])
@@ -81,64 +81,73 @@ import Testing
     /// A room with alice (#1, a pychat client that gave the sign) and bob (#2, an original client).
     func room() -> TestStore {
         var s = TestStore(RoomTests.config)
-        _ = s.app.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))
-        _ = s.app.reduce(.received(conn: Fix.c1, bytes: Self.sign))
-        _ = s.app.reduce(.received(conn: Fix.c1, bytes: Fix.frame(.joinRequest(username: "alice", color: "ff8800"))))
-        _ = s.app.reduce(.timer(.announce))
-        _ = s.app.reduce(.accepted(conn: Fix.c2, uid: Fix.uid2, remote: "b"))
-        _ = s.app.reduce(.received(conn: Fix.c2, bytes: Fix.frame(.joinRequest(username: "bob", color: "0000ff"))))
-        _ = s.app.reduce(.timer(.announce))
+        _ = s.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))
+        _ = s.reduce(.received(conn: Fix.c1, bytes: Self.sign))
+        _ = s.reduce(.received(conn: Fix.c1, bytes: Fix.frame(.joinRequest(username: "alice", color: "ff8800"))))
+        _ = s.reduce(.timer(.announce))
+        _ = s.reduce(.accepted(conn: Fix.c2, uid: Fix.uid2, remote: "b"))
+        _ = s.reduce(.received(conn: Fix.c2, bytes: Fix.frame(.joinRequest(username: "bob", color: "0000ff"))))
+        _ = s.reduce(.timer(.announce))
         return s
     }
 
     @Test func theServerWelcomesASignAndThenSendsWhatWasNegotiated() {
         var s = TestStore(RoomTests.config)
-        _ = s.app.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))
+        _ = s.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))
         // Nothing reaches a connection before it joins: the answer waits for the JoinRequest.
-        s.send(.received(conn: Fix.c1, bytes: Self.sign), [.log("pychat peer #1: protocol 1, features: room-size")])
-        let joined = s.app.reduce(.received(conn: Fix.c1, bytes: Fix.frame(.joinRequest(username: "alice", color: "ff8800"))))
+        s.send(.received(conn: Fix.c1, bytes: Self.sign), [.log("pychat peer #1: protocol 1, features: room-size history")])
+        let joined = s.reduce(.received(conn: Fix.c1, bytes: Fix.frame(.joinRequest(username: "alice", color: "ff8800"))))
         let sends = joined.compactMap { if case let .send(to, bytes) = $0 { (to, bytes) } else { nil } }
-        // The welcome comes first, then the table and the announcement, then the negotiated size.
-        #expect(sends.map(\.0) == [[Fix.c1], [Fix.c1], [Fix.c1], [Fix.c1]])
+        // The welcome comes first, then the table, the (empty) history, the stamped announcement,
+        // then the negotiated size.
+        #expect(sends.map(\.0) == [[Fix.c1], [Fix.c1], [Fix.c1], [Fix.c1], [Fix.c1], [Fix.c1]])
         #expect(sends.map(\.1) == [Self.welcome, Fix.serverInfo([(Fix.hostUID, "host", "00aa00"), (Fix.uid1, "alice", "ff8800")], for: Fix.uid1),
+                                    Bytes(ExtensionCodec.frame(.history(room: "general", entries: [], more: false))),
+                                    Bytes(ExtensionCodec.frame(.stamp(seq: 1, wallMillis: 0))),
                                     Fix.frame(.system(text: "alice joined the chat")), Self.roomSize(2)])
     }
 
     @Test func aLaterClientIsWelcomedWithWhatBothSpeak() {
         var s = TestStore(RoomTests.config)
-        _ = s.app.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))
-        s.send(.received(conn: Fix.c1, bytes: Self.sign("pychat/4 threads history")),
+        _ = s.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))
+        s.send(.received(conn: Fix.c1, bytes: Self.sign("pychat/4 threads zebra")),
                [.log("pychat peer #1: protocol 1, features: none")])
         // It did not name room-size: it gets the welcome, then the original protocol for that.
-        let joined = s.app.reduce(.received(conn: Fix.c1, bytes: Fix.frame(.joinRequest(username: "alice", color: "ff8800"))))
+        let joined = s.reduce(.received(conn: Fix.c1, bytes: Fix.frame(.joinRequest(username: "alice", color: "ff8800"))))
         let extensions = joined.filter { if case .send(_, let b) = $0 { b.array[4] == 2 } else { false } }
         #expect(extensions == [.send(to: [Fix.c1], bytes: Bytes(ExtensionCodec.frame(.welcome(Capabilities(version: 1, features: [])))))])
     }
 
     @Test func aSignAfterJoiningGetsTheRoomSizeAtOnce() {
         var s = TestStore(RoomTests.config)
-        _ = s.app.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))
-        _ = s.app.reduce(.received(conn: Fix.c1, bytes: Fix.frame(.joinRequest(username: "alice", color: "ff8800"))))
+        _ = s.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))
+        _ = s.reduce(.received(conn: Fix.c1, bytes: Fix.frame(.joinRequest(username: "alice", color: "ff8800"))))
         s.send(.received(conn: Fix.c1, bytes: Self.sign), [
-            .log("pychat peer #1: protocol 1, features: room-size"),
+            .log("pychat peer #1: protocol 1, features: room-size history"),
             .send(to: [Fix.c1], bytes: Self.welcome),
             .send(to: [Fix.c1], bytes: Self.roomSize(2)),
+            // And the history it negotiated: so far, its own join.
+            .send(to: [Fix.c1], bytes: Bytes(ExtensionCodec.frame(.history(room: "general", entries: [
+                RoomEntry(room: "general", seq: 1, wallMillis: 0, kind: .join, author: "alice", authorUID: Fix.uid1,
+                          color: RGB.cleaned("ff8800"), text: ""),
+            ], more: false)))),
         ])
     }
 
     @Test func roomSizesGoWithAnnouncementsAndOnlyToThoseWhoNegotiated() {
         var s = room()
         // carol joins: the announcement goes out at once, with the size, to alice only.
-        _ = s.app.reduce(.accepted(conn: Fix.c3, uid: Fix.uid3, remote: "c"))
-        let joined = s.app.reduce(.received(conn: Fix.c3, bytes: Fix.frame(.joinRequest(username: "carol", color: "00ff00"))))
+        _ = s.reduce(.accepted(conn: Fix.c3, uid: Fix.uid3, remote: "c"))
+        let joined = s.reduce(.received(conn: Fix.c3, bytes: Fix.frame(.joinRequest(username: "carol", color: "00ff00"))))
         #expect(Array(joined.suffix(3)) == [
             .send(to: [Fix.c1, Fix.c2, Fix.c3], bytes: Fix.frame(.system(text: "carol joined the chat"))),
             .send(to: [Fix.c1], bytes: Self.roomSize(4)),
             .setTimer(.announce, millis: Limits.announceMillis),
         ])
         // bob leaves within the moment: held, then announced with the new size.
-        _ = s.app.reduce(.disconnected(conn: Fix.c2, reason: "closed by peer"))
+        _ = s.reduce(.disconnected(conn: Fix.c2, reason: "closed by peer"))
         s.send(.timer(.announce), [
+            .send(to: [Fix.c1], bytes: Bytes(ExtensionCodec.frame(.stamp(seq: 4, wallMillis: 0)))),
             .send(to: [Fix.c1, Fix.c3], bytes: Fix.frame(.system(text: "bob left the chat"))),
             .send(to: [Fix.c1], bytes: Self.roomSize(3)),
             .setTimer(.announce, millis: Limits.announceMillis),
@@ -147,12 +156,12 @@ import Testing
 
     @Test func aJoinerWhoseAnnouncementIsHeldStillLearnsTheSize() {
         var s = room()
-        _ = s.app.reduce(.accepted(conn: Fix.c3, uid: Fix.uid3, remote: "c"))
-        _ = s.app.reduce(.received(conn: Fix.c3, bytes: Fix.frame(.joinRequest(username: "carol", color: "00ff00"))))
+        _ = s.reduce(.accepted(conn: Fix.c3, uid: Fix.uid3, remote: "c"))
+        _ = s.reduce(.received(conn: Fix.c3, bytes: Fix.frame(.joinRequest(username: "carol", color: "00ff00"))))
         let uid4 = UID(high: 9, low: 4), c4 = ConnID(4)
-        _ = s.app.reduce(.accepted(conn: c4, uid: uid4, remote: "d"))
-        _ = s.app.reduce(.received(conn: c4, bytes: Self.sign))
-        let effects = s.app.reduce(.received(conn: c4, bytes: Fix.frame(.joinRequest(username: "dan", color: "000000"))))
+        _ = s.reduce(.accepted(conn: c4, uid: uid4, remote: "d"))
+        _ = s.reduce(.received(conn: c4, bytes: Self.sign))
+        let effects = s.reduce(.received(conn: c4, bytes: Fix.frame(.joinRequest(username: "dan", color: "000000"))))
         #expect(effects.last == .send(to: [c4], bytes: Self.roomSize(5)))
         #expect(!effects.contains { if case .send(let to, _) = $0 { to.count > 1 } else { false } })  // held
     }
@@ -167,7 +176,7 @@ import Testing
                [.log(c2 + "a frame of kind 7, which no PyChat peer sends")])
         s.send(.received(conn: Fix.c2, bytes: Bytes([0, 0, 0, 0])), [.log(c2 + "an empty frame, which no PyChat peer sends")])
         #expect(s.app.room?.violations(of: Fix.c2) == 4)
-        let fifth = s.app.reduce(.received(conn: Fix.c2, bytes: Self.sign("not a sign")))
+        let fifth = s.reduce(.received(conn: Fix.c2, bytes: Self.sign("not a sign")))
         #expect(Array(fifth.prefix(2)) == [
             .log(c2 + "SystemMessage is not for the server; ignored"),
             .close(conn: Fix.c2, reason: "5 protocol errors, the last: SystemMessage is not for the server; ignored"),
@@ -183,7 +192,7 @@ import Testing
 
     @Test func aMalformedSignIsAProtocolErrorAndNegotiatesNothing() {
         var s = TestStore(RoomTests.config)
-        _ = s.app.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))
+        _ = s.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))
         s.send(.received(conn: Fix.c1, bytes: Self.sign("pychat/x room-size")),
                [.log("protocol error from #1: pychat sign: no protocol version after pychat/")])
         s.send(.received(conn: Fix.c1, bytes: Self.roomSize(1)), [.log("protocol error from #1: an extension frame before the pychat sign")])
@@ -211,7 +220,7 @@ import Testing
         #expect(app.reduce(.received(conn: ConnID(0), bytes: Self.roomSize(99))) == [.log("ignored a RoomSize from the server")])
         #expect(app.title == "alice @ h:1 · 1 user")
         #expect(app.reduce(.received(conn: ConnID(0), bytes: Self.welcome))
-            == [.log("the server speaks pychat: protocol 1, features: room-size")])
+            == [.log("the server speaks pychat: protocol 1, features: room-size history")])
         #expect(app.session?.common == .ours)
         _ = app.reduce(.received(conn: ConnID(0), bytes: Self.roomSize(1500)))
         #expect(app.title == "alice @ h:1 · 1500 users")

@@ -26,6 +26,8 @@ public struct ClientSession: Sendable {
     /// The room's size as a pychat server last told it (we negotiated it); nil from an original
     /// server, whose tables are whole, so counting `users` is right there.
     public private(set) var roomSize: Int?
+    /// The room log as far as we were sent it (feature `history`; see ClientSession+History).
+    public internal(set) var history = ClientHistory()
     /// Texts typed before the first ServerInfo, sent once we know who we are.
     public private(set) var queued: [String] = []
     private var decoder: FrameDecoder
@@ -58,7 +60,7 @@ public struct ClientSession: Sendable {
         case .inputClosed:
             inputClosed = true
             quitIfDone(&out)
-        case .listening, .accepted, .timer, .time, .key, .resize, .inputLine:
+        case .listening, .accepted, .restored, .historyAnswered, .timer, .time, .key, .resize, .inputLine:
             return
         }
     }
@@ -67,6 +69,11 @@ public struct ClientSession: Sendable {
     public mutating func say(_ raw: String, _ out: inout StepOutput) {
         let text = TextRules.cleanText(raw)
         if TextRules.isBlank(text) { return }
+        switch ClientCommand.parse(text) {
+        case .search(let words)?: return search(words, &out)
+        case .error(let notice)?: return out.show(.notice(notice))
+        case nil: break
+        }
         if let refusal = TextRules.refusal(text) {
             out.show(.notice(refusal.notice))
             return
@@ -156,6 +163,12 @@ public struct ClientSession: Sendable {
             out.log("the server speaks pychat: protocol \(both.version), features: \(both.featureList)")
         case let (.roomSize(users), common?) where common.has(Capabilities.Feature.roomSize):
             roomSize = users
+        case let (.stamp(seq, wallMillis), _) where negotiatedHistory:
+            history.lastStamp = (seq, wallMillis)
+        case let (.history(_, entries, more), _) where negotiatedHistory:
+            received(history: entries, more: more, &out)
+        case let (.searchResults(_, words, entries), _) where negotiatedHistory:
+            received(results: entries, for: words, &out)
         default:
             out.log("ignored a \(message.typeName) from the server")
         }

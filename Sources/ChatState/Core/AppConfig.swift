@@ -22,6 +22,9 @@ public struct AppConfig: Equatable, Codable, Sendable {
     public var chatRate: Int
     public var chatBurst: Int
     public var admission: Admission.Policy
+    /// Lines of the room log an original client is sent as SystemMessages after it joins
+    /// (`[12:01] alice: hi`); 0, the default, keeps the original protocol exactly.
+    public var historyForOriginals: Int
 
     public static let defaultMaxConnections = 20_000
     public static let defaultChatRate = 2
@@ -32,7 +35,7 @@ public struct AppConfig: Equatable, Codable, Sendable {
         color: String = "000000", hostUID: UID? = nil, terminal: TerminalSize? = nil,
         maxFrameLength: Int = Limits.maxFrameLength, maxConnections: Int = AppConfig.defaultMaxConnections,
         chatRate: Int = AppConfig.defaultChatRate, chatBurst: Int = AppConfig.defaultChatBurst,
-        admission: Admission.Policy = Admission.Policy()
+        admission: Admission.Policy = Admission.Policy(), historyForOriginals: Int = 0
     ) {
         self.role = role
         self.host = host
@@ -46,6 +49,7 @@ public struct AppConfig: Equatable, Codable, Sendable {
         self.chatRate = chatRate
         self.chatBurst = chatBurst
         self.admission = admission
+        self.historyForOriginals = historyForOriginals
     }
 }
 

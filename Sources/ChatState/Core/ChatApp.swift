@@ -44,6 +44,11 @@ public struct ChatApp: Sendable {
             switch action {
             case .submit(let text)?: say(text, &out)
             case .quit?: out.effects.append(.quit(code: ExitCode.ok, message: nil))
+            case .olderWanted?:
+                if case .client(var session) = role {
+                    session.requestOlder(&out)
+                    role = .client(session)
+                }
             case nil: break
             }
         case .resize(let cols, let rows):
@@ -81,14 +86,20 @@ public struct ChatApp: Sendable {
     /// Lines for the local user go into the UI's history, or, without a UI, to standard
     /// output as a transcript (a headless client, or a host user in plain line mode). A
     /// server with no host user is a daemon: its log lines already say what happened.
+    ///
+    /// The step's room log entries go first, as one `store`: what the step sends is durable
+    /// before it is sent (the interpreter commits before the turn's writes).
     private mutating func present(_ out: StepOutput) -> [Effect] {
+        let effects = out.entries.isEmpty ? out.effects : [.store(out.entries)] + out.effects
         if ui != nil {
+            if !out.olderLines.isEmpty { ui!.prepend(out.olderLines) }
             for line in out.lines { ui!.append(line) }
-            return out.effects
+            return effects
         }
         let hasUser = config.role == .client || config.hostUID != nil
-        guard hasUser, !out.lines.isEmpty else { return out.effects }
-        return out.lines.map { Effect.print($0.transcript) } + out.effects
+        let lines = out.olderLines + out.lines
+        guard hasUser, !lines.isEmpty else { return effects }
+        return lines.map { Effect.print($0.transcript) } + effects
     }
 }
 

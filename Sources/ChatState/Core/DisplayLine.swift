@@ -12,6 +12,9 @@ public struct DisplayLine: Equatable, Hashable, Sendable, Codable {
 
     public var kind: Kind
     public var text: String
+    /// A line of the room log (history on joining, a page scrolled up to, a search result), not
+    /// one that happened while we were here.
+    public var fromLog = false
 
     public init(_ kind: Kind, _ text: String) {
         self.kind = kind

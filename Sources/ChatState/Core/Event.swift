@@ -12,6 +12,12 @@ public enum Event: Equatable, Codable, Sendable {
     /// A connection was accepted; `uid` will be its user's uid if it joins. `address` is the
     /// peer's IP address, counted against the per-address limits (nil: not counted).
     case accepted(conn: ConnID, uid: UID, remote: String, address: String? = nil)
+    /// What the room log holds, loaded before the server listens: the room's next sequence
+    /// number and its latest entries, oldest first (so joins are answered from memory). A server
+    /// without a log (`--ephemeral`) sends none, and the room starts at sequence 1.
+    case restored(room: String, nextSeq: Int64, latest: [RoomEntry])
+    /// The log's answer to an `Effect.queryHistory`, matched to it by `HistoryAnswer.id`.
+    case historyAnswered(HistoryAnswer)
 
     // Client side.
     /// The connection to the server is established (TLS included, if any).
@@ -48,6 +54,11 @@ public enum Effect: Equatable, Codable, Sendable {
     case print(String)
     /// A diagnostic line for the log (headless server: standard error).
     case log(String)
+    /// Append these entries to the room log. The interpreter commits once per loop turn, before
+    /// any socket write of that turn: a chat is sent to anyone only once it is on disk.
+    case store([RoomEntry])
+    /// Ask the room log; the answer comes back as `Event.historyAnswered` with the same id.
+    case queryHistory(HistoryQuery)
     /// End the process once every connection's output has been written.
     case quit(code: Int32, message: String?)
 }

@@ -3,6 +3,10 @@
 public struct StepOutput: Equatable, Sendable {
     public var effects: [Effect] = []
     public var lines: [DisplayLine] = []
+    /// The room log's entries made by this step: one `Effect.store` for them all.
+    var entries: [RoomEntry] = []
+    /// Lines older than any the user was shown (a page of the room log scrolled up to).
+    var olderLines: [DisplayLine] = []
 
     public init() {}
 

@@ -3,14 +3,15 @@ extension Room {
     /// Shows a join or leave here at once; sends it to the members at once if none was sent
     /// lately, else queues it for the announcement timer. Only the network is batched: the
     /// host's screen and the transcript keep one exact line per join and leave.
-    mutating func queueAnnouncement(joined isJoin: Bool, _ name: String, _ out: inout StepOutput) {
+    /// `entry` is the join's or leave's in the room log: its stamp goes before the line.
+    mutating func queueAnnouncement(joined isJoin: Bool, _ name: String, _ entry: RoomEntry, _ out: inout StepOutput) {
         let text = Self.announcement(joined: isJoin, [name])
         out.show(.system(text))
         if announceScheduled {
-            pendingAnnouncements.append((isJoin, name))
+            pendingAnnouncements.append((isJoin, name, entry))
             return
         }
-        broadcast(text, &out)
+        broadcast(text, stamp: entry, &out)
         broadcastRoomSize(&out)
         announceScheduled = true
         out.effects.append(.setTimer(.announce, millis: Limits.announceMillis))
@@ -25,7 +26,9 @@ extension Room {
             let kind = pendingAnnouncements[start].joined
             var end = start
             while end < pendingAnnouncements.count, pendingAnnouncements[end].joined == kind { end += 1 }
-            broadcast(Self.announcement(joined: kind, pendingAnnouncements[start..<end].map(\.name)), &out)
+            // One line for the run: its stamp is the newest entry it announces.
+            broadcast(Self.announcement(joined: kind, pendingAnnouncements[start..<end].map(\.name)),
+                      stamp: pendingAnnouncements[end - 1].entry, &out)
             start = end
         }
         pendingAnnouncements = []
@@ -47,7 +50,8 @@ extension Room {
         return list + " " + what
     }
 
-    func broadcast(_ text: String, _ out: inout StepOutput) {
+    func broadcast(_ text: String, stamp entry: RoomEntry, _ out: inout StepOutput) {
+        stamp(entry, to: stampRecipients(joined), &out)
         out.send(FrameCodec.frame(.system(text: text)), to: joined)
     }
 }

@@ -23,6 +23,7 @@ extension Room {
             guard c.member != nil else { return }
             welcome(conn, &out)
             if c.wantsRoomSize { sendRoomSize(to: [conn], &out) }
+            if c.wantsHistory { beginHistory(conn, &out) }
         }
     }
 
@@ -33,18 +34,25 @@ extension Room {
     }
 
     /// A kind-2 frame from a client. Only a client that gave the sign may send one, and only for
-    /// a feature both named; none of today's features has a message from the client.
-    mutating func handleExtension(_ body: [UInt8], from conn: ConnID, _ out: inout StepOutput) {
+    /// a feature both named: `history`'s requests and searches (see `Room+History.swift`). nil:
+    /// acted on; otherwise the milliseconds to hold it for, as an over-rate chat is held.
+    mutating func handleExtension(_ body: [UInt8], from conn: ConnID, _ out: inout StepOutput) -> Int64? {
         guard connections[conn]?.common != nil else {
             violation(conn, "an extension frame before the pychat sign", &out)
-            return
+            return nil
         }
         do {
             let message = try ExtensionCodec.decode(body)
-            violation(conn, "\(message.typeName) is not for the server; ignored", &out)
+            switch message {
+            case .historyRequest, .search:
+                return query(message, from: conn, &out)
+            case .welcome, .roomSize, .stamp, .history, .searchResults:
+                violation(conn, "\(message.typeName) is not for the server; ignored", &out)
+            }
         } catch {
             violation(conn, "extension frame: \(error.description)", &out)
         }
+        return nil
     }
 
     /// The room's size to these connections.

@@ -45,6 +45,9 @@ public struct Room: Sendable {
         /// heeded); nil for an original client, which is sent nothing but the original protocol.
         var common: Capabilities?
         var wantsRoomSize: Bool { common?.has(Capabilities.Feature.roomSize) == true }
+        var wantsHistory: Bool { common?.has(Capabilities.Feature.history) == true }
+        /// The member's allowance of history requests and searches. See `Room+History.swift`.
+        var queryBucket: TokenBucket?
         /// The member's chat allowance (nil: no chat rate). See `Room+Flood.swift`.
         var bucket: TokenBucket?
         /// Frames read but not acted on yet, because a chat among them found no token; the
@@ -73,18 +76,25 @@ public struct Room: Sendable {
     var awarenessEpoch = 0
     /// The latest chat's recipients, reused while the same member goes on talking and nobody
     /// joins or leaves: one array per burst, not one per chat (and equal sends merge fast).
-    var lastRecipients: (sender: ConnID, tableVersion: Int, list: [ConnID])?
+    var lastRecipients: (sender: ConnID, tableVersion: Int, list: [ConnID], stamped: [ConnID])?
     /// Every member's name: the names a joiner may not take, nor one confusable with them.
     private var names = UniqueNames()
     /// The latest distinct speakers, the most recent last; at most `Limits.recentSpeakers`.
     var recentSpeakers: [Member] = []
     /// Joins (true) and leaves (false) waiting for the announcement timer, in order.
-    var pendingAnnouncements: [(joined: Bool, name: String)] = []
+    var pendingAnnouncements: [(joined: Bool, name: String, entry: RoomEntry)] = []
     var announceScheduled = false
     /// Connections that asked for room sizes (joined or not).
     var roomSizeListeners = 0
     /// The interpreter's monotonic milliseconds, from the latest `time` event.
     var now: Int64 = 0
+    /// The room's log: sequence numbers, wall time, the latest entries. See `RoomLog`.
+    var log = RoomLog(room: RoomEntry.generalRoom)
+    /// Joined members that negotiated `history`: each is sent a `Stamp` before each live line.
+    var historyListeners = 0
+    /// Questions asked of the store, by `HistoryQuery.id`, waiting for their answers.
+    var pendingQueries: [Int64: PendingQuery] = [:]
+    var nextQueryID: Int64 = 1
     var admission: Admission
 
     public init(config: AppConfig) {
@@ -101,6 +111,7 @@ public struct Room: Sendable {
     init(vacant config: AppConfig) {
         self.config = config
         admission = Admission(policy: .off)
+        log = RoomLog(room: RoomEntry.generalRoom, memory: 1)
     }
 
     public var host: Member? { members.first { $0.conn == nil } }
@@ -120,6 +131,12 @@ public struct Room: Sendable {
             out.log("listening on \(host):\(port)")
         case let .time(instant):
             now = instant.monotonicMillis
+            if let wall = instant.wallMillis { log.wallNow = wall }
+        case let .restored(room, nextSeq, latest):
+            guard room == log.room else { return }
+            log.restore(nextSeq: nextSeq, latest: latest)
+        case let .historyAnswered(answer):
+            answered(answer, &out)
         case let .accepted(conn, uid, remote, address):
             accept(conn, uid: uid, remote: remote, address: address, &out)
         case let .received(conn, bytes):
@@ -146,11 +163,18 @@ public struct Room: Sendable {
         guard let host else { return }
         let text = TextRules.cleanText(raw)
         if TextRules.isBlank(text) { return }
+        switch ClientCommand.parse(text) {
+        case .search?: return out.show(.notice("The host's screen cannot search yet; a client can."))
+        case .error(let notice)?: return out.show(.notice(notice))
+        case nil: break
+        }
         if let refusal = TextRules.refusal(text) {
             out.show(.notice(refusal.notice))
             return
         }
         out.show(.chat(host.name, host.color, text))
+        let entry = record(.chat, by: host, text: text, &out)
+        stamp(entry, to: stampRecipients(joined), &out)
         out.send(FrameCodec.frame(.chat(uid: host.uid, text: text)), to: joined)
     }
 
@@ -191,6 +215,7 @@ public struct Room: Sendable {
     private mutating func drop(_ conn: ConnID, reason: String, _ out: inout StepOutput) {
         guard let c = connections.removeValue(forKey: conn) else { return }
         if c.wantsRoomSize { roomSizeListeners -= 1 }
+        if c.wantsHistory, c.member != nil { historyListeners -= 1 }
         if let address = c.address { admission.closed(address, wasJoined: c.member != nil, at: now) }
         if c.paused { out.effects.append(.cancelTimer(.floodRelease(conn))) }
         out.show(.notice("Connection ended: remote_address \(c.remote)"))
@@ -207,7 +232,7 @@ public struct Room: Sendable {
         recentSpeakers.removeAll { $0.uid == member.uid }
         tableChanged()
         scheduleRefresh(&out)
-        queueAnnouncement(joined: false, member.name, &out)
+        queueAnnouncement(joined: false, member.name, record(.leave, by: member, &out), &out)
     }
 
     // MARK: Frames and messages
@@ -251,8 +276,7 @@ public struct Room: Sendable {
     /// then the milliseconds until the next token.
     private mutating func act(on frame: RawFrame, from conn: ConnID, _ out: inout StepOutput) -> Int64? {
         if frame.kind == ExtensionCodec.kind {
-            handleExtension(frame.body, from: conn, &out)
-            return nil
+            return handleExtension(frame.body, from: conn, &out)
         }
         guard frame.kind == FrameCodec.jsonKind else {
             violation(conn, "\(frame.strayKindDescription), which no PyChat peer sends", &out)
@@ -330,9 +354,10 @@ public struct Room: Sendable {
         } else {
             sendShortTable(to: conn, &out)
         }
+        joinedWithHistory(conn, &out)
         scheduleRefresh(&out)
         let held = announceScheduled
-        queueAnnouncement(joined: true, name, &out)
+        queueAnnouncement(joined: true, name, record(.join, by: member, &out), &out)
         // An announcement sent now carries the room size to everyone who asked; a held one
         // does so later, but the joiner should not wait for it.
         if held, connections[conn]?.wantsRoomSize == true { sendRoomSize(to: [conn], &out) }
@@ -357,7 +382,8 @@ public struct Room: Sendable {
         // Held announcements go first, so nobody reads a newcomer before reading that they came.
         if !pendingAnnouncements.isEmpty { announcePending(&out) }
         noteSpeaker(member)
-        let recipients = recipients(except: conn)
+        let entry = record(.chat, by: member, text: text, &out)
+        let (recipients, stamped) = recipients(except: conn)
         if staleMembers > 0, let sender = connections[conn], sender.everyoneAwareAt != awarenessEpoch {
             // Whoever has not heard of the sender yet learns of it first.
             let unaware = recipients.filter {
@@ -373,16 +399,19 @@ public struct Room: Sendable {
             }
             connections[conn]?.everyoneAwareAt = awarenessEpoch
         }
+        stamp(entry, to: stamped, &out)
         out.send(frame, to: recipients)
     }
 
-    private mutating func recipients(except sender: ConnID) -> [ConnID] {
+    /// Everyone but the sender, and those of them to stamp (see `Room+History.swift`).
+    private mutating func recipients(except sender: ConnID) -> (list: [ConnID], stamped: [ConnID]) {
         if let last = lastRecipients, last.sender == sender, last.tableVersion == tableVersion {
-            return last.list
+            return (last.list, last.stamped)
         }
         let list = joined.filter { $0 != sender }
-        lastRecipients = (sender, tableVersion, list)
-        return list
+        let stamped = stampRecipients(list)
+        lastRecipients = (sender, tableVersion, list, stamped)
+        return (list, stamped)
     }
 
     /// `relay` for a text of printable ASCII without quote or backslash (so cleaning leaves it

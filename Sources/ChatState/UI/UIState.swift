@@ -10,6 +10,8 @@ public struct UIState: Equatable, Sendable {
     public enum Action: Equatable, Sendable {
         case submit(String)
         case quit
+        /// The user scrolled up to the oldest line kept: the session may fetch the page before.
+        case olderWanted
     }
 
     /// Rows of the input pane, its border included, as in the original.
@@ -23,6 +25,8 @@ public struct UIState: Equatable, Sendable {
     public private(set) var scrollOffset = 0
     /// Lines that arrived while scrolled up, for the "new lines below" marker.
     public private(set) var unseen = 0
+    /// Set by a scroll up that brings the oldest line into view, within one key.
+    private var reachedOldest = false
     public private(set) var size: TerminalSize
 
     public init(size: TerminalSize, historyCapacity: Int = Limits.historyLines) {
@@ -44,17 +48,32 @@ public struct UIState: Equatable, Sendable {
         }
     }
 
+    /// Lines older than every line kept (a page of the room log), put above them while there
+    /// is room; the view stays on the lines the user is reading.
+    public mutating func prepend(_ older: [DisplayLine]) {
+        history.prepend(older)
+    }
+
     public mutating func resize(_ newSize: TerminalSize) {
         size = TerminalSize(cols: max(0, newSize.cols), rows: max(0, newSize.rows))
     }
 
     mutating func scroll(by delta: Int) {
         scrollOffset = max(0, min(scrollOffset + delta, max(0, history.count - 1)))
+        // Lines wrap to one row or more, so a page of rows above the bottom holds at most this
+        // many lines: the oldest is in view (or nearly) once the offset and a page reach it.
+        if delta > 0, scrollOffset + pageRows >= history.count { reachedOldest = true }
         if scrollOffset == 0 { unseen = 0 }
         unseen = min(unseen, scrollOffset)
     }
 
     public mutating func handle(_ key: Key) -> Action? {
+        reachedOldest = false
+        let action = dispatch(key)
+        return action ?? (reachedOldest ? .olderWanted : nil)
+    }
+
+    private mutating func dispatch(_ key: Key) -> Action? {
         switch key {
         case .tab, .backTab:
             focus = focus == .history ? .input : .history

@@ -11,11 +11,27 @@ public enum ExtensionMessage: Equatable, Sendable {
     /// room has, the host included. Above `Limits.wholeTableMembers` members a client's table
     /// holds only those it needs to name, so counting it would understate the room.
     case roomSize(users: Int)
+    /// Feature `history` (see `ExtensionMessage+History.swift`): the room log's entry that the
+    /// next kind-1 frame shows, sent just before it.
+    case stamp(seq: Int64, wallMillis: Int64)
+    /// Entries of the room log, oldest first; `more`: older ones may exist.
+    case history(room: String, entries: [RoomEntry], more: Bool)
+    /// Client to server: the page of up to `limit` entries before `before`.
+    case historyRequest(room: String, before: Int64, limit: Int)
+    /// Client to server: the newest `limit` entries holding all these words.
+    case search(room: String, words: [String], limit: Int)
+    /// The answer to a `search`, newest first.
+    case searchResults(room: String, words: [String], entries: [RoomEntry])
 
     public var typeName: String {
         switch self {
         case .welcome: return "Welcome"
         case .roomSize: return "RoomSize"
+        case .stamp: return "Stamp"
+        case .history: return "History"
+        case .historyRequest: return "HistoryRequest"
+        case .search: return "Search"
+        case .searchResults: return "SearchResults"
         }
     }
 }
@@ -39,6 +55,8 @@ public enum ExtensionCodec {
             w.raw("{\"type\": \"RoomSize\", \"users\": ")
             w.number(users)
             w.raw("}")
+        case .stamp, .history, .historyRequest, .search, .searchResults:
+            writeHistory(message, &w)
         }
         return FrameCodec.frame(kind: kind, parts: w.bytes)
     }
@@ -72,11 +90,11 @@ public enum ExtensionCodec {
         case "RoomSize":
             return .roomSize(users: try count(field("users", of: type), type, "users"))
         default:
-            throw .unknownType(type)
+            return try decodeHistory(type, members)
         }
     }
 
-    private static func count(_ v: JSONValue, _ type: String, _ field: String) throws(DecodeError) -> Int {
+    static func count(_ v: JSONValue, _ type: String, _ field: String) throws(DecodeError) -> Int {
         guard case .number(let text) = v, let n = Int(text), n >= 0 else {
             throw .wrongFieldType(type: type, field: field, expected: "count", found: v.typeName)
         }

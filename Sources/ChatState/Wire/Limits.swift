@@ -47,4 +47,19 @@ public enum Limits {
     public static let announcedNames = 8
     /// Deepest JSON nesting the decoder follows before calling the input malformed.
     public static let maxJSONDepth = 64
+
+    /// The room log's latest entries a room keeps in memory, to answer joins and recent pages.
+    public static let roomMemoryEntries = 1000
+    /// Entries a pychat client that negotiated `history` is sent when it joins, and the most a
+    /// `HistoryRequest` may ask for.
+    public static let historyPage = 100
+    /// The most results a `Search` may ask for, and the most words it may hold, each of at
+    /// most `maxSearchWordBytes` bytes (UTF-8).
+    public static let maxSearchResults = 50
+    public static let maxSearchWords = 8
+    public static let maxSearchWordBytes = 64
+    /// A member's history requests and searches (each a query to disk): a burst, then this
+    /// many a second; more wait, as chats over their rate do.
+    public static let historyQueryBurst = 4
+    public static let historyQueryRate = 1
 }

@@ -43,8 +43,11 @@ public struct Capabilities: Equatable, Sendable {
     public enum Feature {
         /// The server sends `RoomSize` on joins and leaves (a client's table may be short).
         public static let roomSize = "room-size"
+        /// The room log (issue #13): the latest entries on joining, a `Stamp` before each live
+        /// line, older pages and searches on request.
+        public static let history = "history"
         /// Every feature this build understands, in the order it lists them.
-        public static let all = [roomSize]
+        public static let all = [roomSize, history]
     }
 }
 

@@ -1,0 +1,25 @@
+import ChatState
+
+/// The simulator's room log: the entries of every `Effect.store`, kept in memory in the order the
+/// server stored them, and the queries the server asks answered from them as the SQLite store
+/// answers (HistoryQuery's contract), so the simulations exercise paging and search end to end.
+extension Simulator {
+    func answer(_ q: HistoryQuery) -> HistoryAnswer {
+        let log = storedLog.filter { $0.room == q.room }
+        switch q.range {
+        case let .before(seq):
+            let older = log.filter { $0.seq < seq }
+            return HistoryAnswer(id: q.id, entries: Array(older.suffix(q.limit)), more: older.count > q.limit)
+        case let .after(seq):
+            let newer = log.filter { $0.seq > seq }
+            return HistoryAnswer(id: q.id, entries: Array(newer.prefix(q.limit)), more: newer.count > q.limit)
+        case let .search(words):
+            // Every word, as a case-insensitive substring (FTS5 matches tokens; close enough for
+            // a simulation, which checks who gets what, not the ranking).
+            let found = log.reversed().filter { e in
+                e.kind == .chat && words.allSatisfy { e.text.lowercased().contains($0.lowercased()) }
+            }
+            return HistoryAnswer(id: q.id, entries: Array(found.prefix(q.limit)), more: found.count > q.limit)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+/// The room log on a pychat client's side (feature `history`): the entries sent on joining are
+/// shown above a marker, the live lines below it; scrolling up to the oldest asks for the page
+/// before it, once per page; `/search` asks the server and shows what it found.
+public struct ClientHistory: Equatable, Sendable {
+    /// The first `History` (the one sent on joining) has arrived; every later one is older.
+    public internal(set) var joinHistorySeen = false
+    /// The oldest entry shown; the next page is asked for before it.
+    public internal(set) var oldestSeq: Int64?
+    /// The server said entries older than `oldestSeq` may exist.
+    public internal(set) var more = false
+    /// A page was asked for and has not come: no second request for it.
+    public internal(set) var pageAsked = false
+    /// The latest `Stamp`: the room log's entry the next live line shows.
+    public internal(set) var lastStamp: (seq: Int64, wallMillis: Int64)?
+
+    public static func == (a: ClientHistory, b: ClientHistory) -> Bool {
+        a.joinHistorySeen == b.joinHistorySeen && a.oldestSeq == b.oldestSeq && a.more == b.more
+            && a.pageAsked == b.pageAsked && a.lastStamp?.seq == b.lastStamp?.seq
+            && a.lastStamp?.wallMillis == b.lastStamp?.wallMillis
+    }
+
+    /// The line between the history sent on joining and what happens while we are here.
+    public static let marker = DisplayLine.notice("── history above, live below ──")
+    /// Put above the oldest page once the server says there is nothing before it.
+    public static let beginning = DisplayLine.notice("── the beginning of the room's history ──")
+}
+
+extension ClientSession {
+    var negotiatedHistory: Bool { common?.has(Capabilities.Feature.history) == true }
+
+    /// A `History`: the latest entries on joining (shown, then the marker), or an older page
+    /// (put in front of everything shown, without any entry already there).
+    mutating func received(history entries: [RoomEntry], more: Bool, _ out: inout StepOutput) {
+        if !history.joinHistorySeen {
+            history.joinHistorySeen = true
+            for e in entries { out.show(e.displayLine) }
+            if !entries.isEmpty { out.show(ClientHistory.marker) }
+            history.oldestSeq = entries.first?.seq
+            history.more = more && !entries.isEmpty
+            return
+        }
+        let older = entries.filter { e in history.oldestSeq.map { e.seq < $0 } ?? true }
+        history.pageAsked = false
+        if let first = older.first { history.oldestSeq = first.seq }
+        history.more = more && !older.isEmpty
+        out.olderLines = (history.more ? [] : [ClientHistory.beginning]) + older.map(\.displayLine) + out.olderLines
+    }
+
+    /// The user scrolled up to the oldest line: the page before it, if there may be one and it
+    /// was not asked for already.
+    public mutating func requestOlder(_ out: inout StepOutput) {
+        guard negotiatedHistory, let conn, history.more, !history.pageAsked, let before = history.oldestSeq else { return }
+        history.pageAsked = true
+        out.send(ExtensionCodec.frame(.historyRequest(room: RoomEntry.generalRoom, before: before, limit: Limits.historyPage)),
+                 to: [conn])
+    }
+
+    /// `/search WORDS`, once joined to a pychat server that keeps a history.
+    mutating func search(_ words: [String], _ out: inout StepOutput) {
+        guard phase == .joined, let conn else {
+            out.show(.notice("Not searched: not joined to a server."))
+            return
+        }
+        guard negotiatedHistory else {
+            out.show(.notice("This server cannot search: it keeps no history we can ask (an original PyChat server?)."))
+            return
+        }
+        out.send(ExtensionCodec.frame(.search(room: RoomEntry.generalRoom, words: words, limit: Limits.maxSearchResults)),
+                 to: [conn])
+    }
+
+    /// What a search found, newest first on the wire: shown oldest first under a heading, so
+    /// the newest is nearest the input, as in the chat.
+    func received(results entries: [RoomEntry], for words: [String], _ out: inout StepOutput) {
+        let what = TextRules.cleanText(words.joined(separator: " "))
+        let count = entries.count == 1 ? "1 result" : "\(entries.count) results"
+        out.show(.notice("Search for \"\(what)\": \(count)" + (entries.isEmpty ? "." : ", oldest first:")))
+        for e in entries.reversed() { out.show(e.displayLine) }
+    }
+}

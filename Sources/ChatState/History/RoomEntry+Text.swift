@@ -1,0 +1,50 @@
+/// How an entry of the room log reads as text: one home for the client's history lines and the
+/// SystemMessages an original client may be sent (`--history-for-originals`).
+extension RoomEntry {
+    /// The entry's wall-clock time as `HH:MM` in UTC: the core knows no time zone (it has no
+    /// clock at all; the time is the server's, carried in the entry).
+    public var clock: String {
+        let minutes = wallMillis.floorDivided(by: 60_000).modulo(24 * 60)
+        let h = minutes / 60, m = minutes % 60
+        return (h < 10 ? "0" : "") + String(h) + ":" + (m < 10 ? "0" : "") + String(m)
+    }
+
+    /// `alice: hi`, `alice joined the chat`, `alice left the chat`.
+    public var summary: String {
+        switch kind {
+        case .chat: return author + ": " + text
+        case .join: return author + " joined the chat"
+        case .leave: return author + " left the chat"
+        }
+    }
+
+    /// `[12:01] alice: hi`: the line an original client is sent, within a SystemMessage that
+    /// always fits a frame (a text at the limit under a long name is cut).
+    public var systemLine: String {
+        TextRules.fitted("[" + clock + "] " + summary, characters: .max, bytes: Limits.maxTextBytes)
+    }
+
+    /// The line a pychat client shows for it: a chat as the sender's line with its time in front
+    /// of the text, a join or leave as a system line; both marked as the log's.
+    public var displayLine: DisplayLine {
+        var line: DisplayLine
+        switch kind {
+        case .chat: line = .chat(author, color, "[" + clock + "] " + TextRules.cleanText(text))
+        case .join, .leave: line = .system("[" + clock + "] " + TextRules.cleanText(summary))
+        }
+        line.fromLog = true
+        return line
+    }
+}
+
+extension Int64 {
+    func floorDivided(by d: Int64) -> Int64 {
+        let q = self / d
+        return (self % d != 0 && (self < 0) != (d < 0)) ? q - 1 : q
+    }
+
+    func modulo(_ d: Int64) -> Int64 {
+        let r = self % d
+        return r < 0 ? r + d : r
+    }
+}

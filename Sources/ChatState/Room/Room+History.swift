@@ -1,0 +1,147 @@
+/// The room log on the server's side (issue #13, docs/PROTOCOL.md "History"): entries recorded
+/// as they happen, the latest sent to a joiner, a `Stamp` before each live line to those who
+/// negotiated `history`, and their requests for older pages and searches. The store is the
+/// interpreter's: what memory cannot answer is asked as `Effect.queryHistory`, and the answer
+/// comes back as `Event.historyAnswered`.
+extension Room {
+    /// A question under way, and whom its answer is for.
+    struct PendingQuery: Sendable {
+        let conn: ConnID
+        /// The asker's uid: an answer that arrives after it left goes to nobody.
+        let uid: UID
+        /// A search's words; nil for a page.
+        let words: [String]?
+    }
+
+    /// Records what just happened in the room; the step hands its entries over in one
+    /// `Effect.store`, ahead of its sends.
+    mutating func record(_ kind: RoomEntry.Kind, by member: Member, text: String = "",
+                         _ out: inout StepOutput) -> RoomEntry {
+        let entry = log.record(kind, by: member, text: text)
+        out.entries.append(entry)
+        return entry
+    }
+
+    /// Those of `conns` that negotiated `history`; nobody, without a look, when none did (the
+    /// common case of a room of original clients costs nothing per line).
+    func stampRecipients(_ conns: [ConnID]) -> [ConnID] {
+        guard historyListeners > 0 else { return [] }
+        return conns.filter { connections[$0]?.wantsHistory == true }
+    }
+
+    func stamp(_ entry: RoomEntry, to conns: [ConnID], _ out: inout StepOutput) {
+        out.send(ExtensionCodec.frame(.stamp(seq: entry.seq, wallMillis: entry.wallMillis)), to: conns)
+    }
+
+    /// Right after a joiner's table: the latest entries as a `History`, if it negotiated them;
+    /// for an original client, `--history-for-originals` lines as SystemMessages (none by
+    /// default, so the original protocol is kept byte for byte).
+    mutating func joinedWithHistory(_ conn: ConnID, _ out: inout StepOutput) {
+        guard let c = connections[conn] else { return }
+        if c.wantsHistory {
+            beginHistory(conn, &out)
+        } else if config.historyForOriginals > 0 {
+            for entry in log.newest(min(config.historyForOriginals, Limits.historyPage)) {
+                out.send(FrameCodec.frame(.system(text: entry.systemLine)), to: [conn])
+            }
+        }
+    }
+
+    /// A member that negotiated `history` (on joining, or by a sign after it): stamped from now
+    /// on, allowed its queries, and sent the latest entries.
+    mutating func beginHistory(_ conn: ConnID, _ out: inout StepOutput) {
+        historyListeners += 1
+        lastRecipients = nil
+        connections[conn]?.queryBucket = TokenBucket(burst: Limits.historyQueryBurst, rate: Limits.historyQueryRate,
+                                                     periodMillis: 1000, now: now)
+        let latest = log.newest(Limits.historyPage)
+        send(.history(room: log.room, entries: latest, more: RoomLog.more(before: latest)), to: conn, &out)
+    }
+
+    func send(_ message: ExtensionMessage, to conn: ConnID, _ out: inout StepOutput) {
+        for frame in ExtensionCodec.frames(message) { out.send(frame, to: [conn]) }
+    }
+
+    /// A `HistoryRequest` or `Search`. nil: acted on (answered, asked of the store, or refused
+    /// as a protocol error); otherwise the member is out of query tokens and this is the wait,
+    /// and the frame is held as an over-rate chat is (see `Room+Flood.swift`).
+    mutating func query(_ message: ExtensionMessage, from conn: ConnID, _ out: inout StepOutput) -> Int64? {
+        guard let c = connections[conn], c.member != nil, c.wantsHistory else {
+            let member = connections[conn]?.member != nil
+            violation(conn, "\(message.typeName) " + (member ? "without the history feature" : "before JoinRequest"), &out)
+            return nil
+        }
+        if let refusal = Self.refusal(of: message, room: log.room) {
+            violation(conn, "\(message.typeName) refused: \(refusal)", &out)
+            return nil
+        }
+        if var bucket = c.queryBucket {
+            let wait = bucket.take(at: now)
+            connections[conn]!.queryBucket = bucket
+            if let wait { return wait }
+        }
+        switch message {
+        case let .historyRequest(room, before, limit):
+            if let page = log.page(before: before, limit: limit) {
+                send(.history(room: room, entries: page.entries, more: page.more), to: conn, &out)
+            } else {
+                ask(HistoryQuery.Range.before(seq: before), room: room, limit: limit, for: conn, c.uid, words: nil, &out)
+            }
+        case let .search(room, words, limit):
+            ask(.search(words: words), room: room, limit: limit, for: conn, c.uid, words: words, &out)
+        default:
+            break
+        }
+        return nil
+    }
+
+    /// What is wrong with a request, if anything: a room we do not have, a limit out of range,
+    /// words the search cannot take.
+    static func refusal(of message: ExtensionMessage, room ours: String) -> String? {
+        switch message {
+        case let .historyRequest(room, _, limit):
+            if room != ours { return "no room \(quoted(room))" }
+            if !(1...Limits.historyPage).contains(limit) { return "limit \(limit) is not 1 to \(Limits.historyPage)" }
+        case let .search(room, words, limit):
+            if room != ours { return "no room \(quoted(room))" }
+            if !(1...Limits.maxSearchResults).contains(limit) { return "limit \(limit) is not 1 to \(Limits.maxSearchResults)" }
+            if !(1...Limits.maxSearchWords).contains(words.count) {
+                return "\(words.count) words, not 1 to \(Limits.maxSearchWords)"
+            }
+            for word in words where word.isEmpty || word.utf8.count > Limits.maxSearchWordBytes
+                || word.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == " " }) {
+                return "a word must be 1 to \(Limits.maxSearchWordBytes) bytes without spaces or control characters"
+            }
+        default:
+            break
+        }
+        return nil
+    }
+
+    private mutating func ask(_ range: HistoryQuery.Range, room: String, limit: Int, for conn: ConnID, _ uid: UID,
+                              words: [String]?, _ out: inout StepOutput) {
+        let id = nextQueryID
+        nextQueryID += 1
+        pendingQueries[id] = PendingQuery(conn: conn, uid: uid, words: words)
+        out.effects.append(.queryHistory(HistoryQuery(id: id, room: room, range: range, limit: limit)))
+    }
+
+    /// The store's answer: sent to whoever asked, if it is still here.
+    mutating func answered(_ answer: HistoryAnswer, _ out: inout StepOutput) {
+        guard let q = pendingQueries.removeValue(forKey: answer.id) else {
+            out.log("an answer from the room log to no question (\(answer.id)); ignored")
+            return
+        }
+        guard let c = connections[q.conn], c.uid == q.uid, c.member != nil else { return }
+        if let words = q.words {
+            send(.searchResults(room: log.room, words: words, entries: answer.entries), to: q.conn, &out)
+        } else {
+            send(.history(room: log.room, entries: answer.entries, more: answer.more), to: q.conn, &out)
+        }
+    }
+
+    /// The latest entries the room holds in memory, oldest first.
+    public var latestEntries: [RoomEntry] { log.newest(Limits.roomMemoryEntries) }
+    /// The sequence number the next entry will have.
+    public var nextSeq: Int64 { log.nextSeq }
+}

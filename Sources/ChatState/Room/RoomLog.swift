@@ -1,0 +1,60 @@
+/// The room's side of its log (issue #13): every chat, join and leave becomes a `RoomEntry` with
+/// the next sequence number and the server's latest wall-clock time, handed to the interpreter
+/// as `Effect.store`; the latest entries stay in memory, so a join is answered without asking
+/// the store. The core never reads the log itself: older pages and searches are
+/// `Effect.queryHistory`, answered by `Event.historyAnswered`.
+struct RoomLog: Sendable {
+    let room: String
+    /// The next entry's sequence number: 1 in a new room, the log's own after `restore`.
+    private(set) var nextSeq: Int64 = 1
+    /// Unix milliseconds from the latest `Event.time` that carried them; 0 until one did.
+    var wallNow: Int64 = 0
+    private(set) var latest: Ring<RoomEntry>
+
+    init(room: String, memory: Int = Limits.roomMemoryEntries) {
+        self.room = room
+        latest = Ring(capacity: max(1, memory))
+    }
+
+    /// What the log held when the server started. A sequence number never goes back, whatever
+    /// the log says: entries written since are not renumbered.
+    mutating func restore(nextSeq: Int64, latest entries: [RoomEntry]) {
+        self.nextSeq = max(self.nextSeq, nextSeq)
+        var ring = Ring<RoomEntry>(capacity: latest.capacity)
+        for e in entries where e.room == room { ring.append(e) }
+        for i in 0..<latest.count { ring.append(latest[i]) }
+        latest = ring
+    }
+
+    /// The next entry of the room, remembered and returned for `Effect.store`.
+    mutating func record(_ kind: RoomEntry.Kind, by member: Room.Member, text: String = "") -> RoomEntry {
+        let entry = RoomEntry(room: room, seq: nextSeq, wallMillis: wallNow, kind: kind, author: member.name,
+                              authorUID: member.uid, color: member.color, text: text)
+        nextSeq += 1
+        latest.append(entry)
+        return entry
+    }
+
+    /// The newest `limit` entries in memory, oldest first.
+    func newest(_ limit: Int) -> [RoomEntry] {
+        let n = min(limit, latest.count)
+        return (latest.count - n..<latest.count).map { latest[$0] }
+    }
+
+    /// The page of `limit` entries before `seq`, oldest first, when memory holds all of it:
+    /// `limit` such entries, or fewer with nothing older than them in the log (the oldest in
+    /// memory is the room's first). nil: only the store can answer.
+    func page(before seq: Int64, limit: Int) -> (entries: [RoomEntry], more: Bool)? {
+        var end = latest.count
+        while end > 0, latest[end - 1].seq >= seq { end -= 1 }
+        let start = max(0, end - limit)
+        let complete = latest.first.map { $0.seq <= 1 } ?? (nextSeq <= 1)
+        guard end - start == limit || (start == 0 && complete) else { return nil }
+        let entries = (start..<end).map { latest[$0] }
+        return (entries, Self.more(before: entries))
+    }
+
+    /// Whether entries older than these may be in the log: the first entry of a room is 1, so
+    /// a page that starts after it may have some before it (the log may have let them go).
+    static func more(before entries: [RoomEntry]) -> Bool { (entries.first?.seq ?? 1) > 1 }
+}

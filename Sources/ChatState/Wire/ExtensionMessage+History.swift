@@ -1,0 +1,224 @@
+/// The `history` feature's messages on the wire (docs/PROTOCOL.md, "Extension messages"). An
+/// entry is `{"seq": 7, "time": 1700000000000, "kind": "chat", "name": "alice", "color":
+/// "ff8800", "text": "hi"}`; its room is the message's, and the author's uid stays on the server.
+extension ExtensionCodec {
+    static func writeHistory(_ message: ExtensionMessage, _ w: inout JSONWriter) {
+        switch message {
+        case let .stamp(seq, wallMillis):
+            w.raw("{\"type\": \"Stamp\", \"seq\": ")
+            w.number(Int(seq))
+            w.raw(", \"time\": ")
+            w.number(Int(wallMillis))
+            w.raw("}")
+        case let .history(room, entries, more):
+            w.raw("{\"type\": \"History\", \"room\": ")
+            w.string(room)
+            w.raw(", \"entries\": [")
+            writeEntries(entries, &w)
+            w.raw(more ? "], \"more\": true}" : "], \"more\": false}")
+        case let .historyRequest(room, before, limit):
+            w.raw("{\"type\": \"HistoryRequest\", \"room\": ")
+            w.string(room)
+            w.raw(", \"before\": ")
+            w.number(Int(before))
+            w.raw(", \"limit\": ")
+            w.number(limit)
+            w.raw("}")
+        case let .search(room, words, limit):
+            w.raw("{\"type\": \"Search\", \"room\": ")
+            w.string(room)
+            w.raw(", \"words\": ")
+            writeWords(words, &w)
+            w.raw(", \"limit\": ")
+            w.number(limit)
+            w.raw("}")
+        case let .searchResults(room, words, entries):
+            w.raw("{\"type\": \"SearchResults\", \"room\": ")
+            w.string(room)
+            w.raw(", \"words\": ")
+            writeWords(words, &w)
+            w.raw(", \"entries\": [")
+            writeEntries(entries, &w)
+            w.raw("]}")
+        case .welcome, .roomSize:
+            preconditionFailure("not a history message")
+        }
+    }
+
+    private static func writeWords(_ words: [String], _ w: inout JSONWriter) {
+        w.raw("[")
+        for (n, word) in words.enumerated() {
+            if n > 0 { w.raw(", ") }
+            w.string(word)
+        }
+        w.raw("]")
+    }
+
+    private static func writeEntries(_ entries: [RoomEntry], _ w: inout JSONWriter) {
+        for (n, e) in entries.enumerated() {
+            if n > 0 { w.raw(", ") }
+            writeEntry(e, text: e.text, &w)
+        }
+    }
+
+    private static func writeEntry(_ e: RoomEntry, text: String, _ w: inout JSONWriter) {
+        w.raw("{\"seq\": ")
+        w.number(Int(e.seq))
+        w.raw(", \"time\": ")
+        w.number(Int(e.wallMillis))
+        w.raw(", \"kind\": ")
+        w.string(e.kind.rawValue)
+        w.raw(", \"name\": ")
+        w.string(e.author)
+        w.raw(", \"color\": ")
+        w.string(e.color.description)
+        w.raw(", \"text\": ")
+        w.string(text)
+        w.raw("}")
+    }
+
+    /// The frames that carry `message`, each at most `limit` long (kind byte and body). A
+    /// `History` or `SearchResults` with more than fits in one is split: a History into frames
+    /// of the newest entries first (each oldest first inside, every one but the oldest frame
+    /// saying `more`), so a client puts each after the first in front of what it has, as it
+    /// does a page it asked for; SearchResults in their order. An entry too long for a frame of
+    /// its own (a 65 000-byte text under a 512-byte name) has its text cut to fit.
+    public static func frames(_ message: ExtensionMessage, limit: Int = Limits.maxFrameLength) -> [[UInt8]] {
+        switch message {
+        case let .history(room, entries, more):
+            let empty = frame(.history(room: room, entries: [], more: false))
+            let chunks = pack(entries.reversed(), budget: limit + FrameCodec.headerLength - empty.count)
+            guard !chunks.isEmpty else { return [frame(message)] }
+            return chunks.enumerated().map { n, chunk in
+                frame(.history(room: room, entries: chunk.reversed(), more: more || n < chunks.count - 1))
+            }
+        case let .searchResults(room, words, entries):
+            let empty = frame(.searchResults(room: room, words: words, entries: []))
+            let chunks = pack(entries, budget: limit + FrameCodec.headerLength - empty.count)
+            guard !chunks.isEmpty else { return [frame(message)] }
+            return chunks.map { frame(.searchResults(room: room, words: words, entries: $0)) }
+        default:
+            return [frame(message)]
+        }
+    }
+
+    /// Greedy runs of entries whose JSON, with a 2-byte separator between two, fits in `budget`.
+    private static func pack(_ entries: some Sequence<RoomEntry>, budget: Int) -> [[RoomEntry]] {
+        var chunks: [[RoomEntry]] = [], chunk: [RoomEntry] = [], used = 0
+        for var e in entries {
+            var size = entrySize(e)
+            if size > budget {
+                let around = size - JSONWriter.encodedLength(e.text)
+                e.text = TextRules.fitted(e.text, characters: .max, bytes: max(0, budget - around))
+                size = entrySize(e)
+            }
+            if !chunk.isEmpty, used + 2 + size > budget {
+                chunks.append(chunk)
+                chunk = []
+                used = 0
+            }
+            used += chunk.isEmpty ? size : 2 + size
+            chunk.append(e)
+        }
+        if !chunk.isEmpty { chunks.append(chunk) }
+        return chunks
+    }
+
+    private static func entrySize(_ e: RoomEntry) -> Int {
+        var w = JSONWriter(capacity: 64 + e.text.utf8.count)
+        writeEntry(e, text: e.text, &w)
+        return w.bytes.count
+    }
+
+    static func decodeHistory(_ type: String, _ members: [(String, JSONValue)]) throws(DecodeError) -> ExtensionMessage {
+        func field(_ name: String) throws(DecodeError) -> JSONValue {
+            guard let v = members.first(where: { $0.0 == name })?.1 else { throw .missingField(type: type, field: name) }
+            return v
+        }
+        switch type {
+        case "Stamp":
+            return .stamp(seq: try seq(field("seq"), type, "seq"), wallMillis: try time(field("time"), type, "time"))
+        case "History":
+            let room = try string(field("room"), type, "room")
+            let v = try field("more")
+            guard case .bool(let more) = v else {
+                throw .wrongFieldType(type: type, field: "more", expected: "boolean", found: v.typeName)
+            }
+            return .history(room: room, entries: try entries(field("entries"), room, type), more: more)
+        case "HistoryRequest":
+            return .historyRequest(room: try string(field("room"), type, "room"), before: try seq(field("before"), type, "before"),
+                                   limit: try count(field("limit"), type, "limit"))
+        case "Search":
+            return .search(room: try string(field("room"), type, "room"), words: try strings(field("words"), type, "words"),
+                           limit: try count(field("limit"), type, "limit"))
+        case "SearchResults":
+            let room = try string(field("room"), type, "room")
+            return .searchResults(room: room, words: try strings(field("words"), type, "words"),
+                                  entries: try entries(field("entries"), room, type))
+        default:
+            throw .unknownType(type)
+        }
+    }
+
+    private static func entries(_ v: JSONValue, _ room: String, _ type: String) throws(DecodeError) -> [RoomEntry] {
+        guard case .array(let list) = v else {
+            throw .wrongFieldType(type: type, field: "entries", expected: "list of entries", found: v.typeName)
+        }
+        var out: [RoomEntry] = []
+        out.reserveCapacity(list.count)
+        for item in list {
+            guard case .object(let members) = item else {
+                throw .wrongFieldType(type: type, field: "entries", expected: "list of entries", found: "list holding a \(item.typeName)")
+            }
+            let what = type + " entry"
+            func field(_ name: String) throws(DecodeError) -> JSONValue {
+                guard let v = members.first(where: { $0.0 == name })?.1 else { throw .missingField(type: what, field: name) }
+                return v
+            }
+            let kindName = try string(field("kind"), what, "kind")
+            guard let kind = RoomEntry.Kind(rawValue: kindName) else {
+                throw .wrongFieldType(type: what, field: "kind", expected: "chat, join or leave", found: "string")
+            }
+            out.append(RoomEntry(room: room, seq: try seq(field("seq"), what, "seq"), wallMillis: try time(field("time"), what, "time"),
+                                 kind: kind, author: try string(field("name"), what, "name"), authorUID: nil,
+                                 color: RGB.cleaned(try string(field("color"), what, "color")),
+                                 text: try string(field("text"), what, "text")))
+        }
+        return out
+    }
+
+    private static func string(_ v: JSONValue, _ type: String, _ field: String) throws(DecodeError) -> String {
+        guard case .string(let s) = v else { throw .wrongFieldType(type: type, field: field, expected: "string", found: v.typeName) }
+        return s
+    }
+
+    private static func strings(_ v: JSONValue, _ type: String, _ field: String) throws(DecodeError) -> [String] {
+        guard case .array(let list) = v else {
+            throw .wrongFieldType(type: type, field: field, expected: "list of strings", found: v.typeName)
+        }
+        var out: [String] = []
+        for item in list {
+            guard case .string(let s) = item else {
+                throw .wrongFieldType(type: type, field: field, expected: "list of strings", found: "list holding a \(item.typeName)")
+            }
+            out.append(s)
+        }
+        return out
+    }
+
+    /// A sequence number: a whole number from 0 up.
+    private static func seq(_ v: JSONValue, _ type: String, _ field: String) throws(DecodeError) -> Int64 {
+        guard case .number(let text) = v, let n = Int64(text), n >= 0 else {
+            throw .wrongFieldType(type: type, field: field, expected: "sequence number", found: v.typeName)
+        }
+        return n
+    }
+
+    /// Unix milliseconds: any whole number.
+    private static func time(_ v: JSONValue, _ type: String, _ field: String) throws(DecodeError) -> Int64 {
+        guard case .number(let text) = v, let n = Int64(text) else {
+            throw .wrongFieldType(type: type, field: field, expected: "time in milliseconds", found: v.typeName)
+        }
+        return n
+    }
+}
