@@ -48,6 +48,7 @@ struct ChatOptions {
     var chatRate = AppConfig.defaultChatRate
     var chatBurst = AppConfig.defaultChatBurst
     var admission = Admission.Policy()
+    var historyForOriginals = 0
     var runtime = RuntimeOptions()
 }
 
@@ -120,6 +121,8 @@ struct ArgumentParser {
                 o.maxConnections = try Self.integer(flag, try value(flag, inline), in: 1...10_000_000)
             case "--rate": o.chatRate = try Self.integer(flag, try value(flag, inline), in: 0...1_000_000)
             case "--burst": o.chatBurst = try Self.integer(flag, try value(flag, inline), in: 1...1_000_000)
+            case "--history-for-originals":
+                o.historyForOriginals = try Self.integer(flag, try value(flag, inline), in: 0...Limits.historyPage)
             case "--max-per-address":
                 o.admission.perAddress = try Self.integer(flag, try value(flag, inline), in: 0...10_000_000)
             case "--max-unjoined-per-address":

@@ -37,6 +37,10 @@ enum Usage {
           --connect-burst N   new connections from one address in a row (default 16; 0: no throttle)
           --connects-per-minute N
                               new connections per address and minute after that (default 4)
+          --history-for-originals N
+                              send an original PyChat client the room's latest N lines (up to
+                              100) as SystemMessages on joining, "[12:01] alice: hi", times in
+                              UTC (default 0: the original protocol exactly)
       -h, --help              this text
           --version           the version
 

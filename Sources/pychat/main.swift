@@ -86,7 +86,7 @@ func chat(_ o: ChatOptions) -> Int32 {
         role: o.serve ? .server : .client, host: o.host, port: o.port, username: o.username, color: o.color,
         hostUID: hostUID, terminal: frontend.map { $0.currentSize() ?? TerminalSize(cols: 80, rows: 24) },
         maxFrameLength: o.maxFrameLength, maxConnections: o.maxConnections, chatRate: o.chatRate,
-        chatBurst: o.chatBurst, admission: o.admission)
+        chatBurst: o.chatBurst, admission: o.admission, historyForOriginals: o.historyForOriginals)
 
     var recorder: Recorder?
     if let path = o.recordPath {

@@ -15,6 +15,7 @@ import Testing
         (["-s", "--stall-timeout", "soon"], "not a number"),
         (["-s", "--rate", "-1"], "out of range"),
         (["-s", "--burst", "0"], "out of range"),
+        (["-s", "--history-for-originals", "101"], "out of range"),
         (["-s", "--max-per-address", "many"], "not a number"),
         (["-s", "--frame-timeout", "0"], "out of range"),
         (["replay"], "which log"),
@@ -44,7 +45,7 @@ import Testing
         #expect(try await help.exitCode() == 0)
         #expect(help.stdout.contains("--stall-timeout") && help.stdout.contains("--frame-timeout"))
         for flag in ["--rate N", "--burst N", "--max-per-address N", "--max-unjoined-per-address N",
-                     "--connect-burst N", "--connects-per-minute N"] {
+                     "--connect-burst N", "--connects-per-minute N", "--history-for-originals N"] {
             #expect(help.stdout.contains(flag))
         }
         let version = try Proc.pychat("version", ["--version"])

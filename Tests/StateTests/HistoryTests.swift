@@ -42,6 +42,54 @@ import Testing
         return s
     }
 
+    // MARK: The wire (the examples in docs/PROTOCOL.md, "History")
+
+    @Test func historyMessagesAreTheDocumentedBytesAndDecodeBack() throws {
+        func entry(_ seq: Int64, _ time: Int64, _ kind: RoomEntry.Kind, _ name: String, _ color: String, _ text: String) -> RoomEntry {
+            RoomEntry(room: "general", seq: seq, wallMillis: time, kind: kind, author: name, authorUID: nil,
+                      color: RGB.cleaned(color), text: text)
+        }
+        let cases: [(ExtensionMessage, String)] = [
+            (.stamp(seq: 1234, wallMillis: 1_700_000_000_000), #"{"type": "Stamp", "seq": 1234, "time": 1700000000000}"#),
+            (.history(room: "general", entries: [entry(1233, 1_699_999_990_000, .chat, "bob", "0000ff", "hi"),
+                                                 entry(1234, 1_700_000_000_000, .join, "alice", "ff8800", "")], more: true),
+             #"{"type": "History", "room": "general", "entries": [{"seq": 1233, "time": 1699999990000, "kind": "chat", "name": "bob", "color": "0000ff", "text": "hi"}, {"seq": 1234, "time": 1700000000000, "kind": "join", "name": "alice", "color": "ff8800", "text": ""}], "more": true}"#),
+            (.historyRequest(room: "general", before: 1233, limit: 100),
+             #"{"type": "HistoryRequest", "room": "general", "before": 1233, "limit": 100}"#),
+            (.search(room: "general", words: ["lunch", "friday"], limit: 50),
+             #"{"type": "Search", "room": "general", "words": ["lunch", "friday"], "limit": 50}"#),
+            (.searchResults(room: "general", words: ["lunch", "friday"],
+                            entries: [entry(977, 1_699_990_000_000, .chat, "bob", "0000ff", "lunch on friday?")]),
+             #"{"type": "SearchResults", "room": "general", "words": ["lunch", "friday"], "entries": [{"seq": 977, "time": 1699990000000, "kind": "chat", "name": "bob", "color": "0000ff", "text": "lunch on friday?"}]}"#),
+        ]
+        for (message, body) in cases {
+            let frame = ExtensionCodec.frame(message)
+            #expect(frame == FrameCodec.frame(kind: 2, parts: Array(body.utf8)))
+            #expect(try ExtensionCodec.decode(Array(frame.dropFirst(5))) == message)
+        }
+        #expect(FrameCodec.frame(.system(text: Self.entry(1, .chat, "bob", nil, Self.bob.color, "hi").systemLine))
+            == FrameCodec.frame(kind: 1, parts: Array(#"{"text": "[22:13] bob: hi", "type": "SystemMessage"}"#.utf8)))
+    }
+
+    @Test func badHistoryBodiesSayWhatIsWrong() {
+        func error(_ json: String) -> String? {
+            do { _ = try ExtensionCodec.decode(Array(json.utf8)); return nil } catch { return error.description }
+        }
+        #expect(error(#"{"type": "Stamp", "seq": -1, "time": 0}"#) == "Stamp.seq is a number, expected a sequence number")
+        #expect(error(#"{"type": "Stamp", "seq": 1, "time": 1.5}"#) == "Stamp.time is a number, expected a time in milliseconds")
+        #expect(error(#"{"type": "History", "room": "general", "entries": [], "more": 1}"#) == "History.more is a number, expected a boolean")
+        #expect(error(#"{"type": "History", "room": "general", "entries": [1], "more": true}"#)
+            == "History.entries is a list holding a number, expected a list of entries")
+        #expect(error(#"{"type": "History", "room": "general", "entries": [{"seq": 1, "time": 0, "kind": "topic", "name": "a", "color": "", "text": ""}], "more": true}"#)
+            == "History entry.kind is a string, expected a chat, join or leave")
+        #expect(error(#"{"type": "History", "room": "general", "entries": [{"seq": 1}], "more": true}"#)
+            == "History entry has no field \"kind\"")
+        #expect(error(#"{"type": "Search", "room": "general", "words": "lunch", "limit": 5}"#)
+            == "Search.words is a string, expected a list of strings")
+        #expect(error(#"{"type": "HistoryRequest", "room": 7, "before": 1, "limit": 5}"#)
+            == "HistoryRequest.room is a number, expected a string")
+    }
+
     // MARK: Entries
 
     @Test func chatsJoinsAndLeavesAreEntriesWithTheNextSeqAndTheLatestWallTime() {
@@ -241,11 +289,13 @@ import Testing
         // Asked twice of the same id, or never asked: nobody gets it.
         s.send(.historyAnswered(HistoryAnswer(id: 1, entries: answer, more: true)),
                [.log("an answer from the room log to no question (1); ignored")])
-        // An answer for someone who left goes nowhere.
+        // An asker that left takes its questions with it: the answer goes nowhere.
         s.send(.received(conn: Fix.c1, bytes: Self.request(before: 47, limit: 5)),
                [.queryHistory(HistoryQuery(id: 2, room: "general", range: .before(seq: 47), limit: 5))])
         _ = s.reduce(.disconnected(conn: Fix.c1, reason: "gone"))
-        s.send(.historyAnswered(HistoryAnswer(id: 2, entries: [], more: false)), [])
+        #expect(s.room.pendingQueries.isEmpty)
+        s.send(.historyAnswered(HistoryAnswer(id: 2, entries: [], more: false)),
+               [.log("an answer from the room log to no question (2); ignored")])
     }
 
     @Test func aRoomThatAlwaysFitInMemoryAnswersEveryPageItself() {

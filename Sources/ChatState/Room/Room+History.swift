@@ -126,6 +126,13 @@ extension Room {
         out.effects.append(.queryHistory(HistoryQuery(id: id, room: room, range: range, limit: limit)))
     }
 
+    /// A connection that closed waits for no answer (rare: a few questions a second at most,
+    /// each answered within a loop turn or two).
+    mutating func forgetQueries(of conn: ConnID) {
+        guard !pendingQueries.isEmpty else { return }
+        pendingQueries = pendingQueries.filter { $0.value.conn != conn }
+    }
+
     /// The store's answer: sent to whoever asked, if it is still here.
     mutating func answered(_ answer: HistoryAnswer, _ out: inout StepOutput) {
         guard let q = pendingQueries.removeValue(forKey: answer.id) else {

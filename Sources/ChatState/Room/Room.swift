@@ -216,6 +216,7 @@ public struct Room: Sendable {
         guard let c = connections.removeValue(forKey: conn) else { return }
         if c.wantsRoomSize { roomSizeListeners -= 1 }
         if c.wantsHistory, c.member != nil { historyListeners -= 1 }
+        forgetQueries(of: conn)
         if let address = c.address { admission.closed(address, wasJoined: c.member != nil, at: now) }
         if c.paused { out.effects.append(.cancelTimer(.floodRelease(conn))) }
         out.show(.notice("Connection ended: remote_address \(c.remote)"))
