@@ -45,7 +45,8 @@ public struct ChatApp: Sendable {
             case .submit(let text)?: say(text, &out)
             case .quit?: out.effects.append(.quit(code: ExitCode.ok, message: nil))
             case .olderWanted?:
-                if case .client(var session) = role {
+                // A full display history has no room above it for older lines.
+                if case .client(var session) = role, !u.history.isFull {
                     session.requestOlder(&out)
                     role = .client(session)
                 }
