@@ -30,6 +30,8 @@ public final class Runtime {
     let signals: Signals
     let recorder: Recorder?
     let frontend: (any Frontend)?
+    /// The server's room log, opened by the command line before listening (nil: ephemeral).
+    public var roomLog: RoomLog?
     var listener: Listener?
     var connections: [UInt64: Connection] = [:]
     /// The same connections by slot, unretained: `connections` owns them. A connection's id is

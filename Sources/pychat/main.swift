@@ -69,6 +69,15 @@ func chat(_ o: ChatOptions) -> Int32 {
             return ExitCode.usage
         }
     }
+    // The room log is opened before listening and before the screen is taken: a server that
+    // cannot keep it says why in one line and never takes a connection.
+    let roomLog: RoomLog?
+    do {
+        roomLog = o.serve ? try o.store.open(host: o.host, port: o.port, environment: environment) : nil
+    } catch {
+        Output.error(error.description)
+        return ExitCode.failure
+    }
     var frontend: TerminalFrontend?
     if presentation == .terminal {
         do {
@@ -99,6 +108,7 @@ func chat(_ o: ChatOptions) -> Int32 {
     }
     do {
         let runtime = try Runtime(config: config, options: runtimeOptions, recorder: recorder, frontend: frontend)
+        runtime.roomLog = roomLog
         return try runtime.run()
     } catch {
         frontend?.restore()
