@@ -55,6 +55,13 @@ public final class RoomLog {
             throw RoomLogError(path: path, reason: .noFullTextSearch)
         }
         try Self.makeFolders(containing: path)
+        // SQLite opens an unwritable file read-only without a word and fails later with an
+        // I/O error; asked first, the answer names the cause. The folder must be writable too:
+        // the WAL file goes beside the log.
+        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        for p in [path, folder.isEmpty ? "/" : folder] where access(p, F_OK) == 0 && access(p, W_OK) != 0 {
+            throw RoomLogError(path: path, reason: .readOnly)
+        }
         do {
             db = try SQLiteDatabase(path: path)
             try db.execute("PRAGMA busy_timeout = 0; PRAGMA locking_mode = EXCLUSIVE")
