@@ -172,6 +172,8 @@ import Testing
             // Told, or one commit further (done, killed before it could say so); never half a batch.
             #expect(newest == told || newest == told + Int64(batch), "told \(told), found \(newest)")
             #expect((newest - stored) % Int64(batch) == 0)
+            // The index trails the rows and catches up from where its last commit left it.
+            #expect(try log.indexPending(budget: 1_000_000) == 0)
             #expect(try log.indexed("durable") == Int64(seqs.filter { $0 % 3 != 0 }.count))
             #expect(log.nextSeq(room: "general") == newest + 1)
             stored = newest
@@ -201,6 +203,14 @@ import Testing
         #expect(try await damaged.exitCode() == 1)
         #expect(damaged.stderr.split(separator: "\n").count == 1 && damaged.stderr.contains("not a pychat room log"))
         #expect(!damaged.stderr.contains("listening"))
+    }
+
+    @Test func helpNamesTheStoreFlags() async throws {
+        let help = try Proc.pychat("help", ["--help"])
+        #expect(try await help.exitCode() == 0)
+        for flag in ["--data DIR", "--ephemeral", "--history-keep N|Nd", "open the room log"] {
+            #expect(help.stdout.contains(flag), "\(flag)")
+        }
     }
 
     @Test(arguments: [

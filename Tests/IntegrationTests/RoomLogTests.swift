@@ -134,6 +134,10 @@ import Testing
             i % 5 == 0 ? roomEntry(i, kind: .join, wallMillis: i * day) : roomEntry(i, "common only\(i)", wallMillis: i * day)
         }
         #expect(log.record(entries) == [])
+        #expect(try log.indexed("common") == 0, "a small commit leaves indexing for later")
+        #expect(try log.indexPending(budget: 30) == 70)
+        #expect(try log.indexed("common") == 24)
+        #expect(try log.indexPending(budget: 1_000) == 0)
         #expect(try log.indexed("common") == 80)
         var rounds: [Int] = []
         while true {
@@ -152,6 +156,33 @@ import Testing
         // The count kept in `rooms` matches the rows, also for the next server.
         #expect(try log.db.integer("SELECT entries FROM rooms WHERE name = 'general'") == 6)
         #expect(try log.db.integer("SELECT count(*) FROM entries") == 6)
+    }
+
+    @Test func theIndexTrailsTheRowsButNoSearchMissesAnEntry() throws {
+        let dir = TempFolder("roomlog")
+        let path = dir.file("log.sqlite3")
+        do {
+            let log = try RoomLog(path: path)
+            let n = RoomLog.indexBatch
+            #expect(log.record((1...(n - 1)).map { roomEntry($0, "early") }) == [])
+            #expect(try log.indexed("early") == 0)
+            // The commit that reaches the batch indexes everything in the same transaction.
+            #expect(log.record([roomEntry(n, "early")]) == [])
+            #expect(try log.indexed("early") == n)
+            #expect(log.record([roomEntry(n + 1, "late"), roomEntry(n + 2, "late")]) == [])
+            #expect(try log.indexed("late") == 0)
+        }
+        // Reopened: the unindexed tail is still there to index, and a search indexes it first.
+        let log = try RoomLog(path: path)
+        #expect(try log.searchSeqs(["late"]) == [RoomLog.indexBatch + 2, RoomLog.indexBatch + 1])
+        #expect(try log.indexed("late") == 2)
+        // Retention taking rows the index never held (and the newest of all) leaves it whole.
+        #expect(log.record([roomEntry(RoomLog.indexBatch + 3, "gone")]) == [])
+        #expect(try log.prune(keepEntries: nil, keepDays: 1, now: 10 * 86_400_000, budget: 100_000) == Int(RoomLog.indexBatch) + 3)
+        #expect(try log.searchSeqs(["gone"]) == [] && log.searchSeqs(["early"]) == [])
+        #expect(try log.indexPending(budget: 10) == 0)
+        try log.db.execute("INSERT INTO search(search) VALUES ('integrity-check')")
+        #expect(try log.indexed("early") == 0)
     }
 
     @Test func thePathFollowsTheListeningAddressAndTheStateFolderRules() throws {

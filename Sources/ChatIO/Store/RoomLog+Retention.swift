@@ -45,7 +45,7 @@ extension RoomLog {
         guard !doomed.isEmpty else { return 0 }
         try begin.run()
         for row in doomed {
-            if row.chat {
+            if row.chat && row.id <= indexedThrough {
                 // A contentless index forgets a row only when told its exact indexed values.
                 unindexEntry.bind(1, row.id)
                 try withUTF8(row.author) { (author) throws(SQLiteFailure) in

@@ -45,7 +45,14 @@ public final class RoomLog {
     // Prepared once, reused for every row.
     let begin, commitStatement, rollback: SQLiteStatement
     let insertRoom, updateRoom, insertEntry, indexEntry, unindexEntry, deleteEntry: SQLiteStatement
-    let before, after, search, oldest, pruned: SQLiteStatement
+    let before, after, search, oldest, pruned, unindexed, setIndexed: SQLiteStatement
+
+    /// The search index holds entries up to this id (see `RoomLogSchema`); `newestID` is the
+    /// newest entry's.
+    var indexedThrough: Int64 = 0
+    var newestID: Int64 = 0
+    /// Unindexed entries a commit lets pile up before it indexes them in the same transaction.
+    public static let indexBatch: Int64 = 2_000
 
     /// Opens (or creates, with its folders) the log at `path`; every failure is one line.
     public init(path: String) throws(RoomLogError) {
@@ -94,6 +101,10 @@ public final class RoomLog {
             search = try db.prepare(RoomLogSchema.search)
             oldest = try db.prepare(RoomLogSchema.oldest)
             pruned = try db.prepare(RoomLogSchema.pruned)
+            unindexed = try db.prepare(RoomLogSchema.unindexed)
+            setIndexed = try db.prepare(RoomLogSchema.setIndexed)
+            indexedThrough = try db.integer("SELECT indexed_through FROM search_state") ?? 0
+            newestID = try db.integer("SELECT max(id) FROM entries") ?? 0
 
             let list = try db.prepare("SELECT id, name, last_seq, entries FROM rooms")
             while try list.step() {
@@ -220,7 +231,11 @@ public final class RoomLog {
             runs[runs.count - 1].count += 1
         }
         if let run = runs.last { try finishRun(run) }
+        let newest = db.lastInsertRowID
+        let indexed = newest - indexedThrough >= Self.indexBatch ? try index(through: newest, limit: .max) : indexedThrough
         try commitStatement.run()
+        newestID = newest
+        indexedThrough = indexed
         for run in runs {
             rooms[run.room, default: Room(id: nil, lastSeq: run.lastSeq, entries: 0)].id = run.id
             rooms[run.room]!.entries += run.count
@@ -255,15 +270,56 @@ public final class RoomLog {
                             if e.clientID != nil { s.bindText(9, clientID) } else { s.bindNull(9) }
                             try s.run()
                         }
-                        guard e.kind == .chat else { return }
-                        indexEntry.bind(1, db.lastInsertRowID)
-                        indexEntry.bindText(2, author)
-                        indexEntry.bindText(3, text)
-                        try indexEntry.run()
                     }
                 }
             }
         }
+    }
+
+    /// Indexes the chats after `indexedThrough` (at most `limit` entries, up to `through`) in
+    /// the open transaction, and returns the id indexed through; `indexedThrough` is set by
+    /// the caller once the transaction is committed.
+    private func index(through: Int64, limit: Int64) throws(SQLiteFailure) -> Int64 {
+        var last = indexedThrough
+        var taken: Int64 = 0
+        unindexed.bind(1, indexedThrough)
+        unindexed.bind(2, limit)
+        defer { unindexed.reset() }
+        while try unindexed.step() {
+            let id = unindexed.int64(0)
+            guard id <= through else { break }
+            last = id
+            taken += 1
+            guard unindexed.textBytes(1).elementsEqual(RoomEntry.Kind.chat.rawValue.utf8) else { continue }
+            // The row's own bytes in SQLite's memory, valid while the select stays on this row.
+            indexEntry.bind(1, id)
+            indexEntry.bindText(2, unindexed.textBytes(2))
+            indexEntry.bindText(3, unindexed.textBytes(3))
+            try indexEntry.run()
+        }
+        // Short of the limit: no row is left up to `through` (retention may have taken the newest).
+        if taken < limit { last = through }
+        setIndexed.bind(1, last)
+        try setIndexed.run()
+        return last
+    }
+
+    /// Brings the search index up to the log by at most `budget` entries in one transaction;
+    /// the runtime calls it when idle (a search catches up by itself). Returns how many
+    /// entries are still unindexed.
+    @discardableResult
+    public func indexPending(budget: Int) throws(RoomLogError) -> Int64 {
+        guard newestID > indexedThrough, budget > 0 else { return 0 }
+        do {
+            try begin.run()
+            let indexed = try index(through: newestID, limit: Int64(budget))
+            try commitStatement.run()
+            indexedThrough = indexed
+        } catch {
+            rollBackIfOpen()
+            throw RoomLogError(path: path, error)
+        }
+        return newestID - indexedThrough
     }
 
     func rollBackIfOpen() {
@@ -297,6 +353,7 @@ public final class RoomLog {
             s.bind(2, seq)
         case .search(let words):
             guard let match = SearchQuery.fts5(words) else { return HistoryAnswer(id: query.id, entries: [], more: false) }
+            while try indexPending(budget: 10_000) > 0 {}
             s = search
             return try withUTF8(match) { (match) throws(RoomLogError) in
                 s.bindText(2, match)

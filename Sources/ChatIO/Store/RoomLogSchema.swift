@@ -12,6 +12,11 @@
 ///   empty and a search for a name should find what that member said. Rows leave the index by
 ///   FTS5's 'delete' command with their original values, which `entries` still has.
 ///   `remove_diacritics 2`: "cafe" finds "café".
+/// - `search_state`: the newest entry id the index holds. Indexing trails the log: FTS5 costs
+///   most of an append and is far cheaper in large batches, so a turn's commit writes only the
+///   rows (what durability needs) and the index catches up in batches of `RoomLog.indexBatch`,
+///   when idle, and before any search. Both move in the same transactions, so after a crash the
+///   index is exactly the rows up to `indexed_through`, and indexing goes on from there.
 enum RoomLogSchema {
     /// The version this pychat writes. A file with a higher one is refused, never changed.
     static let version: Int64 = 1
@@ -37,6 +42,8 @@ enum RoomLogSchema {
             UNIQUE(room, seq)
         );
         CREATE VIRTUAL TABLE search USING fts5(author, text, content='', tokenize='unicode61 remove_diacritics 2');
+        CREATE TABLE search_state(id INTEGER PRIMARY KEY CHECK (id = 1), indexed_through INTEGER NOT NULL);
+        INSERT INTO search_state VALUES (1, 0);
         PRAGMA user_version = \(version);
         """
 
@@ -48,6 +55,8 @@ enum RoomLogSchema {
         """
     static let indexEntry = "INSERT INTO search(rowid, author, text) VALUES (?1, ?2, ?3)"
     static let unindexEntry = "INSERT INTO search(search, rowid, author, text) VALUES ('delete', ?1, ?2, ?3)"
+    static let unindexed = "SELECT id, kind, author, text FROM entries WHERE id > ?1 ORDER BY id LIMIT ?2"
+    static let setIndexed = "UPDATE search_state SET indexed_through = ?1"
     static let deleteEntry = "DELETE FROM entries WHERE id = ?1"
 
     static let columns = "seq, wall_ms, kind, author, author_uid, color, text, client_id"

@@ -120,9 +120,13 @@ final class SQLiteStatement {
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
 
     func text(_ column: Int32) -> String {
-        guard let p = sqlite3_column_text(handle, column) else { return "" }
-        let n = Int(sqlite3_column_bytes(handle, column))
-        return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+        String(decoding: textBytes(column), as: UTF8.self)
+    }
+
+    /// The column's UTF-8 bytes in SQLite's memory: valid until the next step or reset.
+    func textBytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        let p = sqlite3_column_text(handle, column)
+        return UnsafeBufferPointer(start: p, count: p == nil ? 0 : Int(sqlite3_column_bytes(handle, column)))
     }
 
     func blob(_ column: Int32) -> UnsafeRawBufferPointer {
