@@ -22,6 +22,8 @@ public final class Runtime {
     let signals: Signals
     let recorder: Recorder?
     let frontend: (any Frontend)?
+    /// The server's room log, opened by the command line before listening (nil: ephemeral).
+    public var roomLog: RoomLog?
     var listener: Listener?
     var connections = ConnectionTable()
     var timers = Timers<LoopTimer>()

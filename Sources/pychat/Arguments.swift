@@ -50,6 +50,9 @@ struct ChatOptions {
     var admission = Admission.Policy()
     var historyForOriginals = 0
     var runtime = RuntimeOptions()
+    var store = StoreOptions()
+    /// A store flag was given (they only make sense for a server).
+    var storeFlag: String?
 }
 
 /// A small parser for the original's flags and ours: `-P 8080`, `-P8080`, `--port 8080` and
@@ -110,6 +113,16 @@ struct ArgumentParser {
             case "--certfile": o.certFile = try value(flag, inline)
             case "--cafile": o.caFile = try value(flag, inline)
             case "--record": o.recordPath = try value(flag, inline)
+            case "--data":
+                o.store.folder = try value(flag, inline)
+                if o.store.folder!.isEmpty { throw UsageError("\(flag): the folder must not be empty") }
+                o.storeFlag = flag
+            case "--ephemeral":
+                o.store.ephemeral = true
+                o.storeFlag = flag
+            case "--history-keep":
+                try Self.historyKeep(flag, try value(flag, inline), into: &o.store)
+                o.storeFlag = flag
             case "--max-frame": o.maxFrameLength = try Self.integer(flag, try value(flag, inline), in: 1...Int(UInt32.max))
             case "--max-output":
                 o.runtime.maxOutputBytes = try Self.integer(flag, try value(flag, inline), in: 1...(1 << 40))
@@ -140,11 +153,13 @@ struct ArgumentParser {
             }
         }
         if !o.serve && o.port == 0 { throw UsageError("--port 0 is only for --serve (a client needs the server's port)") }
+        if !o.serve, let flag = o.storeFlag { throw UsageError("\(flag) is only for --serve (the server keeps the room log)") }
+        if o.store.ephemeral && o.store.folder != nil { throw UsageError("--ephemeral keeps nothing: --data goes without it") }
         return .chat(o)
     }
 
     private static func takesValue(_ flag: String) -> Bool {
-        !["-h", "--help", "--version", "-s", "--serve", "--ssl", "--headless"].contains(flag)
+        !["-h", "--help", "--version", "-s", "--serve", "--ssl", "--headless", "--ephemeral"].contains(flag)
     }
 
     private mutating func parseReplay() throws(UsageError) -> Command {
@@ -235,6 +250,18 @@ struct ArgumentParser {
             throw UsageError("\(flag): \(n) is out of range (\(range.lowerBound)...\(range.upperBound))")
         }
         return n
+    }
+
+    /// `N` entries or `Nd` days; each sets its own cap and leaves the other's default, so
+    /// `--history-keep 5000 --history-keep 30d` keeps whichever is less.
+    static func historyKeep(_ flag: String, _ text: String, into store: inout StoreOptions) throws(UsageError) {
+        if text.hasSuffix("d") {
+            store.keepDays = try integer(flag, String(text.dropLast()), in: 1...1_000_000)
+        } else if let n = Int(text) {
+            store.keepEntries = try integer(flag, String(n), in: 1...1_000_000_000_000)
+        } else {
+            throw UsageError("\(flag): \"\(text)\" is neither a number of entries (5000) nor of days (30d)")
+        }
     }
 
     /// Seconds, fractions allowed ("0.5"), as milliseconds.

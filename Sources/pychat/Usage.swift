@@ -21,6 +21,13 @@ enum Usage {
           --headless          no terminal UI: a client sends each line of standard input and
                               prints what it is shown; a server logs to standard error
           --record FILE       write the session's event log to FILE
+          --data DIR          server: keep the room log in DIR/HOST_PORT.sqlite3 (default
+                              $XDG_STATE_HOME/pychat or ~/.local/state/pychat; a server on
+                              --port 0 keeps none unless --data is given)
+          --ephemeral         server: keep no room log
+          --history-keep N|Nd server: entries per room, or days, the room log keeps; the other
+                              stays at its default (default 1000000 entries and 90d, whichever
+                              keeps less)
           --max-frame BYTES   largest frame accepted (default 65536)
           --max-output BYTES  output queued per connection before backpressure (default 1048576)
           --stall-timeout S   seconds a reader others wait for (its output over half of
@@ -61,7 +68,7 @@ enum Usage {
           --join-quiet S      joining is over after S seconds without join traffic (default 0.3)
           --relay             instead, serve as the trivial fan-out relay the bench is checked against
 
-    Exit codes: 0 done, 1 failure (cannot listen or connect), 2 usage error,
+    Exit codes: 0 done, 1 failure (cannot listen, connect or open the room log), 2 usage error,
     3 the server closed the connection.
     """
 }

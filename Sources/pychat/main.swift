@@ -78,6 +78,16 @@ func chat(_ o: ChatOptions) -> Int32 {
             return ExitCode.usage
         }
     }
+    // The room log is opened before listening (after the usage checks above and the screen):
+    // a server that cannot keep it says why in one line and never takes a connection.
+    let roomLog: RoomLog?
+    do {
+        roomLog = o.serve ? try o.store.open(host: o.host, port: o.port, environment: environment) : nil
+    } catch {
+        frontend?.restore()
+        Output.error(error.description)
+        return ExitCode.failure
+    }
     // A headless server is a daemon with no host user in the room; otherwise the host user
     // (named by -u, coloured by -c) gets a fresh random uid.
     let hostUID = o.serve && presentation != .headless
@@ -99,6 +109,7 @@ func chat(_ o: ChatOptions) -> Int32 {
     }
     do {
         let runtime = try Runtime(config: config, options: runtimeOptions, recorder: recorder, frontend: frontend)
+        runtime.roomLog = roomLog
         return try runtime.run()
     } catch {
         frontend?.restore()

@@ -111,7 +111,8 @@ import Testing
     /// is read again it says how many log lines it dropped.
     @Test func aServerWhoseLogIsNotReadStillServes() async throws {
         let port = try freePort()
-        let server = try Proc.pychat("server", ["--serve", "--headless", "-H", "127.0.0.1", "-P", String(port)],
+        // A fixed port would keep a room log in the user's state folder: this test keeps none.
+        let server = try Proc.pychat("server", ["--serve", "--headless", "-H", "127.0.0.1", "-P", String(port), "--ephemeral"],
                                      unread: .standardError)
         defer { server.kill() }
         try await waitUntilListening(port: port)
