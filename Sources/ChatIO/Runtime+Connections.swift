@@ -118,6 +118,8 @@ extension Runtime {
     }
 
     func flush(_ c: Connection) {
+        // Nothing leaves that is not in the room log yet: one commit for all the steps since.
+        if roomLogPending { commitRoomLog() }
         let before = c.pendingBytes
         let result = c.flush(iovecs: iovecs)
         if c.pendingBytes < before { quit.outputProgressed(now: now) }

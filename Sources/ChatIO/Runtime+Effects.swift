@@ -62,11 +62,12 @@ extension Runtime {
             if frontend == nil { log(line) }
         case let .quit(code, message):
             beginQuit(code: code, message: message)
-        case .store, .queryHistory:
-            // The room log (SQLite, Sources/ChatIO/Store) is built on another branch; the lead
-            // wires these to it: store commits before the turn's writes, a query is answered
-            // with Event.historyAnswered. Until then the room answers only from its memory.
-            break
+        case let .store(entries):
+            guard let roomLog, !entries.isEmpty else { return }
+            roomLog.append(entries)
+            roomLogPending = true
+        case let .queryHistory(query):
+            pendingQueries.append(query)
         }
     }
 }

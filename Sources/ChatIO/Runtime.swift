@@ -22,8 +22,15 @@ public final class Runtime {
     let signals: Signals
     let recorder: Recorder?
     let frontend: (any Frontend)?
-    /// The server's room log, opened by the command line before listening (nil: ephemeral).
+    /// The server's room log, opened by the command line before listening (nil: ephemeral),
+    /// and how long it keeps entries (see `Runtime+RoomLog`).
     public var roomLog: RoomLog?
+    public var roomLogKeep = StoreOptions()
+    /// Entries appended since the last commit: committed before the next socket write.
+    var roomLogPending = false
+    /// The core's questions of this step, answered as events once the step is done.
+    var pendingQueries: [HistoryQuery] = []
+    var roomLogMaintainedAt: Int64 = 0
     var listener: Listener?
     var connections = ConnectionTable()
     var timers = Timers<LoopTimer>()
@@ -104,6 +111,7 @@ public final class Runtime {
         // The clock moved while the loop slept: timers the events arm (a newcomer's join
         // deadline, a stall check) count from their arrival, not from before the wait.
         var woke = false
+        defer { if !woke { maintainRoomLog() } }
         loop.wait(timeoutMillis: timeout) {
             if !woke && options.plantedBug != .deadlineFromBeforeWait {
                 woke = true
@@ -142,6 +150,7 @@ public final class Runtime {
                 throw StartupError("\(error)")
             }
             listener = l
+            restoreRoom()
             dispatch(.listening(host: config.host, port: l.port))
         case .client:
             let d: Dialer.Dialled
@@ -177,7 +186,8 @@ public final class Runtime {
 
     func waitTimeout() -> Int32 {
         if standardInput.mode == .alwaysReady, !readingPaused, !quit.isQuitting { return 0 }
-        var deadline = [timers.nextDeadline(), flow.nextDeadline(), outputRetryDeadline()].compactMap { $0 }.min()
+        var deadline = [timers.nextDeadline(), flow.nextDeadline(), outputRetryDeadline(), roomLogDeadline()]
+            .compactMap { $0 }.min()
         if quit.isQuitting { deadline = min(deadline ?? quit.deadline, quit.deadline) }
         guard let deadline else { return -1 }
         return Int32(clamping: max(0, deadline - clock.monotonicMillis()))
@@ -251,6 +261,7 @@ public final class Runtime {
         recorder?.record(event, effects, now: now)
         perform(effects)
         needsRender = true
+        answerQueries()
     }
 
     /// Stops the session: no more steps; every connection gets its queued output (within a
@@ -266,6 +277,7 @@ public final class Runtime {
     }
 
     func finish() -> Int32 {
+        if roomLogPending { commitRoomLog() }
         for c in connections.all { discard(c) }
         closeStandardInput()
         frontend?.restore()

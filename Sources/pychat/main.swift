@@ -110,6 +110,7 @@ func chat(_ o: ChatOptions) -> Int32 {
     do {
         let runtime = try Runtime(config: config, options: runtimeOptions, recorder: recorder, frontend: frontend)
         runtime.roomLog = roomLog
+        runtime.roomLogKeep = o.store
         return try runtime.run()
     } catch {
         frontend?.restore()
