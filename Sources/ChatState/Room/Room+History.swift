@@ -30,6 +30,8 @@ extension Room {
     }
 
     func stamp(_ entry: RoomEntry, to conns: [ConnID], _ out: inout StepOutput) {
+        // No frame is built for nobody: in a room of original clients a stamp costs nothing.
+        guard !conns.isEmpty else { return }
         out.send(ExtensionCodec.frame(.stamp(seq: entry.seq, wallMillis: entry.wallMillis)), to: conns)
     }
 
