@@ -20,7 +20,7 @@ struct HistoryBenchmark {
                       authorUID: nil, color: RGB.cleaned("336699"), text: text)
         }
         _ = app.reduce(.restored(room: "general", nextSeq: Int64(log.count + 1), latest: log))
-        let sign = PeerSign.frame(.ours)
+        let sign = NegotiationTests.sign.array
         let frames = (0..<1000).map { Bytes((pychat ? sign : []) + FrameCodec.frame(.joinRequest(username: "u\($0)", color: "000000"))) }
         var bytes = 0
         let clock = ContinuousClock()

@@ -40,7 +40,7 @@ extension ExtensionCodec {
             w.raw(", \"entries\": [")
             writeEntries(entries, &w)
             w.raw("]}")
-        case .welcome, .roomSize:
+        case .welcome, .roomSize, .resume, .resumed, .chat, .ack:
             preconditionFailure("not a history message")
         }
     }
@@ -61,7 +61,8 @@ extension ExtensionCodec {
         }
     }
 
-    private static func writeEntry(_ e: RoomEntry, text: String, _ w: inout JSONWriter) {
+    /// `ownID`: the asker's own id for its chat, written only in a `Resumed` (see Resume).
+    static func writeEntry(_ e: RoomEntry, text: String, ownID: Int64? = nil, _ w: inout JSONWriter) {
         w.raw("{\"seq\": ")
         w.number(Int(e.seq))
         w.raw(", \"time\": ")
@@ -74,6 +75,10 @@ extension ExtensionCodec {
         w.string(e.color.description)
         w.raw(", \"text\": ")
         w.string(text)
+        if let ownID {
+            w.raw(", \"id\": ")
+            w.number(Int(ownID))
+        }
         w.raw("}")
     }
 
@@ -103,14 +108,15 @@ extension ExtensionCodec {
     }
 
     /// Greedy runs of entries whose JSON, with a 2-byte separator between two, fits in `budget`.
-    private static func pack(_ entries: some Sequence<RoomEntry>, budget: Int) -> [[RoomEntry]] {
+    /// `extra`: bytes each entry may take beyond its JSON (a `Resumed` entry's own id).
+    static func pack(_ entries: some Sequence<RoomEntry>, budget: Int, extra: Int = 0) -> [[RoomEntry]] {
         var chunks: [[RoomEntry]] = [], chunk: [RoomEntry] = [], used = 0
         for var e in entries {
-            var size = entrySize(e)
+            var size = entrySize(e) + extra
             if size > budget {
                 let around = size - JSONWriter.encodedLength(e.text)
                 e.text = TextRules.fitted(e.text, characters: .max, bytes: max(0, budget - around))
-                size = entrySize(e)
+                size = entrySize(e) + extra
             }
             if !chunk.isEmpty, used + 2 + size > budget {
                 chunks.append(chunk)
@@ -156,11 +162,11 @@ extension ExtensionCodec {
             return .searchResults(room: room, words: try strings(field("words"), type, "words"),
                                   entries: try entries(field("entries"), room, type))
         default:
-            throw .unknownType(type)
+            return try decodeResume(type, members)
         }
     }
 
-    private static func entries(_ v: JSONValue, _ room: String, _ type: String) throws(DecodeError) -> [RoomEntry] {
+    static func entries(_ v: JSONValue, _ room: String, _ type: String) throws(DecodeError) -> [RoomEntry] {
         guard case .array(let list) = v else {
             throw .wrongFieldType(type: type, field: "entries", expected: "list of entries", found: v.typeName)
         }
@@ -187,7 +193,7 @@ extension ExtensionCodec {
         return out
     }
 
-    private static func string(_ v: JSONValue, _ type: String, _ field: String) throws(DecodeError) -> String {
+    static func string(_ v: JSONValue, _ type: String, _ field: String) throws(DecodeError) -> String {
         guard case .string(let s) = v else { throw .wrongFieldType(type: type, field: field, expected: "string", found: v.typeName) }
         return s
     }
@@ -207,7 +213,7 @@ extension ExtensionCodec {
     }
 
     /// A sequence number: a whole number from 0 up.
-    private static func seq(_ v: JSONValue, _ type: String, _ field: String) throws(DecodeError) -> Int64 {
+    static func seq(_ v: JSONValue, _ type: String, _ field: String) throws(DecodeError) -> Int64 {
         guard case .number(let text) = v, let n = Int64(text), n >= 0 else {
             throw .wrongFieldType(type: type, field: field, expected: "sequence number", found: v.typeName)
         }
