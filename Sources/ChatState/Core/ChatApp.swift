@@ -135,6 +135,12 @@ extension ChatApp {
     /// The same screen, reusing the rows a renderer kept from its previous frame.
     public func frame(cache: inout WrapCache) -> Frame? {
         guard let ui = shownUI else { return nil }
+        if session?.queued.isEmpty == false {
+            // The cache knows lines by their place in the history, and pending lines take the
+            // places the lines sent after them will have: none of them may stay in it.
+            cache = WrapCache()
+            return ChatView.render(ui, title: title)
+        }
         return ChatView.render(ui, title: title, cache: &cache)
     }
 
