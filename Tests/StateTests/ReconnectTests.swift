@@ -154,6 +154,9 @@ import Testing
         #expect(app.session?.pendingLines.allSatisfy(\.pending) == true)
         #expect(!(app.ui?.history.lines.contains { $0.text.contains("one") } ?? true))
         let frame = app.frame!
+        // A renderer's cache sees the pending lines too (and must not keep them; below).
+        var cache = WrapCache()
+        #expect(app.frame(cache: &cache) == frame)
         let row = frame.lines().firstIndex { $0.contains("(pending) one") }
         #expect(row != nil)
         if let row { #expect(frame[row, 13].style.dim) }
@@ -164,6 +167,9 @@ import Testing
         let chats = rejoined.compactMap { e -> Bytes? in if case let .send(_, b) = e { return b } else { return nil } }
         #expect(chats == [Fix.frame(.chat(uid: Fix.uid1, text: "one")), Fix.frame(.chat(uid: Fix.uid1, text: "two"))])
         #expect(app.session?.pendingLines == [])
+        // The lines sent take the places the pending ones had: drawn as sent, not as pending.
+        #expect(app.frame(cache: &cache) == app.frame)
+        #expect(!(app.frame?.lines().contains { $0.contains("(pending)") } ?? true))
         #expect(app.ui?.history.lines.filter { $0 == .chat("alice", orange, "one") }.count == 1)
         #expect(app.ui?.input.text == "being typed")
         // Nothing an original server would throw on: the sign is a SystemMessage it takes in

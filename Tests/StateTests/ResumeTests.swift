@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ChatState
 
@@ -22,11 +23,18 @@ import Testing
             (.chat(id: 18, text: "h\u{e9}llo"), #"{"type": "Chat", "id": 18, "text": "h\u00e9llo"}"#),
             (.ack(id: 18, seq: 1241), #"{"type": "Ack", "id": 18, "seq": 1241}"#),
         ]
+        // docs/PROTOCOL.md shows each as `⟨LENGTH⟩KIND JSON`: the exact bytes, checked here.
+        let doc = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../docs/PROTOCOL.md").path, encoding: .utf8)
         for (message, json) in cases {
             let frame = ExtensionCodec.frame(message)
             #expect(frame == FrameCodec.frame(kind: 2, parts: Array(json.utf8)))
             #expect(try ExtensionCodec.decode(Array(frame.dropFirst(5))) == message)
+            #expect(doc.contains("⟨\(frame.count - 4)⟩02 \(json)\n"), "\(json) is not in docs/PROTOCOL.md")
         }
+        let sign = PeerSign.frame(.ours), welcome = ExtensionCodec.frame(.welcome(.ours))
+        #expect(doc.contains("⟨\(sign.count - 4)⟩01 \(String(decoding: sign.dropFirst(5), as: UTF8.self))\n"))
+        #expect(doc.contains("⟨\(welcome.count - 4)⟩02 \(String(decoding: welcome.dropFirst(5), as: UTF8.self))\n"))
         // A token must be the canonical UUID: it is compared byte for byte.
         #expect(throws: DecodeError.self) {
             try ExtensionCodec.decode(Array(#"{"type": "Resume", "session": "6F1C0D2E3A4B4C5D8E6F7A8B9C0D1E2F", "after": 1}"#.utf8))
