@@ -177,6 +177,20 @@ import Testing
         #expect(p.shown.filter { $0 == ClientHistory.marker }.count <= 1)
     }
 
+    @Test func aCutBetweenAStampAndTheLineItStampsLosesNeither() {
+        var p = ResumePair()
+        p.bobSays("whole")
+        p.pump()
+        p.bobSays("cut in half")
+        // The stamp arrives whole, the chat it stamps only in part: then the connection breaks.
+        let c = p.conn!
+        let stampLength = 4 + Int(p.toClient[3])
+        p.clientStep(.received(conn: c, bytes: Bytes(Array(p.toClient.prefix(stampLength + 7)))))
+        p.cut()
+        p.reconnect()
+        #expect(p.shownChats == ["whole", "cut in half"])
+    }
+
     @Test func aChatTheServerHadBeforeTheCutIsNeitherRelayedTwiceNorShownTwice() {
         var p = ResumePair()
         p.aliceTypes("sent just before the cut")

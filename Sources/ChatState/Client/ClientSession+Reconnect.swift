@@ -30,6 +30,8 @@ public struct ClientLink: Equatable, Sendable {
     var held: [DisplayLine] = []
     /// The newest stamp among the held lines.
     var heldSeen: Int64?
+    /// The latest `Stamp`, until the kind-1 line it stamps has been read.
+    var stamped: Int64?
 
     init(policy: ReconnectPolicy?) {
         self.policy = policy
@@ -73,6 +75,7 @@ extension ClientSession {
         link.resumeStarted = false
         link.held = []
         link.heldSeen = nil
+        link.stamped = nil
         history.joinHistorySeen = false
         history.pageAsked = false
         out.log("disconnected: \(reason)")

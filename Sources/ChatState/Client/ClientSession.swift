@@ -151,6 +151,10 @@ public struct ClientSession: Sendable {
                 case FrameCodec.jsonKind:
                     let shown = out.lines.count
                     handle(try MessageCodec.decode(frame.body), &out)
+                    if let seq = link.stamped {
+                        link.stamped = nil
+                        saw(seq)
+                    }
                     holdLive(from: shown, &out)
                 case ExtensionCodec.kind: handle(try ExtensionCodec.decode(frame.body), &out)
                 default: out.log("ignored \(frame.strayKindDescription) from the server")
@@ -203,7 +207,8 @@ public struct ClientSession: Sendable {
             roomSize = users
         case let (.stamp(seq, wallMillis), _) where negotiatedHistory:
             history.lastStamp = (seq, wallMillis)
-            saw(seq)
+            // Seen once the line it stamps is shown: a cut between the two must not count it.
+            link.stamped = seq
         case let (.history(_, entries, more), _) where negotiatedHistory:
             received(history: entries, more: more, &out)
         case let (.searchResults(_, words, entries), _) where negotiatedHistory:
