@@ -271,3 +271,67 @@ import Testing
         #expect(page == [.send(to: [p.conn!], bytes: Self.ext(.historyRequest(room: "general", before: 955, limit: 100)))])
     }
 }
+
+/// Seeded runs of a room and a reconnecting client cut at random moments, mid-frame included,
+/// either way: the client's history must stay gap-free and duplicate-free (every line of bob's
+/// once, in order), and everything it typed must reach the room once, in order.
+@Suite struct ResumeCutTests {
+    /// SplitMix64: the seed is the whole run.
+    struct Rng {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    @Test(arguments: 0..<200)
+    func randomCutsLoseAndRepeatNothing(seed: UInt64) {
+        var rng = Rng(state: seed)
+        var server = RoomTests.config
+        server.chatRate = 0
+        var p = ResumePair(server: server)
+        var bobSaid: [String] = [], aliceTyped: [String] = []
+        for step in 0..<60 {
+            switch rng.below(10) {
+            case 0, 1, 2:
+                bobSaid.append("b\(step)")
+                p.bobSays(bobSaid.last!)
+            case 3, 4:
+                aliceTyped.append("a\(step)")
+                p.aliceTypes(aliceTyped.last!)
+            case 5, 6:
+                p.pump()
+            case 7, 8:
+                // Some of what is in flight arrives, cut anywhere; then the connection breaks.
+                guard let c = p.conn else { break }
+                let up = Array(p.toServer.prefix(rng.below(p.toServer.count + 1)))
+                let down = Array(p.toClient.prefix(rng.below(p.toClient.count + 1)))
+                if !up.isEmpty { _ = p.serverStep(.received(conn: c, bytes: Bytes(up))) }
+                if !down.isEmpty { p.clientStep(.received(conn: c, bytes: Bytes(down))) }
+                p.cut()
+            default:
+                if p.conn == nil { p.reconnect() }
+            }
+            p.tick(10)
+        }
+        if p.conn == nil { p.reconnect() }
+        p.pump()
+        let fromBob = p.shown.compactMap { line -> String? in
+            guard case .chat("bob", _) = line.kind else { return nil }
+            return line.fromLog ? String(line.text.drop(while: { $0 != "]" }).dropFirst(2)) : line.text
+        }
+        let own = p.shown.compactMap { line -> String? in
+            guard case .chat("alice", _) = line.kind else { return nil }
+            return line.fromLog ? nil : line.text
+        }
+        #expect(fromBob == bobSaid, "seed \(seed)")
+        #expect(own == aliceTyped, "seed \(seed)")
+        #expect(p.bobGotFromAlice == aliceTyped, "seed \(seed)")
+        #expect(p.client.session?.link.unacked == [] && p.client.session?.queued == [], "seed \(seed)")
+    }
+}
