@@ -11,15 +11,6 @@ import Testing
 @Suite struct ClientReconnectTests {
     static let fast = ["--reconnect-initial-ms", "50"]
 
-    /// A headless pychat server on a fixed port (so a restarted one is where its clients dial),
-    /// keeping its room log in `data`.
-    static func serve(port: Int, data: String, _ extra: [String] = []) async throws -> Proc {
-        let p = try Proc.pychat("server", ["--serve", "--headless", "-H", "127.0.0.1", "-P", String(port), "--rate", "0",
-                                           "--data", data] + extra)
-        try await p.waitFor("listening line") { $0.stderr.contains("listening on ") }
-        return p
-    }
-
     static func tempDir(_ name: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("pychat-\(name)-\(UUID().uuidString)").path
     }
@@ -35,25 +26,21 @@ import Testing
     }
 
     @Test func aHeadlessClientComesBackAfterAKill9AndShowsEveryMessageOnce() async throws {
-        let data = Self.tempDir("reconnect")
-        defer { try? FileManager.default.removeItem(atPath: data) }
-        let port = try freePort()
-        var server = try await Self.serve(port: port, data: data)
-        defer { server.kill() }
+        let room = try await RestartableServer("reconnect")
+        let port = room.port
         let alice = try client("alice", port: port, Self.fast)
         defer { alice.kill() }
         let bob = try client("bob", port: port, Self.fast)
         defer { bob.kill() }
-        try await server.waitFor("2 joins") { $0.stderr.components(separatedBy: " as \"").count == 3 }
+        try await room.proc.waitFor("2 joins") { $0.stderr.components(separatedBy: " as \"").count == 3 }
         bob.send((1...5).map { "before \($0)\n" }.joined())
         try await alice.waitFor("bob's lines") { $0.stdout.contains("bob: before 5") }
 
-        server.signal(SIGKILL)
-        _ = try await server.exitCode()
+        try await room.kill9()
         try await alice.waitFor("the reconnect line") { $0.stdout.contains("* disconnected: reconnecting in") }
         alice.send("typed while the server was down\n")
-        server = try await Self.serve(port: port, data: data)
-        try await server.waitFor("both back") { $0.stderr.components(separatedBy: " as \"").count == 3 }
+        try await room.start()
+        try await room.proc.waitFor("both back") { $0.stderr.components(separatedBy: " as \"").count == 3 }
         // Live, or in bob's history if alice rejoined first: either way once.
         try await bob.waitFor("alice's line") { Self.chats(from: "alice", in: $0.stdoutLines).contains("typed while the server was down") }
         bob.send((1...5).map { "after \($0)\n" }.joined())
@@ -69,11 +56,8 @@ import Testing
     }
 
     @Test func aClientCutFromARunningServerGetsWhatItMissedOnceAndSendsWhatItTyped() async throws {
-        let data = Self.tempDir("resume")
-        defer { try? FileManager.default.removeItem(atPath: data) }
-        let port = try freePort()
-        let server = try await Self.serve(port: port, data: data)
-        defer { server.kill() }
+        let room = try await RestartableServer("resume")
+        let port = room.port, server = room.proc
         let proxy = try CutProxy(to: port)
         let alice = try client("alice", port: proxy.port, Self.fast)
         defer { alice.kill() }
@@ -110,11 +94,8 @@ import Testing
     }
 
     @Test func aClientUnderTmuxKeepsItsScreenAndShowsPendingLinesUntilTheServerIsBack() async throws {
-        let data = Self.tempDir("reconnect-ui")
-        defer { try? FileManager.default.removeItem(atPath: data) }
-        let port = try freePort()
-        var server = try await Self.serve(port: port, data: data)
-        defer { server.kill() }
+        let room = try await RestartableServer("reconnect-ui")
+        let port = room.port
         let tmux = try Tmux()
         let alice = try tmux.window("alice", "\(Binary.pychat) -H 127.0.0.1 -P \(port) -u alice \(Self.fast.joined(separator: " ")) 2>/dev/null; sleep 60")
         let bob = try client("bob", port: port, Self.fast)
@@ -123,8 +104,7 @@ import Testing
         bob.send("hello before\n")
         _ = try await tmux.waitFor(alice, text: "bob:  hello before")
 
-        server.signal(SIGKILL)
-        _ = try await server.exitCode()
+        try await room.kill9()
         // The title and the last line say so; the screen keeps what was there.
         var screen = try await tmux.waitFor(alice, "the title says so") { $0.first?.contains("disconnected: reconnecting in") == true }
         #expect(screen.contains { $0.contains("bob:  hello before") })
@@ -133,7 +113,7 @@ import Testing
         try tmux.type(alice, "still typing")
         screen = try await tmux.waitFor(alice, text: "(pending) typed while down")
 
-        server = try await Self.serve(port: port, data: data)
+        try await room.start()
         try await bob.waitFor("alice's line") { Self.chats(from: "alice", in: $0.stdoutLines).contains("typed while down") }
         bob.send("hello after\n")
         screen = try await tmux.waitFor(alice, text: "bob:  hello after")
@@ -153,19 +133,16 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let certs = try Proc.pychat("certs", ["certs", "--out", dir])
         #expect(try await certs.exitCode() == 0, "\(certs.stderr)")
-        let port = try freePort()
-        let tls = ["--ssl", "--certfile", dir + "/server.pem", "--cafile", dir + "/rootCA.pem"]
-        var server = try await Self.serve(port: port, data: dir, tls)
-        defer { server.kill() }
+        let room = try await RestartableServer("tls", ["--ssl", "--certfile", dir + "/server.pem", "--cafile", dir + "/rootCA.pem"])
+        let port = room.port
         let alice = try client("alice", port: port, Self.fast + ["--ssl", "--certfile", dir + "/client.pem", "--cafile", dir + "/rootCA.pem"])
         defer { alice.kill() }
-        try await server.waitFor("alice's join") { $0.stderr.contains(" as \"alice\"") }
-        server.signal(SIGKILL)
-        _ = try await server.exitCode()
+        try await room.proc.waitFor("alice's join") { $0.stderr.contains(" as \"alice\"") }
+        try await room.kill9()
         try await alice.waitFor("a failed attempt") { $0.stderr.contains("reconnect attempt") }
         alice.send("over a new handshake\n")
-        server = try await Self.serve(port: port, data: dir, tls)
-        try await server.waitFor("alice back") { $0.stderr.contains(" as \"alice\"") }
+        try await room.start()
+        try await room.proc.waitFor("alice back") { $0.stderr.contains(" as \"alice\"") }
         let bob = try client("bob", port: port, ["--ssl", "--certfile", dir + "/client.pem", "--cafile", dir + "/rootCA.pem"])
         defer { bob.kill() }
         try await bob.waitFor("alice's line in bob's history") { $0.stdout.contains("] over a new handshake") }
@@ -201,5 +178,40 @@ import Testing
         #expect(received.compactMap { $0["type"] as? String } == ["SystemMessage", "JoinRequest", "ChatMessage"], "\(received)")
         #expect(received.compactMap { $0["text"] as? String }.last == "second, typed while down")
         #expect(alice.stderr.components(separatedBy: "the server is an original PyChat server").count == 3, "\(alice.stderr)")
+    }
+}
+
+/// A headless pychat server on a fixed port (so a restarted one is where its clients dial),
+/// keeping its room log in a folder of its own, that a test can `kill -9` and start again.
+final class RestartableServer {
+    let port: Int
+    let data: String
+    let extra: [String]
+    private(set) var proc: Proc
+
+    init(_ name: String, _ extra: [String] = []) async throws {
+        port = try freePort()
+        data = ClientReconnectTests.tempDir(name)
+        self.extra = extra
+        proc = try await Self.launch(port: port, data: data, extra)
+    }
+
+    deinit {
+        proc.kill()
+        try? FileManager.default.removeItem(atPath: data)
+    }
+
+    func kill9() async throws {
+        proc.signal(SIGKILL)
+        _ = try await proc.exitCode()
+    }
+
+    func start() async throws { proc = try await Self.launch(port: port, data: data, extra) }
+
+    private static func launch(port: Int, data: String, _ extra: [String]) async throws -> Proc {
+        let p = try Proc.pychat("server", ["--serve", "--headless", "-H", "127.0.0.1", "-P", String(port), "--rate", "0",
+                                           "--data", data] + extra)
+        try await p.waitFor("listening line") { $0.stderr.contains("listening on ") }
+        return p
     }
 }

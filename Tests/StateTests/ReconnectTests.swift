@@ -87,15 +87,11 @@ import Testing
     }
 
     @Test func theTitleAndTheLastLineSayWhenTheNextAttemptIs() {
-        var config = Self.config
-        config.terminal = TerminalSize(cols: 100, rows: 24)
-        var app = ChatApp(config: config)
-        _ = app.reduce(.connected(conn: server, remote: "r"))
-        _ = app.reduce(.received(conn: server, bytes: table()))
+        var app = disconnectedWithAScreen(cols: 100)
         for attempt in 1...3 {
-            let effects = attempt == 1 ? app.reduce(.disconnected(conn: server, reason: "closed by peer"))
-                : app.reduce(.dialFailed(reason: "Connection refused"))
-            #expect(effects.contains(.setTimer(.reconnectTick, millis: 1000)))
+            if attempt > 1 {
+                #expect(app.reduce(.dialFailed(reason: "Connection refused")).contains(.setTimer(.reconnectTick, millis: 1000)))
+            }
             guard case let .waiting(n, due)? = app.session?.phase else { Issue.record("not waiting"); return }
             #expect(n == attempt)
             let seconds = secs(due - (app.session?.now ?? 0))
@@ -113,23 +109,22 @@ import Testing
         }
     }
 
-    @Test func withoutAPolicyLosingTheServerEndsTheSessionWithCodeThree() {
-        var s = joinedToAnOriginal(ClientSessionTests.config)
-        s.send(.disconnected(conn: server, reason: "closed by peer"), [
-            .print("* Disconnected from server: closed by peer"),
-            .log("disconnected: closed by peer"),
-            .close(conn: server, reason: "closed by peer"),
-            .quit(code: ExitCode.serverGone, message: "Disconnected from server: closed by peer"),
-        ], shows: [.notice("Disconnected from server: closed by peer")])
-    }
+    // Without a policy (`--no-reconnect`) losing the server ends the session with code 3:
+    // `ClientSessionTests.serverGoingAwayQuits`.
 
-    @Test func ctrlCWhileWaitingToReconnectQuits() {
+    /// With a terminal, joined to an original server; then the server goes away.
+    func disconnectedWithAScreen(cols: Int = 80) -> ChatApp {
         var config = Self.config
-        config.terminal = TerminalSize(cols: 80, rows: 24)
+        config.terminal = TerminalSize(cols: cols, rows: 24)
         var app = ChatApp(config: config)
         _ = app.reduce(.connected(conn: server, remote: "r"))
         _ = app.reduce(.received(conn: server, bytes: table()))
         _ = app.reduce(.disconnected(conn: server, reason: "closed by peer"))
+        return app
+    }
+
+    @Test func ctrlCWhileWaitingToReconnectQuits() {
+        var app = disconnectedWithAScreen()
         #expect(app.reduce(.key(.ctrl("c"))) == [.quit(code: ExitCode.ok, message: nil)])
         // And while dialling, too.
         _ = app.reduce(.timer(.reconnect))
@@ -139,12 +134,7 @@ import Testing
     // MARK: Pending lines and an original server
 
     @Test func linesTypedWhileDisconnectedArePendingThenSentOnceInOrder() {
-        var config = Self.config
-        config.terminal = TerminalSize(cols: 80, rows: 24)
-        var app = ChatApp(config: config)
-        _ = app.reduce(.connected(conn: server, remote: "r"))
-        _ = app.reduce(.received(conn: server, bytes: table()))
-        _ = app.reduce(.disconnected(conn: server, reason: "closed by peer"))
+        var app = disconnectedWithAScreen()
         _ = app.reduce(.key(.text("one")))
         #expect(app.reduce(.key(.enter)) == [])
         _ = app.reduce(.inputLine("two"))

@@ -276,17 +276,11 @@ import Testing
 /// either way: the client's history must stay gap-free and duplicate-free (every line of bob's
 /// once, in order), and everything it typed must reach the room once, in order.
 @Suite struct ResumeCutTests {
-    /// SplitMix64: the seed is the whole run.
+    /// The seed is the whole run.
     struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        var draws: SplitMix64
+        init(state: UInt64) { draws = SplitMix64(seed: state) }
+        mutating func below(_ n: Int) -> Int { Int(draws.next() % UInt64(n)) }
     }
 
     @Test(arguments: 0..<200)

@@ -29,16 +29,16 @@ public struct ReconnectPolicy: Equatable, Codable, Sendable {
 /// policy's seed, one draw per attempt.
 public struct Backoff: Equatable, Sendable {
     let policy: ReconnectPolicy
-    private var state: UInt64
+    private var draws: SplitMix64
 
     public init(_ policy: ReconnectPolicy) {
         self.policy = policy
-        state = policy.seed
+        draws = SplitMix64(seed: policy.seed)
     }
 
     /// The delay before attempt `attempt`, drawing the next jitter.
     public mutating func delay(attempt: Int) -> Int64 {
-        Self.delay(attempt: attempt, policy: policy, draw: next())
+        Self.delay(attempt: attempt, policy: policy, draw: draws.next())
     }
 
     /// The unjittered delay of an attempt: what the schedule doubles.
@@ -54,13 +54,5 @@ public struct Backoff: Equatable, Sendable {
         let spread = UInt64(base / 2)
         let jittered = base - base / 4 + Int64(draw % (spread + 1))
         return min(policy.maxMillis, max(1, jittered))
-    }
-
-    private mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

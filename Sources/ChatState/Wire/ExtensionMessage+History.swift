@@ -5,11 +5,7 @@ extension ExtensionCodec {
     static func writeHistory(_ message: ExtensionMessage, _ w: inout JSONWriter) {
         switch message {
         case let .stamp(seq, wallMillis):
-            w.raw("{\"type\": \"Stamp\", \"seq\": ")
-            w.number(Int(seq))
-            w.raw(", \"time\": ")
-            w.number(Int(wallMillis))
-            w.raw("}")
+            writeNumbers("Stamp", [("seq", seq), ("time", wallMillis)], &w)
         case let .history(room, entries, more):
             w.raw("{\"type\": \"History\", \"room\": ")
             w.string(room)
@@ -43,6 +39,20 @@ extension ExtensionCodec {
         case .welcome, .roomSize, .resume, .resumed, .chat, .ack:
             preconditionFailure("not a history message")
         }
+    }
+
+    /// `{"type": "TYPE", "a": 1, "b": 2}`: a message of numbers only.
+    static func writeNumbers(_ type: StaticString, _ fields: [(StaticString, Int64)], _ w: inout JSONWriter) {
+        w.raw("{\"type\": \"")
+        w.raw(type)
+        w.raw("\"")
+        for (name, value) in fields {
+            w.raw(", \"")
+            w.raw(name)
+            w.raw("\": ")
+            w.number(Int(value))
+        }
+        w.raw("}")
     }
 
     private static func writeWords(_ words: [String], _ w: inout JSONWriter) {
@@ -136,11 +146,14 @@ extension ExtensionCodec {
         return w.bytes.count
     }
 
+    /// A message's field `name`, which it must have.
+    static func member(_ name: String, of type: String, in members: [(String, JSONValue)]) throws(DecodeError) -> JSONValue {
+        guard let v = members.first(where: { $0.0 == name })?.1 else { throw .missingField(type: type, field: name) }
+        return v
+    }
+
     static func decodeHistory(_ type: String, _ members: [(String, JSONValue)]) throws(DecodeError) -> ExtensionMessage {
-        func field(_ name: String) throws(DecodeError) -> JSONValue {
-            guard let v = members.first(where: { $0.0 == name })?.1 else { throw .missingField(type: type, field: name) }
-            return v
-        }
+        func field(_ name: String) throws(DecodeError) -> JSONValue { try member(name, of: type, in: members) }
         switch type {
         case "Stamp":
             return .stamp(seq: try seq(field("seq"), type, "seq"), wallMillis: try time(field("time"), type, "time"))

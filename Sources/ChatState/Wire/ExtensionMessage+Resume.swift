@@ -69,11 +69,7 @@ extension ExtensionCodec {
             w.string(text)
             w.raw("}")
         case let .ack(id, seq):
-            w.raw("{\"type\": \"Ack\", \"id\": ")
-            w.number(Int(id))
-            w.raw(", \"seq\": ")
-            w.number(Int(seq))
-            w.raw("}")
+            writeNumbers("Ack", [("id", id), ("seq", seq)], &w)
         default:
             preconditionFailure("not a resume message")
         }
@@ -103,10 +99,7 @@ extension ExtensionCodec {
     }
 
     static func decodeResume(_ type: String, _ members: [(String, JSONValue)]) throws(DecodeError) -> ExtensionMessage {
-        func field(_ name: String) throws(DecodeError) -> JSONValue {
-            guard let v = members.first(where: { $0.0 == name })?.1 else { throw .missingField(type: type, field: name) }
-            return v
-        }
+        func field(_ name: String) throws(DecodeError) -> JSONValue { try member(name, of: type, in: members) }
         switch type {
         case "Resume":
             let text = try string(field("session"), type, "session")
