@@ -50,15 +50,8 @@ extension Room {
             return nil
         }
         if let wait = takeChatToken(conn) { return wait }
-        let text = TextRules.cleanText(raw)
-        var seq: Int64 = 0
-        if let refusal = TextRules.refusal(text) {
-            out.log("refused \(refusal.size) message from \(conn)")
-            out.send(FrameCodec.frame(.system(text: refusal.notice)), to: [conn])
-        } else if !TextRules.isBlank(text) {
-            seq = deliver(text, FrameCodec.frame(.chat(uid: member.uid, text: text)), from: conn, member,
-                          clientID: ChatSessions.clientID(session, id), &out).seq
-        }
+        // The same path as a ChatMessage's: the same checks, the same relay.
+        let seq = relay(raw, from: member, clientID: ChatSessions.clientID(session, id), &out)?.seq ?? 0
         // A refused or blank chat is settled too: the sender must not hold it for ever.
         chatSessions.note(session, id: id, seq: seq)
         out.send(ExtensionCodec.frame(.ack(id: id, seq: seq)), to: [conn])

@@ -375,22 +375,25 @@ public struct Room: Sendable {
         if held, connections[conn]?.wantsRoomSize == true { sendRoomSize(to: [conn], &out) }
     }
 
-    private mutating func relay(_ raw: String, from member: Member, _ out: inout StepOutput) {
-        guard let conn = member.conn else { return }
+    /// A member's chat, from a ChatMessage or a resuming client's `Chat` (`clientID`: its id):
+    /// cleaned, checked and delivered. nil: blank or refused, nothing logged.
+    @discardableResult
+    mutating func relay(_ raw: String, from member: Member, clientID: String? = nil, _ out: inout StepOutput) -> RoomEntry? {
+        guard let conn = member.conn else { return nil }
         let text = TextRules.cleanText(raw)
-        if TextRules.isBlank(text) { return }
+        if TextRules.isBlank(text) { return nil }
         if let refusal = TextRules.refusal(text) {
             out.log("refused \(refusal.size) message from \(conn)")
             out.send(FrameCodec.frame(.system(text: refusal.notice)), to: [conn])
-            return
+            return nil
         }
-        deliver(text, FrameCodec.frame(.chat(uid: member.uid, text: text)), from: conn, member, &out)
+        return deliver(text, FrameCodec.frame(.chat(uid: member.uid, text: text)), from: conn, member, clientID: clientID, &out)
     }
 
     /// Shows a checked chat locally and sends its frame to every other member; `clientID` is
     /// the sender's own id for it (`Room+Resume.swift`). Returns its room log entry.
     @discardableResult
-    mutating func deliver(_ text: String, _ frame: [UInt8], from conn: ConnID, _ member: Member,
+    private mutating func deliver(_ text: String, _ frame: [UInt8], from conn: ConnID, _ member: Member,
                           clientID: String? = nil, _ out: inout StepOutput) -> RoomEntry {
         out.show(.chat(member.name, member.color, text))
         // Held announcements go first, so nobody reads a newcomer before reading that they came.
