@@ -133,6 +133,26 @@ import Testing
         ])
     }
 
+    @Test func anAnswerOfLongChatsCarriesTheNewestThatFitTheRestSkipped() {
+        var server = RoomTests.config
+        server.chatRate = 0
+        var p = ResumePair(server: server)
+        p.cut()
+        let long = String(repeating: "x", count: 4000)
+        for n in 1...100 { p.bobSays("\(n) " + long) }
+        p.reconnect()
+        // 100 chats of 4 KB are 400 KB: about 64 of them fit in 256 KiB; the others load by scrolling.
+        guard let notice = p.shown.lastIndex(where: { $0.text.contains("earlier entries were missed") }) else {
+            Issue.record("no notice of what was skipped")
+            return
+        }
+        let skipped = Int(p.shown[notice].text.split(separator: " ")[1])!
+        let sent = p.shown[(notice + 1)...].filter(\.fromLog).count
+        // Missed: alice's join (its announcement was still held when she was cut), her leave, the 100.
+        #expect(sent > 50 && sent < 100 && sent + skipped == 102, "\(sent) sent, \(skipped) skipped")
+        #expect(p.shownChats.suffix(sent).map { $0.split(separator: " ")[0] } == (101 - sent...100).map { Substring(String($0)) })
+    }
+
     @Test func aRestartedServerRemembersTheLastChatOfEachSessionFromItsLog() {
         var s = HistoryTests.server()
         let logged = RoomEntry(room: "general", seq: 7, wallMillis: 5, kind: .chat, author: "alice", authorUID: Fix.uid1,

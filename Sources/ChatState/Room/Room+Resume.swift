@@ -21,6 +21,7 @@ extension Room {
             let missed = Int(clamping: before - 1 - after)
             entries = log.entries(after: after, before: before)
             if missed > Limits.resumeMaxMissed { entries = Array(entries.suffix(Limits.historyPage)) }
+            entries = Self.newest(entries, within: Limits.resumeMaxBytes)
             skipped = missed - entries.count
         } else {
             // A first join, or a member that saw more than this log holds (a server without a
@@ -34,6 +35,17 @@ extension Room {
         let part = ResumedPart(room: log.room, lastChat: lastChat, skipped: skipped, through: before - 1,
                                entries: entries, ownIDs: ownIDs, done: true)
         for frame in ExtensionCodec.frames(part) { out.send(frame, to: [conn]) }
+    }
+
+    /// The newest of `entries` whose JSON fits in `budget` bytes (at least one), oldest first.
+    static func newest(_ entries: [RoomEntry], within budget: Int) -> [RoomEntry] {
+        var used = 0, start = entries.count
+        while start > 0 {
+            used += ExtensionCodec.entrySize(entries[start - 1]) + 2
+            if used > budget && start < entries.count { break }
+            start -= 1
+        }
+        return Array(entries[start...])
     }
 
     /// A `Chat`: relayed as every chat is (the others get the original's ChatMessage), unless

@@ -140,7 +140,7 @@ extension ExtensionCodec {
         return chunks
     }
 
-    private static func entrySize(_ e: RoomEntry) -> Int {
+    static func entrySize(_ e: RoomEntry) -> Int {
         var w = JSONWriter(capacity: 64 + e.text.utf8.count)
         writeEntry(e, text: e.text, &w)
         return w.bytes.count

@@ -66,6 +66,9 @@ public enum Limits {
     /// Feature `resume`: a client that reconnects is sent every entry it missed, up to this
     /// many; above it, the newest `historyPage` and how many it can load by scrolling.
     public static let resumeMaxMissed = 1000
+    /// The most bytes of entries one resume answer carries (a thousand long chats would be 65
+    /// MB): the newest that fit, the rest counted as skipped, to be loaded by scrolling.
+    public static let resumeMaxBytes = 256 * 1024
     /// Sessions whose last chat id a server remembers (to relay a resent chat once); the one
     /// heard of longest ago is forgotten first.
     public static let chatSessions = 4096
