@@ -78,11 +78,12 @@ struct TraceHash {
         case let .resize(cols, rows): byte(8); int(cols); int(rows)
         case let .inputLine(text): byte(9); string(text)
         case .inputClosed: byte(10)
-        case let .dialFailed(reason): byte(14); string(reason)
+        case let .dialFailed(reason): byte(15); string(reason)
         case let .restored(room, nextSeq, latest):
             byte(12); string(room); int(Int(nextSeq)); int(latest.count); for e in latest { entry(e) }
         case let .historyAnswered(a):
             byte(13); int(Int(a.id)); byte(a.more ? 1 : 0); int(a.entries.count); for e in a.entries { entry(e) }
+        case let .roomLogRecording(recording, detail): byte(14); byte(recording ? 1 : 0); string(detail)
         }
     }
 
