@@ -10,15 +10,7 @@ import Testing
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["PYCHAT_BENCH"] == "1"))
 struct ResumeBenchmark {
     func run(missing: Bool) -> (resumes: Double, bytes: Int, chats: Double) {
-        var config = RoomTests.config
-        config.chatRate = 0
-        var app = ChatApp(config: config)
-        let text = String(repeating: "a fairly ordinary line of chat ", count: 3)
-        let log = (1...Int64(Limits.roomMemoryEntries)).map {
-            RoomEntry(room: "general", seq: $0, wallMillis: 1_700_000_000_000 + $0, kind: .chat, author: "old\($0 % 50)",
-                      authorUID: nil, color: RGB.cleaned("336699"), text: text)
-        }
-        _ = app.reduce(.restored(room: "general", nextSeq: Int64(log.count + 1), latest: log))
+        var app = HistoryBenchmark.restoredRoom()
         let sign = PeerSign.frame(.ours)
         var bytes = 0
         let clock = ContinuousClock()
@@ -49,9 +41,8 @@ struct ResumeBenchmark {
     @Test func thousandRejoinsAfterMissingAThousand() {
         let missed = run(missing: true)
         let fresh = run(missing: false)
-        func f(_ x: Double) -> String { String(format: "%.3f", x) }
-        print("ResumeBenchmark: 1000 resumes that missed 1000 entries: \(f(missed.resumes)) s, \(missed.bytes / 1000) kB sent; "
-              + "1000 first joins (the latest 100): \(f(fresh.resumes)) s, \(fresh.bytes / 1000) kB; "
-              + "1000 chats with ids by one member to 999, acknowledged: \(f(missed.chats)) s")
+        print("ResumeBenchmark: 1000 resumes that missed 1000 entries: \(HistoryBenchmark.f(missed.resumes)) s, "
+              + "\(missed.bytes / 1000) kB sent; 1000 first joins (the latest 100): \(HistoryBenchmark.f(fresh.resumes)) s, "
+              + "\(fresh.bytes / 1000) kB; 1000 chats with ids by one member to 999, acknowledged: \(HistoryBenchmark.f(missed.chats)) s")
     }
 }
