@@ -40,6 +40,8 @@ struct TraceHash {
         case .tableRefresh: byte(3)
         case .announce: byte(4)
         case .floodRelease(let c): byte(5); conn(c)
+        case .reconnect: byte(6)
+        case .reconnectTick: byte(7)
         }
     }
 
@@ -76,6 +78,7 @@ struct TraceHash {
         case let .resize(cols, rows): byte(8); int(cols); int(rows)
         case let .inputLine(text): byte(9); string(text)
         case .inputClosed: byte(10)
+        case let .dialFailed(reason): byte(15); string(reason)
         case let .restored(room, nextSeq, latest):
             byte(12); string(room); int(Int(nextSeq)); int(latest.count); for e in latest { entry(e) }
         case let .historyAnswered(a):
@@ -102,6 +105,7 @@ struct TraceHash {
         case let .quit(code, message): byte(7); int(Int(code)); string(message ?? "\u{0}nil")
         case let .store(entries): byte(10); int(entries.count); for e in entries { entry(e) }
         case let .queryHistory(q): byte(11); int(Int(q.id)); string(q.room); string(String(describing: q.range)); int(q.limit)
+        case .connect: byte(12)
         }
     }
 

@@ -49,6 +49,10 @@ struct ChatOptions {
     var chatBurst = AppConfig.defaultChatBurst
     var admission = Admission.Policy()
     var historyForOriginals = 0
+    /// A client reconnects when it loses the server unless `--no-reconnect` (see `Reconnect`).
+    var reconnect = true
+    /// Hidden, for tests: the first reconnect's delay (`--reconnect-initial-ms`).
+    var reconnectInitialMillis = ReconnectPolicy.defaultInitialMillis
     var runtime = RuntimeOptions()
     var store = StoreOptions()
     /// A store flag was given (they only make sense for a server).
@@ -134,6 +138,9 @@ struct ArgumentParser {
                 o.maxConnections = try Self.integer(flag, try value(flag, inline), in: 1...10_000_000)
             case "--rate": o.chatRate = try Self.integer(flag, try value(flag, inline), in: 0...1_000_000)
             case "--burst": o.chatBurst = try Self.integer(flag, try value(flag, inline), in: 1...1_000_000)
+            case "--no-reconnect": o.reconnect = false
+            case "--reconnect-initial-ms":
+                o.reconnectInitialMillis = Int64(try Self.integer(flag, try value(flag, inline), in: 1...3_600_000))
             case "--history-for-originals":
                 o.historyForOriginals = try Self.integer(flag, try value(flag, inline), in: 0...Limits.historyPage)
             case "--max-per-address":

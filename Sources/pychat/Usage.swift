@@ -21,6 +21,8 @@ enum Usage {
           --headless          no terminal UI: a client sends each line of standard input and
                               prints what it is shown; a server logs to standard error
           --record FILE       write the session's event log to FILE
+          --no-reconnect      client: exit with code 3 when the server goes away, instead of
+                              reconnecting (1 s doubling to 60 s, with jitter)
           --data DIR          server: keep the room log in DIR/HOST_PORT.sqlite3 (default
                               $XDG_STATE_HOME/pychat or ~/.local/state/pychat; a server on
                               --port 0 keeps none unless --data is given)

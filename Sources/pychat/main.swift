@@ -92,11 +92,18 @@ func chat(_ o: ChatOptions) -> Int32 {
     // (named by -u, coloured by -c) gets a fresh random uid.
     let hostUID = o.serve && presentation != .headless
         ? UID(randomBits: UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max)) : nil
+    // A client's backoff jitter and session token are drawn here, once, and recorded with the
+    // configuration, so a replay follows the same schedule (see ReconnectPolicy).
+    let reconnect = !o.serve && o.reconnect
+        ? ReconnectPolicy(initialMillis: o.reconnectInitialMillis, seed: UInt64.random(in: .min ... .max),
+                          session: UID(randomBits: UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max)))
+        : nil
     let config = AppConfig(
         role: o.serve ? .server : .client, host: o.host, port: o.port, username: o.username, color: o.color,
         hostUID: hostUID, terminal: frontend.map { $0.currentSize() ?? TerminalSize(cols: 80, rows: 24) },
         maxFrameLength: o.maxFrameLength, maxConnections: o.maxConnections, chatRate: o.chatRate,
-        chatBurst: o.chatBurst, admission: o.admission, historyForOriginals: o.historyForOriginals)
+        chatBurst: o.chatBurst, admission: o.admission, historyForOriginals: o.historyForOriginals,
+        reconnect: reconnect)
 
     var recorder: Recorder?
     if let path = o.recordPath {

@@ -104,11 +104,12 @@ import Testing
         #expect(lenient.stderr.contains("damaged at line 6"))
     }
 
-    /// SIGTERM ends a server cleanly: its clients see the close and exit with "server gone".
+    /// SIGTERM ends a server cleanly: its clients see the close and, with `--no-reconnect`,
+    /// exit with "server gone" (`ReconnectTests` has the clients that come back).
     @Test func serverShutdownClosesClients() async throws {
         let server = try await Server.start()
         defer { server.proc.kill() }
-        let alice = try client("alice", port: server.port)
+        let alice = try client("alice", port: server.port, ["--no-reconnect"])
         defer { alice.kill() }
         try await server.waitForJoins(1)
         server.proc.signal(SIGTERM)

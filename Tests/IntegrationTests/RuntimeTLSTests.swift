@@ -35,7 +35,7 @@ import Testing
         #expect(try await alice.exitCode() == 0, "\(alice.stderr)")
 
         // A plaintext client is refused during the handshake, with a reason in the server's log.
-        let plain = try client("plain", port: server.port)
+        let plain = try client("plain", port: server.port, ["--no-reconnect"])
         defer { plain.kill() }
         plain.closeInput()
         #expect(try await plain.exitCode() == 3)

@@ -62,6 +62,8 @@ extension Runtime {
             if frontend == nil { log(line) }
         case let .quit(code, message):
             beginQuit(code: code, message: message)
+        case .connect:
+            redialServer()
         case let .store(entries):
             guard let roomLog, !entries.isEmpty else { return }
             roomLog.append(entries)

@@ -14,6 +14,8 @@ public final class Runtime {
         case escape
         /// A TLS client's handshake is done but the server has not shown it accepted us.
         case tlsVerdict(UInt64)
+        /// A client's redial of its server must connect by then (see `Runtime+Reconnect`).
+        case dial(UInt64)
     }
 
     var app: ChatApp
@@ -33,6 +35,8 @@ public final class Runtime {
     var roomLogMaintainedAt: Int64 = 0
     var roomLogUpkeepFailed = false
     var listener: Listener?
+    /// A client's redial under way (see `Runtime+Reconnect`).
+    var redial: Redial?
     var connections = ConnectionTable()
     var timers = Timers<LoopTimer>()
     var now: Int64
@@ -204,6 +208,7 @@ public final class Runtime {
         case .output(let index): flushOutput(index)
         case .connection(let id):
             guard let c = connections[raw: id] else { return }
+            if c.dialing { return dialProgressed(c) }
             // Paused for its chat rate: the readiness may predate the pause in this batch.
             if (r.readable && !c.readPaused) || r.failed { read(c) }
             if r.writable, connections.contains(c) { flush(c) }
@@ -224,6 +229,8 @@ public final class Runtime {
             case .tlsVerdict(let id):
                 // A server that sends no session tickets gives no sign of accepting us: go on.
                 if let c = connections[raw: id], !c.announced, !c.closing { announce(c) }
+            case .dial(let id):
+                if let c = connections[raw: id] { dialProgressed(c, timedOut: true) }
             }
         }
         for (slot, verdict) in flow.due(now: now) {

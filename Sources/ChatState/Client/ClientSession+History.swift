@@ -33,6 +33,14 @@ extension ClientSession {
     mutating func received(history entries: [RoomEntry], more: Bool, _ out: inout StepOutput) {
         if !history.joinHistorySeen {
             history.joinHistorySeen = true
+            if link.losses > 0 {
+                // A rejoin on a server without `resume`: only what we have not seen, no marker.
+                let seen = link.lastSeen ?? 0
+                for e in entries where e.seq > seen { out.show(e.displayLine) }
+                if let last = entries.last { saw(last.seq) }
+                return
+            }
+            if let last = entries.last { saw(last.seq) }
             for e in entries { out.show(e.displayLine) }
             if !entries.isEmpty { out.show(ClientHistory.marker) }
             history.oldestSeq = entries.first?.seq

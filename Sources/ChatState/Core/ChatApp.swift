@@ -93,6 +93,7 @@ public struct ChatApp: Sendable {
     private mutating func present(_ out: StepOutput) -> [Effect] {
         let effects = out.entries.isEmpty ? out.effects : [.store(out.entries)] + out.effects
         if ui != nil {
+            if out.restartDisplay { ui!.clearHistory() }
             if !out.olderLines.isEmpty { ui!.prepend(out.olderLines) }
             for line in out.lines { ui!.append(line) }
             return effects
@@ -115,22 +116,39 @@ extension ChatApp {
         case .client(let session):
             let place = "\(config.host):\(config.port)"
             switch session.phase {
+            case .connecting where session.link.attempt > 0:
+                return "reconnecting to \(place)…, attempt \(session.link.attempt)"
             case .connecting: return "connecting to \(place)…"
             case .joining: return "joining \(place)…"
             case .joined:
                 let me = session.me.flatMap { uid in session.users.first { $0.key == uid }?.user.username }
                 return "\(me ?? config.username) @ \(place) · \(users(session.roomSize ?? session.users.count))"
             case .disconnected(let reason): return "disconnected from \(place): \(reason)"
+            case .waiting: return "\(place) · \(session.waitingText ?? "")"
             }
         }
     }
 
     /// The whole screen for the current state; nil when headless.
-    public var frame: Frame? { ui.map { ChatView.render($0, title: title) } }
+    public var frame: Frame? { shownUI.map { ChatView.render($0, title: title) } }
 
     /// The same screen, reusing the rows a renderer kept from its previous frame.
     public func frame(cache: inout WrapCache) -> Frame? {
-        guard let ui else { return nil }
+        guard let ui = shownUI else { return nil }
+        if session?.queued.isEmpty == false {
+            // The cache knows lines by their place in the history, and pending lines take the
+            // places the lines sent after them will have: none of them may stay in it.
+            cache = WrapCache()
+            return ChatView.render(ui, title: title)
+        }
         return ChatView.render(ui, title: title, cache: &cache)
+    }
+
+    /// The UI as drawn: a client's pending lines (typed while not joined) below the history.
+    /// A copy only while there are some, so the usual frame costs nothing more.
+    private var shownUI: UIState? {
+        guard var shown = ui, let pending = session?.pendingLines, !pending.isEmpty else { return ui }
+        for line in pending { shown.append(line) }
+        return shown
     }
 }

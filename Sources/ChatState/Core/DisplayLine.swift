@@ -15,6 +15,8 @@ public struct DisplayLine: Equatable, Hashable, Sendable, Codable {
     /// A line of the room log (history on joining, a page scrolled up to, a search result), not
     /// one that happened while we were here.
     public var fromLog = false
+    /// Typed while not joined and not sent yet: drawn dimmed, below the history (issue #13).
+    public var pending = false
 
     public init(_ kind: Kind, _ text: String) {
         self.kind = kind

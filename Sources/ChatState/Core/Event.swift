@@ -25,6 +25,8 @@ public enum Event: Equatable, Codable, Sendable {
     // Client side.
     /// The connection to the server is established (TLS included, if any).
     case connected(conn: ConnID, remote: String)
+    /// An `Effect.connect` did not reach the server (refused, unreachable, TLS refused).
+    case dialFailed(reason: String)
 
     // Both.
     case received(conn: ConnID, bytes: Bytes)
@@ -62,6 +64,9 @@ public enum Effect: Equatable, Codable, Sendable {
     case store([RoomEntry])
     /// Ask the room log; the answer comes back as `Event.historyAnswered` with the same id.
     case queryHistory(HistoryQuery)
+    /// Dial the server again (a client that lost it): answered by `Event.connected` or
+    /// `Event.dialFailed`, with a new TLS handshake when on TLS.
+    case connect
     /// End the process once every connection's output has been written.
     case quit(code: Int32, message: String?)
 }

@@ -98,7 +98,8 @@ public enum ChatView {
         case .system, .notice:
             return ScreenText.wrap(line.text, width: width, indent: 2)
         case let .chat(name, color):
-            let style = Style(foreground: .rgb(color.r, color.g, color.b), background: chatBackground)
+            // A pending line (typed while disconnected, not sent yet) is dimmed.
+            let style = Style(foreground: .rgb(color.r, color.g, color.b), background: chatBackground, dim: line.pending)
             var prefix = ScreenText.cells(name, style: style)
             let nameWidth = prefix.reduce(0) { $0 + Int($1.width) }
             if nameWidth < nameColumns {

@@ -54,6 +54,14 @@ public struct UIState: Equatable, Sendable {
         history.prepend(older)
     }
 
+    /// Empties the history (a client that rejoined after missing more than it is sent shows the
+    /// newest and loads the rest by scrolling, in order); the input stays as it is.
+    public mutating func clearHistory() {
+        history = History(capacity: history.capacity)
+        scrollOffset = 0
+        unseen = 0
+    }
+
     public mutating func resize(_ newSize: TerminalSize) {
         size = TerminalSize(cols: max(0, newSize.cols), rows: max(0, newSize.rows))
     }
