@@ -11,7 +11,7 @@ struct UsageError: Error {
 enum Command {
     case chat(ChatOptions)
     case replay(ReplayOptions)
-    case certs(outDirectory: String)
+    case certs(outDirectory: String, force: Bool)
     case bench(BenchCommandOptions)
     case help
     case version
@@ -201,14 +201,16 @@ struct ArgumentParser {
     private mutating func parseCerts() throws(UsageError) -> Command {
         index = 1
         var out = "."
+        var force = false
         while let (flag, inline) = next() {
             switch flag {
             case "--out": out = try value(flag, inline)
+            case "--force": force = true
             case "-h", "--help": return .help
             default: throw UsageError("certs: unknown option \(flag)")
             }
         }
-        return .certs(outDirectory: out)
+        return .certs(outDirectory: out, force: force)
     }
 
     private mutating func parseBench() throws(UsageError) -> Command {

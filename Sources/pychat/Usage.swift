@@ -4,7 +4,7 @@ enum Usage {
     static let text = """
     usage: pychat [-s] [-H HOST] [-P PORT] [-u NAME] [-c RRGGBB] [options]
            pychat replay FILE [--verify] [--screen [--at STEP] | --screens]
-           pychat certs [--out DIR]
+           pychat certs [--out DIR] [--force]
            pychat bench [-H HOST] -P PORT [--clients C] [--messages M] [--rate R] [--size S] [options]
            pychat bench --relay [-H HOST] [-P PORT]
 
@@ -51,7 +51,8 @@ enum Usage {
       -h, --help              this text
           --version           the version
 
-      certs [--out DIR]       write rootCA.key, rootCA.pem, server.pem and client.pem (default .)
+      certs [--out DIR]       write rootCA.key, rootCA.pem, server.pem and client.pem (default .);
+                              an existing CA is kept unless --force
       replay FILE             re-run a recorded session through the core and print its transcript
           --verify            exit 1 at the first step whose effects differ from the record
           --screen [--at N]   print the screen the user saw after step N (default: the last)

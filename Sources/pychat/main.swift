@@ -22,7 +22,12 @@ func main() -> Int32 {
         return ExitCode.ok
     case let .replay(options):
         return ReplayCommand.run(options)
-    case .certs(let directory):
+    case let .certs(directory, force):
+        // A new CA orphans every certificate the old one signed: never replace it by accident.
+        if !force, let existing = CertificateFactory.existingAuthorityFile(in: directory) {
+            Output.error("certs: \(existing) exists; pass --force to replace the CA (certificates it signed stop working)")
+            return ExitCode.failure
+        }
         do {
             try CertificateFactory.writeStandardSet(into: directory)
         } catch {
@@ -96,7 +101,7 @@ func chat(_ o: ChatOptions) -> Int32 {
         role: o.serve ? .server : .client, host: o.host, port: o.port, username: o.username, color: o.color,
         hostUID: hostUID, terminal: frontend.map { $0.currentSize() ?? TerminalSize(cols: 80, rows: 24) },
         maxFrameLength: o.maxFrameLength, maxConnections: o.maxConnections, chatRate: o.chatRate,
-        chatBurst: o.chatBurst, admission: o.admission, historyForOriginals: o.historyForOriginals)
+        chatBurst: o.chatBurst, admission: o.admission, historyForOriginals: o.historyForOriginals, tls: o.ssl)
 
     var recorder: Recorder?
     if let path = o.recordPath {

@@ -45,7 +45,9 @@ import Testing
         #expect(app.session!.history.lastStamp?.seq == 7)
         #expect(app.session!.history.oldestSeq == 5)
         let screen = app.frame!.lines()
-        #expect(screen.contains("│       bob:  [22:13] old news                   │"))
+        // The log's time in the timestamp column, and the live line's from its Stamp.
+        #expect(screen.contains("│22:13        bob:  old news                     │"))
+        #expect(screen.contains("│22:13 alice joined the chat                     │"))
         #expect(screen.contains("│── history above, live below ──                 │"))
     }
 

@@ -175,7 +175,7 @@ enum Sessions {
         let text = try EventLogTests().fixture("server-three-clients.pychatlog")
         let atSix = try #require(Replay.run(text, through: 6).app?.frame)
         let pad = { (s: String) in "│" + s + String(repeating: " ", count: 78 - s.count) + "│" }
-        #expect(atSix.lines()[0] == "┌─ host · serving 127.0.0.1:8080 · 3 users " + String(repeating: "─", count: 36) + "┐")
+        #expect(atSix.lines()[0] == "┌─ host · serving 127.0.0.1:8080 · 3 users · not encrypted " + String(repeating: "─", count: 20) + "┐")
         #expect(atSix.lines()[1...3] == [
             pad("Server started on 127.0.0.1:8080"),
             pad("Established connection: remote_address 127.0.0.1:40001"),
@@ -186,7 +186,7 @@ enum Sessions {
         #expect(screens == Array(1...21))
         let last = try #require(r.app?.frame)
         // The host pressed Tab at step 11: the input pane has the border now.
-        #expect(last.lines()[0] == "   host · serving 127.0.0.1:8080 · 1 user")
+        #expect(last.lines()[0] == "   host · serving 127.0.0.1:8080 · 1 user · not encrypted")
         #expect(last.lines()[15] == "      alice:  bye")
         #expect(last.lines()[19].hasPrefix("┌───"))
     }

@@ -251,7 +251,8 @@ public final class Runtime {
     private func tellTime() {
         guard now != toldTime else { return }
         toldTime = now
-        dispatch(.time(Instant(monotonicMillis: now, wallMillis: clock.wallMillis())))
+        let wall = clock.wallMillis()
+        dispatch(.time(Instant(monotonicMillis: now, wallMillis: wall, utcOffsetSeconds: LocalZone.offsetSeconds(atWallMillis: wall))))
     }
 
     /// One step of the core: recorded, then its effects performed in order.

@@ -32,6 +32,8 @@ public struct ClientSession: Sendable {
     public private(set) var queued: [String] = []
     private var decoder: FrameDecoder
     private var inputClosed = false
+    /// Some bytes came from the server: the first ones tell a TLS server from a PyChat one.
+    var heardFromServer = false
 
     public init(config: AppConfig) {
         self.config = config
@@ -56,7 +58,7 @@ public struct ClientSession: Sendable {
             receive(bytes.array, &out)
         case let .disconnected(conn, reason):
             guard conn == self.conn || self.conn == nil else { return }
-            end(reason: reason, &out)
+            end(reason: explained(reason), &out)
         case .inputClosed:
             inputClosed = true
             quitIfDone(&out)
@@ -76,6 +78,7 @@ public struct ClientSession: Sendable {
         }
         if let refusal = TextRules.refusal(text) {
             out.show(.notice(refusal.notice))
+            out.inputRefused = true
             return
         }
         switch phase {
@@ -102,6 +105,7 @@ public struct ClientSession: Sendable {
     }
 
     private mutating func receive(_ bytes: [UInt8], _ out: inout StepOutput) {
+        if let mixUp = tlsMixUp(firstBytes: bytes) { return end(reason: mixUp, &out) }
         for frame in decoder.feed(bytes) {
             if case .disconnected = phase { return }
             if let length = frame.skippedLength {
@@ -144,10 +148,10 @@ public struct ClientSession: Sendable {
             }
         case let .chat(uid, text):
             let sender = uid.flatMap { byUID[$0] }
-            out.show(.chat(sender?.username ?? Self.unknownSender,
-                           RGB.cleaned(sender?.color ?? ""), TextRules.cleanText(text)))
+            out.show(serverTimed(.chat(sender?.username ?? Self.unknownSender,
+                                       RGB.cleaned(sender?.color ?? ""), TextRules.cleanText(text))))
         case let .system(text):
-            out.show(.system(TextRules.cleanText(text)))
+            out.show(serverTimed(.system(TextRules.cleanText(text))))
         case .joinRequest, .user:
             out.log("ignored a \(message.typeName) from the server")
         }

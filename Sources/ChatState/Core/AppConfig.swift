@@ -25,6 +25,8 @@ public struct AppConfig: Equatable, Codable, Sendable {
     /// Lines of the room log an original client is sent as SystemMessages after it joins
     /// (`[12:01] alice: hi`); 0, the default, keeps the original protocol exactly.
     public var historyForOriginals: Int
+    /// The session runs over TLS (`--ssl`); nil in logs written before it was recorded.
+    public var tls: Bool?
 
     public static let defaultMaxConnections = 20_000
     public static let defaultChatRate = 2
@@ -35,8 +37,9 @@ public struct AppConfig: Equatable, Codable, Sendable {
         color: String = "000000", hostUID: UID? = nil, terminal: TerminalSize? = nil,
         maxFrameLength: Int = Limits.maxFrameLength, maxConnections: Int = AppConfig.defaultMaxConnections,
         chatRate: Int = AppConfig.defaultChatRate, chatBurst: Int = AppConfig.defaultChatBurst,
-        admission: Admission.Policy = Admission.Policy(), historyForOriginals: Int = 0
+        admission: Admission.Policy = Admission.Policy(), historyForOriginals: Int = 0, tls: Bool = false
     ) {
+        self.tls = tls
         self.role = role
         self.host = host
         self.port = port

@@ -10,7 +10,9 @@ public struct ChatApp: Sendable {
     public let config: AppConfig
     public private(set) var role: Role
     /// nil when headless.
-    public private(set) var ui: UIState?
+    public internal(set) var ui: UIState?
+    /// The wall clock as the interpreter last told it (Unix ms): the time a line arrived.
+    public private(set) var wallMillis: Int64?
 
     public init(config: AppConfig) {
         self.config = config
@@ -42,7 +44,10 @@ public struct ChatApp: Sendable {
             let action = u.handle(key)
             ui = u
             switch action {
-            case .submit(let text)?: say(text, &out)
+            case .submit(let text)?:
+                if LocalCommand.parse(text).map({ perform($0) }) != nil { break }
+                say(text, &out)
+                if out.inputRefused { ui?.giveBack(text) }
             case .quit?: out.effects.append(.quit(code: ExitCode.ok, message: nil))
             case .olderWanted?:
                 // A full display history has no room above it for older lines.
@@ -56,6 +61,10 @@ public struct ChatApp: Sendable {
             ui?.resize(TerminalSize(cols: cols, rows: rows))
         case .inputLine(let text):
             say(text, &out)
+        case .time(let instant):
+            if let wall = instant.wallMillis { wallMillis = wall }
+            if let offset = instant.utcOffsetSeconds { ui?.format.utcOffsetSeconds = offset }
+            fallthrough
         default:
             switch role {
             case .server(var room):
@@ -94,7 +103,7 @@ public struct ChatApp: Sendable {
         let effects = out.entries.isEmpty ? out.effects : [.store(out.entries)] + out.effects
         if ui != nil {
             if !out.olderLines.isEmpty { ui!.prepend(out.olderLines) }
-            for line in out.lines { ui!.append(line) }
+            for line in out.lines { ui!.append(stamped(line)) }
             return effects
         }
         let hasUser = config.role == .client || config.hostUID != nil
@@ -111,7 +120,7 @@ extension ChatApp {
         switch role {
         case .server(let room):
             let address = room.listeningOn ?? "\(config.host):\(config.port)"
-            return "\(room.host?.name ?? "pychat") · serving \(address) · \(users(room.members.count))"
+            return "\(room.host?.name ?? "pychat") · serving \(address) · \(users(room.members.count))\(security)"
         case .client(let session):
             let place = "\(config.host):\(config.port)"
             switch session.phase {
@@ -119,11 +128,14 @@ extension ChatApp {
             case .joining: return "joining \(place)…"
             case .joined:
                 let me = session.me.flatMap { uid in session.users.first { $0.key == uid }?.user.username }
-                return "\(me ?? config.username) @ \(place) · \(users(session.roomSize ?? session.users.count))"
+                return "\(me ?? config.username) @ \(place) · \(users(session.roomSize ?? session.users.count))\(security)"
             case .disconnected(let reason): return "disconnected from \(place): \(reason)"
             }
         }
     }
+
+    /// Whether what is said here is encrypted on the way: said in the title, always.
+    var security: String { config.tls == true ? " · TLS" : " · not encrypted" }
 
     /// The whole screen for the current state; nil when headless.
     public var frame: Frame? { ui.map { ChatView.render($0, title: title) } }

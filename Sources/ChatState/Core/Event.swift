@@ -68,9 +68,13 @@ public enum Effect: Equatable, Codable, Sendable {
 public struct Instant: Equatable, Codable, Sendable {
     public var monotonicMillis: Int64
     public var wallMillis: Int64?
+    /// The local time zone's offset from UTC then, in seconds east: the screen shows times in
+    /// it (the core has no zone of its own).
+    public var utcOffsetSeconds: Int?
 
-    public init(monotonicMillis: Int64, wallMillis: Int64? = nil) {
+    public init(monotonicMillis: Int64, wallMillis: Int64? = nil, utcOffsetSeconds: Int? = nil) {
         self.monotonicMillis = monotonicMillis
         self.wallMillis = wallMillis
+        self.utcOffsetSeconds = utcOffsetSeconds
     }
 }

@@ -7,6 +7,8 @@ public struct StepOutput: Equatable, Sendable {
     var entries: [RoomEntry] = []
     /// Lines older than any the user was shown (a page of the room log scrolled up to).
     var olderLines: [DisplayLine] = []
+    /// The text the user submitted was refused (too long): the UI gives it back to the input.
+    var inputRefused = false
 
     public init() {}
 

@@ -92,37 +92,53 @@ public enum ChatView {
 
     // MARK: History
 
-    /// The rows one history line takes at this width, already styled.
-    static func rows(of line: DisplayLine, width: Int) -> [[Cell]] {
+    /// The rows one history line takes at this width, already styled: its time (when shown),
+    /// then the line; every row after the first starts under the text.
+    static func rows(of line: DisplayLine, width: Int, format: LineFormat = LineFormat(timestamps: false)) -> [[Cell]] {
+        let stamp = format.stamp(line)
+        let stampWidth = stamp.count
+        let textLines = line.text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         switch line.kind {
         case .system, .notice:
-            return ScreenText.wrap(line.text, width: width, indent: 2)
+            let style = line.quiet ? LineFormat.quietStyle : Style.plain
+            let indent = stampWidth + 2
+            var rows: [[Cell]] = []
+            for (n, text) in textLines.enumerated() {
+                let lead = n == 0 ? stamp : Array(repeating: Cell.blank, count: indent)
+                rows += ScreenText.wrap(lead + ScreenText.cells(String(text), style: style, startColumn: lead.count),
+                                        width: width, indent: indent)
+            }
+            return rows
         case let .chat(name, color):
-            let style = Style(foreground: .rgb(color.r, color.g, color.b), background: chatBackground)
+            let background = line.mentionsMe ? LineFormat.mentionBackground : chatBackground
+            let style = Style(foreground: .rgb(color.r, color.g, color.b), background: background, bold: line.mentionsMe)
             var prefix = ScreenText.cells(name, style: style)
             let nameWidth = prefix.reduce(0) { $0 + Int($1.width) }
             if nameWidth < nameColumns {
                 prefix = Array(repeating: .blank(style), count: nameColumns - nameWidth) + prefix
             }
-            prefix += ScreenText.cells(":  ", style: style)
-            let indent = min(max(nameColumns, nameWidth) + 3, max(0, width - 1))
-            let indentCells = Array(repeating: Cell.blank(style), count: indent)
+            prefix = stamp + prefix + ScreenText.cells(":  ", style: style)
+            let indent = min(stampWidth + max(nameColumns, nameWidth) + 3, max(0, width - 1))
+            let indentCells = Array(repeating: Cell.blank, count: min(stampWidth, indent))
+                + Array(repeating: Cell.blank(style), count: max(0, indent - stampWidth))
             var rows: [[Cell]] = []
-            let textLines = line.text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
             for (n, text) in textLines.enumerated() {
                 // Every text line after the first, and every wrapped row, starts under the text.
                 let lead = n == 0 ? prefix : indentCells
                 let cells = lead + ScreenText.cells(String(text), style: style, startColumn: indent)
-                rows += ScreenText.wrap(cells, width: width, indent: indent).map { recolourIndent($0, style) }
+                rows += ScreenText.wrap(cells, width: width, indent: indent).map {
+                    recolourIndent($0, style, from: stampWidth)
+                }
             }
             return rows
         }
     }
 
-    /// `ScreenText.wrap` indents with plain blanks; a chat message is one coloured block.
-    private static func recolourIndent(_ row: [Cell], _ style: Style) -> [Cell] {
+    /// `ScreenText.wrap` indents with plain blanks; a chat message is one coloured block (the
+    /// time column of its first row aside).
+    private static func recolourIndent(_ row: [Cell], _ style: Style, from start: Int) -> [Cell] {
         var row = row
-        for i in row.indices {
+        for i in row.indices.dropFirst(min(start, row.count)) {
             guard row[i] == .blank else { break }
             row[i] = .blank(style)
         }
@@ -144,10 +160,12 @@ public enum ChatView {
         // Only the lines that can show are wrapped, from the newest in view upwards; those
         // the cache kept from the last frame are only copied.
         let lines = cache.linesInView(
-            of: ui.history, last: ui.history.count - 1 - ui.scrollOffset, height: height, width: box.cols)
-        // The oldest line's first rows may not fit. Like the original, a history shorter
-        // than the pane starts at its top.
-        var skip = max(0, lines.reduce(0) { $0 + $1.count } - height)
+            of: ui.history, last: ui.history.count - 1 - ui.scrollOffset, height: height, width: box.cols,
+            format: ui.format)
+        // The oldest line's first rows may not fit, unless the view is scrolled all the way up:
+        // then the oldest line is at the top and the newest in view may be cut at the bottom.
+        // Like the original, a history shorter than the pane starts at its top.
+        var skip = ui.showsOldestAtTop ? 0 : max(0, lines.reduce(0) { $0 + $1.count } - height)
         var row = box.top
         for line in lines {
             for cells in line {
@@ -155,6 +173,7 @@ public enum ChatView {
                     skip -= 1
                     continue
                 }
+                guard row < box.top + height else { return }
                 frame.put(cells: cells, row: row, col: box.left, width: box.cols)
                 row += 1
             }

@@ -28,6 +28,10 @@ public struct UIState: Equatable, Sendable {
     /// Set by a scroll up that brings the oldest line into view, within one key.
     private var reachedOldest = false
     public private(set) var size: TerminalSize
+    /// Timestamps on or off, and the time zone they are shown in.
+    public internal(set) var format = LineFormat()
+    /// The local day of the newest dated line: a line on another day gets a day line first.
+    private var newestDay: Int64?
 
     public init(size: TerminalSize, historyCapacity: Int = Limits.historyLines) {
         self.size = size
@@ -38,6 +42,14 @@ public struct UIState: Equatable, Sendable {
     var pageRows: Int { max(1, size.rows - Self.inputPaneRows - 2) }
 
     public mutating func append(_ line: DisplayLine) {
+        if let day = format.day(of: line) {
+            if let newestDay, newestDay != day { add(format.dayLine(day)) }
+            newestDay = day
+        }
+        add(line)
+    }
+
+    private mutating func add(_ line: DisplayLine) {
         let dropped = history.append(line)
         if scrollOffset > 0 {
             // Keep the lines the user is reading in view; count what arrives below them.
@@ -51,7 +63,21 @@ public struct UIState: Equatable, Sendable {
     /// Lines older than every line kept (a page of the room log), put above them while there
     /// is room; the view stays on the lines the user is reading.
     public mutating func prepend(_ older: [DisplayLine]) {
-        history.prepend(older)
+        // Day lines where the day changes within the page, and between it and the oldest line.
+        var lines: [DisplayLine] = []
+        var day: Int64?
+        let (kept, format) = (history, self.format)
+        let firstKept = (0..<kept.count).lazy.compactMap { format.day(of: kept[$0]) }.first
+        for line in older {
+            if let d = format.day(of: line) {
+                if let day, day != d { lines.append(format.dayLine(d)) }
+                day = d
+            }
+            lines.append(line)
+        }
+        if let day, let firstKept, day != firstKept { lines.append(format.dayLine(firstKept)) }
+        if newestDay == nil { newestDay = day }
+        history.prepend(lines)
     }
 
     public mutating func resize(_ newSize: TerminalSize) {
@@ -59,12 +85,37 @@ public struct UIState: Equatable, Sendable {
     }
 
     mutating func scroll(by delta: Int) {
-        scrollOffset = max(0, min(scrollOffset + delta, max(0, history.count - 1)))
-        // Lines wrap to one row or more, so a page of rows above the bottom holds at most this
-        // many lines: the oldest is in view (or nearly) once the offset and a page reach it.
-        if delta > 0, scrollOffset + pageRows >= history.count { reachedOldest = true }
+        // Scrolling up stops once the oldest line is at the top of the pane.
+        scrollOffset = max(0, min(scrollOffset + delta, oldestAtTopOffset))
+        if delta > 0, scrollOffset == oldestAtTopOffset { reachedOldest = true }
         if scrollOffset == 0 { unseen = 0 }
         unseen = min(unseen, scrollOffset)
+    }
+
+    /// The history pane's text area while scrolled up: the pane less its border and the
+    /// "more below" row.
+    var scrolledRows: Int { max(1, pageRows - 1) }
+
+    /// The scroll offset that puts the oldest line at the top of the pane: the least offset at
+    /// which the lines from the oldest down to the newest in view fill it (0 when the whole
+    /// history fits). It wraps only the oldest lines, at most a pane's worth.
+    var oldestAtTopOffset: Int {
+        let height = scrolledRows, width = max(1, size.cols - 2)
+        var rows = 0
+        for i in 0..<history.count {
+            rows += ChatView.rows(of: history[i], width: width, format: format).count
+            if rows >= height { return history.count - 1 - i }
+        }
+        return 0
+    }
+
+    /// The view is as far up as it goes: the oldest line at the top of the pane.
+    var showsOldestAtTop: Bool { scrollOffset > 0 && scrollOffset >= oldestAtTopOffset }
+
+    /// The text last submitted was refused (too long): it goes back into the input, to be trimmed.
+    public mutating func giveBack(_ text: String) {
+        input = InputBuffer(text)
+        focus = .input
     }
 
     public mutating func handle(_ key: Key) -> Action? {
@@ -77,6 +128,8 @@ public struct UIState: Equatable, Sendable {
         switch key {
         case .tab, .backTab:
             focus = focus == .history ? .input : .history
+        case .ctrl("t"):
+            format.timestamps.toggle()
         case .wheelUp: scroll(by: 3)
         case .wheelDown: scroll(by: -3)
         case .pageUp: scroll(by: pageRows)
@@ -108,7 +161,10 @@ public struct UIState: Equatable, Sendable {
         switch key {
         case .text(let s), .paste(let s): input.insert(s)
         case .enter:
-            let text = input.text
+            // A paste that ended with a newline leaves the cursor on an empty last line; that
+            // line is not part of the message.
+            var text = input.text
+            while text.last?.isNewline == true { text.removeLast() }
             input.clear()
             // The original submits even an empty input; an empty line says nothing.
             return TextRules.isBlank(text) ? nil : .submit(text)
