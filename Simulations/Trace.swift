@@ -76,6 +76,7 @@ struct TraceHash {
         case let .resize(cols, rows): byte(8); int(cols); int(rows)
         case let .inputLine(text): byte(9); string(text)
         case .inputClosed: byte(10)
+        case let .recalled(texts): byte(14); int(texts.count); for t in texts { string(t) }
         case let .restored(room, nextSeq, latest):
             byte(12); string(room); int(Int(nextSeq)); int(latest.count); for e in latest { entry(e) }
         case let .historyAnswered(a):
@@ -97,6 +98,7 @@ struct TraceHash {
         case let .pauseReading(c): byte(8); conn(c)
         case let .resumeReading(c): byte(9); conn(c)
         case let .print(s): byte(5); string(s)
+        case let .remember(s): byte(12); string(s)
         case let .log(s): byte(6); string(s)
         case let .quit(code, message): byte(7); int(Int(code)); string(message ?? "\u{0}nil")
         case let .store(entries): byte(10); int(entries.count); for e in entries { entry(e) }

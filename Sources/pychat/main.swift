@@ -116,6 +116,10 @@ func chat(_ o: ChatOptions) -> Int32 {
         let runtime = try Runtime(config: config, options: runtimeOptions, recorder: recorder, frontend: frontend)
         runtime.roomLog = roomLog
         runtime.roomLogKeep = o.store
+        if frontend != nil {
+            runtime.inputHistory = InputHistoryFile.inFolder(StoreOptions.defaultFolder(environment: environment),
+                                                             serving: o.serve, host: o.host, port: o.port)
+        }
         return try runtime.run()
     } catch {
         frontend?.restore()

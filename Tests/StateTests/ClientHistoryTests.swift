@@ -96,7 +96,8 @@ import Testing
 
     func type(_ app: inout ChatApp, _ text: String) -> [Effect] {
         _ = app.reduce(.key(.text(text)))
-        return app.reduce(.key(.enter))
+        // What is kept for recalling it later is RecallAndCompletionTests' business.
+        return app.reduce(.key(.enter)).filter { if case .remember = $0 { false } else { true } }
     }
 
     @Test func slashSearchAsksAPychatServerAndShowsTheResultsOldestFirst() {

@@ -21,6 +21,8 @@ public final class Runtime {
     let loop: EventLoop
     let signals: Signals
     let recorder: Recorder?
+    /// Where the user's sent messages are kept for Up and Ctrl-R in later runs; nil: nowhere.
+    public var inputHistory: InputHistoryFile?
     let frontend: (any Frontend)?
     /// The server's room log, opened by the command line before listening (nil: ephemeral),
     /// and how long it keeps entries (see `Runtime+RoomLog`).
@@ -133,6 +135,7 @@ public final class Runtime {
     func start() throws(StartupError) {
         recorder?.writeHeader(app.config, now: now)
         tellTime()
+        if let inputHistory { dispatch(.recalled(inputHistory.load())) }
         let config = app.config
         if let fd = frontend?.inputDescriptor {
             try? loop.add(fd, .frontend, .readOnly)

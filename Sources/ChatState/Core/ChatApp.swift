@@ -41,13 +41,19 @@ public struct ChatApp: Sendable {
         switch event {
         case .key(let key):
             guard var u = ui else { break }
+            if key == .tab { u.completionNames = memberNames }
             let action = u.handle(key)
             ui = u
             switch action {
             case .submit(let text)?:
-                if LocalCommand.parse(text).map({ perform($0) }) != nil { break }
-                say(text, &out)
-                if out.inputRefused { ui?.giveBack(text) }
+                if let command = LocalCommand.parse(text) {
+                    perform(command)
+                } else {
+                    say(text, &out)
+                    if out.inputRefused { ui?.giveBack(text) }
+                }
+                // Kept for Up and Ctrl-R in later runs too (the interpreter appends it to a file).
+                out.effects.append(.remember(text))
             case .quit?: out.effects.append(.quit(code: ExitCode.ok, message: nil))
             case .olderWanted?:
                 // A full display history has no room above it for older lines.
@@ -61,6 +67,8 @@ public struct ChatApp: Sendable {
             ui?.resize(TerminalSize(cols: cols, rows: rows))
         case .inputLine(let text):
             say(text, &out)
+        case .recalled(let earlier):
+            ui?.recall.load(earlier)
         case .time(let instant):
             if let wall = instant.wallMillis { wallMillis = wall }
             if let offset = instant.utcOffsetSeconds { ui?.format.utcOffsetSeconds = offset }
@@ -131,6 +139,14 @@ extension ChatApp {
                 return "\(me ?? config.username) @ \(place) · \(users(session.roomSize ?? session.users.count))\(security)"
             case .disconnected(let reason): return "disconnected from \(place): \(reason)"
             }
+        }
+    }
+
+    /// Everyone in the room by name, as the latest table lists them (for Tab completion).
+    var memberNames: [String] {
+        switch role {
+        case .server(let room): return room.members.map(\.name)
+        case .client(let session): return session.users.map(\.user.username)
         }
     }
 

@@ -36,6 +36,9 @@ public enum Event: Equatable, Codable, Sendable {
     case inputLine(String)
     /// Standard input ended (headless mode).
     case inputClosed
+    /// What the user sent to this server in earlier runs, oldest first (the interpreter keeps
+    /// them in the state folder): for Up and Ctrl-R in the input.
+    case recalled([String])
 }
 
 /// Every output of the core: what the interpreter must do.
@@ -59,6 +62,8 @@ public enum Effect: Equatable, Codable, Sendable {
     case store([RoomEntry])
     /// Ask the room log; the answer comes back as `Event.historyAnswered` with the same id.
     case queryHistory(HistoryQuery)
+    /// Keep this text among what the user sent to this server, for later runs (`Event.recalled`).
+    case remember(String)
     /// End the process once every connection's output has been written.
     case quit(code: Int32, message: String?)
 }

@@ -153,7 +153,7 @@ public struct Room: Sendable {
             announcePending(&out)
         case .timer(.floodRelease(let conn)):
             releaseHeld(conn, &out)
-        case .connected, .key, .resize, .inputLine, .inputClosed:
+        case .connected, .key, .resize, .inputLine, .inputClosed, .recalled:
             return
         }
     }

@@ -184,6 +184,13 @@ public enum ChatView {
 
     private static func drawInput(_ ui: UIState, in box: Box, _ frame: inout Frame) {
         guard box.rows > 0, box.cols > 0 else { return }
+        var box = box
+        if let query = ui.recall.query, box.rows > 1 {
+            // Ctrl-R: what is searched for on the first row, what it found below.
+            frame.fill(row: box.top, col: box.left, count: box.cols, style: markerStyle)
+            frame.put("search sent messages: " + query, row: box.top, col: box.left, width: box.cols, style: markerStyle)
+            box = Box(top: box.top + 1, left: box.left, rows: box.rows - 1, cols: box.cols)
+        }
         if ui.input.isEmpty {
             let hint = ui.focus == .input ? placeholderFocused : placeholderUnfocused
             for (n, row) in ScreenText.wrap(hint, style: placeholderStyle, width: box.cols).prefix(box.rows).enumerated() {

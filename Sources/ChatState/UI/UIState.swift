@@ -30,6 +30,12 @@ public struct UIState: Equatable, Sendable {
     public private(set) var size: TerminalSize
     /// Timestamps on or off, and the time zone they are shown in.
     public internal(set) var format = LineFormat()
+    /// Names Tab completes: the room's members, set by the app before a Tab is handled.
+    public internal(set) var completionNames: [String] = []
+    /// The completion that Tab again would cycle, while Tab is pressed in a row.
+    private var completion: Completion?
+    /// What was sent before, for Up, Down and Ctrl-R in the input.
+    public internal(set) var recall = InputRecall()
     /// The local day of the newest dated line: a line on another day gets a day line first.
     private var newestDay: Int64?
 
@@ -125,7 +131,16 @@ public struct UIState: Equatable, Sendable {
     }
 
     private mutating func dispatch(_ key: Key) -> Action? {
+        let cycling = completion
+        completion = nil
         switch key {
+        case .tab where focus == .input && recall.query == nil:
+            completion = cycling ?? Completion.start(in: input, names: completionNames)
+            if completion == nil {
+                focus = .history
+            } else {
+                completion!.next(in: &input)
+            }
         case .tab, .backTab:
             focus = focus == .history ? .input : .history
         case .ctrl("t"):
@@ -137,6 +152,7 @@ public struct UIState: Equatable, Sendable {
         case .ctrl("c") where input.isEmpty, .ctrl("d") where input.isEmpty:
             return .quit
         default:
+            if focus == .input, recall.query != nil { return searchKey(key) }
             return focus == .history ? historyKey(key) : inputKey(key)
         }
         return nil
@@ -157,6 +173,26 @@ public struct UIState: Equatable, Sendable {
         return nil
     }
 
+    /// Ctrl-R searching: typing narrows, Ctrl-R finds an older match, Return or an arrow keeps
+    /// what was found to edit, Escape or Ctrl-G gives the draft back.
+    private mutating func searchKey(_ key: Key) -> Action? {
+        let query = recall.query ?? ""
+        switch key {
+        case .text(let s), .paste(let s):
+            if let found = recall.search(query + s, again: false) { input = InputBuffer(found) }
+        case .backspace, .ctrl("h"):
+            if let found = recall.search(String(query.dropLast()), again: false) { input = InputBuffer(found) }
+        case .ctrl("r"):
+            if let found = recall.search(query, again: true) { input = InputBuffer(found) }
+        case .escape, .ctrl("g"):
+            if let draft = recall.endSearch(cancelled: true) { input = InputBuffer(draft) }
+        case .enter, .left, .right, .home, .end, .up, .down:
+            _ = recall.endSearch(cancelled: false)
+        default: break
+        }
+        return nil
+    }
+
     private mutating func inputKey(_ key: Key) -> Action? {
         switch key {
         case .text(let s), .paste(let s): input.insert(s)
@@ -167,7 +203,9 @@ public struct UIState: Equatable, Sendable {
             while text.last?.isNewline == true { text.removeLast() }
             input.clear()
             // The original submits even an empty input; an empty line says nothing.
-            return TextRules.isBlank(text) ? nil : .submit(text)
+            if TextRules.isBlank(text) { return nil }
+            recall.add(text)
+            return .submit(text)
         case .backspace, .ctrl("h"): input.backspace()
         case .delete, .ctrl("d"): input.deleteForward()
         case .left, .ctrl("b"): input.left()
@@ -178,8 +216,14 @@ public struct UIState: Equatable, Sendable {
         case .ctrl("k"): input.killToLineEnd()
         case .ctrl("w"): input.killWordBack()
         case .ctrl("c"): input.clear()
-        case .up: if !input.lineUp() { scroll(by: 1) }
-        case .down: if !input.lineDown() { scroll(by: -1) }
+        case .up:
+            // On the input's first line: the message before (with nothing to recall, the history scrolls).
+            if input.lineUp() { break }
+            if let earlier = recall.older(than: input.text) { input = InputBuffer(earlier) } else { scroll(by: 1) }
+        case .down:
+            if input.lineDown() { break }
+            if let later = recall.newer() { input = InputBuffer(later) } else { scroll(by: -1) }
+        case .ctrl("r"): recall.startSearch(from: input.text)
         default: break
         }
         return nil
