@@ -42,6 +42,8 @@ struct ChatOptions {
     var certFile = "./client.pem"
     var caFile = "./rootCA.pem"
     var headless = false
+    /// A mention rings and notifies when the terminal is not focused (`--no-notify`: it does not).
+    var notify = true
     var recordPath: String?
     var maxFrameLength = Limits.maxFrameLength
     var maxConnections = AppConfig.defaultMaxConnections
@@ -104,6 +106,7 @@ struct ArgumentParser {
             case "-s", "--serve": o.serve = true
             case "--ssl": o.ssl = true
             case "--headless": o.headless = true
+            case "--no-notify": o.notify = false
             case "-H", "--host":
                 o.host = try value(flag, inline)
                 if o.host.isEmpty { throw UsageError("\(flag): the host must not be empty") }
@@ -159,7 +162,7 @@ struct ArgumentParser {
     }
 
     private static func takesValue(_ flag: String) -> Bool {
-        !["-h", "--help", "--version", "-s", "--serve", "--ssl", "--headless", "--ephemeral"].contains(flag)
+        !["-h", "--help", "--version", "-s", "--serve", "--ssl", "--headless", "--ephemeral", "--no-notify"].contains(flag)
     }
 
     private mutating func parseReplay() throws(UsageError) -> Command {

@@ -20,6 +20,8 @@ enum Usage {
           --cafile FILE       CA certificate (default ./rootCA.pem)
           --headless          no terminal UI: a client sends each line of standard input and
                               prints what it is shown; a server logs to standard error
+          --no-notify         a line naming you is highlighted, but rings no bell and posts no
+                              desktop notification
           --record FILE       write the session's event log to FILE
           --data DIR          server: keep the room log in DIR/HOST_PORT.sqlite3 (default
                               $XDG_STATE_HOME/pychat or ~/.local/state/pychat; a server on

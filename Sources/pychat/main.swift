@@ -101,7 +101,8 @@ func chat(_ o: ChatOptions) -> Int32 {
         role: o.serve ? .server : .client, host: o.host, port: o.port, username: o.username, color: o.color,
         hostUID: hostUID, terminal: frontend.map { $0.currentSize() ?? TerminalSize(cols: 80, rows: 24) },
         maxFrameLength: o.maxFrameLength, maxConnections: o.maxConnections, chatRate: o.chatRate,
-        chatBurst: o.chatBurst, admission: o.admission, historyForOriginals: o.historyForOriginals, tls: o.ssl)
+        chatBurst: o.chatBurst, admission: o.admission, historyForOriginals: o.historyForOriginals, tls: o.ssl,
+        notify: o.notify)
 
     var recorder: Recorder?
     if let path = o.recordPath {

@@ -70,6 +70,8 @@ extension Runtime {
             pendingQueries.append(query)
         case let .remember(text):
             inputHistory?.append(text)
+        case let .alert(title, body):
+            frontend?.alert(title: title, body: body)
         }
     }
 }

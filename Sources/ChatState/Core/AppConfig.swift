@@ -27,6 +27,9 @@ public struct AppConfig: Equatable, Codable, Sendable {
     public var historyForOriginals: Int
     /// The session runs over TLS (`--ssl`); nil in logs written before it was recorded.
     public var tls: Bool?
+    /// A mention rings the bell and posts a notification when the terminal is not focused;
+    /// `--no-notify` sets false. nil (older logs): true.
+    public var notify: Bool?
 
     public static let defaultMaxConnections = 20_000
     public static let defaultChatRate = 2
@@ -37,8 +40,9 @@ public struct AppConfig: Equatable, Codable, Sendable {
         color: String = "000000", hostUID: UID? = nil, terminal: TerminalSize? = nil,
         maxFrameLength: Int = Limits.maxFrameLength, maxConnections: Int = AppConfig.defaultMaxConnections,
         chatRate: Int = AppConfig.defaultChatRate, chatBurst: Int = AppConfig.defaultChatBurst,
-        admission: Admission.Policy = Admission.Policy(), historyForOriginals: Int = 0, tls: Bool = false
+        admission: Admission.Policy = Admission.Policy(), historyForOriginals: Int = 0, tls: Bool = false, notify: Bool = true
     ) {
+        self.notify = notify
         self.tls = tls
         self.role = role
         self.host = host

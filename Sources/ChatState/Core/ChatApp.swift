@@ -111,8 +111,13 @@ public struct ChatApp: Sendable {
         let effects = out.entries.isEmpty ? out.effects : [.store(out.entries)] + out.effects
         if ui != nil {
             if !out.olderLines.isEmpty { ui!.prepend(out.olderLines) }
-            for line in out.lines { ui!.append(stamped(line)) }
-            return effects
+            var alerts: [Effect] = []
+            for line in out.lines {
+                let line = marked(stamped(line))
+                if line.mentionsMe, !line.fromLog, let alert = alert(for: line) { alerts.append(alert) }
+                ui!.append(line)
+            }
+            return effects + alerts
         }
         let hasUser = config.role == .client || config.hostUID != nil
         let lines = out.olderLines + out.lines
@@ -128,7 +133,7 @@ extension ChatApp {
         switch role {
         case .server(let room):
             let address = room.listeningOn ?? "\(config.host):\(config.port)"
-            return "\(room.host?.name ?? "pychat") · serving \(address) · \(users(room.members.count))\(security)"
+            return "\(room.host?.name ?? "pychat") · serving \(address) · \(users(room.members.count))\(security)\(unread)"
         case .client(let session):
             let place = "\(config.host):\(config.port)"
             switch session.phase {
@@ -136,7 +141,7 @@ extension ChatApp {
             case .joining: return "joining \(place)…"
             case .joined:
                 let me = session.me.flatMap { uid in session.users.first { $0.key == uid }?.user.username }
-                return "\(me ?? config.username) @ \(place) · \(users(session.roomSize ?? session.users.count))\(security)"
+                return "\(me ?? config.username) @ \(place) · \(users(session.roomSize ?? session.users.count))\(security)\(unread)"
             case .disconnected(let reason): return "disconnected from \(place): \(reason)"
             }
         }

@@ -62,6 +62,10 @@ public enum Effect: Equatable, Codable, Sendable {
     case store([RoomEntry])
     /// Ask the room log; the answer comes back as `Event.historyAnswered` with the same id.
     case queryHistory(HistoryQuery)
+    /// Ring the terminal's bell and, where the terminal can, post a desktop notification: a line
+    /// named the user while the terminal was not focused. Both texts are already cleaned for an
+    /// OSC string (see `Mention.notificationText`).
+    case alert(title: String, body: String)
     /// Keep this text among what the user sent to this server, for later runs (`Event.recalled`).
     case remember(String)
     /// End the process once every connection's output has been written.

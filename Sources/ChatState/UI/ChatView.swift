@@ -92,6 +92,14 @@ public enum ChatView {
 
     // MARK: History
 
+    /// The rows of history line `i`, the "new since you were here" line included when it is
+    /// above this one.
+    static func rows(at i: Int, of history: History, width: Int, format: LineFormat) -> [[Cell]] {
+        let rows = rows(of: history[i], width: width, format: format)
+        guard history.sequenceNumber(of: i) == format.readMarker else { return rows }
+        return ScreenText.wrap(Away.marker, style: markerStyle, width: width) + rows
+    }
+
     /// The rows one history line takes at this width, already styled: its time (when shown),
     /// then the line; every row after the first starts under the text.
     static func rows(of line: DisplayLine, width: Int, format: LineFormat = LineFormat(timestamps: false)) -> [[Cell]] {

@@ -6,6 +6,8 @@ public struct LineFormat: Equatable, Sendable {
     public var timestamps = true
     /// Seconds east of UTC, as the interpreter last told it.
     public var utcOffsetSeconds = 0
+    /// The history line (`History.sequenceNumber`) the "new since you were here" line is above.
+    public var readMarker: Int?
 
     public init(timestamps: Bool = true, utcOffsetSeconds: Int = 0) {
         self.timestamps = timestamps

@@ -34,6 +34,8 @@ public struct UIState: Equatable, Sendable {
     public internal(set) var completionNames: [String] = []
     /// The completion that Tab again would cycle, while Tab is pressed in a row.
     private var completion: Completion?
+    /// The terminal's focus, and what arrived while it was away.
+    public internal(set) var away = Away()
     /// What was sent before, for Up, Down and Ctrl-R in the input.
     public internal(set) var recall = InputRecall()
     /// The local day of the newest dated line: a line on another day gets a day line first.
@@ -53,6 +55,8 @@ public struct UIState: Equatable, Sendable {
             newestDay = day
         }
         add(line)
+        away.arrived(line, as: history.sequenceNumber(of: history.count - 1))
+        if format.readMarker != away.markerAt { format.readMarker = away.markerAt }
     }
 
     private mutating func add(_ line: DisplayLine) {
@@ -109,7 +113,7 @@ public struct UIState: Equatable, Sendable {
         let height = scrolledRows, width = max(1, size.cols - 2)
         var rows = 0
         for i in 0..<history.count {
-            rows += ChatView.rows(of: history[i], width: width, format: format).count
+            rows += ChatView.rows(at: i, of: history, width: width, format: format).count
             if rows >= height { return history.count - 1 - i }
         }
         return 0
@@ -134,6 +138,8 @@ public struct UIState: Equatable, Sendable {
         let cycling = completion
         completion = nil
         switch key {
+        case .focusIn: away.focus(true)
+        case .focusOut: away.focus(false)
         case .tab where focus == .input && recall.query == nil:
             completion = cycling ?? Completion.start(in: input, names: completionNames)
             if completion == nil {

@@ -29,7 +29,7 @@ public struct WrapCache: Sendable {
         var index = last
         while index >= 0, rows < height {
             let line = cached(history.sequenceNumber(of: index), width: width)
-                ?? ChatView.rows(of: history[index], width: width, format: format)
+                ?? ChatView.rows(at: index, of: history, width: width, format: format)
             shown.append(line)
             rows += line.count
             index -= 1
