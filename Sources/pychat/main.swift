@@ -15,7 +15,7 @@ func main() -> Int32 {
     }
     switch command {
     case .help:
-        Output.standard(Usage.text + "\n")
+        Output.standard(Usage.text + "\n\nkeys (F1 shows them on screen):\n" + KeyHelp.text + "\n")
         return ExitCode.ok
     case .version:
         Output.standard(Usage.version + "\n")

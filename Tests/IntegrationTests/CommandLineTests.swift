@@ -67,6 +67,10 @@ import Testing
                      "--connect-burst N", "--connects-per-minute N", "--history-for-originals N"] {
             #expect(help.stdout.contains(flag))
         }
+        // The keys are listed too, from the same table F1 draws.
+        for line in ["Ctrl-R  ", "search the messages sent", "F1 ", "--no-notify", "[--force]"] {
+            #expect(help.stdout.contains(line), "\(line)")
+        }
         let version = try Proc.pychat("version", ["--version"])
         #expect(try await version.exitCode() == 0)
         #expect(version.stdout.hasPrefix("pychat "))

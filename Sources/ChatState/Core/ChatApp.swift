@@ -159,11 +159,11 @@ extension ChatApp {
     var security: String { config.tls == true ? " · TLS" : " · not encrypted" }
 
     /// The whole screen for the current state; nil when headless.
-    public var frame: Frame? { ui.map { ChatView.render($0, title: title) } }
+    public var frame: Frame? { ui.map { ChatView.render($0, title: title, members: membersPane) } }
 
     /// The same screen, reusing the rows a renderer kept from its previous frame.
     public func frame(cache: inout WrapCache) -> Frame? {
         guard let ui else { return nil }
-        return ChatView.render(ui, title: title, cache: &cache)
+        return ChatView.render(ui, title: title, members: membersPane, cache: &cache)
     }
 }

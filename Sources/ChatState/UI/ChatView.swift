@@ -16,35 +16,43 @@ public enum ChatView {
     static let markerStyle = Style(reverse: true)
 
     /// `title` is drawn in the top row: who we are and where (the app decides the words).
-    public static func render(_ ui: UIState, title: String = "") -> Frame {
+    public static func render(_ ui: UIState, title: String = "", members: MembersPane = MembersPane()) -> Frame {
         var cache = WrapCache()
-        return render(ui, title: title, cache: &cache)
+        return render(ui, title: title, members: members, cache: &cache)
     }
 
     /// The same frame, reusing the rows `cache` kept from the previous one (and keeping this
     /// frame's): what a renderer that draws frame after frame calls.
-    public static func render(_ ui: UIState, title: String = "", cache: inout WrapCache) -> Frame {
+    public static func render(_ ui: UIState, title: String = "", members: MembersPane = MembersPane(),
+                              cache: inout WrapCache) -> Frame {
         let cols = ui.size.cols, rows = ui.size.rows
         var frame = Frame(cols: cols, rows: rows)
         guard cols >= minCols, rows >= minRows else {
             tooSmall(&frame)
             return frame
         }
-        let history = historyBox(ui.size)
+        let history = historyBox(ui)
         let input = Box(top: history.rows, left: 0, rows: UIState.inputPaneRows, cols: cols)
         if ui.focus == .history { history.drawBorder(&frame) }
         if ui.focus == .input { input.drawBorder(&frame) }
-        if !title.isEmpty {
-            frame.put(" \(title) ", row: 0, col: 2, width: cols - 4, style: Style(bold: true))
+        if ui.showsMembers {
+            members.draw(in: Box(top: 0, left: history.cols, rows: history.rows, cols: cols - history.cols), &frame)
         }
-        drawHistory(ui, in: history.inside, &frame, &cache)
+        if !title.isEmpty {
+            frame.put(" \(title) ", row: 0, col: 2, width: history.cols - 4, style: Style(bold: true))
+        }
+        if ui.showsHelp {
+            KeyHelp.draw(in: history.inside, &frame)
+        } else {
+            drawHistory(ui, in: history.inside, &frame, &cache)
+        }
         drawInput(ui, in: input.inside, &frame)
         return frame
     }
 
-    /// The history pane, border included: all but the input pane.
-    static func historyBox(_ size: TerminalSize) -> Box {
-        Box(top: 0, left: 0, rows: size.rows - UIState.inputPaneRows, cols: size.cols)
+    /// The history pane, border included: all but the input pane and the members pane.
+    static func historyBox(_ ui: UIState) -> Box {
+        Box(top: 0, left: 0, rows: ui.size.rows - UIState.inputPaneRows, cols: ui.historyCols)
     }
 
     /// A rectangle of the screen; its inside leaves one cell for the border all round, drawn

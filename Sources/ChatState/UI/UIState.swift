@@ -16,6 +16,10 @@ public struct UIState: Equatable, Sendable {
 
     /// Rows of the input pane, its border included, as in the original.
     public static let inputPaneRows = 5
+    /// The members pane's width, its border included, and the narrowest screen that has room
+    /// for it beside the history.
+    public static let membersPaneCols = 20
+    public static let membersMinCols = 70
 
     /// The history pane has focus first, as in the original.
     public internal(set) var focus: Pane = .history
@@ -34,6 +38,10 @@ public struct UIState: Equatable, Sendable {
     public internal(set) var completionNames: [String] = []
     /// The completion that Tab again would cycle, while Tab is pressed in a row.
     private var completion: Completion?
+    /// The members pane beside the history (Ctrl-N), when the screen is wide enough.
+    public internal(set) var membersWanted = true
+    /// F1: the keys drawn over the history.
+    public internal(set) var showsHelp = false
     /// The terminal's focus, and what arrived while it was away.
     public internal(set) var away = Away()
     /// What was sent before, for Up, Down and Ctrl-R in the input.
@@ -102,6 +110,12 @@ public struct UIState: Equatable, Sendable {
         unseen = min(unseen, scrollOffset)
     }
 
+    /// The members pane is drawn: wanted, and the screen is wide enough.
+    public var showsMembers: Bool { membersWanted && size.cols >= Self.membersMinCols }
+
+    /// Columns of the history pane, border included: the screen less the members pane.
+    var historyCols: Int { size.cols - (showsMembers ? Self.membersPaneCols : 0) }
+
     /// The history pane's text area while scrolled up: the pane less its border and the
     /// "more below" row.
     var scrolledRows: Int { max(1, pageRows - 1) }
@@ -110,7 +124,7 @@ public struct UIState: Equatable, Sendable {
     /// which the lines from the oldest down to the newest in view fill it (0 when the whole
     /// history fits). It wraps only the oldest lines, at most a pane's worth.
     var oldestAtTopOffset: Int {
-        let height = scrolledRows, width = max(1, size.cols - 2)
+        let height = scrolledRows, width = max(1, historyCols - 2)
         var rows = 0
         for i in 0..<history.count {
             rows += ChatView.rows(at: i, of: history, width: width, format: format).count
@@ -140,6 +154,9 @@ public struct UIState: Equatable, Sendable {
         switch key {
         case .focusIn: away.focus(true)
         case .focusOut: away.focus(false)
+        case .f1: showsHelp.toggle()
+        case .escape where showsHelp: showsHelp = false
+        case .ctrl("n"): membersWanted.toggle()
         case .tab where focus == .input && recall.query == nil:
             completion = cycling ?? Completion.start(in: input, names: completionNames)
             if completion == nil {
