@@ -70,12 +70,7 @@ import Testing
     }
 
     @Test func connectionLinesOnTheHostsScreenAreDimmed() {
-        var app = ChatApp(config: AppConfig(role: .server, username: "host", hostUID: Fix.hostUID,
-                                            terminal: TerminalSize(cols: 60, rows: 12)))
-        _ = app.reduce(.listening(host: "0.0.0.0", port: 8080))
-        _ = app.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))
-        _ = app.reduce(.received(conn: Fix.c1, bytes: Fix.frame(.joinRequest(username: "alice", color: "ff8800"))))
-        let f = app.frame!
+        let f = AppWithUITests.hostWithAlice(TerminalSize(cols: 60, rows: 12)).frame!
         #expect(f.lines()[2].hasPrefix("│Established connection: remote_address a"))
         #expect(f[2, 1].style.dim && !f[1, 1].style.dim && !f[3, 1].style.dim)
     }

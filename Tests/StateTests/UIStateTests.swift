@@ -154,12 +154,17 @@ import Testing
 }
 
 @Suite struct AppWithUITests {
-    @Test func serverHostTypesIntoTheRoom() {
-        var app = ChatApp(config: AppConfig(role: .server, username: "host", hostUID: Fix.hostUID,
-                                            terminal: TerminalSize(cols: 80, rows: 24)))
+    /// A server with its host user on a screen, alice connected (from "a") and joined.
+    static func hostWithAlice(_ size: TerminalSize = TerminalSize(cols: 80, rows: 24)) -> ChatApp {
+        var app = ChatApp(config: AppConfig(role: .server, username: "host", hostUID: Fix.hostUID, terminal: size))
         _ = app.reduce(.listening(host: "0.0.0.0", port: 8080))
         _ = app.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))
         _ = app.reduce(.received(conn: Fix.c1, bytes: Fix.frame(.joinRequest(username: "alice", color: "ff8800"))))
+        return app
+    }
+
+    @Test func serverHostTypesIntoTheRoom() {
+        var app = Self.hostWithAlice()
         for key: Key in [.tab, .text("hé"), .text("llo"), .enter] { _ = app.reduce(.key(key)) }
         #expect(app.ui?.history.lines == [
             .notice("Server started on 0.0.0.0:8080"),
