@@ -112,8 +112,10 @@ public struct ChatApp: Sendable {
         if ui != nil {
             if !out.olderLines.isEmpty { ui!.prepend(out.olderLines) }
             var alerts: [Effect] = []
+            // Looked up once a step: finding our name in a client's table walks the table.
+            let me = out.lines.isEmpty ? nil : myName
             for line in out.lines {
-                let line = marked(stamped(line))
+                let line = marked(stamped(line), me: me)
                 if line.mentionsMe, !line.fromLog, let alert = alert(for: line) { alerts.append(alert) }
                 ui!.append(line)
             }

@@ -59,9 +59,9 @@ extension ChatApp {
         }
     }
 
-    /// The line, highlighted when someone else names us in it.
-    func marked(_ line: DisplayLine) -> DisplayLine {
-        guard case .chat(let sender, _) = line.kind, let me = myName, sender != me, Mention.names(me, in: line.text)
+    /// The line, highlighted when someone else names us (`me`) in it.
+    func marked(_ line: DisplayLine, me: String?) -> DisplayLine {
+        guard case .chat(let sender, _) = line.kind, let me, sender != me, Mention.names(me, in: line.text)
         else { return line }
         var line = line
         line.mentionsMe = true
