@@ -110,10 +110,10 @@ public struct ChatApp: Sendable {
     private mutating func present(_ out: StepOutput) -> [Effect] {
         let effects = out.entries.isEmpty ? out.effects : [.store(out.entries)] + out.effects
         if ui != nil {
-            if !out.olderLines.isEmpty { ui!.prepend(out.olderLines) }
-            var alerts: [Effect] = []
             // Looked up once a step: finding our name in a client's table walks the table.
-            let me = out.lines.isEmpty ? nil : myName
+            let me = out.lines.isEmpty && out.olderLines.isEmpty ? nil : myName
+            if !out.olderLines.isEmpty { ui!.prepend(out.olderLines.map { marked($0, me: me) }) }
+            var alerts: [Effect] = []
             for line in out.lines {
                 let line = marked(stamped(line), me: me)
                 if line.mentionsMe, !line.fromLog, let alert = alert(for: line) { alerts.append(alert) }

@@ -104,8 +104,9 @@ public struct UIState: Equatable, Sendable {
 
     mutating func scroll(by delta: Int) {
         // Scrolling up stops once the oldest line is at the top of the pane.
-        scrollOffset = max(0, min(scrollOffset + delta, oldestAtTopOffset))
-        if delta > 0, scrollOffset == oldestAtTopOffset { reachedOldest = true }
+        let top = oldestAtTopOffset
+        scrollOffset = max(0, min(scrollOffset + delta, top))
+        if delta > 0, scrollOffset == top { reachedOldest = true }
         if scrollOffset == 0 { unseen = 0 }
         unseen = min(unseen, scrollOffset)
     }
