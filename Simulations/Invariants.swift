@@ -67,7 +67,7 @@ struct TraceEntry {
             case let .store(entries): return "store \(entries.map(\.seq))"
             case let .queryHistory(q): return "queryHistory \(q.id) \(q.range) \(q.limit)"
             case .connect: return "connect"
-            case .print: return nil
+            case .print, .remember, .alert: return nil
             }
         }
         return "t=\(now) \(who): \(e)" + (out.isEmpty ? "" : " -> " + out.joined(separator: "; "))

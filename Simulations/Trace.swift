@@ -79,6 +79,7 @@ struct TraceHash {
         case let .inputLine(text): byte(9); string(text)
         case .inputClosed: byte(10)
         case let .dialFailed(reason): byte(15); string(reason)
+        case let .recalled(texts): byte(16); int(texts.count); for t in texts { string(t) }
         case let .restored(room, nextSeq, latest):
             byte(12); string(room); int(Int(nextSeq)); int(latest.count); for e in latest { entry(e) }
         case let .historyAnswered(a):
@@ -101,6 +102,8 @@ struct TraceHash {
         case let .pauseReading(c): byte(8); conn(c)
         case let .resumeReading(c): byte(9); conn(c)
         case let .print(s): byte(5); string(s)
+        case let .remember(s): byte(12); string(s)
+        case let .alert(title, body): byte(13); string(title); string(body)
         case let .log(s): byte(6); string(s)
         case let .quit(code, message): byte(7); int(Int(code)); string(message ?? "\u{0}nil")
         case let .store(entries): byte(10); int(entries.count); for e in entries { entry(e) }
@@ -130,6 +133,9 @@ struct TraceHash {
         case .pageDown: byte(23)
         case .wheelUp: byte(24)
         case .wheelDown: byte(25)
+        case .f1: byte(26)
+        case .focusIn: byte(27)
+        case .focusOut: byte(28)
         }
     }
 }

@@ -15,14 +15,19 @@ func main() -> Int32 {
     }
     switch command {
     case .help:
-        Output.standard(Usage.text + "\n")
+        Output.standard(Usage.text + "\n\nkeys (F1 shows them on screen):\n" + KeyHelp.text + "\n")
         return ExitCode.ok
     case .version:
         Output.standard(Usage.version + "\n")
         return ExitCode.ok
     case let .replay(options):
         return ReplayCommand.run(options)
-    case .certs(let directory):
+    case let .certs(directory, force):
+        // A new CA orphans every certificate the old one signed: never replace it by accident.
+        if !force, let existing = CertificateFactory.existingAuthorityFile(in: directory) {
+            Output.error("certs: \(existing) exists; pass --force to replace the CA (certificates it signed stop working)")
+            return ExitCode.failure
+        }
         do {
             try CertificateFactory.writeStandardSet(into: directory)
         } catch {
@@ -103,7 +108,7 @@ func chat(_ o: ChatOptions) -> Int32 {
         hostUID: hostUID, terminal: frontend.map { $0.currentSize() ?? TerminalSize(cols: 80, rows: 24) },
         maxFrameLength: o.maxFrameLength, maxConnections: o.maxConnections, chatRate: o.chatRate,
         chatBurst: o.chatBurst, admission: o.admission, historyForOriginals: o.historyForOriginals,
-        reconnect: reconnect)
+        reconnect: reconnect, tls: o.ssl, notify: o.notify)
 
     var recorder: Recorder?
     if let path = o.recordPath {
@@ -118,6 +123,10 @@ func chat(_ o: ChatOptions) -> Int32 {
         let runtime = try Runtime(config: config, options: runtimeOptions, recorder: recorder, frontend: frontend)
         runtime.roomLog = roomLog
         runtime.roomLogKeep = o.store
+        if frontend != nil {
+            runtime.inputHistory = InputHistoryFile.inFolder(StoreOptions.defaultFolder(environment: environment),
+                                                             serving: o.serve, host: o.host, port: o.port)
+        }
         return try runtime.run()
     } catch {
         frontend?.restore()

@@ -110,11 +110,11 @@ struct ResumePair {
 
     mutating func aliceTypes(_ text: String) { clientStep(.inputLine(text)) }
 
-    /// The chat texts the client was shown, in order (history lines carry their time in front).
+    /// The chat texts the client was shown, in order (history lines carry their time apart).
     var shownChats: [String] {
         shown.compactMap { line in
             guard case .chat = line.kind else { return nil }
-            return line.fromLog ? String(line.text.drop(while: { $0 != "]" }).dropFirst(2)) : line.text
+            return line.text
         }
     }
 

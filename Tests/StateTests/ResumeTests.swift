@@ -275,7 +275,7 @@ import Testing
         #expect(lines.first == .notice(notice))
         let chats = lines.compactMap { l -> String? in
             guard case .chat = l.kind else { return nil }
-            return String(l.text.drop(while: { $0 != "]" }).dropFirst(2))
+            return l.text
         }
         #expect(chats == (951...1050).map { "m\($0)" })
         // Scrolling up asks for the page before the oldest of them, so the rest is reachable.
@@ -337,7 +337,7 @@ import Testing
         p.pump()
         let fromBob = p.shown.compactMap { line -> String? in
             guard case .chat("bob", _) = line.kind else { return nil }
-            return line.fromLog ? String(line.text.drop(while: { $0 != "]" }).dropFirst(2)) : line.text
+            return line.text
         }
         let own = p.shown.compactMap { line -> String? in
             guard case .chat("alice", _) = line.kind else { return nil }

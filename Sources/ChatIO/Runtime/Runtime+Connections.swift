@@ -164,7 +164,7 @@ extension Runtime {
             // cannot start, as with a refused connection.
             let config = app.config
             let reason = reason == "closed by peer"
-                ? "the server closed the connection during the TLS handshake" : reason
+                ? "the server closed the connection during the TLS handshake (\(TLSDiagnosis.plainServerHint))" : reason
             beginQuit(code: ExitCode.failure, message: "pychat: cannot connect to \(config.host):\(config.port): \(reason)")
         }
     }

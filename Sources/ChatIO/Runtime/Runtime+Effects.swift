@@ -70,6 +70,10 @@ extension Runtime {
             roomLogPending = true
         case let .queryHistory(query):
             pendingQueries.append(query)
+        case let .remember(text):
+            inputHistory?.append(text)
+        case let .alert(title, body):
+            frontend?.alert(title: title, body: body)
         }
     }
 }

@@ -23,6 +23,8 @@ public final class Runtime {
     let loop: EventLoop
     let signals: Signals
     let recorder: Recorder?
+    /// Where the user's sent messages are kept for Up and Ctrl-R in later runs; nil: nowhere.
+    public var inputHistory: InputHistoryFile?
     let frontend: (any Frontend)?
     /// The server's room log, opened by the command line before listening (nil: ephemeral),
     /// and how long it keeps entries (see `Runtime+RoomLog`).
@@ -139,6 +141,7 @@ public final class Runtime {
     func start() throws(StartupError) {
         recorder?.writeHeader(app.config, now: now)
         tellTime()
+        if let inputHistory { dispatch(.recalled(inputHistory.load())) }
         let config = app.config
         if let fd = frontend?.inputDescriptor {
             try? loop.add(fd, .frontend, .readOnly)
@@ -260,7 +263,8 @@ public final class Runtime {
     private func tellTime() {
         guard now != toldTime else { return }
         toldTime = now
-        dispatch(.time(Instant(monotonicMillis: now, wallMillis: clock.wallMillis())))
+        let wall = clock.wallMillis()
+        dispatch(.time(Instant(monotonicMillis: now, wallMillis: wall, utcOffsetSeconds: LocalZone.offsetSeconds(atWallMillis: wall))))
     }
 
     /// One step of the core: recorded, then its effects performed in order.

@@ -12,6 +12,9 @@ public struct ClientHistory: Equatable, Sendable {
     public internal(set) var pageAsked = false
     /// The latest `Stamp`: the room log's entry the next live line shows.
     public internal(set) var lastStamp: (seq: Int64, wallMillis: Int64)?
+    /// The sequence number of the stamp a live line already took its time from: a stamp times
+    /// one line only.
+    var stampUsed: Int64?
 
     public static func == (a: ClientHistory, b: ClientHistory) -> Bool {
         a.joinHistorySeen == b.joinHistorySeen && a.oldestSeq == b.oldestSeq && a.more == b.more

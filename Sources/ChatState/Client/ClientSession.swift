@@ -40,6 +40,8 @@ public struct ClientSession: Sendable {
     var now: Int64 = 0
     var decoder: FrameDecoder
     var inputClosed = false
+    /// Some bytes came from the server: the first ones tell a TLS server from a PyChat one.
+    var heardFromServer = false
 
     public init(config: AppConfig) {
         self.config = config
@@ -68,7 +70,7 @@ public struct ClientSession: Sendable {
             receive(bytes.array, &out)
         case let .disconnected(conn, reason):
             guard conn == self.conn || self.conn == nil else { return }
-            lost(reason: reason, &out)
+            lost(reason: explained(reason), &out)
         case let .dialFailed(reason):
             dialFailed(reason: reason, &out)
         case .timer(.reconnect):
@@ -78,7 +80,7 @@ public struct ClientSession: Sendable {
         case .inputClosed:
             inputClosed = true
             quitIfDone(&out)
-        case .listening, .accepted, .restored, .historyAnswered, .roomLogRecording, .timer, .key, .resize, .inputLine:
+        case .listening, .accepted, .restored, .historyAnswered, .roomLogRecording, .timer, .key, .resize, .inputLine, .recalled:
             return
         }
     }
@@ -94,6 +96,7 @@ public struct ClientSession: Sendable {
         }
         if let refusal = TextRules.refusal(text) {
             out.show(.notice(refusal.notice))
+            out.inputRefused = true
             return
         }
         switch phase {
@@ -136,6 +139,7 @@ public struct ClientSession: Sendable {
     }
 
     private mutating func receive(_ bytes: [UInt8], _ out: inout StepOutput) {
+        if let mixUp = tlsMixUp(firstBytes: bytes) { return end(reason: mixUp, &out) }
         for frame in decoder.feed(bytes) {
             guard phase == .joining || phase == .joined else { return }
             if let length = frame.skippedLength {
@@ -185,10 +189,10 @@ public struct ClientSession: Sendable {
             }
         case let .chat(uid, text):
             let sender = uid.flatMap { byUID[$0] }
-            out.show(.chat(sender?.username ?? Self.unknownSender,
-                           RGB.cleaned(sender?.color ?? ""), TextRules.cleanText(text)))
+            out.show(serverTimed(.chat(sender?.username ?? Self.unknownSender,
+                                       RGB.cleaned(sender?.color ?? ""), TextRules.cleanText(text))))
         case let .system(text):
-            out.show(.system(TextRules.cleanText(text)))
+            out.show(serverTimed(.system(TextRules.cleanText(text))))
         case .joinRequest, .user:
             out.log("ignored a \(message.typeName) from the server")
         }

@@ -166,7 +166,7 @@ public struct Room: Sendable {
             announcePending(&out)
         case .timer(.floodRelease(let conn)):
             releaseHeld(conn, &out)
-        case .connected, .dialFailed, .key, .resize, .inputLine, .inputClosed, .timer(.reconnect), .timer(.reconnectTick):
+        case .connected, .dialFailed, .key, .resize, .inputLine, .inputClosed, .timer(.reconnect), .timer(.reconnectTick), .recalled:
             return
         }
     }
@@ -183,6 +183,7 @@ public struct Room: Sendable {
         }
         if let refusal = TextRules.refusal(text) {
             out.show(.notice(refusal.notice))
+            out.inputRefused = true
             return
         }
         out.show(.chat(host.name, host.color, text))
@@ -207,7 +208,7 @@ public struct Room: Sendable {
         }
         connections[conn] = Connection(uid: uid, remote: remote, address: address,
                                        decoder: FrameDecoder(limit: config.maxFrameLength))
-        out.show(.notice("Established connection: remote_address \(remote)"))
+        out.show(.notice("Established connection: remote_address \(remote)").quieted)
         out.log("connect \(conn) from \(remote)")
         out.effects.append(.setTimer(.joinDeadline(conn), millis: Limits.joinDeadlineMillis))
     }
@@ -234,7 +235,7 @@ public struct Room: Sendable {
         forgetQueries(of: conn)
         if let address = c.address { admission.closed(address, wasJoined: c.member != nil, at: now) }
         if c.paused { out.effects.append(.cancelTimer(.floodRelease(conn))) }
-        out.show(.notice("Connection ended: remote_address \(c.remote)"))
+        out.show(.notice("Connection ended: remote_address \(c.remote)").quieted)
         guard let member = c.member else {
             out.effects.append(.cancelTimer(.joinDeadline(conn)))
             out.log("disconnect \(conn) before joining: \(reason)")
