@@ -85,6 +85,7 @@ struct TraceHash {
         case let .historyAnswered(a):
             byte(13); int(Int(a.id)); byte(a.more ? 1 : 0); int(a.entries.count); for e in a.entries { entry(e) }
         case let .roomLogRecording(recording, detail): byte(14); byte(recording ? 1 : 0); string(detail)
+        case let .terminalWidths(table): byte(17); string(String(describing: table))
         }
     }
 
@@ -136,6 +137,7 @@ struct TraceHash {
         case .f1: byte(26)
         case .focusIn: byte(27)
         case .focusOut: byte(28)
+        case .report(let r): byte(29); string(String(describing: r))
         }
     }
 }

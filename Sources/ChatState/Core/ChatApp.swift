@@ -69,6 +69,8 @@ public struct ChatApp: Sendable {
             say(text, &out)
         case .recalled(let earlier):
             ui?.recall.load(earlier)
+        case .terminalWidths(let table):
+            ui?.format.widths = table
         case .time(let instant):
             if let wall = instant.wallMillis { wallMillis = wall }
             if let offset = instant.utcOffsetSeconds { ui?.format.utcOffsetSeconds = offset }
