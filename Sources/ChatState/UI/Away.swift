@@ -1,6 +1,7 @@
 /// While the terminal has lost focus (focus reporting, mode 1004): the lines that arrive are
 /// unread, and a "new since you were here" line goes above the first of them; the title counts
-/// them, and the lines that name the user, until focus comes back.
+/// them, and the lines that name the user, until focus comes back. The marker also goes above
+/// the first line that arrives while the history is scrolled up (`markAbove`).
 public struct Away: Equatable, Sendable {
     /// What the terminal last said: true focused, false not, nil never said (a terminal without
     /// focus reporting; then the user is taken to be elsewhere for the bell, here for the rest).
@@ -37,6 +38,12 @@ public struct Away: Equatable, Sendable {
         }
         unread += 1
         if line.mentionsMe { mentions += 1 }
+    }
+
+    /// The marker goes above history line `sequenceNumber`, the first the user has not seen.
+    mutating func markAbove(_ sequenceNumber: Int) {
+        markerAt = sequenceNumber
+        markerPending = false
     }
 
     /// `3 unread, 1 mention`, or nil when nothing is unread.
