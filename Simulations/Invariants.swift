@@ -148,7 +148,8 @@ extension Simulator {
             senderUID = hostUID
             mayRelay = true
             // A line starting with "/" is a command on the host's screen, never a chat.
-            if room.host != nil, ClientCommand.parse(TextRules.cleanText(text)) == nil, case .relay? = Expect.of(text) {
+            let clean = TextRules.cleanText(text)
+            if room.host != nil, CommandParser.read(clean) == .chat(clean), case .relay? = Expect.of(text) {
                 expected = [Expect.of(text)!]
             }
         default:

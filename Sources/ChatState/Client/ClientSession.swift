@@ -28,6 +28,8 @@ public struct ClientSession: Sendable {
     public private(set) var roomSize: Int?
     /// The room log as far as we were sent it (feature `history`; see ClientSession+History).
     public internal(set) var history = ClientHistory()
+    /// Members whose chats, actions and private messages are not shown (`/ignore`).
+    public internal(set) var ignored: Set<UID> = []
     /// Texts typed before the first ServerInfo, sent once we know who we are.
     public private(set) var queued: [String] = []
     private var decoder: FrameDecoder
@@ -67,17 +69,13 @@ public struct ClientSession: Sendable {
 
     /// A message typed by our user: shown and sent at once when joined, queued before.
     public mutating func say(_ raw: String, _ out: inout StepOutput) {
-        let text = TextRules.cleanText(raw)
-        if TextRules.isBlank(text) { return }
-        switch ClientCommand.parse(text) {
-        case .search(let words)?: return search(words, &out)
-        case .error(let notice)?: return out.show(.notice(notice))
-        case nil: break
-        }
-        if let refusal = TextRules.refusal(text) {
+        let line = TextRules.cleanText(raw)
+        if TextRules.isBlank(line) { return }
+        if let refusal = TextRules.refusal(line) {
             out.show(.notice(refusal.notice))
             return
         }
+        guard let text = chatText(line, &out) else { return }
         switch phase {
         case .connecting, .joining: queued.append(text)
         case .joined: send(text, &out)
@@ -143,6 +141,7 @@ public struct ClientSession: Sendable {
                 quitIfDone(&out)
             }
         case let .chat(uid, text):
+            if let uid, ignored.contains(uid) { return }
             let sender = uid.flatMap { byUID[$0] }
             out.show(.chat(sender?.username ?? Self.unknownSender,
                            RGB.cleaned(sender?.color ?? ""), TextRules.cleanText(text)))
@@ -155,6 +154,7 @@ public struct ClientSession: Sendable {
 
     /// A pychat server's messages: the answer to our sign first, then what we negotiated.
     private mutating func handle(_ message: ExtensionMessage, _ out: inout StepOutput) {
+        if negotiatedCommands, received(commands: message, &out) { return }
         switch (message, common) {
         case let (.welcome(theirs), nil):
             // The server names what both speak; we hold it to what we offered all the same.

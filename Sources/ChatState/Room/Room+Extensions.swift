@@ -46,7 +46,15 @@ extension Room {
             switch message {
             case .historyRequest, .search:
                 return query(message, from: conn, &out)
-            case .welcome, .roomSize, .stamp, .history, .searchResults:
+            case .command(let line):
+                guard let c = connections[conn], c.member != nil, c.wantsCommands else {
+                    violation(conn, "Command " + (connections[conn]?.member == nil ? "before JoinRequest" : "without the commands feature"), &out)
+                    return nil
+                }
+                // A command costs a chat's token: a rename or a /who costs the room more than a chat.
+                if let wait = takeChatToken(conn) { return wait }
+                commandFrame(line, from: conn, &out)
+            case .welcome, .roomSize, .stamp, .history, .searchResults, .notice, .action, .privateMessage, .who, .whois:
                 violation(conn, "\(message.typeName) is not for the server; ignored", &out)
             }
         } catch {

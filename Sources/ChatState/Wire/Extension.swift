@@ -22,6 +22,19 @@ public enum ExtensionMessage: Equatable, Sendable {
     case search(room: String, words: [String], limit: Int)
     /// The answer to a `search`, newest first.
     case searchResults(room: String, words: [String], entries: [RoomEntry])
+    /// Feature `commands` (see `ExtensionMessage+Commands.swift`): client to server, a typed
+    /// command line, read by the same parser as an original client's `/` chat lines.
+    case command(line: String)
+    /// Server to client: an answer to a command.
+    case notice(text: String)
+    /// `/me`: a member's action, to everyone (its sender too).
+    case action(uid: UID, name: String, color: RGB, text: String)
+    /// `/msg`, `/reply`: to its recipient, and as an echo to its sender.
+    case privateMessage(PrivateMessage)
+    /// `/who`: up to `Limits.whoListed` members of `total`.
+    case who(members: [MemberDetails], total: Int)
+    /// `/whois`: one member.
+    case whois(MemberDetails)
 
     public var typeName: String {
         switch self {
@@ -32,6 +45,12 @@ public enum ExtensionMessage: Equatable, Sendable {
         case .historyRequest: return "HistoryRequest"
         case .search: return "Search"
         case .searchResults: return "SearchResults"
+        case .command: return "Command"
+        case .notice: return "Notice"
+        case .action: return "Action"
+        case .privateMessage: return "Private"
+        case .who: return "Who"
+        case .whois: return "Whois"
         }
     }
 }
@@ -57,6 +76,8 @@ public enum ExtensionCodec {
             w.raw("}")
         case .stamp, .history, .historyRequest, .search, .searchResults:
             writeHistory(message, &w)
+        case .command, .notice, .action, .privateMessage, .who, .whois:
+            writeCommands(message, &w)
         }
         return FrameCodec.frame(kind: kind, parts: w.bytes)
     }
@@ -90,6 +111,7 @@ public enum ExtensionCodec {
         case "RoomSize":
             return .roomSize(users: try count(field("users", of: type), type, "users"))
         default:
+            if let message = try decodeCommands(type, members) { return message }
             return try decodeHistory(type, members)
         }
     }

@@ -62,4 +62,13 @@ public enum Limits {
     /// many a second; more wait, as chats over their rate do.
     public static let historyQueryBurst = 4
     public static let historyQueryRate = 1
+    /// Members `/who` lists (the answer says how many more there are): a screenful, and a frame
+    /// of at most this many member details always fits.
+    public static let whoListed = 50
+    /// Longest away text, in characters and in bytes on the wire: longer ones are cut, so that
+    /// a `Who` of `whoListed` members fits in a frame.
+    public static let maxAwayLength = 64
+    public static let maxAwayBytes = 512
+    /// Longest topic, in characters; a longer one is refused, as a long chat is.
+    public static let maxTopicLength = 300
 }

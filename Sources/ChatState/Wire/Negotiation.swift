@@ -46,8 +46,11 @@ public struct Capabilities: Equatable, Sendable {
         /// The room log (issue #13): the latest entries on joining, a `Stamp` before each live
         /// line, older pages and searches on request.
         public static let history = "history"
+        /// Commands (issue #14): a client's `/` lines go to the server as `Command`, and answers,
+        /// actions, private messages and member details come back as extension messages.
+        public static let commands = "commands"
         /// Every feature this build understands, in the order it lists them.
-        public static let all = [roomSize, history]
+        public static let all = [roomSize, history, commands]
     }
 }
 
