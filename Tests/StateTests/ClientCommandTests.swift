@@ -32,8 +32,8 @@ import Testing
         }
         // Told what is wrong at once, nothing sent.
         #expect(app.reduce(.inputLine("/msg bob")) == [.print("* /msg needs a TEXT after the NAME. Usage: /msg NAME TEXT")])
-        // Two slashes are a chat of one.
-        #expect(app.reduce(.inputLine("//nick")) == [.print("alice: /nick"), .send(to: [Self.conn], bytes: Fix.frame(.chat(uid: Fix.uid1, text: "/nick")))])
+        // Two slashes are a chat of one, which goes to a server that reads commands as typed.
+        #expect(app.reduce(.inputLine("//nick")) == [.print("alice: /nick"), .send(to: [Self.conn], bytes: Fix.frame(.chat(uid: Fix.uid1, text: "//nick")))])
         // /quit says its words through the server, then leaves.
         #expect(app.reduce(.inputLine("/quit bye")) == [.send(to: [Self.conn], bytes: Self.ext(.command(line: "/quit bye"))),
                                                         .quit(code: ExitCode.ok, message: nil)])
@@ -48,6 +48,8 @@ import Testing
         #expect(app.reduce(.inputLine("/who")) == [.print("* 2 members in the server's table:"), .print("*   alice"), .print("*   bob")])
         #expect(app.reduce(.inputLine("/help who")) == [.print("* /who: who is here: ops (@), away marks, idle times.")])
         #expect(app.reduce(.inputLine("/quit bye")) == [.quit(code: ExitCode.ok, message: nil)])
+        // An original server relays what it is sent: the chat /x goes as /x.
+        #expect(app.reduce(.inputLine("//x")) == [.print("alice: /x"), .send(to: [Self.conn], bytes: Fix.frame(.chat(uid: Fix.uid1, text: "/x")))])
     }
 
     @Test func aPychatServerWithoutTheFeatureIsNamedAsSuch() {

@@ -87,7 +87,10 @@ public struct ClientSession: Sendable {
         guard let conn, let me else { return }
         let self_ = byUID[me]
         out.show(.chat(self_?.username ?? config.username, RGB.cleaned(self_?.color ?? config.color), text))
-        out.send(FrameCodec.frame(.chat(uid: me, text: text)), to: [conn])
+        // A server that reads commands reads a chat's leading / as one: the chat `/x` (typed as
+        // `//x`) goes to it as `//x`; an original server relays what it is sent.
+        let wire = negotiatedCommands && text.hasPrefix("/") ? "/" + text : text
+        out.send(FrameCodec.frame(.chat(uid: me, text: wire)), to: [conn])
     }
 
     private mutating func end(reason: String, _ out: inout StepOutput) {
