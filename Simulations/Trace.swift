@@ -80,6 +80,7 @@ struct TraceHash {
             byte(12); string(room); int(Int(nextSeq)); int(latest.count); for e in latest { entry(e) }
         case let .historyAnswered(a):
             byte(13); int(Int(a.id)); byte(a.more ? 1 : 0); int(a.entries.count); for e in a.entries { entry(e) }
+        case let .roomLogRecording(recording, detail): byte(14); byte(recording ? 1 : 0); string(detail)
         }
     }
 

@@ -18,6 +18,9 @@ public enum Event: Equatable, Codable, Sendable {
     case restored(room: String, nextSeq: Int64, latest: [RoomEntry])
     /// The log's answer to an `Effect.queryHistory`, matched to it by `HistoryAnswer.id`.
     case historyAnswered(HistoryAnswer)
+    /// The room log stopped recording (a full disk, an I/O error: the room goes on without it)
+    /// or records again; `detail` says why, or how many entries it missed.
+    case roomLogRecording(Bool, detail: String)
 
     // Client side.
     /// The connection to the server is established (TLS included, if any).

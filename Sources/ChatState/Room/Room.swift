@@ -152,6 +152,10 @@ public struct Room: Sendable {
             log.restore(nextSeq: nextSeq, latest: latest)
         case let .historyAnswered(answer):
             answered(answer, &out)
+        case let .roomLogRecording(recording, detail):
+            // The host sees it on screen, where a log line would be hidden behind the chat.
+            out.show(.notice(recording ? "Recording the room log again: \(detail)"
+                                       : "Not recording the room log: \(detail); the room goes on"))
         case let .accepted(conn, uid, remote, address):
             accept(conn, uid: uid, remote: remote, address: address, &out)
         case let .received(conn, bytes):
