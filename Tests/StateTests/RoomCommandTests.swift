@@ -111,6 +111,34 @@ import Testing
         #expect(entries.map(\.text) == ["robert"])
     }
 
+    @Test func aRenameInABigRoomSendsShortTablesOnlyToThoseWhoKnowTheMember() {
+        var s = TestStore(RoomTests.config)
+        let n = Limits.wholeTableMembers + 6
+        for k in 1...n {
+            let conn = ConnID(UInt64(k))
+            _ = s.reduce(.accepted(conn: conn, uid: UID(high: 9, low: UInt64(k)), remote: "r"))
+            _ = s.reduce(.received(conn: conn, bytes: Fix.frame(.joinRequest(username: "u\(k)", color: "000000"))))
+            _ = s.reduce(.timer(.tableRefresh))
+        }
+        _ = s.reduce(.timer(.announce))
+        let effects = s.reduce(.received(conn: ConnID(1), bytes: Self.say("/nick renamed")))
+        var tables: [ConnID: Int] = [:]
+        for case let .send(to, bytes) in effects {
+            guard case let .serverInfo(users, _)? = try? MessageCodec.decode(Array(bytes.array.dropFirst(5))) else { continue }
+            #expect(to.count == 1)
+            tables[to[0]] = users.count
+            // A short table: the host, the recent speakers, the receiver; it names the member anew.
+            #expect(users.count <= Limits.recentSpeakers + 2)
+            #expect(!users.contains { $0.user.username == "u1" })
+        }
+        // Those who joined while the room was small had whole tables naming u1; the later ones
+        // never knew of u1 (who has not spoken) and are sent nothing.
+        let early: [ConnID] = (1...Limits.wholeTableMembers).map { ConnID(UInt64($0)) }
+        #expect(Set(tables.keys) == Set(early))
+        let everyone: [ConnID] = (1...n).map { ConnID(UInt64($0)) }
+        #expect(effects.last == Effect.send(to: everyone, bytes: Self.sys("u1 is now known as renamed")))
+    }
+
     // MARK: /me
 
     @Test func anActionGoesToEveryoneAsEachCanReadIt() {

@@ -14,10 +14,7 @@ extension Room {
         }
     }
 
-    mutating func touch(_ member: Member) {
-        let now = self.now
-        setPresence(of: member) { $0.lastActive = now }
-    }
+    mutating func touch(_ member: Member) { activity.note(member.uid, at: now) }
 
     func details(of member: Member) -> MemberDetails {
         let p = presence(of: member)
@@ -28,7 +25,7 @@ extension Room {
             client = .host
         }
         return MemberDetails(name: member.name, color: member.color, op: isOp(member), away: p.away,
-                             idleSeconds: Int((now - p.lastActive) / 1000), hereSeconds: Int((now - p.joinedAt) / 1000),
+                             idleSeconds: Int((now - (activity.last(member.uid) ?? p.joinedAt)) / 1000), hereSeconds: Int((now - p.joinedAt) / 1000),
                              client: client)
     }
 

@@ -87,6 +87,7 @@ public struct Room: Sendable {
     /// Every member by each key of its name (`TextRules.nameKeys`): `/msg NAME` finds one.
     var named: [String: Member] = [:]
     var hostPresence = Presence()
+    var activity = Activity()
     /// Members whose chats, actions and private messages the host's screen does not show.
     var hostIgnores: Set<UID> = []
     /// The room's topic (`/topic`), told to each joiner; nil until someone sets one.
@@ -186,7 +187,7 @@ public struct Room: Sendable {
             out.show(.notice(refusal.notice))
             return
         }
-        hostPresence.lastActive = now
+        activity.note(host.uid, at: now)
         guard let text = chatText(line, from: host, &out) else { return }
         out.show(.chat(host.name, host.color, text))
         let entry = record(.chat, by: host, text: text, &out)
@@ -250,6 +251,7 @@ public struct Room: Sendable {
             forgetName(claim)
         }
         recentSpeakers.removeAll { $0.uid == member.uid }
+        activity.forget(member.uid)
         tableChanged()
         scheduleRefresh(&out)
         queueAnnouncement(joined: false, member.name, record(.leave, by: member, &out), &out)
@@ -404,7 +406,7 @@ public struct Room: Sendable {
     private mutating func deliver(_ text: String, _ frame: [UInt8], from conn: ConnID, _ member: Member,
                                   _ out: inout StepOutput) {
         if hostIgnores.isEmpty || !hostIgnores.contains(member.uid) { out.show(.chat(member.name, member.color, text)) }
-        connections[conn]?.presence.lastActive = now
+        activity.note(member.uid, at: now)
         // Held announcements go first, so nobody reads a newcomer before reading that they came.
         if !pendingAnnouncements.isEmpty { announcePending(&out) }
         noteSpeaker(member)
