@@ -161,6 +161,8 @@ public final class Runtime {
             listener = l
             restoreRoom()
             dispatch(.listening(host: config.host, port: l.port))
+            // The host user's lines in line mode (TERM=dumb); they were never read before.
+            if options.readsStandardInput { openStandardInput() }
         case .client:
             let d: Dialer.Dialled
             do {

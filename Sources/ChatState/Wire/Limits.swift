@@ -75,4 +75,14 @@ public enum Limits {
     /// Live lines a reconnecting client holds back until the answer to its `Resume` is shown
     /// (so the missed entries come first); past it, the rest are shown as they come.
     public static let heldLiveLines = 10_000
+
+    /// Members `/who` lists (the answer says how many more there are): a screenful, and a frame
+    /// of at most this many member details always fits.
+    public static let whoListed = 50
+    /// Longest away text, in characters and in bytes on the wire: longer ones are cut, so that
+    /// a `Who` of `whoListed` members fits in a frame.
+    public static let maxAwayLength = 64
+    public static let maxAwayBytes = 512
+    /// Longest topic, in characters; a longer one is refused, as a long chat is.
+    public static let maxTopicLength = 300
 }
