@@ -16,10 +16,11 @@ public final class Runtime {
         case tlsVerdict(UInt64)
     }
 
-    var app: ChatApp
+    package internal(set) var app: ChatApp
     let options: RuntimeOptions
-    let loop: EventLoop
-    let signals: Signals
+    /// Readiness, sockets, signals and chance (see `OperatingSystem`): epoll in production.
+    let os: any OperatingSystem
+    let signals: Signals?
     let recorder: Recorder?
     let frontend: (any Frontend)?
     /// The server's room log, opened by the command line before listening (nil: ephemeral),
@@ -32,7 +33,7 @@ public final class Runtime {
     var pendingQueries: [HistoryQuery] = []
     var roomLogMaintainedAt: Int64 = 0
     var roomLogUpkeepFailed = false
-    var listener: Listener?
+    var listener: ListeningSocket?
     var connections = ConnectionTable()
     var timers = Timers<LoopTimer>()
     var now: Int64
@@ -61,9 +62,27 @@ public final class Runtime {
     /// The only source of time (see `RuntimeClock`).
     let clock: any RuntimeClock
 
-    public init(config: AppConfig, options: RuntimeOptions, recorder: Recorder? = nil,
-                frontend: (any Frontend)? = nil, clock: any RuntimeClock = SystemClock()) throws(StartupError) {
+    /// Told of every step of the core, after the core and before its effects are performed:
+    /// the simulations check their invariants here (and may plant a bug in the effects).
+    package var stepHook: ((Event, inout [Effect]) -> Void)?
+    /// Answers the core's history questions when there is no room log: the simulations' store.
+    package var answerHistory: ((HistoryQuery) -> HistoryAnswer)?
+
+    public convenience init(config: AppConfig, options: RuntimeOptions, recorder: Recorder? = nil,
+                            frontend: (any Frontend)? = nil, clock: any RuntimeClock = SystemClock()) throws(StartupError) {
+        let os: EpollSystem
+        do {
+            os = try EpollSystem()
+        } catch {
+            throw StartupError(error.description)
+        }
+        try self.init(config: config, options: options, recorder: recorder, frontend: frontend, clock: clock, os: os)
+    }
+
+    package init(config: AppConfig, options: RuntimeOptions, recorder: Recorder? = nil,
+                 frontend: (any Frontend)? = nil, clock: any RuntimeClock, os: any OperatingSystem) throws(StartupError) {
         app = ChatApp(config: config)
+        self.os = os
         self.options = options
         self.recorder = recorder
         self.frontend = frontend
@@ -74,9 +93,8 @@ public final class Runtime {
         outputs[OutputStream.recording.rawValue] = recorder?.output
         outputs[OutputStream.terminal.rawValue] = frontend?.screenOutput
         do {
-            loop = try EventLoop()
-            signals = try Signals()
-            try loop.add(signals.fd, .signals, .readOnly)
+            signals = try os.openSignals()
+            if let signals { try os.add(signals.fd, .signals, .readOnly) }
         } catch {
             throw StartupError(error.description)
         }
@@ -85,6 +103,7 @@ public final class Runtime {
     }
 
     deinit {
+        if let l = listener { os.close(l.handle) }
         readBuffer.deallocate()
         iovecs.deallocate()
     }
@@ -114,7 +133,7 @@ public final class Runtime {
         var woke = false
         // The room log's upkeep runs in a turn with nothing to do, or once it is due.
         defer { if !woke || (roomLogDeadline().map { $0 <= now } ?? false) { maintainRoomLog() } }
-        loop.wait(timeoutMillis: timeout) {
+        os.wait(timeoutMillis: timeout) {
             if !woke && options.plantedBug != .deadlineFromBeforeWait {
                 woke = true
                 now = clock.monotonicMillis()
@@ -137,15 +156,14 @@ public final class Runtime {
         tellTime()
         let config = app.config
         if let fd = frontend?.inputDescriptor {
-            try? loop.add(fd, .frontend, .readOnly)
+            try? os.add(fd, .frontend, .readOnly)
         }
         switch config.role {
         case .server:
-            Sys.raiseDescriptorLimit()
-            let l: Listener
+            let l: ListeningSocket
             do {
-                l = try Listener(host: config.host, port: config.port)
-                try loop.add(l.fd, .listener, .readOnly)
+                l = try os.listen(host: config.host, port: config.port)
+                try os.add(l.handle, .listener, .readOnly)
             } catch let e as ListenError {
                 throw StartupError(e.description)
             } catch {
@@ -155,9 +173,9 @@ public final class Runtime {
             restoreRoom()
             dispatch(.listening(host: config.host, port: l.port))
         case .client:
-            let d: Dialer.Dialled
+            let d: (handle: Int32, remote: String)
             do {
-                d = try Dialer.connect(host: config.host, port: config.port)
+                d = try os.connect(host: config.host, port: config.port)
             } catch {
                 throw StartupError(error.description)
             }
@@ -169,17 +187,17 @@ public final class Runtime {
                     layer = TLSTransport(engine: try TLSEngine(context: context, serverName: config.host))
                     try layer.start()
                 } catch let e as TLSError {
-                    close(d.fd)
+                    os.close(d.handle)
                     throw StartupError("cannot start TLS: \(e.description)")
                 } catch {
-                    close(d.fd)
+                    os.close(d.handle)
                     throw StartupError("cannot connect to \(config.host):\(config.port): \(error)")
                 }
-                let c = register(fd: d.fd, remote: d.remote, transport: .layered(layer))
+                let c = register(fd: d.handle, remote: d.remote, transport: .layered(layer))
                 c.announced = false
                 markDirty(c)
             } else {
-                let c = register(fd: d.fd, remote: d.remote)
+                let c = register(fd: d.handle, remote: d.remote)
                 dispatch(.connected(conn: c.id, remote: d.remote))
             }
         }
@@ -218,7 +236,7 @@ public final class Runtime {
             case .linger(let id):
                 if let c = connections[raw: id], c.closing { discard(c) }
             case .resumeAccept:
-                if let l = listener { loop.modify(l.fd, .listener, .readOnly) }
+                if let l = listener { os.modify(l.handle, .listener, .readOnly) }
             case .escape:
                 for event in frontend?.escapeTimeout() ?? [] { dispatch(event) }
             case .tlsVerdict(let id):
@@ -236,7 +254,7 @@ public final class Runtime {
     }
 
     private func handleSignals() {
-        for s in signals.drain() {
+        for s in signals?.drain() ?? [] {
             switch s {
             case .interrupt, .terminate, .hangup:
                 let name = s == .interrupt ? "SIGINT" : s == .terminate ? "SIGTERM" : "SIGHUP"
@@ -259,7 +277,8 @@ public final class Runtime {
     /// One step of the core: recorded, then its effects performed in order.
     func dispatch(_ event: Event) {
         guard !quit.isQuitting else { return }
-        let (effects, _) = app.step(event)
+        var (effects, _) = app.step(event)
+        stepHook?(event, &effects)
         recorder?.record(event, effects, now: now)
         perform(effects)
         needsRender = true
@@ -271,7 +290,8 @@ public final class Runtime {
     func beginQuit(code: Int32, message: String?) {
         guard quit.begin(code: code, message: message, now: now) else { return }
         if let l = listener {
-            loop.remove(l.fd)
+            os.remove(l.handle)
+            os.close(l.handle)
             listener = nil
         }
         closeStandardInput()
