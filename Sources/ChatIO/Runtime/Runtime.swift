@@ -119,7 +119,7 @@ public final class Runtime {
     /// One turn of the loop: draws, waits for readiness (at most `maxWaitMillis` when given,
     /// for a test driving the loop itself), handles it, fires due timers and flushes. False
     /// once the session is over (then `finish`).
-    func turn(maxWaitMillis: Int32? = nil) -> Bool {
+    package func turn(maxWaitMillis: Int32? = nil) -> Bool {
         // Draw what the last turn (or the start) changed before waiting for more.
         if needsRender, let frontend {
             needsRender = false
@@ -151,7 +151,7 @@ public final class Runtime {
     }
 
     /// Writes the recording's header, then listens or connects.
-    func start() throws(StartupError) {
+    package func start() throws(StartupError) {
         recorder?.writeHeader(app.config, now: now)
         tellTime()
         let config = app.config
@@ -206,8 +206,7 @@ public final class Runtime {
 
     func waitTimeout() -> Int32 {
         if standardInput.mode == .alwaysReady, !readingPaused, !quit.isQuitting { return 0 }
-        var deadline = [timers.nextDeadline(), flow.nextDeadline(), outputRetryDeadline(), roomLogDeadline()]
-            .compactMap { $0 }.min()
+        var deadline = nextDeadline()
         if quit.isQuitting { deadline = min(deadline ?? quit.deadline, quit.deadline) }
         guard let deadline else { return -1 }
         return Int32(clamping: max(0, deadline - clock.monotonicMillis()))
@@ -229,7 +228,9 @@ public final class Runtime {
     }
 
     private func fireTimers() {
-        for key in timers.popDue(now: now) {
+        // One at a time: a step may re-arm or cancel a timer due at the same time.
+        let mark = timers.armingMark
+        while let key = timers.popNextDue(now: now, armedBefore: mark) {
             switch key {
             case .core(let id):
                 dispatch(.timer(id))
