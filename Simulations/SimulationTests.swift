@@ -1,3 +1,4 @@
+import ChatIO
 import ChatState
 import Foundation
 import Testing
@@ -73,6 +74,31 @@ import Testing
         #expect(caught?.invariant == invariant, "\(bug) caught as \(caught?.invariant.rawValue ?? "-"): \(caught?.message ?? "")")
     }
 
+    /// The simulations run the server's real runtime, so they catch its bugs too: each bug
+    /// planted in it (flow control dropping a reader at once, or never; the loop counting a
+    /// wait's events from before the wait) fails some seed among the first few hundred, by the
+    /// right invariant.
+    @Test(arguments: [
+        (RuntimePlantedBug.stallDropsAtOnce, Invariant.flowControl),
+        (RuntimePlantedBug.stallNeverDrops, Invariant.flowControl),
+        (RuntimePlantedBug.deadlineFromBeforeWait, Invariant.timers),
+    ])
+    func plantedRuntimeBugIsCaught(bug: RuntimePlantedBug, invariant: Invariant) {
+        let limit = 400
+        var caught: SimFailure?
+        var tried = 0
+        for seed in SimRandom.seeds(from: 0xF10, count: limit) {
+            tried += 1
+            if let f = Simulator.run(seed: seed, options: SimOptions(runtimeBug: bug)).failure {
+                caught = f
+                break
+            }
+        }
+        print("\(bug): caught after \(tried) seeds as \(caught?.invariant.rawValue ?? "-"): \(caught?.message ?? "")")
+        #expect(caught != nil, "\(bug) survived \(limit) seeds")
+        #expect(caught?.invariant == invariant, "\(bug) caught as \(caught?.invariant.rawValue ?? "-"): \(caught?.message ?? "")")
+    }
+
     /// The workload reaches every path it claims to: without this, a simulator could pass
     /// everything by never doing anything interesting.
     @Test func workloadCoverage() {
@@ -87,6 +113,7 @@ import Testing
         #expect(total.resets > 0)
         #expect(total.partitions > 0)
         #expect(total.slowConsumersDropped > 0)
+        #expect(total.readingPauses > 30)
         #expect(total.spoofAttempts > 0)
         #expect(total.originalClients > 0)
         #expect(total.uiClients > 0)
