@@ -200,11 +200,15 @@ extension Runtime {
         flow.input(c.slot, completedFrames: p.completedFrames, bufferedBytes: p.bufferedBytes, now: now)
     }
 
+    /// Whether the connection is read now: the one rule for its interest and for acting on a
+    /// readiness report (which may predate a pause in the same batch).
+    func wantsInput(_ c: Connection) -> Bool { c.closing || (!readingPaused && !c.readPaused) }
+
     func updateInterest(_ c: Connection) {
         guard connections.contains(c) else { return }
         // A closing connection is read only to notice the peer's close; a sender over its chat
         // rate is not read until the core says so.
-        let want = Interest(read: c.closing || (!readingPaused && !c.readPaused), write: c.pendingBytes > 0)
+        let want = Interest(read: wantsInput(c), write: c.pendingBytes > 0)
         if want != c.registered {
             c.registered = want
             os.modify(c.fd, .connection(c.id.raw), want)

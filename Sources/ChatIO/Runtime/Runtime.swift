@@ -221,8 +221,9 @@ public final class Runtime {
         case .output(let index): flushOutput(index)
         case .connection(let id):
             guard let c = connections[raw: id] else { return }
-            // Paused for its chat rate: the readiness may predate the pause in this batch.
-            if (r.readable && !c.readPaused) || r.failed { read(c) }
+            // The readiness may predate a pause in this batch; a closing connection is read even
+            // if its sender was paused (else a level-triggered loop spins on it until linger).
+            if (r.readable && wantsInput(c)) || r.failed { read(c) }
             if r.writable, connections.contains(c) { flush(c) }
         }
     }
