@@ -127,7 +127,9 @@ final class SimulatedOS: OperatingSystem {
 
     private func readiness(_ h: Int32) -> Readiness? {
         guard let s = socket(h), s.watched, let c = s.conn, let l = links[c] else { return nil }
-        let failed = resetDue(l)
+        // A reset, or both directions shut (our shutdown and the peer's close): epoll's
+        // EPOLLERR or EPOLLHUP, reported whatever the interest.
+        let failed = resetDue(l) || (l.down.finished && l.up.finished && l.up.isEmpty)
         let arrived = (l.up.nextArrival.map { $0 <= now } ?? false) || (l.up.finished && l.up.isEmpty)
         let readable = s.interest.read && now >= l.heldUntil && arrived
         // A peer that is gone takes everything until its reset comes back.
@@ -156,15 +158,22 @@ final class SimulatedOS: OperatingSystem {
         throw DialError(description: "cannot connect to \(host):\(port): the simulation runs only the server")
     }
 
-    func read(_ handle: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {
-        guard let s = socket(handle), let c = s.conn, links[c] != nil else {
+    /// The link of a socket the runtime reads or writes, or nil with `errno` set: EBADF for
+    /// no such socket, ECONNRESET once the client's reset has reached the server.
+    private func usableLink(_ handle: Int32) -> ConnID? {
+        guard let c = socket(handle)?.conn, let l = links[c] else {
             errno = EBADF
-            return -1
+            return nil
         }
-        if resetDue(links[c]!) {
+        if resetDue(l) {
             errno = ECONNRESET
-            return -1
+            return nil
         }
+        return c
+    }
+
+    func read(_ handle: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard let c = usableLink(handle) else { return -1 }
         if now < links[c]!.heldUntil {
             errno = EAGAIN
             return -1
@@ -187,14 +196,7 @@ final class SimulatedOS: OperatingSystem {
     }
 
     func writev(_ handle: Int32, _ vectors: UnsafePointer<iovec>, _ count: Int32) -> Int {
-        guard let s = socket(handle), let c = s.conn, links[c] != nil else {
-            errno = EBADF
-            return -1
-        }
-        if resetDue(links[c]!) {
-            errno = ECONNRESET
-            return -1
-        }
+        guard let c = usableLink(handle) else { return -1 }
         var total = 0
         for i in 0..<Int(count) { total += vectors[i].iov_len }
         // The client is gone and its reset has not come back yet: the bytes vanish.

@@ -62,16 +62,7 @@ import Testing
         (PlantedBug.unstoredChat, Invariant.durable),
     ])
     func plantedBugIsCaught(bug: PlantedBug, invariant: Invariant) {
-        let limit = 60
-        var caught: SimFailure?
-        for seed in SimRandom.seeds(from: 0xB06, count: limit) {
-            if let f = Simulator.run(seed: seed, options: SimOptions(plantedBug: bug)).failure {
-                caught = f
-                break
-            }
-        }
-        #expect(caught != nil, "\(bug) survived \(limit) seeds")
-        #expect(caught?.invariant == invariant, "\(bug) caught as \(caught?.invariant.rawValue ?? "-"): \(caught?.message ?? "")")
+        expectCaught("\(bug)", by: invariant, within: 60, from: 0xB06, SimOptions(plantedBug: bug))
     }
 
     /// The simulations run the server's real runtime, so they catch its bugs too: each bug
@@ -84,12 +75,17 @@ import Testing
         (RuntimePlantedBug.deadlineFromBeforeWait, Invariant.timers),
     ])
     func plantedRuntimeBugIsCaught(bug: RuntimePlantedBug, invariant: Invariant) {
-        let limit = 400
+        expectCaught("\(bug)", by: invariant, within: 400, from: 0xF10, SimOptions(runtimeBug: bug))
+    }
+
+    /// Some seed among the first `limit` from `base` fails, and by `invariant`.
+    private func expectCaught(_ bug: String, by invariant: Invariant, within limit: Int, from base: UInt64,
+                              _ options: SimOptions) {
         var caught: SimFailure?
         var tried = 0
-        for seed in SimRandom.seeds(from: 0xF10, count: limit) {
+        for seed in SimRandom.seeds(from: base, count: limit) {
             tried += 1
-            if let f = Simulator.run(seed: seed, options: SimOptions(runtimeBug: bug)).failure {
+            if let f = Simulator.run(seed: seed, options: options).failure {
                 caught = f
                 break
             }

@@ -282,6 +282,8 @@ final class Simulator {
     /// A line the host types on the server's console.
     func hostSays(_ text: String) {
         runtime.inject(.inputLine(text))
+        // Its flush may have paused reading: the oracle must see it at this tick.
+        checkFlow()
     }
 
     func pychatStep(_ i: Int, _ event: Event) {
