@@ -73,7 +73,8 @@ struct TraceEntry {
             case let .quit(code, _): return "quit \(code)"
             case let .store(entries): return "store \(entries.map(\.seq))"
             case let .queryHistory(q): return "queryHistory \(q.id) \(q.range) \(q.limit)"
-            case .print: return nil
+            case .connect: return "connect"
+            case .print, .remember, .alert: return nil
             }
         }
         return "t=\(now) \(who): \(e)" + (out.isEmpty ? "" : " -> " + out.joined(separator: "; "))

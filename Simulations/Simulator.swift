@@ -272,7 +272,7 @@ final class Simulator {
                 stats.floodPauses += 1
             case let .store(entries):
                 storedLog += entries
-            case .send, .setTimer, .cancelTimer, .resumeReading, .queryHistory, .print, .log, .quit:
+            case .send, .setTimer, .cancelTimer, .resumeReading, .queryHistory, .print, .log, .quit, .connect, .remember, .alert:
                 break
             }
         }
@@ -328,7 +328,7 @@ final class Simulator {
                 for c in to where c == clients[i].conn { clientWrite(i, bytes.array) }
             case .close, .quit:
                 clientClose(i)
-            case .setTimer, .cancelTimer, .pauseReading, .resumeReading, .print, .log, .store, .queryHistory:
+            case .setTimer, .cancelTimer, .pauseReading, .resumeReading, .print, .log, .store, .queryHistory, .connect, .remember, .alert:
                 break
             }
         }

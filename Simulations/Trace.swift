@@ -40,6 +40,8 @@ struct TraceHash {
         case .tableRefresh: byte(3)
         case .announce: byte(4)
         case .floodRelease(let c): byte(5); conn(c)
+        case .reconnect: byte(6)
+        case .reconnectTick: byte(7)
         }
     }
 
@@ -76,6 +78,8 @@ struct TraceHash {
         case let .resize(cols, rows): byte(8); int(cols); int(rows)
         case let .inputLine(text): byte(9); string(text)
         case .inputClosed: byte(10)
+        case let .dialFailed(reason): byte(15); string(reason)
+        case let .recalled(texts): byte(16); int(texts.count); for t in texts { string(t) }
         case let .restored(room, nextSeq, latest):
             byte(12); string(room); int(Int(nextSeq)); int(latest.count); for e in latest { entry(e) }
         case let .historyAnswered(a):
@@ -98,10 +102,13 @@ struct TraceHash {
         case let .pauseReading(c): byte(8); conn(c)
         case let .resumeReading(c): byte(9); conn(c)
         case let .print(s): byte(5); string(s)
+        case let .remember(s): byte(12); string(s)
+        case let .alert(title, body): byte(13); string(title); string(body)
         case let .log(s): byte(6); string(s)
         case let .quit(code, message): byte(7); int(Int(code)); string(message ?? "\u{0}nil")
         case let .store(entries): byte(10); int(entries.count); for e in entries { entry(e) }
         case let .queryHistory(q): byte(11); int(Int(q.id)); string(q.room); string(String(describing: q.range)); int(q.limit)
+        case .connect: byte(12)
         }
     }
 
@@ -126,6 +133,9 @@ struct TraceHash {
         case .pageDown: byte(23)
         case .wheelUp: byte(24)
         case .wheelDown: byte(25)
+        case .f1: byte(26)
+        case .focusIn: byte(27)
+        case .focusOut: byte(28)
         }
     }
 }

@@ -11,7 +11,7 @@ struct UsageError: Error {
 enum Command {
     case chat(ChatOptions)
     case replay(ReplayOptions)
-    case certs(outDirectory: String)
+    case certs(outDirectory: String, force: Bool)
     case bench(BenchCommandOptions)
     case help
     case version
@@ -42,6 +42,8 @@ struct ChatOptions {
     var certFile = "./client.pem"
     var caFile = "./rootCA.pem"
     var headless = false
+    /// A mention rings and notifies when the terminal is not focused (`--no-notify`: it does not).
+    var notify = true
     var recordPath: String?
     var maxFrameLength = Limits.maxFrameLength
     var maxConnections = AppConfig.defaultMaxConnections
@@ -49,6 +51,10 @@ struct ChatOptions {
     var chatBurst = AppConfig.defaultChatBurst
     var admission = Admission.Policy()
     var historyForOriginals = 0
+    /// A client reconnects when it loses the server unless `--no-reconnect` (see `Reconnect`).
+    var reconnect = true
+    /// Hidden, for tests: the first reconnect's delay (`--reconnect-initial-ms`).
+    var reconnectInitialMillis = ReconnectPolicy.defaultInitialMillis
     var runtime = RuntimeOptions()
     var store = StoreOptions()
     /// A store flag was given (they only make sense for a server).
@@ -104,6 +110,7 @@ struct ArgumentParser {
             case "-s", "--serve": o.serve = true
             case "--ssl": o.ssl = true
             case "--headless": o.headless = true
+            case "--no-notify": o.notify = false
             case "-H", "--host":
                 o.host = try value(flag, inline)
                 if o.host.isEmpty { throw UsageError("\(flag): the host must not be empty") }
@@ -134,6 +141,9 @@ struct ArgumentParser {
                 o.maxConnections = try Self.integer(flag, try value(flag, inline), in: 1...10_000_000)
             case "--rate": o.chatRate = try Self.integer(flag, try value(flag, inline), in: 0...1_000_000)
             case "--burst": o.chatBurst = try Self.integer(flag, try value(flag, inline), in: 1...1_000_000)
+            case "--no-reconnect": o.reconnect = false
+            case "--reconnect-initial-ms":
+                o.reconnectInitialMillis = Int64(try Self.integer(flag, try value(flag, inline), in: 1...3_600_000))
             case "--history-for-originals":
                 o.historyForOriginals = try Self.integer(flag, try value(flag, inline), in: 0...Limits.historyPage)
             case "--max-per-address":
@@ -159,7 +169,7 @@ struct ArgumentParser {
     }
 
     private static func takesValue(_ flag: String) -> Bool {
-        !["-h", "--help", "--version", "-s", "--serve", "--ssl", "--headless", "--ephemeral"].contains(flag)
+        !["-h", "--help", "--version", "-s", "--serve", "--ssl", "--headless", "--ephemeral", "--no-notify"].contains(flag)
     }
 
     private mutating func parseReplay() throws(UsageError) -> Command {
@@ -201,14 +211,16 @@ struct ArgumentParser {
     private mutating func parseCerts() throws(UsageError) -> Command {
         index = 1
         var out = "."
+        var force = false
         while let (flag, inline) = next() {
             switch flag {
             case "--out": out = try value(flag, inline)
+            case "--force": force = true
             case "-h", "--help": return .help
             default: throw UsageError("certs: unknown option \(flag)")
             }
         }
-        return .certs(outDirectory: out)
+        return .certs(outDirectory: out, force: force)
     }
 
     private mutating func parseBench() throws(UsageError) -> Command {

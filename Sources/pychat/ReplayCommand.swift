@@ -25,7 +25,13 @@ enum ReplayCommand {
         switch options.screens {
         case .none:
             for line in result.transcript { out += "[\(line.step)] \(line.line.transcript)\n" }
-        case .at:
+        case .at(let step):
+            // A step the log never reached has no screen: showing the last one would pass it off
+            // as the screen at that step.
+            if let step, step > result.stepsReplayed {
+                Output.error("replay: \(path) has no step \(step); it ends after step \(result.stepsReplayed)")
+                return ExitCode.failure
+            }
             guard let frame = result.app?.frame else {
                 Output.error("replay: \(path) has no terminal screen (a headless session)")
                 return ExitCode.failure
@@ -47,8 +53,10 @@ enum ReplayCommand {
             if verify { code = ExitCode.failure }
         }
         if let damage = result.damage {
+            // What was replayed is printed, but a damaged log is never a success: a script must not
+            // take half a session for the whole one.
             Output.error("replay: \(path) is damaged at \(damage); replayed \(result.stepsReplayed) steps before it")
-            if verify { code = ExitCode.failure }
+            code = ExitCode.failure
         }
         if verify && code == ExitCode.ok {
             Output.error("replay: \(result.stepsReplayed) steps replayed, every effect as recorded")

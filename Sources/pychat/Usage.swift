@@ -4,7 +4,7 @@ enum Usage {
     static let text = """
     usage: pychat [-s] [-H HOST] [-P PORT] [-u NAME] [-c RRGGBB] [options]
            pychat replay FILE [--verify] [--screen [--at STEP] | --screens]
-           pychat certs [--out DIR]
+           pychat certs [--out DIR] [--force]
            pychat bench [-H HOST] -P PORT [--clients C] [--messages M] [--rate R] [--size S] [options]
            pychat bench --relay [-H HOST] [-P PORT]
 
@@ -20,7 +20,11 @@ enum Usage {
           --cafile FILE       CA certificate (default ./rootCA.pem)
           --headless          no terminal UI: a client sends each line of standard input and
                               prints what it is shown; a server logs to standard error
+          --no-notify         a line naming you is highlighted, but rings no bell and posts no
+                              desktop notification
           --record FILE       write the session's event log to FILE
+          --no-reconnect      client: exit with code 3 when the server goes away, instead of
+                              reconnecting (1 s doubling to 60 s, with jitter)
           --data DIR          server: keep the room log in DIR/HOST_PORT.sqlite3 (default
                               $XDG_STATE_HOME/pychat or ~/.local/state/pychat; a server on
                               --port 0 keeps none unless --data is given)
@@ -51,7 +55,8 @@ enum Usage {
       -h, --help              this text
           --version           the version
 
-      certs [--out DIR]       write rootCA.key, rootCA.pem, server.pem and client.pem (default .)
+      certs [--out DIR]       write rootCA.key, rootCA.pem, server.pem and client.pem (default .);
+                              an existing CA is kept unless --force
       replay FILE             re-run a recorded session through the core and print its transcript
           --verify            exit 1 at the first step whose effects differ from the record
           --screen [--at N]   print the screen the user saw after step N (default: the last)

@@ -15,14 +15,19 @@ func main() -> Int32 {
     }
     switch command {
     case .help:
-        Output.standard(Usage.text + "\n")
+        Output.standard(Usage.text + "\n\nkeys (F1 shows them on screen):\n" + KeyHelp.text + "\n")
         return ExitCode.ok
     case .version:
         Output.standard(Usage.version + "\n")
         return ExitCode.ok
     case let .replay(options):
         return ReplayCommand.run(options)
-    case .certs(let directory):
+    case let .certs(directory, force):
+        // A new CA orphans every certificate the old one signed: never replace it by accident.
+        if !force, let existing = CertificateFactory.existingAuthorityFile(in: directory) {
+            Output.error("certs: \(existing) exists; pass --force to replace the CA (certificates it signed stop working)")
+            return ExitCode.failure
+        }
         do {
             try CertificateFactory.writeStandardSet(into: directory)
         } catch {
@@ -92,11 +97,18 @@ func chat(_ o: ChatOptions) -> Int32 {
     // (named by -u, coloured by -c) gets a fresh random uid.
     let hostUID = o.serve && presentation != .headless
         ? UID(randomBits: UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max)) : nil
+    // A client's backoff jitter and session token are drawn here, once, and recorded with the
+    // configuration, so a replay follows the same schedule (see ReconnectPolicy).
+    let reconnect = !o.serve && o.reconnect
+        ? ReconnectPolicy(initialMillis: o.reconnectInitialMillis, seed: UInt64.random(in: .min ... .max),
+                          session: UID(randomBits: UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max)))
+        : nil
     let config = AppConfig(
         role: o.serve ? .server : .client, host: o.host, port: o.port, username: o.username, color: o.color,
         hostUID: hostUID, terminal: frontend.map { $0.currentSize() ?? TerminalSize(cols: 80, rows: 24) },
         maxFrameLength: o.maxFrameLength, maxConnections: o.maxConnections, chatRate: o.chatRate,
-        chatBurst: o.chatBurst, admission: o.admission, historyForOriginals: o.historyForOriginals)
+        chatBurst: o.chatBurst, admission: o.admission, historyForOriginals: o.historyForOriginals,
+        reconnect: reconnect, tls: o.ssl, notify: o.notify)
 
     var recorder: Recorder?
     if let path = o.recordPath {
@@ -111,6 +123,10 @@ func chat(_ o: ChatOptions) -> Int32 {
         let runtime = try Runtime(config: config, options: runtimeOptions, recorder: recorder, frontend: frontend)
         runtime.roomLog = roomLog
         runtime.roomLogKeep = o.store
+        if frontend != nil {
+            runtime.inputHistory = InputHistoryFile.inFolder(StoreOptions.defaultFolder(environment: environment),
+                                                             serving: o.serve, host: o.host, port: o.port)
+        }
         return try runtime.run()
     } catch {
         frontend?.restore()

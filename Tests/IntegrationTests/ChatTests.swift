@@ -99,16 +99,25 @@ import Testing
         #expect(damaged.stderr.contains("replayed 4 steps"), "\(damaged.stderr)")
         #expect(damaged.stdoutLines.first == transcript.first)
 
+        // Without --verify the transcript up to the damage is printed, and the exit code still
+        // says the log is damaged.
         let lenient = try Proc.pychat("replay-cut-lenient", ["replay", cut])
-        #expect(try await lenient.exitCode() == 0)
+        #expect(try await lenient.exitCode() == 1)
         #expect(lenient.stderr.contains("damaged at line 6"))
+        #expect(lenient.stdoutLines.first == transcript.first)
+
+        // A step past the end has no screen to show.
+        let pastEnd = try Proc.pychat("replay-past-end", ["replay", log, "--screen", "--at", "100000"])
+        #expect(try await pastEnd.exitCode() == 1)
+        #expect(pastEnd.stderr.contains("has no step 100000; it ends after step"), "\(pastEnd.stderr)")
     }
 
-    /// SIGTERM ends a server cleanly: its clients see the close and exit with "server gone".
+    /// SIGTERM ends a server cleanly: its clients see the close and, with `--no-reconnect`,
+    /// exit with "server gone" (`ReconnectTests` has the clients that come back).
     @Test func serverShutdownClosesClients() async throws {
         let server = try await Server.start()
         defer { server.proc.kill() }
-        let alice = try client("alice", port: server.port)
+        let alice = try client("alice", port: server.port, ["--no-reconnect"])
         defer { alice.kill() }
         try await server.waitForJoins(1)
         server.proc.signal(SIGTERM)

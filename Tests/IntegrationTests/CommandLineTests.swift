@@ -40,6 +40,25 @@ import Testing
         #expect(p.stderr.contains("cannot connect to 127.0.0.1:\(probe.port)"), "\(p.stderr)")
     }
 
+    /// A second `pychat certs` into the same folder would orphan every certificate the first
+    /// CA signed: it refuses, leaves the files as they were, and `--force` replaces them.
+    @Test func certsKeepAnExistingAuthority() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pychat-certs-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let first = try Proc.pychat("certs", ["certs", "--out", dir])
+        #expect(try await first.exitCode() == 0, "\(first.stderr)")
+        let ca = try Data(contentsOf: URL(fileURLWithPath: dir + "/rootCA.pem"))
+
+        let again = try Proc.pychat("certs-again", ["certs", "--out", dir])
+        #expect(try await again.exitCode() == 1)
+        #expect(again.stderr.contains("rootCA.key exists; pass --force"), "\(again.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/rootCA.pem")) == ca)
+
+        let forced = try Proc.pychat("certs-force", ["certs", "--out", dir, "--force"])
+        #expect(try await forced.exitCode() == 0, "\(forced.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/rootCA.pem")) != ca)
+    }
+
     @Test func helpAndVersion() async throws {
         let help = try Proc.pychat("help", ["--help"])
         #expect(try await help.exitCode() == 0)
@@ -47,6 +66,10 @@ import Testing
         for flag in ["--rate N", "--burst N", "--max-per-address N", "--max-unjoined-per-address N",
                      "--connect-burst N", "--connects-per-minute N", "--history-for-originals N"] {
             #expect(help.stdout.contains(flag))
+        }
+        // The keys are listed too, from the same table F1 draws.
+        for line in ["Ctrl-R  ", "search the messages sent", "F1 ", "--no-notify", "[--force]"] {
+            #expect(help.stdout.contains(line), "\(line)")
         }
         let version = try Proc.pychat("version", ["--version"])
         #expect(try await version.exitCode() == 0)

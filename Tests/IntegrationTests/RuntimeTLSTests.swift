@@ -35,11 +35,21 @@ import Testing
         #expect(try await alice.exitCode() == 0, "\(alice.stderr)")
 
         // A plaintext client is refused during the handshake, with a reason in the server's log.
-        let plain = try client("plain", port: server.port)
+        let plain = try client("plain", port: server.port, ["--no-reconnect"])
         defer { plain.kill() }
         plain.closeInput()
         #expect(try await plain.exitCode() == 3)
         try await server.proc.waitFor("plaintext diagnosis") { $0.stderr.contains("not speaking TLS") }
+        // ... and the client says what it most likely got wrong, not only "closed by peer".
+        #expect(plain.stderr.contains("did you mean --ssl?"), "\(plain.stderr)")
+
+        // The other mix-up: a --ssl client on a plain server.
+        let plainServer = try await Server.start()
+        defer { plainServer.proc.kill() }
+        let eager = try Proc.pychat("eager", ["--headless", "-H", "127.0.0.1", "-P", String(plainServer.port)] + tlsFlags)
+        defer { eager.kill() }
+        #expect(try await eager.exitCode() == 1)
+        #expect(eager.stderr.contains("a server without TLS? then leave out --ssl"), "\(eager.stderr)")
 
         // A client trusting another CA rejects the server: exit 1 and a clear line.
         let rogue = try Proc.pychat("rogue", ["--headless", "--ssl", "-H", "127.0.0.1", "-P", String(server.port),

@@ -187,8 +187,10 @@ struct Server {
 }
 
 /// A headless pychat client.
-func client(_ name: String, port: Int, host: String = "127.0.0.1", color: String = "000000") throws -> Proc {
-    try Proc.pychat(name, ["--headless", "-H", host, "-P", String(port), "-u", name, "-c", color])
+/// `extra`: more flags (`--no-reconnect` where a test wants the session to end with the server).
+func client(_ name: String, port: Int, host: String = "127.0.0.1", color: String = "000000",
+            _ extra: [String] = []) throws -> Proc {
+    try Proc.pychat(name, ["--headless", "-H", host, "-P", String(port), "-u", name, "-c", color] + extra)
 }
 
 /// A bare TCP socket that does exactly what a test says, for hostile peers.

@@ -18,6 +18,10 @@ import Testing
                                      cols: 200, rows: 50)
         let started = try await tmux.waitFor(server, text: "Server started on 127.0.0.1:")
         let port = try #require(tmux.listeningPort(in: started))
+        // The whole width for the history (Ctrl-N hides the members pane), so each long
+        // message is one row.
+        try tmux.keys(server, "C-n")
+        _ = try await tmux.waitFor(server, "the members pane hidden") { !$0.contains { $0.contains("1 here") } }
         let alice = try client("alice", port: port), bob = try client("bob", port: port)
         _ = try await tmux.waitFor(server, text: "bob joined the chat")
         let tty = try tmux.display(server, "#{pane_tty}")

@@ -37,7 +37,7 @@ import Testing
         let alice = try tmux.window("alice", command("-H 127.0.0.1 -P \(port) -u alice -c ff8800", status: "\(dir)/alice"))
         // bob starts once alice is in, so that alice sees him arrive.
         _ = try await tmux.waitFor(alice, text: "alice joined the chat")
-        let bob = try tmux.window("bob", command("-H 127.0.0.1 -P \(port) -u bob -c 0000ff", status: "\(dir)/bob"), cols: 80, rows: 24)
+        let bob = try tmux.window("bob", command("-H 127.0.0.1 -P \(port) -u bob -c 0000ff --no-reconnect", status: "\(dir)/bob"), cols: 80, rows: 24)
         _ = try await tmux.waitFor(alice, text: "bob joined the chat")
 
         // The history pane has focus first: its border is on top, the input shows the hint.
@@ -105,7 +105,7 @@ import Testing
         #expect(carolEnd.contains("exit=0") && carolEnd.contains(" icanon") && !carolEnd.contains("-echo "), "\(carolEnd)")
         #expect(try tmux.display(carol, "#{alternate_on} #{cursor_flag} #{mouse_any_flag}") == "0 1 0")
 
-        // The server going away ends bob's session too, with the terminal restored.
+        // The server going away ends bob's session too (he runs with --no-reconnect), with the terminal restored.
         try tmux.keys(server, "C-c")
         let bobEnd = try await waitForFile("\(dir)/bob", containing: "exit=")
         #expect(bobEnd.contains("exit=3"))

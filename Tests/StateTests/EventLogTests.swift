@@ -174,20 +174,21 @@ enum Sessions {
     @Test func theScreenAtAnyStep() throws {
         let text = try EventLogTests().fixture("server-three-clients.pychatlog")
         let atSix = try #require(Replay.run(text, through: 6).app?.frame)
-        let pad = { (s: String) in "│" + s + String(repeating: " ", count: 78 - s.count) + "│" }
-        #expect(atSix.lines()[0] == "┌─ host · serving 127.0.0.1:8080 · 3 users " + String(repeating: "─", count: 36) + "┐")
+        // The history is 60 columns wide: the members pane takes the last 20.
+        let pad = { (s: String) in "│" + s + String(repeating: " ", count: 58 - s.count) + "│" }
+        #expect(atSix.lines()[0] == "┌─ host · serving 127.0.0.1:8080 · 3 users · not encrypted─┐│")
         #expect(atSix.lines()[1...3] == [
-            pad("Server started on 127.0.0.1:8080"),
-            pad("Established connection: remote_address 127.0.0.1:40001"),
-            pad("alice joined the chat"),
+            pad("Server started on 127.0.0.1:8080") + "│ 3 here",
+            pad("Established connection: remote_address 127.0.0.1:40001") + "│ host",
+            pad("alice joined the chat") + "│ alice",
         ])
         var screens: [Int] = []
         let r = Replay.run(text) { step, app in if app.frame != nil { screens.append(step) } }
         #expect(screens == Array(1...21))
         let last = try #require(r.app?.frame)
         // The host pressed Tab at step 11: the input pane has the border now.
-        #expect(last.lines()[0] == "   host · serving 127.0.0.1:8080 · 1 user")
-        #expect(last.lines()[15] == "      alice:  bye")
+        #expect(last.lines()[0] == "   host · serving 127.0.0.1:8080 · 1 user · not encrypted   │")
+        #expect(last.lines()[15].hasPrefix("      alice:  bye       "))
         #expect(last.lines()[19].hasPrefix("┌───"))
     }
 }

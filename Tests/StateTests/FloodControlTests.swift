@@ -164,7 +164,7 @@ struct FloodDriver {
             #expect(host.step(.inputLine("host \(i)")).effects.contains { if case .send(to: [Fix.c1], _) = $0 { true } else { false } })
         }
         // alice's JoinRequest and pychat sign cost nothing: her one token is still there.
-        d.step(.received(conn: FloodDriver.alice, bytes: Bytes(PeerSign.frame(.ours))))
+        d.step(.received(conn: FloodDriver.alice, bytes: NegotiationTests.sign))
         d.step(.received(conn: FloodDriver.alice, bytes: FloodDriver.chats(["one"])))
         #expect(d.toBob.map(\.text) == ["one"])
     }

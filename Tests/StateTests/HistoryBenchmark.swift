@@ -9,10 +9,14 @@ import Testing
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["PYCHAT_BENCH"] == "1"))
 struct HistoryBenchmark {
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+    /// Seconds as the benchmarks print them.
+    static func f(_ x: Double) -> String { String(format: "%.3f", x) }
 
-    func run(pychat: Bool) -> (joins: Double, chats: Double, bytes: Int) {
+    /// A room restored from a log whose memory is full (`Limits.roomMemoryEntries` ordinary chats),
+    /// without a chat rate: the bursts measured are relaying, not the flood control.
+    static func restoredRoom() -> ChatApp {
         var config = RoomTests.config
-        config.chatRate = 0  // the burst below measures relaying, not the flood control
+        config.chatRate = 0
         var app = ChatApp(config: config)
         let text = String(repeating: "a fairly ordinary line of chat ", count: 3)
         let log = (1...Int64(Limits.roomMemoryEntries)).map {
@@ -20,7 +24,12 @@ struct HistoryBenchmark {
                       authorUID: nil, color: RGB.cleaned("336699"), text: text)
         }
         _ = app.reduce(.restored(room: "general", nextSeq: Int64(log.count + 1), latest: log))
-        let sign = PeerSign.frame(.ours)
+        return app
+    }
+
+    func run(pychat: Bool) -> (joins: Double, chats: Double, bytes: Int) {
+        var app = Self.restoredRoom()
+        let sign = NegotiationTests.sign.array
         let frames = (0..<1000).map { Bytes((pychat ? sign : []) + FrameCodec.frame(.joinRequest(username: "u\($0)", color: "000000"))) }
         var bytes = 0
         let clock = ContinuousClock()
@@ -44,7 +53,7 @@ struct HistoryBenchmark {
     @Test func thousandJoinsWithHistory() {
         let original = run(pychat: false)
         let pychat = run(pychat: true)
-        func f(_ x: Double) -> String { String(format: "%.3f", x) }
+        let f = Self.f
         print("HistoryBenchmark: 1000 joins, pychat (100 entries each): \(f(pychat.joins)) s, \(pychat.bytes / 1000) kB sent; "
               + "original (none): \(f(original.joins)) s, \(original.bytes / 1000) kB; "
               + "1000 chats by one member to 999, stamped: \(f(pychat.chats)) s, unstamped: \(f(original.chats)) s")

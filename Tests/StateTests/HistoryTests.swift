@@ -115,7 +115,7 @@ import Testing
         s.send(.disconnected(conn: Fix.c2, reason: "closed by peer"), [
             .store([Self.entry(4, .leave, "bob", Fix.uid2, Self.bob.color, wall: Self.wall + 60_000)]),
             .log("leave #2 \"bob\": closed by peer"),
-        ], shows: [.notice("Connection ended: remote_address b"), .system("bob left the chat")])
+        ], shows: [.notice("Connection ended: remote_address b").quieted, .system("bob left the chat")])
         #expect(s.room.nextSeq == 5)
         #expect(s.room.latestEntries.map(\.seq) == [1, 2, 3, 4])
     }

@@ -4,9 +4,12 @@ import Testing
 /// The pychat sign, the server's answer, and the extension frames (kind 0x02) that follow: the
 /// bytes, who sends them, and that an original peer never gets or gives one.
 @Suite struct NegotiationTests {
-    /// This build's sign, as a client sends it before its JoinRequest.
-    static let sign = Bytes(PeerSign.frame(.ours))
-    static let welcome = Bytes(ExtensionCodec.frame(.welcome(.ours)))
+    /// What a client that does not reconnect (`--no-reconnect`, as these tests' configurations)
+    /// speaks: everything but `resume`. `ClientResumeTests` has the reconnecting client's sign.
+    static let offered = Capabilities.ours.without(Capabilities.Feature.resume)
+    /// Its sign, as a client sends it before its JoinRequest, and a server's answer to it.
+    static let sign = Bytes(PeerSign.frame(offered))
+    static let welcome = Bytes(ExtensionCodec.frame(.welcome(offered)))
     static func roomSize(_ n: Int) -> Bytes { Bytes(ExtensionCodec.frame(.roomSize(users: n))) }
     static func sign(_ text: String) -> Bytes { Fix.frame(.system(text: text)) }
     static func ext(_ json: String) -> Bytes { Bytes(FrameCodec.frame(kind: 2, parts: Array(json.utf8))) }
@@ -16,8 +19,10 @@ import Testing
     @Test func theSignIsAnOriginalSystemMessage() {
         // Exactly the original's encoding of a SystemMessage: an original server decodes it
         // without a complaint and, having no case for it, does nothing.
-        let expected = #"{"text": "pychat/1 room-size history", "type": "SystemMessage"}"#
-        #expect(Self.sign.array == [0, 0, 0, UInt8(expected.utf8.count + 1), 1] + Array(expected.utf8))
+        let expected = #"{"text": "pychat/1 room-size history resume", "type": "SystemMessage"}"#
+        #expect(PeerSign.frame(.ours) == [0, 0, 0, UInt8(expected.utf8.count + 1), 1] + Array(expected.utf8))
+        let withoutResume = #"{"text": "pychat/1 room-size history", "type": "SystemMessage"}"#
+        #expect(Self.sign.array == [0, 0, 0, UInt8(withoutResume.utf8.count + 1), 1] + Array(withoutResume.utf8))
         #expect(PeerSign.text(Capabilities(version: 7, features: [])) == "pychat/7")
     }
 
@@ -218,12 +223,12 @@ import Testing
         _ = app.reduce(.received(conn: ConnID(0), bytes: Fix.serverInfo([(Fix.uid1, "alice", "ff8800")], for: Fix.uid1)))
         // Before a welcome the server is an original one, as far as we know: a room size is not its to send.
         #expect(app.reduce(.received(conn: ConnID(0), bytes: Self.roomSize(99))) == [.log("ignored a RoomSize from the server")])
-        #expect(app.title == "alice @ h:1 · 1 user")
+        #expect(app.title == "alice @ h:1 · 1 user · not encrypted")
         #expect(app.reduce(.received(conn: ConnID(0), bytes: Self.welcome))
             == [.log("the server speaks pychat: protocol 1, features: room-size history")])
-        #expect(app.session?.common == .ours)
+        #expect(app.session?.common == Self.offered)
         _ = app.reduce(.received(conn: ConnID(0), bytes: Self.roomSize(1500)))
-        #expect(app.title == "alice @ h:1 · 1500 users")
+        #expect(app.title == "alice @ h:1 · 1500 users · not encrypted")
         #expect(app.reduce(.received(conn: ConnID(0), bytes: Self.welcome)) == [.log("ignored a Welcome from the server")])
         #expect(app.reduce(.received(conn: ConnID(0), bytes: Self.ext(#"{"type": "Later"}"#)))
             == [.log("ignored a frame from the server: unknown type \"Later\"")])

@@ -25,7 +25,7 @@ import Testing
         s.send(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "127.0.0.1:5001"), [
             .log("connect #1 from 127.0.0.1:5001"),
             .setTimer(.joinDeadline(Fix.c1), millis: 10_000),
-        ], shows: [.notice("Established connection: remote_address 127.0.0.1:5001")])
+        ], shows: [.notice("Established connection: remote_address 127.0.0.1:5001").quieted])
         #expect(s.room.connectionCount == 1)
         #expect(s.room.members.map(\.name) == ["host"])
         #expect(s.room.joined == [])
@@ -36,7 +36,7 @@ import Testing
         var s = roomWithAlice()
         s.send(.accepted(conn: Fix.c2, uid: Fix.uid2, remote: "[::1]:5002"), [
             .log("connect #2 from [::1]:5002"), .setTimer(.joinDeadline(Fix.c2), millis: 10_000),
-        ], shows: [.notice("Established connection: remote_address [::1]:5002")])
+        ], shows: [.notice("Established connection: remote_address [::1]:5002").quieted])
         let users = [hostEntry, (Fix.uid1, "alice", "ff8800"), (Fix.uid2, "bob", "0000ff")]
         // alice's table is now stale; it is refreshed once joins pause, not at every join.
         s.send(.received(conn: Fix.c2, bytes: Fix.frame(.joinRequest(username: "bob", color: "0000FF"))), [
@@ -105,7 +105,7 @@ import Testing
             .setTimer(.tableRefresh, millis: 50),
             .send(.system(text: "alice left the chat"), to: Fix.c2),
             .setTimer(.announce, millis: 100),
-        ], shows: [.notice("Connection ended: remote_address 127.0.0.1:5001"), .system("alice left the chat")])
+        ], shows: [.notice("Connection ended: remote_address 127.0.0.1:5001").quieted, .system("alice left the chat")])
         #expect(s.room.joined == [Fix.c2])
         s.send(.timer(.tableRefresh), [
             .send(to: [Fix.c2], bytes: Fix.serverInfo([hostEntry, (Fix.uid2, "bob", "0000ff")], for: Fix.uid2)),
@@ -123,7 +123,7 @@ import Testing
         s.send(.disconnected(conn: Fix.c2, reason: "closed by peer"), [
             .cancelTimer(.joinDeadline(Fix.c2)),
             .log("disconnect #2 before joining: closed by peer"),
-        ], shows: [.notice("Connection ended: remote_address b")])
+        ], shows: [.notice("Connection ended: remote_address b").quieted])
     }
 
     @Test func violationsAreCountedAndRepeatedOnesClose() {
@@ -145,7 +145,7 @@ import Testing
             .close(conn: Fix.c2, reason: "5 protocol errors, the last: ServerInfo before JoinRequest ignored"),
             .cancelTimer(.joinDeadline(Fix.c2)),
             .log("disconnect #2 before joining: 5 protocol errors, the last: ServerInfo before JoinRequest ignored"),
-        ], shows: [.notice("Connection ended: remote_address b")])
+        ], shows: [.notice("Connection ended: remote_address b").quieted])
         #expect(!s.room.isConnected(Fix.c2))
         #expect(s.room.joined == [Fix.c1])
     }
@@ -163,7 +163,7 @@ import Testing
             .close(conn: Fix.c1, reason: "frame of 4294967295 bytes announced, over the limit of 65536"),
             .log("leave #1 \"alice\": frame of 4294967295 bytes announced, over the limit of 65536"),
             .setTimer(.announce, millis: 100),
-        ], shows: [.notice("Connection ended: remote_address 127.0.0.1:5001"), .system("alice left the chat")])
+        ], shows: [.notice("Connection ended: remote_address 127.0.0.1:5001").quieted, .system("alice left the chat")])
         #expect(s.room.members.map(\.name) == ["host"])
     }
 
@@ -194,7 +194,7 @@ import Testing
             .close(conn: Fix.c1, reason: "did not join within 10 s"),
             .cancelTimer(.joinDeadline(Fix.c1)),
             .log("disconnect #1 before joining: did not join within 10 s"),
-        ], shows: [.notice("Connection ended: remote_address a")])
+        ], shows: [.notice("Connection ended: remote_address a").quieted])
         // A deadline for a connection that joined in time, or is gone, does nothing.
         var t = roomWithAlice()
         t.send(.timer(.joinDeadline(Fix.c1)), [])

@@ -24,6 +24,8 @@ final class Connection {
     /// The core knows this connection (false for a TLS client before its handshake ends and
     /// the server has shown it accepted our certificate).
     var announced = true
+    /// A client's redial whose connect has not finished (watched for writability only).
+    var dialing = false
     /// A TLS client's handshake is done and the `tlsVerdict` timer is armed.
     var awaitingVerdict = false
 

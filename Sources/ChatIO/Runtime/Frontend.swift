@@ -23,8 +23,11 @@ public protocol Frontend: AnyObject {
     var screenOutput: NonBlockingOutput? { get }
     /// Puts the terminal back as it was; called once, before the process exits.
     func restore()
+    /// The bell, and a desktop notification where the terminal can show one.
+    func alert(title: String, body: String)
 }
 
 extension Frontend {
     public var screenOutput: NonBlockingOutput? { nil }
+    public func alert(title: String, body: String) {}
 }

@@ -155,12 +155,15 @@ extension Runtime {
         discard(c)
         if announced {
             dispatch(.disconnected(conn: c.id, reason: reason))
+        } else if !c.announced && app.config.role == .client && isRedialling {
+            // A redial that failed in its TLS handshake: the core tries again.
+            dispatch(.dialFailed(reason: reason == "closed by peer" ? "the server closed the connection during the TLS handshake" : reason))
         } else if !c.announced && app.config.role == .client {
             // The core never saw this connection (its TLS handshake failed): the client
             // cannot start, as with a refused connection.
             let config = app.config
             let reason = reason == "closed by peer"
-                ? "the server closed the connection during the TLS handshake" : reason
+                ? "the server closed the connection during the TLS handshake (\(TLSDiagnosis.plainServerHint))" : reason
             beginQuit(code: ExitCode.failure, message: "pychat: cannot connect to \(config.host):\(config.port): \(reason)")
         }
     }
@@ -175,6 +178,7 @@ extension Runtime {
         c.sealed.removeAll()
         timers.cancel(.linger(c.id.raw))
         timers.cancel(.tlsVerdict(c.id.raw))
+        timers.cancel(.dial(c.id.raw))
         if flow.remove(slot, now: now) { readingPausedChanged() }
     }
 

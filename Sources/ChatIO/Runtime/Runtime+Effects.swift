@@ -62,12 +62,18 @@ extension Runtime {
             if frontend == nil { log(line) }
         case let .quit(code, message):
             beginQuit(code: code, message: message)
+        case .connect:
+            redialServer()
         case let .store(entries):
             guard let roomLog, !entries.isEmpty else { return }
             roomLog.append(entries)
             roomLogPending = true
         case let .queryHistory(query):
             pendingQueries.append(query)
+        case let .remember(text):
+            inputHistory?.append(text)
+        case let .alert(title, body):
+            frontend?.alert(title: title, body: body)
         }
     }
 }

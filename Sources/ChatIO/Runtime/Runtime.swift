@@ -14,6 +14,8 @@ public final class Runtime {
         case escape
         /// A TLS client's handshake is done but the server has not shown it accepted us.
         case tlsVerdict(UInt64)
+        /// A client's redial of its server must connect by then (see `Runtime+Reconnect`).
+        case dial(UInt64)
     }
 
     package internal(set) var app: ChatApp
@@ -22,6 +24,8 @@ public final class Runtime {
     let os: any OperatingSystem
     let signals: Signals?
     let recorder: Recorder?
+    /// Where the user's sent messages are kept for Up and Ctrl-R in later runs; nil: nowhere.
+    public var inputHistory: InputHistoryFile?
     let frontend: (any Frontend)?
     /// The server's room log, opened by the command line before listening (nil: ephemeral),
     /// and how long it keeps entries (see `Runtime+RoomLog`).
@@ -34,6 +38,8 @@ public final class Runtime {
     var roomLogMaintainedAt: Int64 = 0
     var roomLogUpkeepFailed = false
     var listener: ListeningSocket?
+    /// A client's redial under way (see `Runtime+Reconnect`).
+    var redial: Redial?
     var connections = ConnectionTable()
     var timers = Timers<LoopTimer>()
     var now: Int64
@@ -154,6 +160,7 @@ public final class Runtime {
     package func start() throws(StartupError) {
         recorder?.writeHeader(app.config, now: now)
         tellTime()
+        if let inputHistory { dispatch(.recalled(inputHistory.load())) }
         let config = app.config
         if let fd = frontend?.inputDescriptor {
             try? os.add(fd, .frontend, .readOnly)
@@ -221,6 +228,7 @@ public final class Runtime {
         case .output(let index): flushOutput(index)
         case .connection(let id):
             guard let c = connections[raw: id] else { return }
+            if c.dialing { return dialProgressed(c) }
             // The readiness may predate a pause in this batch; a closing connection is read even
             // if its sender was paused (else a level-triggered loop spins on it until linger).
             if (r.readable && wantsInput(c)) || r.failed { read(c) }
@@ -244,6 +252,8 @@ public final class Runtime {
             case .tlsVerdict(let id):
                 // A server that sends no session tickets gives no sign of accepting us: go on.
                 if let c = connections[raw: id], !c.announced, !c.closing { announce(c) }
+            case .dial(let id):
+                if let c = connections[raw: id] { dialProgressed(c, timedOut: true) }
             }
         }
         for (slot, verdict) in flow.due(now: now) {
@@ -273,7 +283,8 @@ public final class Runtime {
     private func tellTime() {
         guard now != toldTime else { return }
         toldTime = now
-        dispatch(.time(Instant(monotonicMillis: now, wallMillis: clock.wallMillis())))
+        let wall = clock.wallMillis()
+        dispatch(.time(Instant(monotonicMillis: now, wallMillis: wall, utcOffsetSeconds: LocalZone.offsetSeconds(atWallMillis: wall))))
     }
 
     /// One step of the core: recorded, then its effects performed in order.

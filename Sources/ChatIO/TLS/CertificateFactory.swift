@@ -101,6 +101,13 @@ public enum CertificateFactory {
     public static let serverFile = "server.pem"
     public static let clientFile = "client.pem"
 
+    /// The CA's key or certificate already in `directory`, if either is there: `pychat certs`
+    /// replaces a CA only when told to.
+    public static func existingAuthorityFile(in directory: String) -> String? {
+        let base = directory.hasSuffix("/") ? directory : directory + "/"
+        return [caKeyFile, caCertificateFile].map { base + $0 }.first { access($0, F_OK) == 0 }
+    }
+
     /// Writes rootCA.key, rootCA.pem, server.pem and client.pem into
     /// `directory` (created if missing), replacing existing files. Key-bearing
     /// files get mode 0600, rootCA.pem 0644.

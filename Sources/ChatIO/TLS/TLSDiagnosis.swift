@@ -19,6 +19,10 @@ struct TLSDiagnosis {
     let refusedRenegotiation: Bool
 
     private var phase: String { inHandshake ? "TLS handshake failed" : "TLS connection failed" }
+
+    /// What a `--ssl` client most likely got wrong when the server hangs up on its hello: a
+    /// plain PyChat server reads the hello as a frame far over its limit and closes.
+    static let plainServerHint = "a server without TLS? then leave out --ssl"
     private var peerRole: String { role == .server ? "client" : "server" }
 
     func error() -> TLSError {
@@ -50,7 +54,8 @@ struct TLSDiagnosis {
         }
         if reasons.contains(SSL_R_UNEXPECTED_EOF_WHILE_READING)
             || (sslErrorCode == SSL_ERROR_SYSCALL && errors.isEmpty) {
-            let when = inHandshake ? "during the TLS handshake" : "without a TLS close_notify"
+            let when = !inHandshake ? "without a TLS close_notify"
+                : role == .client ? "during the TLS handshake (\(Self.plainServerHint))" : "during the TLS handshake"
             return TLSError(.unexpectedEOF, "\(phase): the \(peerRole) closed the connection \(when)")
         }
         let detail = errors.isEmpty ? "SSL error \(sslErrorCode)" : errors.map(\.text).joined(separator: "; ")

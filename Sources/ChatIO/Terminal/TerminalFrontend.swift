@@ -66,10 +66,18 @@ public final class TerminalFrontend: Frontend {
         screen.write(Self.enter)
     }
 
-    /// Alternate screen, hidden cursor, mouse buttons (wheel) in SGR form, bracketed paste.
-    static let enter = Array("\u{1b}[?1049h\u{1b}[?25l\u{1b}[?1000h\u{1b}[?1006h\u{1b}[?2004h".utf8)
+    /// Alternate screen, hidden cursor, mouse buttons (wheel) in SGR form, bracketed paste, focus
+    /// reports (a mention rings only while the terminal is elsewhere).
+    static let enter = Array("\u{1b}[?1049h\u{1b}[?25l\u{1b}[?1000h\u{1b}[?1006h\u{1b}[?2004h\u{1b}[?1004h".utf8)
     /// The exact reverse, ending with the cursor shown on the normal screen.
-    static let leave = Array("\u{1b}[?2004l\u{1b}[?1006l\u{1b}[?1000l\u{1b}[0m\u{1b}[?25h\u{1b}[?1049l".utf8)
+    static let leave = Array("\u{1b}[?1004l\u{1b}[?2004l\u{1b}[?1006l\u{1b}[?1000l\u{1b}[0m\u{1b}[?25h\u{1b}[?1049l".utf8)
+
+    /// BEL, then OSC 777 (`notify;TITLE;BODY`, as rxvt, foot, Ghostty and VTE terminals show
+    /// it; others ignore an OSC they do not know). The texts come cleaned of every control
+    /// character and `;` by the core, so they cannot end the string early.
+    public func alert(title: String, body: String) {
+        screen.write(Array("\u{07}\u{1b}]777;notify;\(title);\(body)\u{1b}\\".utf8))
+    }
 
     public var inputDescriptor: Int32? { input }
 

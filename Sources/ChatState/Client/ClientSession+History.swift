@@ -12,6 +12,9 @@ public struct ClientHistory: Equatable, Sendable {
     public internal(set) var pageAsked = false
     /// The latest `Stamp`: the room log's entry the next live line shows.
     public internal(set) var lastStamp: (seq: Int64, wallMillis: Int64)?
+    /// The sequence number of the stamp a live line already took its time from: a stamp times
+    /// one line only.
+    var stampUsed: Int64?
 
     public static func == (a: ClientHistory, b: ClientHistory) -> Bool {
         a.joinHistorySeen == b.joinHistorySeen && a.oldestSeq == b.oldestSeq && a.more == b.more
@@ -33,6 +36,14 @@ extension ClientSession {
     mutating func received(history entries: [RoomEntry], more: Bool, _ out: inout StepOutput) {
         if !history.joinHistorySeen {
             history.joinHistorySeen = true
+            if link.losses > 0 {
+                // A rejoin on a server without `resume`: only what we have not seen, no marker.
+                let seen = link.lastSeen ?? 0
+                for e in entries where e.seq > seen { out.show(e.displayLine) }
+                if let last = entries.last { saw(last.seq) }
+                return
+            }
+            if let last = entries.last { saw(last.seq) }
             for e in entries { out.show(e.displayLine) }
             if !entries.isEmpty { out.show(ClientHistory.marker) }
             history.oldestSeq = entries.first?.seq

@@ -7,47 +7,61 @@ public struct ClientSession: Sendable {
         /// Connected, JoinRequest sent, no ServerInfo yet: we do not know who we are.
         case joining
         case joined
+        /// Lost the server; attempt `attempt` dials it at `dueMillis` (see `ClientSession+Reconnect`).
+        case waiting(attempt: Int, dueMillis: Int64)
+        /// Lost the server for good: the session ends.
         case disconnected(reason: String)
     }
 
     public static let unknownSender = "unknown"
 
     let config: AppConfig
-    public private(set) var phase: Phase = .connecting
-    public private(set) var conn: ConnID?
+    public internal(set) var phase: Phase = .connecting
+    public internal(set) var conn: ConnID?
     /// The user table of the latest ServerInfo, in wire order.
-    public private(set) var users: [UserEntry] = []
-    private var byUID: [UID: WireUser] = [:]
+    public internal(set) var users: [UserEntry] = []
+    var byUID: [UID: WireUser] = [:]
     /// Our own uid, from the latest ServerInfo that named one.
-    public private(set) var me: UID?
+    public internal(set) var me: UID?
     /// What the server and we both speak, once it answered our pychat sign; nil for an original
     /// server, to which we send nothing but the original protocol.
-    public private(set) var common: Capabilities?
+    public internal(set) var common: Capabilities?
     /// The room's size as a pychat server last told it (we negotiated it); nil from an original
     /// server, whose tables are whole, so counting `users` is right there.
-    public private(set) var roomSize: Int?
+    public internal(set) var roomSize: Int?
     /// The room log as far as we were sent it (feature `history`; see ClientSession+History).
     public internal(set) var history = ClientHistory()
-    /// Texts typed before the first ServerInfo, sent once we know who we are.
-    public private(set) var queued: [String] = []
-    private var decoder: FrameDecoder
-    private var inputClosed = false
+    /// Texts typed while not joined (before the first ServerInfo, or while the server is gone),
+    /// shown as pending and sent once we are joined.
+    public internal(set) var queued: [String] = []
+    /// Reconnecting, chat ids and resuming (see `ClientSession+Reconnect.swift`).
+    public internal(set) var link: ClientLink
+    /// The interpreter's monotonic milliseconds, from the latest `time` event.
+    var now: Int64 = 0
+    var decoder: FrameDecoder
+    var inputClosed = false
+    /// Some bytes came from the server: the first ones tell a TLS server from a PyChat one.
+    var heardFromServer = false
 
     public init(config: AppConfig) {
         self.config = config
         decoder = FrameDecoder(limit: config.maxFrameLength, oversized: .skip)
+        link = ClientLink(policy: config.reconnect)
     }
 
     public mutating func handle(_ event: Event, _ out: inout StepOutput) {
         switch event {
+        case let .time(instant):
+            now = instant.monotonicMillis
         case let .connected(conn, _):
             guard phase == .connecting else { return }
             self.conn = conn
             phase = .joining
+            decoder = FrameDecoder(limit: config.maxFrameLength, oversized: .skip)
             out.show(.notice("Connected to server \(config.host):\(config.port)"))
             // The sign first, so a pychat server knows what we speak before we join. An original
             // server takes it in silence (see PeerSign) and never answers it.
-            out.send(PeerSign.frame(.ours), to: [conn])
+            out.send(PeerSign.frame(offered), to: [conn])
             // The name as any room would clean it, so that the frame is never over the limit.
             out.send(FrameCodec.frame(.joinRequest(username: TextRules.cleanName(config.username), color: config.color)),
                      to: [conn])
@@ -56,11 +70,17 @@ public struct ClientSession: Sendable {
             receive(bytes.array, &out)
         case let .disconnected(conn, reason):
             guard conn == self.conn || self.conn == nil else { return }
-            end(reason: reason, &out)
+            lost(reason: explained(reason), &out)
+        case let .dialFailed(reason):
+            dialFailed(reason: reason, &out)
+        case .timer(.reconnect):
+            redial(&out)
+        case .timer(.reconnectTick):
+            tick(&out)
         case .inputClosed:
             inputClosed = true
             quitIfDone(&out)
-        case .listening, .accepted, .restored, .historyAnswered, .roomLogRecording, .timer, .time, .key, .resize, .inputLine:
+        case .listening, .accepted, .restored, .historyAnswered, .roomLogRecording, .timer, .key, .resize, .inputLine, .recalled:
             return
         }
     }
@@ -76,23 +96,40 @@ public struct ClientSession: Sendable {
         }
         if let refusal = TextRules.refusal(text) {
             out.show(.notice(refusal.notice))
+            out.inputRefused = true
             return
         }
         switch phase {
-        case .connecting, .joining: queued.append(text)
+        case .connecting, .joining, .waiting: queued.append(text)
+        // While the answer to our Resume is on its way, what we missed comes before what we say.
+        case .joined where link.awaitingResume: queued.append(text)
         case .joined: send(text, &out)
         case .disconnected: out.show(.notice("Not sent: not connected to the server."))
         }
     }
 
-    private func send(_ text: String, _ out: inout StepOutput) {
+    /// Shows our chat and sends it: with an id of its own when the server speaks `resume`
+    /// (kept until the server acknowledges it), else as the original's ChatMessage.
+    mutating func send(_ text: String, show: Bool = true, _ out: inout StepOutput) {
         guard let conn, let me else { return }
-        let self_ = byUID[me]
-        out.show(.chat(self_?.username ?? config.username, RGB.cleaned(self_?.color ?? config.color), text))
-        out.send(FrameCodec.frame(.chat(uid: me, text: text)), to: [conn])
+        if show { out.show(ownLine(text)) }
+        if resumes {
+            let id = link.nextChatID
+            link.nextChatID += 1
+            link.unacked.append(ClientLink.Sent(id: id, text: text))
+            out.send(ExtensionCodec.frame(.chat(id: id, text: text)), to: [conn])
+        } else {
+            out.send(FrameCodec.frame(.chat(uid: me, text: text)), to: [conn])
+        }
     }
 
-    private mutating func end(reason: String, _ out: inout StepOutput) {
+    /// Our own chat line, as we show it.
+    func ownLine(_ text: String) -> DisplayLine {
+        let self_ = me.flatMap { byUID[$0] }
+        return .chat(self_?.username ?? config.username, RGB.cleaned(self_?.color ?? config.color), text)
+    }
+
+    mutating func end(reason: String, _ out: inout StepOutput) {
         if case .disconnected = phase { return }
         phase = .disconnected(reason: reason)
         out.show(.notice("Disconnected from server: \(reason)"))
@@ -102,8 +139,9 @@ public struct ClientSession: Sendable {
     }
 
     private mutating func receive(_ bytes: [UInt8], _ out: inout StepOutput) {
+        if let mixUp = tlsMixUp(firstBytes: bytes) { return end(reason: mixUp, &out) }
         for frame in decoder.feed(bytes) {
-            if case .disconnected = phase { return }
+            guard phase == .joining || phase == .joined else { return }
             if let length = frame.skippedLength {
                 // A protocol violation by the server, but one frame: losing the session to it
                 // would let one long chat in the room (or a server bug) end every client.
@@ -114,7 +152,14 @@ public struct ClientSession: Sendable {
             }
             do {
                 switch frame.kind {
-                case FrameCodec.jsonKind: handle(try MessageCodec.decode(frame.body), &out)
+                case FrameCodec.jsonKind:
+                    let shown = out.lines.count
+                    handle(try MessageCodec.decode(frame.body), &out)
+                    if let seq = link.stamped {
+                        link.stamped = nil
+                        saw(seq)
+                    }
+                    holdLive(from: shown, &out)
                 case ExtensionCodec.kind: handle(try ExtensionCodec.decode(frame.body), &out)
                 default: out.log("ignored \(frame.strayKindDescription) from the server")
                 }
@@ -122,8 +167,8 @@ public struct ClientSession: Sendable {
                 out.log("ignored a frame from the server: \(error.description)")
             }
         }
-        if let failure = decoder.failure {
-            end(reason: "the server \(failure.description)", &out)
+        if let failure = decoder.failure, phase == .joining || phase == .joined {
+            lost(reason: "the server \(failure.description)", &out)
         }
     }
 
@@ -135,19 +180,19 @@ public struct ClientSession: Sendable {
             if let uid, byUID[uid] != nil { me = uid }
             if phase == .joining, me != nil {
                 phase = .joined
+                link.attempt = 0
                 // A pychat server welcomes us before our first table: without that, the server
                 // is an original one, and we speak only its protocol for as long as we stay.
                 if common == nil { out.log("the server is an original PyChat server: the original protocol only") }
-                for text in queued { send(text, &out) }
-                queued = []
+                if !link.awaitingResume { sendQueued(&out) }
                 quitIfDone(&out)
             }
         case let .chat(uid, text):
             let sender = uid.flatMap { byUID[$0] }
-            out.show(.chat(sender?.username ?? Self.unknownSender,
-                           RGB.cleaned(sender?.color ?? ""), TextRules.cleanText(text)))
+            out.show(serverTimed(.chat(sender?.username ?? Self.unknownSender,
+                                       RGB.cleaned(sender?.color ?? ""), TextRules.cleanText(text))))
         case let .system(text):
-            out.show(.system(TextRules.cleanText(text)))
+            out.show(serverTimed(.system(TextRules.cleanText(text))))
         case .joinRequest, .user:
             out.log("ignored a \(message.typeName) from the server")
         }
@@ -158,17 +203,24 @@ public struct ClientSession: Sendable {
         switch (message, common) {
         case let (.welcome(theirs), nil):
             // The server names what both speak; we hold it to what we offered all the same.
-            let both = Capabilities.ours.common(with: theirs)
+            let both = offered.common(with: theirs)
             common = both
             out.log("the server speaks pychat: protocol \(both.version), features: \(both.featureList)")
+            askToResume(&out)
         case let (.roomSize(users), common?) where common.has(Capabilities.Feature.roomSize):
             roomSize = users
         case let (.stamp(seq, wallMillis), _) where negotiatedHistory:
             history.lastStamp = (seq, wallMillis)
+            // Seen once the line it stamps is shown: a cut between the two must not count it.
+            link.stamped = seq
         case let (.history(_, entries, more), _) where negotiatedHistory:
             received(history: entries, more: more, &out)
         case let (.searchResults(_, words, entries), _) where negotiatedHistory:
             received(results: entries, for: words, &out)
+        case let (.resumed(part), _) where resumes && link.awaitingResume:
+            resumed(part, &out)
+        case let (.ack(id, seq), _) where resumes:
+            acknowledged(id: id, seq: seq, &out)
         default:
             out.log("ignored a \(message.typeName) from the server")
         }
@@ -176,8 +228,9 @@ public struct ClientSession: Sendable {
 
     /// Headless: once standard input has ended and everything typed has been handed over,
     /// the session is done (the interpreter flushes the socket before exiting).
-    private mutating func quitIfDone(_ out: inout StepOutput) {
-        guard inputClosed, phase == .joined, queued.isEmpty else { return }
+    mutating func quitIfDone(_ out: inout StepOutput) {
+        // With `resume`, handed over means acknowledged: a chat the server may not have is ours still.
+        guard inputClosed, phase == .joined, queued.isEmpty, link.unacked.isEmpty, !link.awaitingResume else { return }
         out.effects.append(.quit(code: ExitCode.ok, message: nil))
     }
 }

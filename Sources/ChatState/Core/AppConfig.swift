@@ -25,6 +25,14 @@ public struct AppConfig: Equatable, Codable, Sendable {
     /// Lines of the room log an original client is sent as SystemMessages after it joins
     /// (`[12:01] alice: hi`); 0, the default, keeps the original protocol exactly.
     public var historyForOriginals: Int
+    /// A client that loses its server tries again on this schedule; nil (`--no-reconnect`,
+    /// and every recording made before reconnecting existed) quits with exit code 3.
+    public var reconnect: ReconnectPolicy?
+    /// The session runs over TLS (`--ssl`); nil in logs written before it was recorded.
+    public var tls: Bool?
+    /// A mention rings the bell and posts a notification when the terminal is not focused;
+    /// `--no-notify` sets false. nil (older logs): true.
+    public var notify: Bool?
 
     public static let defaultMaxConnections = 20_000
     public static let defaultChatRate = 2
@@ -35,8 +43,11 @@ public struct AppConfig: Equatable, Codable, Sendable {
         color: String = "000000", hostUID: UID? = nil, terminal: TerminalSize? = nil,
         maxFrameLength: Int = Limits.maxFrameLength, maxConnections: Int = AppConfig.defaultMaxConnections,
         chatRate: Int = AppConfig.defaultChatRate, chatBurst: Int = AppConfig.defaultChatBurst,
-        admission: Admission.Policy = Admission.Policy(), historyForOriginals: Int = 0
+        admission: Admission.Policy = Admission.Policy(), historyForOriginals: Int = 0,
+        reconnect: ReconnectPolicy? = nil, tls: Bool = false, notify: Bool = true
     ) {
+        self.notify = notify
+        self.tls = tls
         self.role = role
         self.host = host
         self.port = port
@@ -50,6 +61,7 @@ public struct AppConfig: Equatable, Codable, Sendable {
         self.chatBurst = chatBurst
         self.admission = admission
         self.historyForOriginals = historyForOriginals
+        self.reconnect = reconnect
     }
 }
 

@@ -10,7 +10,9 @@ public struct ChatApp: Sendable {
     public let config: AppConfig
     public private(set) var role: Role
     /// nil when headless.
-    public private(set) var ui: UIState?
+    public internal(set) var ui: UIState?
+    /// The wall clock as the interpreter last told it (Unix ms): the time a line arrived.
+    public private(set) var wallMillis: Int64?
 
     public init(config: AppConfig) {
         self.config = config
@@ -39,10 +41,19 @@ public struct ChatApp: Sendable {
         switch event {
         case .key(let key):
             guard var u = ui else { break }
+            if key == .tab { u.completionNames = memberNames }
             let action = u.handle(key)
             ui = u
             switch action {
-            case .submit(let text)?: say(text, &out)
+            case .submit(let text)?:
+                if let command = LocalCommand.parse(text) {
+                    perform(command)
+                } else {
+                    say(text, &out)
+                    if out.inputRefused { ui?.giveBack(text) }
+                }
+                // Kept for Up and Ctrl-R in later runs too (the interpreter appends it to a file).
+                out.effects.append(.remember(text))
             case .quit?: out.effects.append(.quit(code: ExitCode.ok, message: nil))
             case .olderWanted?:
                 // A full display history has no room above it for older lines.
@@ -56,6 +67,12 @@ public struct ChatApp: Sendable {
             ui?.resize(TerminalSize(cols: cols, rows: rows))
         case .inputLine(let text):
             say(text, &out)
+        case .recalled(let earlier):
+            ui?.recall.load(earlier)
+        case .time(let instant):
+            if let wall = instant.wallMillis { wallMillis = wall }
+            if let offset = instant.utcOffsetSeconds { ui?.format.utcOffsetSeconds = offset }
+            fallthrough
         default:
             switch role {
             case .server(var room):
@@ -93,9 +110,17 @@ public struct ChatApp: Sendable {
     private mutating func present(_ out: StepOutput) -> [Effect] {
         let effects = out.entries.isEmpty ? out.effects : [.store(out.entries)] + out.effects
         if ui != nil {
-            if !out.olderLines.isEmpty { ui!.prepend(out.olderLines) }
-            for line in out.lines { ui!.append(line) }
-            return effects
+            if out.restartDisplay { ui!.clearHistory() }
+            // Looked up once a step: finding our name in a client's table walks the table.
+            let me = out.lines.isEmpty && out.olderLines.isEmpty ? nil : myName
+            if !out.olderLines.isEmpty { ui!.prepend(out.olderLines.map { marked($0, me: me) }) }
+            var alerts: [Effect] = []
+            for line in out.lines {
+                let line = marked(stamped(line), me: me)
+                if line.mentionsMe, !line.fromLog, let alert = alert(for: line) { alerts.append(alert) }
+                ui!.append(line)
+            }
+            return effects + alerts
         }
         let hasUser = config.role == .client || config.hostUID != nil
         let lines = out.olderLines + out.lines
@@ -111,26 +136,54 @@ extension ChatApp {
         switch role {
         case .server(let room):
             let address = room.listeningOn ?? "\(config.host):\(config.port)"
-            return "\(room.host?.name ?? "pychat") · serving \(address) · \(users(room.members.count))"
+            return "\(room.host?.name ?? "pychat") · serving \(address) · \(users(room.members.count))\(security)\(unread)"
         case .client(let session):
             let place = "\(config.host):\(config.port)"
             switch session.phase {
+            case .connecting where session.link.attempt > 0:
+                return "reconnecting to \(place)…, attempt \(session.link.attempt)"
             case .connecting: return "connecting to \(place)…"
             case .joining: return "joining \(place)…"
             case .joined:
                 let me = session.me.flatMap { uid in session.users.first { $0.key == uid }?.user.username }
-                return "\(me ?? config.username) @ \(place) · \(users(session.roomSize ?? session.users.count))"
+                return "\(me ?? config.username) @ \(place) · \(users(session.roomSize ?? session.users.count))\(security)\(unread)"
             case .disconnected(let reason): return "disconnected from \(place): \(reason)"
+            case .waiting: return "\(place) · \(session.waitingText ?? "")"
             }
         }
     }
 
+    /// Everyone in the room by name, as the latest table lists them (for Tab completion).
+    var memberNames: [String] {
+        switch role {
+        case .server(let room): return room.members.map(\.name)
+        case .client(let session): return session.users.map(\.user.username)
+        }
+    }
+
+    /// Whether what is said here is encrypted on the way: said in the title, always.
+    var security: String { config.tls == true ? " · TLS" : " · not encrypted" }
+
     /// The whole screen for the current state; nil when headless.
-    public var frame: Frame? { ui.map { ChatView.render($0, title: title) } }
+    public var frame: Frame? { shownUI.map { ChatView.render($0, title: title, members: membersPane) } }
 
     /// The same screen, reusing the rows a renderer kept from its previous frame.
     public func frame(cache: inout WrapCache) -> Frame? {
-        guard let ui else { return nil }
-        return ChatView.render(ui, title: title, cache: &cache)
+        guard let ui = shownUI else { return nil }
+        if session?.queued.isEmpty == false {
+            // The cache knows lines by their place in the history, and pending lines take the
+            // places the lines sent after them will have: none of them may stay in it.
+            cache = WrapCache()
+            return ChatView.render(ui, title: title, members: membersPane)
+        }
+        return ChatView.render(ui, title: title, members: membersPane, cache: &cache)
+    }
+
+    /// The UI as drawn: a client's pending lines (typed while not joined) below the history.
+    /// A copy only while there are some, so the usual frame costs nothing more.
+    private var shownUI: UIState? {
+        guard var shown = ui, let pending = session?.pendingLines, !pending.isEmpty else { return ui }
+        for line in pending { shown.append(line) }
+        return shown
     }
 }

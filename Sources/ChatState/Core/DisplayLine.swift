@@ -15,6 +15,17 @@ public struct DisplayLine: Equatable, Hashable, Sendable, Codable {
     /// A line of the room log (history on joining, a page scrolled up to, a search result), not
     /// one that happened while we were here.
     public var fromLog = false
+    /// Typed while not joined and not sent yet: drawn dimmed, below the history (issue #13).
+    public var pending = false
+    /// When it was said, in Unix milliseconds: the server's time for a line a pychat server
+    /// stamped, else when it reached us (the interpreter's wall clock, from `Event.time`); nil
+    /// only before the interpreter first told the time.
+    public var time: Int64?
+    /// Housekeeping (a connection opened or ended on the host's screen): drawn dimmed.
+    public var quiet = false
+    /// Someone else's line that names the local user as a word: drawn highlighted, and it
+    /// rings when the terminal is not focused (see `Mention`).
+    public var mentionsMe = false
 
     public init(_ kind: Kind, _ text: String) {
         self.kind = kind
@@ -26,13 +37,23 @@ public struct DisplayLine: Equatable, Hashable, Sendable, Codable {
     }
 
     public static func system(_ text: String) -> DisplayLine { DisplayLine(.system, text) }
+
+    /// The same line, drawn dimmed.
+    public var quieted: DisplayLine {
+        var line = self
+        line.quiet = true
+        return line
+    }
     public static func notice(_ text: String) -> DisplayLine { DisplayLine(.notice, text) }
 
     /// The line as plain text for a headless transcript: `name: text` or `* text`. Control
     /// characters are shown in caret notation so hostile text cannot drive the terminal that
     /// stdout may be; a newline continues the line on an indented row.
     public var transcript: String {
-        let body = Self.visible(text)
+        // A line of the room log says when it was said (UTC: a transcript is read anywhere);
+        // live lines are read as they come.
+        let clock = fromLog ? time.map { "[" + ClockText.hhmm($0) + "] " } ?? "" : ""
+        let body = clock + Self.visible(text)
         switch kind {
         case .chat(let name, _): return "\(Self.visible(name)): \(body)"
         case .system, .notice: return "* \(body)"

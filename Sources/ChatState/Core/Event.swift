@@ -25,6 +25,8 @@ public enum Event: Equatable, Codable, Sendable {
     // Client side.
     /// The connection to the server is established (TLS included, if any).
     case connected(conn: ConnID, remote: String)
+    /// An `Effect.connect` did not reach the server (refused, unreachable, TLS refused).
+    case dialFailed(reason: String)
 
     // Both.
     case received(conn: ConnID, bytes: Bytes)
@@ -39,6 +41,9 @@ public enum Event: Equatable, Codable, Sendable {
     case inputLine(String)
     /// Standard input ended (headless mode).
     case inputClosed
+    /// What the user sent to this server in earlier runs, oldest first (the interpreter keeps
+    /// them in the state folder): for Up and Ctrl-R in the input.
+    case recalled([String])
 }
 
 /// Every output of the core: what the interpreter must do.
@@ -62,6 +67,15 @@ public enum Effect: Equatable, Codable, Sendable {
     case store([RoomEntry])
     /// Ask the room log; the answer comes back as `Event.historyAnswered` with the same id.
     case queryHistory(HistoryQuery)
+    /// Dial the server again (a client that lost it): answered by `Event.connected` or
+    /// `Event.dialFailed`, with a new TLS handshake when on TLS.
+    case connect
+    /// Ring the terminal's bell and, where the terminal can, post a desktop notification: a line
+    /// named the user while the terminal was not focused. Both texts are already cleaned for an
+    /// OSC string (see `Mention.notificationText`).
+    case alert(title: String, body: String)
+    /// Keep this text among what the user sent to this server, for later runs (`Event.recalled`).
+    case remember(String)
     /// End the process once every connection's output has been written.
     case quit(code: Int32, message: String?)
 }
@@ -71,9 +85,13 @@ public enum Effect: Equatable, Codable, Sendable {
 public struct Instant: Equatable, Codable, Sendable {
     public var monotonicMillis: Int64
     public var wallMillis: Int64?
+    /// The local time zone's offset from UTC then, in seconds east: the screen shows times in
+    /// it (the core has no zone of its own).
+    public var utcOffsetSeconds: Int?
 
-    public init(monotonicMillis: Int64, wallMillis: Int64? = nil) {
+    public init(monotonicMillis: Int64, wallMillis: Int64? = nil, utcOffsetSeconds: Int? = nil) {
         self.monotonicMillis = monotonicMillis
         self.wallMillis = wallMillis
+        self.utcOffsetSeconds = utcOffsetSeconds
     }
 }

@@ -67,6 +67,10 @@ public enum TimerID: Hashable, Codable, Sendable {
     case announce
     /// A member over its chat rate has a token again: its held frames go on.
     case floodRelease(ConnID)
+    /// A client that lost its server dials it again (see `ClientSession+Reconnect.swift`).
+    case reconnect
+    /// Once a second while a client waits to reconnect: its countdown on the screen.
+    case reconnectTick
 }
 
 /// How the process ends.

@@ -7,6 +7,10 @@ public struct StepOutput: Equatable, Sendable {
     var entries: [RoomEntry] = []
     /// Lines older than any the user was shown (a page of the room log scrolled up to).
     var olderLines: [DisplayLine] = []
+    /// The display history starts again before `lines` (a rejoin that missed too much to show).
+    var restartDisplay = false
+    /// The text the user submitted was refused (too long): the UI gives it back to the input.
+    var inputRefused = false
 
     public init() {}
 

@@ -3,11 +3,7 @@
 extension RoomEntry {
     /// The entry's wall-clock time as `HH:MM` in UTC: the core knows no time zone (it has no
     /// clock at all; the time is the server's, carried in the entry).
-    public var clock: String {
-        let minutes = wallMillis.floorDivided(by: 60_000).modulo(24 * 60)
-        let h = minutes / 60, m = minutes % 60
-        return (h < 10 ? "0" : "") + String(h) + ":" + (m < 10 ? "0" : "") + String(m)
-    }
+    public var clock: String { ClockText.hhmm(wallMillis) }
 
     /// `alice: hi`, `alice joined the chat`, `alice left the chat`.
     public var summary: String {
@@ -24,15 +20,17 @@ extension RoomEntry {
         TextRules.fitted("[" + clock + "] " + summary, characters: .max, bytes: Limits.maxTextBytes)
     }
 
-    /// The line a pychat client shows for it: a chat as the sender's line with its time in front
-    /// of the text, a join or leave as a system line; both marked as the log's.
+    /// The line a pychat client shows for it: a chat as the sender's line, a join or leave as a
+    /// system line; both marked as the log's, with the server's time (the screen draws it in the
+    /// timestamp column, a transcript in front of the text).
     public var displayLine: DisplayLine {
         var line: DisplayLine
         switch kind {
-        case .chat: line = .chat(author, color, "[" + clock + "] " + TextRules.cleanText(text))
-        case .join, .leave: line = .system("[" + clock + "] " + TextRules.cleanText(summary))
+        case .chat: line = .chat(author, color, TextRules.cleanText(text))
+        case .join, .leave: line = .system(TextRules.cleanText(summary))
         }
         line.fromLog = true
+        line.time = wallMillis
         return line
     }
 }

@@ -46,7 +46,11 @@ extension Room {
             switch message {
             case .historyRequest, .search:
                 return query(message, from: conn, &out)
-            case .welcome, .roomSize, .stamp, .history, .searchResults:
+            case let .resume(session, after):
+                resume(session: session, after: after, from: conn, &out)
+            case let .chat(id, text):
+                return chat(id: id, text: text, from: conn, &out)
+            case .welcome, .roomSize, .stamp, .history, .searchResults, .resumed, .ack:
                 violation(conn, "\(message.typeName) is not for the server; ignored", &out)
             }
         } catch {

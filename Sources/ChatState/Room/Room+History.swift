@@ -15,9 +15,9 @@ extension Room {
 
     /// Records what just happened in the room; the step hands its entries over in one
     /// `Effect.store`, ahead of its sends.
-    mutating func record(_ kind: RoomEntry.Kind, by member: Member, text: String = "",
+    mutating func record(_ kind: RoomEntry.Kind, by member: Member, text: String = "", clientID: String? = nil,
                          _ out: inout StepOutput) -> RoomEntry {
-        let entry = log.record(kind, by: member, text: text)
+        let entry = log.record(kind, by: member, text: text, clientID: clientID)
         out.entries.append(entry)
         return entry
     }
@@ -51,11 +51,17 @@ extension Room {
 
     /// A member that negotiated `history` (on joining, or by a sign after it): stamped from now
     /// on, allowed its queries, and sent the latest entries.
+    /// A member that negotiated `resume` too is stamped from now on, but sent its history only
+    /// when its `Resume` says what it has seen (see `Room+Resume.swift`).
     mutating func beginHistory(_ conn: ConnID, _ out: inout StepOutput) {
         historyListeners += 1
         lastRecipients = nil
         connections[conn]?.queryBucket = TokenBucket(burst: Limits.historyQueryBurst, rate: Limits.historyQueryRate,
                                                      periodMillis: 1000, now: now)
+        if connections[conn]?.wantsResume == true {
+            connections[conn]?.resumeBefore = log.nextSeq
+            return
+        }
         let latest = log.newest(Limits.historyPage)
         send(.history(room: log.room, entries: latest, more: RoomLog.more(before: latest)), to: conn, &out)
     }

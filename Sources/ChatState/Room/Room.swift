@@ -46,6 +46,12 @@ public struct Room: Sendable {
         var common: Capabilities?
         var wantsRoomSize: Bool { common?.has(Capabilities.Feature.roomSize) == true }
         var wantsHistory: Bool { common?.has(Capabilities.Feature.history) == true }
+        /// Resume needs the history it resumes: both negotiated. See `Room+Resume.swift`.
+        var wantsResume: Bool { wantsHistory && common?.has(Capabilities.Feature.resume) == true }
+        /// The session its `Resume` named (once per connection), and the first entry after
+        /// its join's history: what it missed ends there, what it is sent live begins.
+        var session: UID?
+        var resumeBefore: Int64 = 0
         /// The member's allowance of history requests and searches. See `Room+History.swift`.
         var queryBucket: TokenBucket?
         /// The member's chat allowance (nil: no chat rate). See `Room+Flood.swift`.
@@ -95,6 +101,8 @@ public struct Room: Sendable {
     /// Questions asked of the store, by `HistoryQuery.id`, waiting for their answers.
     var pendingQueries: [Int64: PendingQuery] = [:]
     var nextQueryID: Int64 = 1
+    /// The last chat id of each recent pychat session, so a chat resent after a cut is relayed once.
+    var chatSessions = ChatSessions(capacity: Limits.chatSessions)
     var admission: Admission
 
     public init(config: AppConfig) {
@@ -135,6 +143,7 @@ public struct Room: Sendable {
         case let .restored(room, nextSeq, latest):
             guard room == log.room else { return }
             log.restore(nextSeq: nextSeq, latest: latest)
+            chatSessions.restore(from: latest)
         case let .historyAnswered(answer):
             answered(answer, &out)
         case let .roomLogRecording(recording, detail):
@@ -157,7 +166,7 @@ public struct Room: Sendable {
             announcePending(&out)
         case .timer(.floodRelease(let conn)):
             releaseHeld(conn, &out)
-        case .connected, .key, .resize, .inputLine, .inputClosed:
+        case .connected, .dialFailed, .key, .resize, .inputLine, .inputClosed, .timer(.reconnect), .timer(.reconnectTick), .recalled:
             return
         }
     }
@@ -174,9 +183,12 @@ public struct Room: Sendable {
         }
         if let refusal = TextRules.refusal(text) {
             out.show(.notice(refusal.notice))
+            out.inputRefused = true
             return
         }
         out.show(.chat(host.name, host.color, text))
+        // As for a member's chat: held announcements first, so stamps reach everyone in order.
+        if !pendingAnnouncements.isEmpty { announcePending(&out) }
         let entry = record(.chat, by: host, text: text, &out)
         stamp(entry, to: stampRecipients(joined), &out)
         out.send(FrameCodec.frame(.chat(uid: host.uid, text: text)), to: joined)
@@ -196,7 +208,7 @@ public struct Room: Sendable {
         }
         connections[conn] = Connection(uid: uid, remote: remote, address: address,
                                        decoder: FrameDecoder(limit: config.maxFrameLength))
-        out.show(.notice("Established connection: remote_address \(remote)"))
+        out.show(.notice("Established connection: remote_address \(remote)").quieted)
         out.log("connect \(conn) from \(remote)")
         out.effects.append(.setTimer(.joinDeadline(conn), millis: Limits.joinDeadlineMillis))
     }
@@ -223,7 +235,7 @@ public struct Room: Sendable {
         forgetQueries(of: conn)
         if let address = c.address { admission.closed(address, wasJoined: c.member != nil, at: now) }
         if c.paused { out.effects.append(.cancelTimer(.floodRelease(conn))) }
-        out.show(.notice("Connection ended: remote_address \(c.remote)"))
+        out.show(.notice("Connection ended: remote_address \(c.remote)").quieted)
         guard let member = c.member else {
             out.effects.append(.cancelTimer(.joinDeadline(conn)))
             out.log("disconnect \(conn) before joining: \(reason)")
@@ -368,26 +380,31 @@ public struct Room: Sendable {
         if held, connections[conn]?.wantsRoomSize == true { sendRoomSize(to: [conn], &out) }
     }
 
-    private mutating func relay(_ raw: String, from member: Member, _ out: inout StepOutput) {
-        guard let conn = member.conn else { return }
+    /// A member's chat, from a ChatMessage or a resuming client's `Chat` (`clientID`: its id):
+    /// cleaned, checked and delivered. nil: blank or refused, nothing logged.
+    @discardableResult
+    mutating func relay(_ raw: String, from member: Member, clientID: String? = nil, _ out: inout StepOutput) -> RoomEntry? {
+        guard let conn = member.conn else { return nil }
         let text = TextRules.cleanText(raw)
-        if TextRules.isBlank(text) { return }
+        if TextRules.isBlank(text) { return nil }
         if let refusal = TextRules.refusal(text) {
             out.log("refused \(refusal.size) message from \(conn)")
             out.send(FrameCodec.frame(.system(text: refusal.notice)), to: [conn])
-            return
+            return nil
         }
-        deliver(text, FrameCodec.frame(.chat(uid: member.uid, text: text)), from: conn, member, &out)
+        return deliver(text, FrameCodec.frame(.chat(uid: member.uid, text: text)), from: conn, member, clientID: clientID, &out)
     }
 
-    /// Shows a checked chat locally and sends its frame to every other member.
+    /// Shows a checked chat locally and sends its frame to every other member; `clientID` is
+    /// the sender's own id for it (`Room+Resume.swift`). Returns its room log entry.
+    @discardableResult
     private mutating func deliver(_ text: String, _ frame: [UInt8], from conn: ConnID, _ member: Member,
-                                  _ out: inout StepOutput) {
+                          clientID: String? = nil, _ out: inout StepOutput) -> RoomEntry {
         out.show(.chat(member.name, member.color, text))
         // Held announcements go first, so nobody reads a newcomer before reading that they came.
         if !pendingAnnouncements.isEmpty { announcePending(&out) }
         noteSpeaker(member)
-        let entry = record(.chat, by: member, text: text, &out)
+        let entry = record(.chat, by: member, text: text, clientID: clientID, &out)
         let (recipients, stamped) = recipients(except: conn)
         if staleMembers > 0, let sender = connections[conn], sender.everyoneAwareAt != awarenessEpoch {
             // Whoever has not heard of the sender yet learns of it first.
@@ -406,6 +423,7 @@ public struct Room: Sendable {
         }
         stamp(entry, to: stamped, &out)
         out.send(frame, to: recipients)
+        return entry
     }
 
     /// Everyone but the sender, and those of them to stamp (see `Room+History.swift`).

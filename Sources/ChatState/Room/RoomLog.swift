@@ -27,12 +27,21 @@ struct RoomLog: Sendable {
     }
 
     /// The next entry of the room, remembered and returned for `Effect.store`.
-    mutating func record(_ kind: RoomEntry.Kind, by member: Room.Member, text: String = "") -> RoomEntry {
+    mutating func record(_ kind: RoomEntry.Kind, by member: Room.Member, text: String = "",
+                         clientID: String? = nil) -> RoomEntry {
         let entry = RoomEntry(room: room, seq: nextSeq, wallMillis: wallNow, kind: kind, author: member.name,
-                              authorUID: member.uid, color: member.color, text: text)
+                              authorUID: member.uid, color: member.color, text: text, clientID: clientID)
         nextSeq += 1
         latest.append(entry)
         return entry
+    }
+
+    /// The entries in memory after `after` and before `before`, oldest first: what a member
+    /// that saw `after` missed before it rejoined (a rejoin's history ends at `before`).
+    func entries(after: Int64, before: Int64) -> [RoomEntry] {
+        var start = latest.count
+        while start > 0, latest[start - 1].seq > after { start -= 1 }
+        return (start..<latest.count).map { latest[$0] }.filter { $0.seq < before }
     }
 
     /// The newest `limit` entries in memory, oldest first.

@@ -16,35 +16,43 @@ public enum ChatView {
     static let markerStyle = Style(reverse: true)
 
     /// `title` is drawn in the top row: who we are and where (the app decides the words).
-    public static func render(_ ui: UIState, title: String = "") -> Frame {
+    public static func render(_ ui: UIState, title: String = "", members: MembersPane = MembersPane()) -> Frame {
         var cache = WrapCache()
-        return render(ui, title: title, cache: &cache)
+        return render(ui, title: title, members: members, cache: &cache)
     }
 
     /// The same frame, reusing the rows `cache` kept from the previous one (and keeping this
     /// frame's): what a renderer that draws frame after frame calls.
-    public static func render(_ ui: UIState, title: String = "", cache: inout WrapCache) -> Frame {
+    public static func render(_ ui: UIState, title: String = "", members: MembersPane = MembersPane(),
+                              cache: inout WrapCache) -> Frame {
         let cols = ui.size.cols, rows = ui.size.rows
         var frame = Frame(cols: cols, rows: rows)
         guard cols >= minCols, rows >= minRows else {
             tooSmall(&frame)
             return frame
         }
-        let history = historyBox(ui.size)
+        let history = historyBox(ui)
         let input = Box(top: history.rows, left: 0, rows: UIState.inputPaneRows, cols: cols)
         if ui.focus == .history { history.drawBorder(&frame) }
         if ui.focus == .input { input.drawBorder(&frame) }
-        if !title.isEmpty {
-            frame.put(" \(title) ", row: 0, col: 2, width: cols - 4, style: Style(bold: true))
+        if ui.showsMembers {
+            members.draw(in: Box(top: 0, left: history.cols, rows: history.rows, cols: cols - history.cols), &frame)
         }
-        drawHistory(ui, in: history.inside, &frame, &cache)
+        if !title.isEmpty {
+            frame.put(" \(title) ", row: 0, col: 2, width: history.cols - 4, style: Style(bold: true))
+        }
+        if ui.showsHelp {
+            KeyHelp.draw(in: history.inside, &frame)
+        } else {
+            drawHistory(ui, in: history.inside, &frame, &cache)
+        }
         drawInput(ui, in: input.inside, &frame)
         return frame
     }
 
-    /// The history pane, border included: all but the input pane.
-    static func historyBox(_ size: TerminalSize) -> Box {
-        Box(top: 0, left: 0, rows: size.rows - UIState.inputPaneRows, cols: size.cols)
+    /// The history pane, border included: all but the input pane and the members pane.
+    static func historyBox(_ ui: UIState) -> Box {
+        Box(top: 0, left: 0, rows: ui.size.rows - UIState.inputPaneRows, cols: ui.historyCols)
     }
 
     /// A rectangle of the screen; its inside leaves one cell for the border all round, drawn
@@ -92,37 +100,63 @@ public enum ChatView {
 
     // MARK: History
 
-    /// The rows one history line takes at this width, already styled.
-    static func rows(of line: DisplayLine, width: Int) -> [[Cell]] {
+    /// The rows of history line `i`, the "new since you were here" line included when it is
+    /// above this one.
+    static func rows(at i: Int, of history: History, width: Int, format: LineFormat) -> [[Cell]] {
+        let rows = rows(of: history[i], width: width, format: format)
+        guard history.sequenceNumber(of: i) == format.readMarker else { return rows }
+        return ScreenText.wrap(Away.marker, style: markerStyle, width: width) + rows
+    }
+
+    /// The rows one history line takes at this width, already styled: its time (when shown),
+    /// then the line; every row after the first starts under the text.
+    static func rows(of line: DisplayLine, width: Int, format: LineFormat = LineFormat(timestamps: false)) -> [[Cell]] {
+        let stamp = format.stamp(line)
+        let stampWidth = stamp.count
+        let textLines = line.text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         switch line.kind {
         case .system, .notice:
-            return ScreenText.wrap(line.text, width: width, indent: 2)
+            let style = line.quiet ? LineFormat.quietStyle : Style.plain
+            let indent = stampWidth + 2
+            var rows: [[Cell]] = []
+            for (n, text) in textLines.enumerated() {
+                let lead = n == 0 ? stamp : Array(repeating: Cell.blank, count: indent)
+                rows += ScreenText.wrap(lead + ScreenText.cells(String(text), style: style, startColumn: lead.count),
+                                        width: width, indent: indent)
+            }
+            return rows
         case let .chat(name, color):
-            let style = Style(foreground: .rgb(color.r, color.g, color.b), background: chatBackground)
+            // A pending line (typed while disconnected, not sent yet) is dimmed; a mention stands out.
+            let background = line.mentionsMe ? LineFormat.mentionBackground : chatBackground
+            let style = Style(foreground: .rgb(color.r, color.g, color.b), background: background, bold: line.mentionsMe,
+                              dim: line.pending)
             var prefix = ScreenText.cells(name, style: style)
             let nameWidth = prefix.reduce(0) { $0 + Int($1.width) }
             if nameWidth < nameColumns {
                 prefix = Array(repeating: .blank(style), count: nameColumns - nameWidth) + prefix
             }
-            prefix += ScreenText.cells(":  ", style: style)
-            let indent = min(max(nameColumns, nameWidth) + 3, max(0, width - 1))
-            let indentCells = Array(repeating: Cell.blank(style), count: indent)
+            prefix = stamp + prefix + ScreenText.cells(":  ", style: style)
+            let indent = min(stampWidth + max(nameColumns, nameWidth) + 3, max(0, width - 1))
+            let indentCells = Array(repeating: Cell.blank, count: min(stampWidth, indent))
+                + Array(repeating: Cell.blank(style), count: max(0, indent - stampWidth))
             var rows: [[Cell]] = []
-            let textLines = line.text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
             for (n, text) in textLines.enumerated() {
                 // Every text line after the first, and every wrapped row, starts under the text.
                 let lead = n == 0 ? prefix : indentCells
                 let cells = lead + ScreenText.cells(String(text), style: style, startColumn: indent)
-                rows += ScreenText.wrap(cells, width: width, indent: indent).map { recolourIndent($0, style) }
+                rows += ScreenText.wrap(cells, width: width, indent: indent).map {
+                    recolourIndent($0, style, from: stampWidth)
+                }
             }
             return rows
         }
     }
 
-    /// `ScreenText.wrap` indents with plain blanks; a chat message is one coloured block.
-    private static func recolourIndent(_ row: [Cell], _ style: Style) -> [Cell] {
+    /// `ScreenText.wrap` indents with plain blanks; a chat message is one coloured block (the
+    /// time column of its first row aside).
+    private static func recolourIndent(_ row: [Cell], _ style: Style, from start: Int) -> [Cell] {
         var row = row
-        for i in row.indices {
+        for i in row.indices.dropFirst(min(start, row.count)) {
             guard row[i] == .blank else { break }
             row[i] = .blank(style)
         }
@@ -144,10 +178,12 @@ public enum ChatView {
         // Only the lines that can show are wrapped, from the newest in view upwards; those
         // the cache kept from the last frame are only copied.
         let lines = cache.linesInView(
-            of: ui.history, last: ui.history.count - 1 - ui.scrollOffset, height: height, width: box.cols)
-        // The oldest line's first rows may not fit. Like the original, a history shorter
-        // than the pane starts at its top.
-        var skip = max(0, lines.reduce(0) { $0 + $1.count } - height)
+            of: ui.history, last: ui.history.count - 1 - ui.scrollOffset, height: height, width: box.cols,
+            format: ui.format)
+        // The oldest line's first rows may not fit, unless the view is scrolled all the way up:
+        // then the oldest line is at the top and the newest in view may be cut at the bottom.
+        // Like the original, a history shorter than the pane starts at its top.
+        var skip = ui.showsOldestAtTop ? 0 : max(0, lines.reduce(0) { $0 + $1.count } - height)
         var row = box.top
         for line in lines {
             for cells in line {
@@ -155,6 +191,7 @@ public enum ChatView {
                     skip -= 1
                     continue
                 }
+                guard row < box.top + height else { return }
                 frame.put(cells: cells, row: row, col: box.left, width: box.cols)
                 row += 1
             }
@@ -165,6 +202,13 @@ public enum ChatView {
 
     private static func drawInput(_ ui: UIState, in box: Box, _ frame: inout Frame) {
         guard box.rows > 0, box.cols > 0 else { return }
+        var box = box
+        if let query = ui.recall.query, box.rows > 1 {
+            // Ctrl-R: what is searched for on the first row, what it found below.
+            frame.fill(row: box.top, col: box.left, count: box.cols, style: markerStyle)
+            frame.put("search sent messages: " + query, row: box.top, col: box.left, width: box.cols, style: markerStyle)
+            box = Box(top: box.top + 1, left: box.left, rows: box.rows - 1, cols: box.cols)
+        }
         if ui.input.isEmpty {
             let hint = ui.focus == .input ? placeholderFocused : placeholderUnfocused
             for (n, row) in ScreenText.wrap(hint, style: placeholderStyle, width: box.cols).prefix(box.rows).enumerated() {

@@ -16,6 +16,11 @@ public enum Key: Codable, Equatable, Hashable, Sendable {
     /// Ctrl plus a letter, lower case: `.ctrl("a")` is Ctrl-A (0x01).
     case ctrl(Character)
     case wheelUp, wheelDown
+    /// F1: the keys, on screen.
+    case f1
+    /// The terminal gained or lost focus (focus reporting, DEC mode 1004): not a key the user
+    /// pressed, but it comes the same way.
+    case focusIn, focusOut
 
     private enum CodingKeys: String, CodingKey { case key, text }
 
@@ -53,7 +58,8 @@ public enum Key: Codable, Equatable, Hashable, Sendable {
         ("enter", .enter), ("tab", .tab), ("backTab", .backTab), ("backspace", .backspace),
         ("delete", .delete), ("escape", .escape), ("up", .up), ("down", .down), ("left", .left),
         ("right", .right), ("home", .home), ("end", .end), ("pageUp", .pageUp),
-        ("pageDown", .pageDown), ("wheelUp", .wheelUp), ("wheelDown", .wheelDown),
+        ("pageDown", .pageDown), ("wheelUp", .wheelUp), ("wheelDown", .wheelDown), ("f1", .f1),
+        ("focusIn", .focusIn), ("focusOut", .focusOut),
     ]
     private static let plain: [String: Key] = Dictionary(uniqueKeysWithValues: plainKeys)
     private static func plainName(_ key: Key) -> String {

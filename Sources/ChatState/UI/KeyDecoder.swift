@@ -230,7 +230,9 @@ public struct KeyDecoder: Sendable {
             out.key(key)
         } else if b == 0x4d {
             out.key(.enter)  // keypad Enter
-        }  // F1–F4 and other keypad keys: no Key for them
+        } else if b == 0x50 {
+            out.key(.f1)  // ESC O P
+        }  // F2–F4 and other keypad keys: no Key for them
     }
 
     private mutating func string(_ b: UInt8, sawEscape: Bool, _ out: inout Output) {
@@ -280,6 +282,9 @@ public struct KeyDecoder: Sendable {
         }
         switch final {
         case 0x5a: out.key(.backTab)
+        case 0x49 where params.isEmpty: out.key(.focusIn)  // CSI I
+        case 0x4f where params.isEmpty: out.key(.focusOut)  // CSI O
+        case 0x50 where first == 1 || params.isEmpty: out.key(.f1)  // CSI P, CSI 1;2P (a modified F1)
         case 0x7e:
             switch first {
             case 1, 7: out.key(.home)
@@ -287,6 +292,7 @@ public struct KeyDecoder: Sendable {
             case 3: out.key(.delete)
             case 5: out.key(.pageUp)
             case 6: out.key(.pageDown)
+            case 11: out.key(.f1)  // the VT220 and rxvt form
             case 200:
                 out.flush()
                 paste = []

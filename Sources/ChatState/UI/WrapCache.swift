@@ -10,19 +10,26 @@ public struct WrapCache: Sendable {
     /// The sequence number of `lines[0]`.
     private var first = 0
     private var lines: [[[Cell]]] = []
+    /// What the kept rows were drawn with: timestamps and the zone change every row.
+    private var format = LineFormat()
 
     public init() {}
 
     /// The lines that fill `height` rows upwards from history line `last`, oldest first, each
     /// as its rows at `width` columns (the oldest may have more rows than fit). Keeps exactly
     /// these, for the next frame.
-    mutating func linesInView(of history: History, last: Int, height: Int, width: Int) -> [[[Cell]]] {
+    mutating func linesInView(of history: History, last: Int, height: Int, width: Int,
+                              format: LineFormat = LineFormat(timestamps: false)) -> [[[Cell]]] {
+        if format != self.format {
+            lines = []
+            self.format = format
+        }
         var shown: [[[Cell]]] = []
         var rows = 0
         var index = last
         while index >= 0, rows < height {
             let line = cached(history.sequenceNumber(of: index), width: width)
-                ?? ChatView.rows(of: history[index], width: width)
+                ?? ChatView.rows(at: index, of: history, width: width, format: format)
             shown.append(line)
             rows += line.count
             index -= 1

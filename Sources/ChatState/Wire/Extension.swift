@@ -22,6 +22,15 @@ public enum ExtensionMessage: Equatable, Sendable {
     case search(room: String, words: [String], limit: Int)
     /// The answer to a `search`, newest first.
     case searchResults(room: String, words: [String], entries: [RoomEntry])
+    /// Feature `resume` (see `ExtensionMessage+Resume.swift`): client to server, once per
+    /// connection, its session token and the newest entry it saw (nil: none, a first join).
+    case resume(session: UID, after: Int64?)
+    /// Server to client: the answer to `resume`, in one frame or several, oldest first.
+    case resumed(ResumedPart)
+    /// Client to server: a chat with the client's own id, so a resent one is known.
+    case chat(id: Int64, text: String)
+    /// Server to the chat's sender: the chat with this id is in the room log as entry `seq`.
+    case ack(id: Int64, seq: Int64)
 
     public var typeName: String {
         switch self {
@@ -32,6 +41,10 @@ public enum ExtensionMessage: Equatable, Sendable {
         case .historyRequest: return "HistoryRequest"
         case .search: return "Search"
         case .searchResults: return "SearchResults"
+        case .resume: return "Resume"
+        case .resumed: return "Resumed"
+        case .chat: return "Chat"
+        case .ack: return "Ack"
         }
     }
 }
@@ -57,6 +70,8 @@ public enum ExtensionCodec {
             w.raw("}")
         case .stamp, .history, .historyRequest, .search, .searchResults:
             writeHistory(message, &w)
+        case .resume, .resumed, .chat, .ack:
+            writeResume(message, &w)
         }
         return FrameCodec.frame(kind: kind, parts: w.bytes)
     }

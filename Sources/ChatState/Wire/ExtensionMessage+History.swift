@@ -5,11 +5,7 @@ extension ExtensionCodec {
     static func writeHistory(_ message: ExtensionMessage, _ w: inout JSONWriter) {
         switch message {
         case let .stamp(seq, wallMillis):
-            w.raw("{\"type\": \"Stamp\", \"seq\": ")
-            w.number(Int(seq))
-            w.raw(", \"time\": ")
-            w.number(Int(wallMillis))
-            w.raw("}")
+            writeNumbers("Stamp", [("seq", seq), ("time", wallMillis)], &w)
         case let .history(room, entries, more):
             w.raw("{\"type\": \"History\", \"room\": ")
             w.string(room)
@@ -40,9 +36,23 @@ extension ExtensionCodec {
             w.raw(", \"entries\": [")
             writeEntries(entries, &w)
             w.raw("]}")
-        case .welcome, .roomSize:
+        case .welcome, .roomSize, .resume, .resumed, .chat, .ack:
             preconditionFailure("not a history message")
         }
+    }
+
+    /// `{"type": "TYPE", "a": 1, "b": 2}`: a message of numbers only.
+    static func writeNumbers(_ type: StaticString, _ fields: [(StaticString, Int64)], _ w: inout JSONWriter) {
+        w.raw("{\"type\": \"")
+        w.raw(type)
+        w.raw("\"")
+        for (name, value) in fields {
+            w.raw(", \"")
+            w.raw(name)
+            w.raw("\": ")
+            w.number(Int(value))
+        }
+        w.raw("}")
     }
 
     private static func writeWords(_ words: [String], _ w: inout JSONWriter) {
@@ -61,7 +71,8 @@ extension ExtensionCodec {
         }
     }
 
-    private static func writeEntry(_ e: RoomEntry, text: String, _ w: inout JSONWriter) {
+    /// `ownID`: the asker's own id for its chat, written only in a `Resumed` (see Resume).
+    static func writeEntry(_ e: RoomEntry, text: String, ownID: Int64? = nil, _ w: inout JSONWriter) {
         w.raw("{\"seq\": ")
         w.number(Int(e.seq))
         w.raw(", \"time\": ")
@@ -74,6 +85,10 @@ extension ExtensionCodec {
         w.string(e.color.description)
         w.raw(", \"text\": ")
         w.string(text)
+        if let ownID {
+            w.raw(", \"id\": ")
+            w.number(Int(ownID))
+        }
         w.raw("}")
     }
 
@@ -103,14 +118,15 @@ extension ExtensionCodec {
     }
 
     /// Greedy runs of entries whose JSON, with a 2-byte separator between two, fits in `budget`.
-    private static func pack(_ entries: some Sequence<RoomEntry>, budget: Int) -> [[RoomEntry]] {
+    /// `extra`: bytes each entry may take beyond its JSON (a `Resumed` entry's own id).
+    static func pack(_ entries: some Sequence<RoomEntry>, budget: Int, extra: Int = 0) -> [[RoomEntry]] {
         var chunks: [[RoomEntry]] = [], chunk: [RoomEntry] = [], used = 0
         for var e in entries {
-            var size = entrySize(e)
+            var size = entrySize(e) + extra
             if size > budget {
                 let around = size - JSONWriter.encodedLength(e.text)
                 e.text = TextRules.fitted(e.text, characters: .max, bytes: max(0, budget - around))
-                size = entrySize(e)
+                size = entrySize(e) + extra
             }
             if !chunk.isEmpty, used + 2 + size > budget {
                 chunks.append(chunk)
@@ -124,17 +140,20 @@ extension ExtensionCodec {
         return chunks
     }
 
-    private static func entrySize(_ e: RoomEntry) -> Int {
+    static func entrySize(_ e: RoomEntry) -> Int {
         var w = JSONWriter(capacity: 64 + e.text.utf8.count)
         writeEntry(e, text: e.text, &w)
         return w.bytes.count
     }
 
+    /// A message's field `name`, which it must have.
+    static func member(_ name: String, of type: String, in members: [(String, JSONValue)]) throws(DecodeError) -> JSONValue {
+        guard let v = members.first(where: { $0.0 == name })?.1 else { throw .missingField(type: type, field: name) }
+        return v
+    }
+
     static func decodeHistory(_ type: String, _ members: [(String, JSONValue)]) throws(DecodeError) -> ExtensionMessage {
-        func field(_ name: String) throws(DecodeError) -> JSONValue {
-            guard let v = members.first(where: { $0.0 == name })?.1 else { throw .missingField(type: type, field: name) }
-            return v
-        }
+        func field(_ name: String) throws(DecodeError) -> JSONValue { try member(name, of: type, in: members) }
         switch type {
         case "Stamp":
             return .stamp(seq: try seq(field("seq"), type, "seq"), wallMillis: try time(field("time"), type, "time"))
@@ -156,11 +175,11 @@ extension ExtensionCodec {
             return .searchResults(room: room, words: try strings(field("words"), type, "words"),
                                   entries: try entries(field("entries"), room, type))
         default:
-            throw .unknownType(type)
+            return try decodeResume(type, members)
         }
     }
 
-    private static func entries(_ v: JSONValue, _ room: String, _ type: String) throws(DecodeError) -> [RoomEntry] {
+    static func entries(_ v: JSONValue, _ room: String, _ type: String) throws(DecodeError) -> [RoomEntry] {
         guard case .array(let list) = v else {
             throw .wrongFieldType(type: type, field: "entries", expected: "list of entries", found: v.typeName)
         }
@@ -187,7 +206,7 @@ extension ExtensionCodec {
         return out
     }
 
-    private static func string(_ v: JSONValue, _ type: String, _ field: String) throws(DecodeError) -> String {
+    static func string(_ v: JSONValue, _ type: String, _ field: String) throws(DecodeError) -> String {
         guard case .string(let s) = v else { throw .wrongFieldType(type: type, field: field, expected: "string", found: v.typeName) }
         return s
     }
@@ -207,7 +226,7 @@ extension ExtensionCodec {
     }
 
     /// A sequence number: a whole number from 0 up.
-    private static func seq(_ v: JSONValue, _ type: String, _ field: String) throws(DecodeError) -> Int64 {
+    static func seq(_ v: JSONValue, _ type: String, _ field: String) throws(DecodeError) -> Int64 {
         guard case .number(let text) = v, let n = Int64(text), n >= 0 else {
             throw .wrongFieldType(type: type, field: field, expected: "sequence number", found: v.typeName)
         }

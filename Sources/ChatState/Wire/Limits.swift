@@ -62,4 +62,17 @@ public enum Limits {
     /// many a second; more wait, as chats over their rate do.
     public static let historyQueryBurst = 4
     public static let historyQueryRate = 1
+
+    /// Feature `resume`: a client that reconnects is sent every entry it missed, up to this
+    /// many; above it, the newest `historyPage` and how many it can load by scrolling.
+    public static let resumeMaxMissed = 1000
+    /// The most bytes of entries one resume answer carries (a thousand long chats would be 65
+    /// MB): the newest that fit, the rest counted as skipped, to be loaded by scrolling.
+    public static let resumeMaxBytes = 256 * 1024
+    /// Sessions whose last chat id a server remembers (to relay a resent chat once); the one
+    /// heard of longest ago is forgotten first.
+    public static let chatSessions = 4096
+    /// Live lines a reconnecting client holds back until the answer to its `Resume` is shown
+    /// (so the missed entries come first); past it, the rest are shown as they come.
+    public static let heldLiveLines = 10_000
 }

@@ -35,6 +35,11 @@ public struct Capabilities: Equatable, Sendable {
 
     public func has(_ feature: String) -> Bool { features.contains(feature) }
 
+    /// The same, less one feature (a client that does not reconnect offers no `resume`).
+    public func without(_ feature: String) -> Capabilities {
+        Capabilities(version: version, features: features.filter { $0 != feature })
+    }
+
     /// The features for a log line (their names are plain ASCII words, see `PeerSign`).
     public var featureList: String { features.isEmpty ? "none" : features.joined(separator: " ") }
 
@@ -46,8 +51,11 @@ public struct Capabilities: Equatable, Sendable {
         /// The room log (issue #13): the latest entries on joining, a `Stamp` before each live
         /// line, older pages and searches on request.
         public static let history = "history"
+        /// Reconnecting without gaps or duplicates (issue #13, `Room+Resume.swift`): chats with
+        /// the client's own ids, acknowledged, and what was missed on rejoining. Needs `history`.
+        public static let resume = "resume"
         /// Every feature this build understands, in the order it lists them.
-        public static let all = [roomSize, history]
+        public static let all = [roomSize, history, resume]
     }
 }
 

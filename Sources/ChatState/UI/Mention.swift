@@ -1,0 +1,81 @@
+/// A line that names the local user: highlighted, counted while the user is away, and, when the
+/// terminal is not focused, a bell and a desktop notification (`Effect.alert`).
+public enum Mention {
+    /// Whether `text` holds `name` as a word, ignoring case: not inside a longer word, so `bob`
+    /// is named in "hi Bob!" but not in "bobby". Linear in the text: names are at most
+    /// `Limits.maxNameLength` characters.
+    public static func names(_ name: String, in text: String) -> Bool {
+        let needle = Array(name.lowercased())
+        guard !needle.isEmpty else { return false }
+        let hay = Array(text.lowercased())
+        guard hay.count >= needle.count else { return false }
+        for start in 0...(hay.count - needle.count) where hay[start] == needle[0] {
+            let end = start + needle.count
+            guard hay[start..<end].elementsEqual(needle) else { continue }
+            if (start == 0 || !isWordCharacter(hay[start - 1])) && (end == hay.count || !isWordCharacter(hay[end])) {
+                return true
+            }
+        }
+        return false
+    }
+
+    private static func isWordCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
+
+    /// Longest text of a notification: a terminal shows a line or two of it.
+    public static let maxNotificationCharacters = 200
+
+    /// Text for an OSC notification: every control, format and bidi character dropped (an OSC
+    /// string ends at BEL or ESC, and what follows would be obeyed), `;` too (it separates the
+    /// fields of OSC 777), and at most `maxNotificationCharacters` characters.
+    public static func notificationText(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        var count = 0
+        for ch in text {
+            guard count < maxNotificationCharacters else { break }
+            if ch.isNewline {
+                out.append(" ")
+                count += 1
+                continue
+            }
+            let kept = ch.unicodeScalars.filter { s in
+                !(s.value < 0x20 || (0x7F...0x9F).contains(s.value) || s == ";"
+                    || CharacterClass.isBidiControl(s) || s.properties.generalCategory == .format)
+            }
+            if kept.isEmpty { continue }
+            out.append(contentsOf: kept)
+            count += 1
+        }
+        return String(out)
+    }
+}
+
+extension ChatApp {
+    /// Our own name in the room: the table's, once we have one.
+    var myName: String? {
+        switch role {
+        case .server(let room): return room.host?.name
+        case .client(let session):
+            return session.me.flatMap { uid in session.users.first { $0.key == uid }?.user.username } ?? config.username
+        }
+    }
+
+    /// The line, highlighted when someone else names us (`me`) in it.
+    func marked(_ line: DisplayLine, me: String?) -> DisplayLine {
+        guard case .chat(let sender, _) = line.kind, let me, sender != me, Mention.names(me, in: line.text)
+        else { return line }
+        var line = line
+        line.mentionsMe = true
+        return line
+    }
+
+    /// The bell and a notification for a line that names us, unless the terminal has focus or
+    /// the user said `--no-notify`.
+    func alert(for line: DisplayLine) -> Effect? {
+        guard config.notify != false, ui?.away.ringsForMentions == true, case .chat(let sender, _) = line.kind else { return nil }
+        return .alert(title: Mention.notificationText("pychat: " + sender),
+                      body: Mention.notificationText(sender + ": " + line.text))
+    }
+
+    /// ` · 3 unread, 1 mention` while the terminal is away and lines arrived.
+    var unread: String { ui?.away.summary.map { " · " + $0 } ?? "" }
+}
