@@ -1,3 +1,4 @@
+import ChatIO
 import ChatState
 
 /// What one seed asks of a session: its size, its mix of clients, and which faults are on.
@@ -14,6 +15,10 @@ struct Profile {
     var maxAdvance: Int
     var hasHost: Bool
     var network: NetworkModel
+    /// The server runtime's flow control: output a reader may have queued before reading
+    /// pauses, and how long the room waits for a reader that takes nothing.
+    var maxOutputBytes: Int
+    var stallMillis: Int
     // Faults (weights; 0 switches one off).
     var resets: Int
     var partitions: Int
@@ -34,8 +39,10 @@ struct Profile {
             maxAdvance: r.pick([2, 10, 40, 200]),
             hasHost: r.chance(3, in: 4),
             network: NetworkModel(latency: r.pick([0...0, 0...3, 1...20, 5...120]),
-                                  maxQueuedBytes: r.pick([8 * 1024, 64 * 1024, NetworkModel.defaultMaxQueuedBytes]),
+                                  maxQueuedBytes: r.pick([1024, 8 * 1024, 64 * 1024, NetworkModel.defaultMaxQueuedBytes]),
                                   maxExtraCuts: r.pick([0, 1, 3, 6])),
+            maxOutputBytes: r.pick([1024, 4 * 1024, 16 * 1024, RuntimeOptions.defaultMaxOutputBytes]),
+            stallMillis: r.pick([300, 1_500, RuntimeOptions.defaultStallTimeoutMillis]),
             resets: on(3), partitions: on(4), cuts: on(2), slowReaders: on(3), restarts: on(3),
             hostile: on(6), trickle: on(2))
     }

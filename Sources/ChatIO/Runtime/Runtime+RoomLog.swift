@@ -57,6 +57,8 @@ extension Runtime {
                 } catch {
                     log("room log: cannot answer a question: \(error)")
                 }
+            } else if let answerHistory {
+                answer = answerHistory(query)
             }
             dispatch(.historyAnswered(answer))
         }
