@@ -604,7 +604,7 @@ final class Simulator {
         default:
             let line = Corpus.command(&rng, members: server.room!.members.map(\.name))
             stats.commands += 1
-            if p.hasHost, rng.chance(1, in: 6) { return serverStep(.inputLine(line)) }
+            if p.hasHost, rng.chance(1, in: 6) { return hostSays(line) }
             guard let i = pickLive([.pychat, .pychatUI, .original]) else { return }
             say(i, line)
         }

@@ -77,12 +77,11 @@ extension Runtime {
         if roomLog.hasUpkeep, !roomLogUpkeepFailed {
             deadline = min(deadline, roomLog.lastCommitMillis + Self.roomLogIdleMillis)
         }
-        if roomLog.uncheckpointedChanges >= RoomLog.maxUncheckpointedChanges, !roomLogUpkeepFailed { deadline = now }
         return deadline
     }
 
     /// Catches up the search index and applies retention, one budget each, and checkpoints the
-    /// WAL once the index has caught up (or the WAL is at its bound).
+    /// WAL once the index has caught up.
     func maintainRoomLog() {
         guard let roomLog else { return }
         roomLogMaintainedAt = now
@@ -92,9 +91,7 @@ extension Runtime {
             let wall = clock.wallMillis()
             _ = try roomLog.prune(keepEntries: roomLogKeep.keepEntries, keepDays: roomLogKeep.keepDays,
                                   now: wall, budget: StoreOptions.pruneBudget)
-            if unindexed == 0 || roomLog.uncheckpointedChanges >= RoomLog.maxUncheckpointedChanges {
-                try roomLog.checkpoint()
-            }
+            if unindexed == 0 { try roomLog.checkpoint() }
             roomLogUpkeepFailed = false
         } catch {
             roomLogUpkeepFailed = true

@@ -196,6 +196,8 @@ public final class RoomLog {
         do {
             try write(pending)
             pending.removeAll(keepingCapacity: true)
+            // The WAL's bound, whoever uses the log: the runtime checkpoints long before, when idle.
+            if uncheckpointedChanges >= Self.maxUncheckpointedChanges { try? checkpoint() }
             if !isRecording {
                 isRecording = true
                 statuses.append(.resumed(missed: missed))
