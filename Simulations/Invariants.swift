@@ -66,6 +66,7 @@ struct TraceEntry {
             case let .quit(code, _): return "quit \(code)"
             case let .store(entries): return "store \(entries.map(\.seq))"
             case let .queryHistory(q): return "queryHistory \(q.id) \(q.range) \(q.limit)"
+            case let .keepModeration(change): return "keepModeration \(change)"
             case .print: return nil
             }
         }

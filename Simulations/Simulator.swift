@@ -229,7 +229,7 @@ final class Simulator {
             case let .queryHistory(query):
                 stats.storeQueries += 1
                 answers.append(answer(query))
-            case .print, .log, .quit:
+            case .print, .log, .quit, .keepModeration:
                 break
             }
         }
@@ -296,7 +296,7 @@ final class Simulator {
                 for c in to where c == clients[i].conn { clientWrite(i, bytes.array) }
             case .close, .quit:
                 clientClose(i)
-            case .setTimer, .cancelTimer, .pauseReading, .resumeReading, .print, .log, .store, .queryHistory:
+            case .setTimer, .cancelTimer, .pauseReading, .resumeReading, .print, .log, .store, .queryHistory, .keepModeration:
                 break
             }
         }

@@ -24,6 +24,8 @@ final class Connection {
     /// The core knows this connection (false for a TLS client before its handshake ends and
     /// the server has shown it accepted our certificate).
     var announced = true
+    /// A TLS server's connection has had its certificate reported (`Event.identified`).
+    var identified = false
     /// A TLS client's handshake is done and the `tlsVerdict` timer is armed.
     var awaitingVerdict = false
 

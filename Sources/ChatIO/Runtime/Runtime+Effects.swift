@@ -68,6 +68,8 @@ extension Runtime {
             roomLogPending = true
         case let .queryHistory(query):
             pendingQueries.append(query)
+        case let .keepModeration(change):
+            keepModeration(change)
         }
     }
 }

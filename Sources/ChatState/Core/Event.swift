@@ -18,6 +18,11 @@ public enum Event: Equatable, Codable, Sendable {
     case restored(room: String, nextSeq: Int64, latest: [RoomEntry])
     /// The log's answer to an `Effect.queryHistory`, matched to it by `HistoryAnswer.id`.
     case historyAnswered(HistoryAnswer)
+    /// A TLS connection's client certificate (its SHA-256 fingerprint, lowercase hex), once its
+    /// handshake is done and before any of its frames.
+    case identified(conn: ConnID, fingerprint: String)
+    /// The names certificates hold, the ops and the bans, loaded before the server listens.
+    case restoredModeration(ModerationRecords)
 
     // Client side.
     /// The connection to the server is established (TLS included, if any).
@@ -59,6 +64,8 @@ public enum Effect: Equatable, Codable, Sendable {
     case store([RoomEntry])
     /// Ask the room log; the answer comes back as `Event.historyAnswered` with the same id.
     case queryHistory(HistoryQuery)
+    /// Keep this change to names held, ops or bans in the database (see `ModerationRecords`).
+    case keepModeration(ModerationChange)
     /// End the process once every connection's output has been written.
     case quit(code: Int32, message: String?)
 }

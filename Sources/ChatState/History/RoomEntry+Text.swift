@@ -18,6 +18,7 @@ extension RoomEntry {
         case .rename: return author + " is now known as " + text
         case .action: return "* " + author + " " + text
         case .topic: return author + " set the topic: " + text
+        case .moderation: return author + " " + text
         }
     }
 
@@ -33,7 +34,7 @@ extension RoomEntry {
         var line: DisplayLine
         switch kind {
         case .chat: line = .chat(author, color, "[" + clock + "] " + TextRules.cleanText(text))
-        case .join, .leave, .rename, .action, .topic: line = .system("[" + clock + "] " + TextRules.cleanText(summary))
+        case .join, .leave, .rename, .action, .topic, .moderation: line = .system("[" + clock + "] " + TextRules.cleanText(summary))
         }
         line.fromLog = true
         return line

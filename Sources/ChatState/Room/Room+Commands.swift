@@ -44,9 +44,6 @@ extension Room {
         }
     }
 
-    /// The host is always an op; ops of other members come with moderation (not this round).
-    func isOp(_ member: Member) -> Bool { member.conn == nil }
-
     func mayUse(_ spec: CommandSpec, _ member: Member) -> Bool {
         switch spec.permission {
         case .everyone: return true
@@ -56,6 +53,7 @@ extension Room {
 
     mutating func run(_ command: ChatCommand, by member: Member, _ out: inout StepOutput) {
         guard mayUse(command.spec, member) else { return answer(member, "/\(command.name) is for ops.", &out) }
+        if command.speaks, silenced(member, &out) { return }
         touch(member)
         switch command {
         case .help(let topic):
@@ -97,6 +95,7 @@ extension Room {
         case .quit(let text): quit(member, saying: text, &out)
         case .ignore(let name): ignore(name, true, by: member, &out)
         case .unignore(let name): ignore(name, false, by: member, &out)
+        case .moderate(let m): moderate(m, by: member, &out)
         case .search:
             answer(member, member.conn == nil ? "The host's screen cannot search yet; a client can."
                 : "/search works in a pychat client: the original PyChat client cannot show its results.", &out)
@@ -149,6 +148,7 @@ extension Room {
             return answer(member, "/nick: not a name. A name is at most \(Limits.maxNameLength) characters, none of them invisible.", &out)
         }
         guard name != member.name else { return answer(member, "You are already called \(name).", &out) }
+        if let refusal = heldNameRefusal(name, for: member) { return answer(member, refusal, &out) }
         guard let old = member.conn.map({ connections[$0]?.nameClaim }) ?? hostClaim,
               let claim = names.rename(old, to: name) else {
             return answer(member, "\(name) is taken: a member has that name, or one too like it.", &out)
@@ -163,6 +163,7 @@ extension Room {
         }
         forgetName(old)
         noteName(claim, renamed)
+        renamedWithIdentity(renamed, &out)
         if let i = recentSpeakers.firstIndex(where: { $0.uid == member.uid }) { recentSpeakers[i] = renamed }
         out.log("rename \(member.conn.map(String.init(describing:)) ?? "host") \(quoted(member.name)) to \(quoted(name))")
         if !pendingAnnouncements.isEmpty { announcePending(&out) }
@@ -252,7 +253,7 @@ extension Room {
         }
         return MemberDetails(name: member.name, color: member.color, op: isOp(member), away: p.away,
                              idleSeconds: Int((now - p.lastActive) / 1000), hereSeconds: Int((now - p.joinedAt) / 1000),
-                             client: client)
+                             client: client, fingerprint: shortFingerprint(of: member))
     }
 
     /// `/who`: the first `Limits.whoListed` members in the room's order, and how many there are.

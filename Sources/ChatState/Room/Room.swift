@@ -57,6 +57,10 @@ public struct Room: Sendable {
         /// Since when it is here, when it last spoke, its away mark (see `Room+Commands.swift`).
         var presence = Presence()
         var wantsCommands: Bool { common?.has(Capabilities.Feature.commands) == true }
+        /// Its client certificate's fingerprint, under TLS (see `Room+Identity.swift`).
+        var identity: String?
+        /// Made an op by `/op` without a certificate: for this connection only.
+        var opped = false
     }
 
     let config: AppConfig
@@ -108,6 +112,8 @@ public struct Room: Sendable {
     var pendingQueries: [Int64: PendingQuery] = [:]
     var nextQueryID: Int64 = 1
     var admission: Admission
+    /// Names held by certificates, ops, bans and mutes (see `Room+Moderation.swift`).
+    var moderation = Moderation()
 
     public init(config: AppConfig) {
         self.config = config
@@ -152,6 +158,10 @@ public struct Room: Sendable {
             log.restore(nextSeq: nextSeq, latest: latest)
         case let .historyAnswered(answer):
             answered(answer, &out)
+        case let .identified(conn, fingerprint):
+            identified(conn, fingerprint: fingerprint, &out)
+        case let .restoredModeration(records):
+            moderation.restore(records)
         case let .accepted(conn, uid, remote, address):
             accept(conn, uid: uid, remote: remote, address: address, &out)
         case let .received(conn, bytes):
@@ -196,6 +206,10 @@ public struct Room: Sendable {
         guard connections[conn] == nil else { return }
         if connections.count >= config.maxConnections {
             refuse(conn, remote: remote, "the server is full (\(config.maxConnections) connections)", &out)
+            return
+        }
+        if let why = banRefusal(.address(address ?? remote), &out) {
+            refuse(conn, remote: remote, why, &out)
             return
         }
         if let address, case .refuse(let why) = admission.admit(address, at: now) {
@@ -346,8 +360,9 @@ public struct Room: Sendable {
     }
 
     private mutating func join(_ conn: ConnID, username: String, color: String, _ out: inout StepOutput) {
-        guard var c = connections[conn] else { return }
-        let claim = names.claim(TextRules.cleanName(username))
+        guard !turnedAwayIfBanned(conn, &out), var c = connections[conn] else { return }
+        let asked = TextRules.cleanName(username)
+        let claim = claimName(asked, for: c.identity)
         let name = claim.name
         let member = Member(uid: c.uid, name: name, color: RGB.cleaned(color), conn: conn)
         c.member = member
@@ -374,6 +389,7 @@ public struct Room: Sendable {
         }
         joinedWithHistory(conn, &out)
         joinedWithTopic(conn, &out)
+        joinedWithIdentity(conn, asked: asked, &out)
         scheduleRefresh(&out)
         let held = announceScheduled
         queueAnnouncement(joined: true, name, record(.join, by: member, &out), &out)
@@ -399,6 +415,7 @@ public struct Room: Sendable {
     /// Shows a checked chat locally and sends its frame to every other member.
     private mutating func deliver(_ text: String, _ frame: [UInt8], from conn: ConnID, _ member: Member,
                                   _ out: inout StepOutput) {
+        if silenced(member, &out) { return }
         if hostIgnores.isEmpty || !hostIgnores.contains(member.uid) { out.show(.chat(member.name, member.color, text)) }
         connections[conn]?.presence.lastActive = now
         // Held announcements go first, so nobody reads a newcomer before reading that they came.

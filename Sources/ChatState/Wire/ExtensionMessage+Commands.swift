@@ -86,6 +86,11 @@ extension ExtensionCodec {
         w.number(m.hereSeconds)
         w.raw(", \"client\": ")
         w.string(m.client.rawValue)
+        // Only under TLS, so a room without it sends the bytes it always did.
+        if let fingerprint = m.fingerprint {
+            w.raw(", \"fingerprint\": ")
+            w.string(fingerprint)
+        }
         w.raw("}")
     }
 
@@ -136,7 +141,8 @@ extension ExtensionCodec {
         }
         return MemberDetails(name: try f.string("name"), color: RGB.cleaned(try f.string("color")), op: try f.bool("op"),
                              away: away, idleSeconds: try count(f.value("idle"), what, "idle"),
-                             hereSeconds: try count(f.value("here"), what, "here"), client: client)
+                             hereSeconds: try count(f.value("here"), what, "here"), client: client,
+                             fingerprint: members.contains { $0.0 == "fingerprint" } ? try f.string("fingerprint") : nil)
     }
 }
 
