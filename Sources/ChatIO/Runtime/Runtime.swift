@@ -152,6 +152,8 @@ public final class Runtime {
             listener = l
             restoreRoom()
             dispatch(.listening(host: config.host, port: l.port))
+            // The host user in line mode (TERM=dumb) types its chats and commands here.
+            if options.readsStandardInput { openStandardInput() }
         case .client:
             let d: Dialer.Dialled
             do {
