@@ -94,6 +94,9 @@ import Testing
         #expect(total.logLinesShown > 100)
         #expect(total.storeQueries > 0)
         #expect(total.floodPauses > 0)
+        #expect(total.commands > 1_000)
+        #expect(total.renames > 50)
+        #expect(total.privateMessages > 40)
     }
 
     /// Throughput, for the record; run it with

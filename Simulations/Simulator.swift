@@ -74,8 +74,15 @@ struct SimStats: Equatable, Sendable {
     /// queries the simulated store answered.
     var logLinesShown = 0
     var storeQueries = 0
+    /// Command lines typed, renames and private messages the server carried out.
+    var commands = 0
+    var renames = 0
+    var privateMessages = 0
 
     mutating func add(_ o: SimStats) {
+        commands += o.commands
+        renames += o.renames
+        privateMessages += o.privateMessages
         logLinesShown += o.logLinesShown
         storeQueries += o.storeQueries
         chatsRelayed += o.chatsRelayed
@@ -261,26 +268,39 @@ final class Simulator {
         hash.step(actor: clients[i].actor, now: now, event: event, effects: effects)
         record(TraceEntry(now: now, actor: clients[i].actor, event: event, effects: effects))
         if case .received(_, let bytes) = event {
-            _ = clients[i].inMirror.feed(bytes.array)
+            let completed = clients[i].inMirror.feed(bytes.array)
             // Texts typed before the first ServerInfo are sent (and shown as our own lines)
             // in the step that reads it: those lines are ours, not received.
             var own = effects.flatMap { e -> [String] in
                 guard case let .send(_, b) = e else { return [] }
                 var r = OriginalFrameReader()
                 return r.feed(b.array).compactMap { p in
-                    if case let .chat(_, t)? = try? OriginalDecoder.decode(p) { t } else { nil }
+                    // The chat /x goes to a server that reads commands as //x.
+                    if case let .chat(_, t)? = try? OriginalDecoder.decode(p) { t.hasPrefix("//") ? String(t.dropFirst()) : t } else { nil }
                 }
             }[...]
+            // A private message is shown as its sender's line, but it is no chat of the room's.
+            var privates = 0
+            for p in completed where p.first == ExtensionCodec.kind {
+                if case .privateMessage? = try? ExtensionCodec.decode(Array(p.dropFirst())) { privates += 1 }
+            }
             // Lines of the room log (history on joining, older pages) happened before this
             // client heard them live; the durable-log invariant covers them at the server.
             stats.logLinesShown += lines.count { $0.fromLog }
             for line in lines where !line.fromLog {
                 switch line.kind {
                 case .chat where own.first == line.text: own = own.dropFirst()
+                case .chat where privates > 0 && line.text.hasPrefix("[private"): privates -= 1
                 case let .chat(name, _): clientShowed(i, ChatRecord(uid: nil, name: name, text: line.text))
                 case .system: clients[i].systemTexts[line.text, default: 0] += 1
                 case .notice: break
                 }
+            }
+            // Every table of the chunk, not only the last: a member renamed and gone within one
+            // chunk was seen under its new name, which its leave names.
+            for p in completed where p.first == FrameCodec.jsonKind {
+                guard case let .serverInfo(users?, _)? = try? OriginalDecoder.decode(p) else { continue }
+                for entry in users { if let u = entry.user { clients[i].seen[entry.key] = u.username } }
             }
             for entry in clients[i].app!.session!.users { clients[i].seen[entry.key] = entry.user.username }
         }
@@ -512,6 +532,7 @@ final class Simulator {
             2,  // resize
             4,  // leave
             p.hostile, p.resets, p.partitions, p.cuts, p.slowReaders, p.restarts, p.trickle,
+            8,  // a command
         ]
         switch rng.weighted(weights) {
         case 0: connectClient(kind: randomKind())
@@ -568,9 +589,15 @@ final class Simulator {
             let old = clients[i]
             reset(i)
             connectClient(kind: old.kind, username: old.username, color: old.color)
-        default:
+        case 12:
             guard let c = pickLink() else { return }
             links[c]!.trickle.toggle()
+        default:
+            let line = Corpus.command(&rng, members: server.room!.members.map(\.name))
+            stats.commands += 1
+            if p.hasHost, rng.chance(1, in: 6) { return serverStep(.inputLine(line)) }
+            guard let i = pickLive([.pychat, .pychatUI, .original]) else { return }
+            say(i, line)
         }
     }
 

@@ -88,6 +88,29 @@ enum Corpus {
         }
     }
 
+    /// Names a rename asks for: free ones, ones taken (by case or by a confusable letter), ones
+    /// that are no name (an invisible character).
+    static let nicks = ["alicia", "Alicia", "\u{430}licia", "bobby", "host", "carol", "x", "new\u{200B}name", "Zoë"]
+
+    /// A command line (issue #14), right or wrong: renames that may collide, private messages to
+    /// members by name, actions, who is here, away marks, topics, `//` chats, nonsense.
+    static func command(_ r: inout SimRandom, members: [String]) -> String {
+        let name = members.isEmpty ? "nobody" : r.pick(members)
+        switch r.below(14) {
+        case 0, 1, 2: return "/nick " + r.pick(nicks)
+        case 3: return "/nick " + name
+        case 4, 5: return "/msg \(name) " + r.pick(short)
+        case 6: return "/msg \(name.uppercased()) " + r.pick(short)
+        case 7: return "/reply " + r.pick(short)
+        case 8: return "/me " + r.pick(short)
+        case 9: return r.pick(["/who", "/whois \(name)", "/help", "/help msg"])
+        case 10: return r.pick(["/away", "/away lunch", "/back"])
+        case 11: return r.pick(["/topic", "/topic release \u{1B}[2J friday"])
+        case 12: return "//" + r.pick(short)
+        default: return r.pick(["/frob", "/", "/msg", "/nick a b", "/me", "/search"])
+        }
+    }
+
     static func keys(_ r: inout SimRandom) -> [Key] {
         var keys: [Key] = []
         for _ in 0..<r.int(in: 1...8) {

@@ -26,34 +26,25 @@ extension ExtensionCodec {
     static func writeCommands(_ message: ExtensionMessage, _ w: inout JSONWriter) {
         switch message {
         case let .command(line):
-            w.raw("{\"type\": \"Command\", \"line\": ")
-            w.string(line)
+            w.field("{\"type\": \"Command\", \"line\": ", line)
             w.raw("}")
         case let .notice(text):
-            w.raw("{\"type\": \"Notice\", \"text\": ")
-            w.string(text)
+            w.field("{\"type\": \"Notice\", \"text\": ", text)
             w.raw("}")
         case let .action(uid, name, color, text):
             w.raw("{\"type\": \"Action\", \"uid\": ")
             w.uid(uid)
-            w.raw(", \"name\": ")
-            w.string(name)
-            w.raw(", \"color\": ")
-            w.string(color.description)
-            w.raw(", \"text\": ")
-            w.string(text)
+            w.field(", \"name\": ", name)
+            w.field(", \"color\": ", color.description)
+            w.field(", \"text\": ", text)
             w.raw("}")
         case let .privateMessage(p):
             w.raw("{\"type\": \"Private\", \"uid\": ")
             w.uid(p.uid)
-            w.raw(", \"from\": ")
-            w.string(p.from)
-            w.raw(", \"color\": ")
-            w.string(p.color.description)
-            w.raw(", \"to\": ")
-            w.string(p.to)
-            w.raw(", \"text\": ")
-            w.string(p.text)
+            w.field(", \"from\": ", p.from)
+            w.field(", \"color\": ", p.color.description)
+            w.field(", \"to\": ", p.to)
+            w.field(", \"text\": ", p.text)
             w.raw(p.echo ? ", \"echo\": true}" : ", \"echo\": false}")
         case let .who(members, total):
             w.raw("{\"type\": \"Who\", \"members\": [")
@@ -74,23 +65,17 @@ extension ExtensionCodec {
     }
 
     private static func writeMember(_ m: MemberDetails, _ w: inout JSONWriter) {
-        w.raw("{\"name\": ")
-        w.string(m.name)
-        w.raw(", \"color\": ")
-        w.string(m.color.description)
+        w.field("{\"name\": ", m.name)
+        w.field(", \"color\": ", m.color.description)
         w.raw(m.op ? ", \"op\": true, \"away\": " : ", \"op\": false, \"away\": ")
         if let away = m.away { w.string(away) } else { w.raw("null") }
         w.raw(", \"idle\": ")
         w.number(m.idleSeconds)
         w.raw(", \"here\": ")
         w.number(m.hereSeconds)
-        w.raw(", \"client\": ")
-        w.string(m.client.rawValue)
+        w.field(", \"client\": ", m.client.rawValue)
         // Only under TLS, so a room without it sends the bytes it always did.
-        if let fingerprint = m.fingerprint {
-            w.raw(", \"fingerprint\": ")
-            w.string(fingerprint)
-        }
+        if let fingerprint = m.fingerprint { w.field(", \"fingerprint\": ", fingerprint) }
         w.raw("}")
     }
 
@@ -143,6 +128,14 @@ extension ExtensionCodec {
                              away: away, idleSeconds: try count(f.value("idle"), what, "idle"),
                              hereSeconds: try count(f.value("here"), what, "here"), client: client,
                              fingerprint: members.contains { $0.0 == "fingerprint" } ? try f.string("fingerprint") : nil)
+    }
+}
+
+extension JSONWriter {
+    /// A key (with what comes before it) and its string value.
+    mutating func field(_ key: StaticString, _ value: String) {
+        raw(key)
+        string(value)
     }
 }
 
