@@ -35,17 +35,29 @@ import Testing
         return String(hex.prefix(16))
     }
 
-    static func temporaryData() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("pychat-moderation-\(UUID().uuidString)").path
+    /// A CA with two client certificates, a data folder, and a TLS server's flags over them.
+    struct Certificates {
+        let fixture: TLSFixture
+        let first: String, second: String
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("pychat-moderation-\(UUID().uuidString)").path
+        var flags: [String] { ["--ssl", "--certfile", fixture.serverFile, "--cafile", fixture.caFile, "--data", data] }
+
+        init(_ first: String, _ second: String) throws {
+            fixture = try TLSFixture()
+            self.first = try fixture.writeLeaf(first + ".pem")
+            self.second = try fixture.writeLeaf(second + ".pem")
+        }
+
+        func remove() {
+            fixture.remove()
+            try? FileManager.default.removeItem(atPath: data)
+        }
     }
 
     @Test func aNameHeldByOneCertificateIsAnothersOnlyWithASuffixAlsoAfterARestart() async throws {
-        let fixture = try TLSFixture()
-        defer { fixture.remove() }
-        let aliceCert = try fixture.writeLeaf("alice.pem"), malloryCert = try fixture.writeLeaf("mallory.pem")
-        let data = Self.temporaryData()
-        defer { try? FileManager.default.removeItem(atPath: data) }
-        let flags = ["--ssl", "--certfile", fixture.serverFile, "--cafile", fixture.caFile, "--data", data]
+        let certificates = try Certificates("alice", "mallory")
+        defer { certificates.remove() }
+        let (fixture, aliceCert, malloryCert, flags) = (certificates.fixture, certificates.first, certificates.second, certificates.flags)
 
         let first = try await Server.start(flags)
         let alice = try Self.tlsClient("alice", port: first.port, fixture, cert: aliceCert)
@@ -82,12 +94,9 @@ import Testing
     }
 
     @Test func aBanOfACertificateSurvivesARestart() async throws {
-        let fixture = try TLSFixture()
-        defer { fixture.remove() }
-        let aliceCert = try fixture.writeLeaf("alice.pem"), bobCert = try fixture.writeLeaf("bob.pem")
-        let data = Self.temporaryData()
-        defer { try? FileManager.default.removeItem(atPath: data) }
-        let flags = ["--ssl", "--certfile", fixture.serverFile, "--cafile", fixture.caFile, "--data", data]
+        let certificates = try Certificates("alice", "bob")
+        defer { certificates.remove() }
+        let (fixture, aliceCert, bobCert, flags) = (certificates.fixture, certificates.first, certificates.second, certificates.flags)
         let short = try Self.shortFingerprint(aliceCert)
 
         let first = try await Self.hostedServer(flags)
