@@ -276,3 +276,18 @@ extension ModerationTests {
         #expect(op.contains(.send(.system(text: kick), to: Fix.c1)))
     }
 }
+
+extension ModerationTests {
+    /// A reason reaches refusals and log lines: a newline in it (a `Command` frame may hold one)
+    /// must not start a line of its own there.
+    @Test func aReasonIsOneLine() {
+        var s = Self.room()
+        _ = s.reduce(.received(conn: Fix.c2, bytes: R.command("/op bob")))
+        _ = s.reduce(.inputLine("/op bob"))
+        _ = s.reduce(Self.at(1))
+        let effects = s.reduce(.received(conn: Fix.c2, bytes: R.command("/ban alice 1m line one\nreject #9 from x\tforged")))
+        #expect(effects.contains(.log("moderation: \"bob banned alice for 1m (address 10.0.0.1): line one reject #9 from x forged\"")))
+        let refused = s.reduce(.accepted(conn: Fix.c3, uid: Fix.uid3, remote: "10.0.0.1:7", address: "10.0.0.1"))
+        #expect(refused.first == .log("reject #3 from 10.0.0.1:7: you are banned from this server by bob for 1m more: line one reject #9 from x forged"))
+    }
+}

@@ -77,7 +77,7 @@ struct Moderation: Sendable {
     func ban(named word: String, at wall: Int64) -> Ban? {
         let keys = Set(TextRules.nameKeys(word))
         return bansInForce(at: wall).first {
-            $0.subject.value == word || $0.subject == .identity(word) || Identity.short($0.subject.value) == word
+            $0.subject.value == word || Identity.short($0.subject.value) == word
                 || !keys.isDisjoint(with: TextRules.nameKeys($0.name))
         }
     }

@@ -47,9 +47,11 @@ public enum ModerationCommand: Equatable, Sendable {
         if spec.name == "bans" { return words.isEmpty ? .command(.moderate(.bans)) : spec.wrong("takes nothing after it") }
         guard let first = words.first.map(String.init) else { return spec.wrong("needs a NAME") }
         let afterName = rest.dropFirst(first.count).trimmingWhitespace()
+        // One line: a reason is told in refusals and log lines, where a newline would start another.
         func reason(_ s: Substring) -> String? {
-            s.isEmpty ? nil : TextRules.fitted(String(s), characters: Limits.maxModerationReasonLength,
-                                               bytes: Limits.maxModerationReasonLength * 4)
+            let line = String(s.map { $0.isNewline || $0 == "\t" ? " " : $0 })
+            return s.isEmpty ? nil : TextRules.fitted(line, characters: Limits.maxModerationReasonLength,
+                                                      bytes: Limits.maxModerationReasonLength * 4)
         }
         switch spec.name {
         case "kick":
