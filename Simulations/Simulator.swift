@@ -78,8 +78,11 @@ struct SimStats: Equatable, Sendable {
     var commands = 0
     var renames = 0
     var privateMessages = 0
+    /// Steps in which the server carried out a kick, ban, mute or op (issue #14).
+    var moderations = 0
 
     mutating func add(_ o: SimStats) {
+        moderations += o.moderations
         commands += o.commands
         renames += o.renames
         privateMessages += o.privateMessages
@@ -151,6 +154,8 @@ final class Simulator {
     var storedLog: [RoomEntry] = []
     /// Answers to the server's queries, delivered after the step that asked.
     var answers: [HistoryAnswer] = []
+    /// Ops and mutes as the simulator follows them (see `ModerationModel`).
+    var moderation = ModerationModel()
 
     init(seed: UInt64, options: SimOptions = SimOptions()) {
         self.seed = seed
@@ -595,7 +600,11 @@ final class Simulator {
         default:
             let line = Corpus.command(&rng, members: server.room!.members.map(\.name))
             stats.commands += 1
-            if p.hasHost, rng.chance(1, in: 6) { return serverStep(.inputLine(line)) }
+            if p.hasHost, rng.chance(1, in: 6) {
+                // The host moderates too: a third of its commands.
+                let members = server.room!.members.map(\.name)
+                return serverStep(.inputLine(rng.chance(1, in: 3) ? Corpus.moderation(&rng, members: members) : line))
+            }
             guard let i = pickLive([.pychat, .pychatUI, .original]) else { return }
             say(i, line)
         }
