@@ -69,9 +69,10 @@ import Testing
         let mallory = try Self.tlsClient("mallory", as: "alice", port: first.port, fixture, cert: malloryCert)
         defer { mallory.kill() }
         try await mallory.waitFor("the notice") { $0.stdout.contains("* alice belongs to another certificate: you are alice2 here.") }
-        mallory.send("/who\n")
+        mallory.send("/who\n/msg alice see you later\n")
         let short = try Self.shortFingerprint(malloryCert)
         try await mallory.waitFor("who") { $0.stdout.contains("*   alice2 [\(short)] idle ") }
+        try await mallory.waitFor("the message kept") { $0.stdout.contains("* alice is not here: your message is kept for when they next join.") }
         mallory.closeInput()
         _ = try await mallory.exitCode()
         first.proc.signal(SIGTERM)
@@ -87,6 +88,8 @@ import Testing
         defer { back.kill() }
         try await again.waitFor("alice's own join") { $0.stdout.contains("* alice joined the chat") }
         #expect(!back.stdout.contains("belongs to another certificate"), "\(back.stdout)")
+        // What mallory said to her while she was away, kept across the restart.
+        try await back.waitFor("the kept message") { $0.stdout.contains("alice2: [private] [") && $0.stdout.contains("] see you later") }
         back.closeInput()
         again.closeInput()
         #expect(try await back.exitCode() == 0)

@@ -8,6 +8,11 @@ import Testing
 @Suite struct ModerationStoreTests {
     static let certA = String(repeating: "a1", count: 32), certB = String(repeating: "b2", count: 32)
 
+    static func message(to identity: String, _ text: String) -> HeldMessage {
+        HeldMessage(identity: identity, fromUID: UID(high: 0x0102_0304_0506_0708, low: 0x090A_0B0C_0D0E_0F10), from: "carol",
+                    color: RGB.cleaned("a1b2c3"), to: "alice", text: text, wallMillis: 1_700_000_000_000)
+    }
+
     @Test func everyChangeIsThereAfterReopening() throws {
         let dir = TempFolder("moderation")
         let path = dir.file("log.sqlite3")
@@ -25,6 +30,8 @@ import Testing
                 .ban(forGood), .ban(forAWhile), .ban(Ban(subject: .address("10.0.0.8"), name: "x", by: "host", reason: nil,
                                                         setAtWallMillis: 0, expiresAtWallMillis: nil)),
                 .unban(.address("10.0.0.8")),
+                .keepMessage(Self.message(to: Self.certA, "first")), .keepMessage(Self.message(to: Self.certB, "for bob")),
+                .keepMessage(Self.message(to: Self.certA, "second")), .deliveredMessages(identity: Self.certB),
             ] {
                 try log.keep(change)
             }
@@ -32,7 +39,8 @@ import Testing
         let reopened = try RoomLog(path: path)
         #expect(try reopened.moderationRecords() == ModerationRecords(
             names: [.init(identity: Self.certA, name: "alice"), .init(identity: Self.certB, name: "robert")],
-            ops: [Self.certB], bans: [forAWhile, forGood]))
+            ops: [Self.certB], bans: [forAWhile, forGood],
+            messages: [Self.message(to: Self.certA, "first"), Self.message(to: Self.certA, "second")]))
     }
 
     @Test func aVersion1LogGetsTheModerationTablesAndKeepsItsEntries() throws {
@@ -42,7 +50,7 @@ import Testing
             let log = try RoomLog(path: path)
             #expect(log.record([roomEntry(1, "before the upgrade")]) == [])
             // What pychat before schema 2 left: no moderation tables, version 1.
-            try log.db.execute("DROP TABLE identities; DROP TABLE bans; PRAGMA user_version = 1")
+            try log.db.execute("DROP TABLE identities; DROP TABLE bans; DROP TABLE held_messages; PRAGMA user_version = 1")
         }
         do {
             let log = try RoomLog(path: path)

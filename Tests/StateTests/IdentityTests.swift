@@ -178,3 +178,47 @@ import Testing
         #expect(s.room.details(of: s.room.members[1]).fingerprint == "a1a1a1a1a1a1a1a1")
     }
 }
+
+extension IdentityTests {
+    @Test func aPrivateMessageToACertificateNotHereIsKeptAndGivenWhenItNextJoins() {
+        var s = Self.server()
+        _ = Self.connect(&s, Fix.c1, Self.certB, as: "bob", pychat: true)
+        _ = s.reduce(.timer(.announce))
+        let kept = HeldMessage(identity: Self.certA, fromUID: UID(high: 7, low: 1), from: "bob", color: RGB.cleaned("ff8800"),
+                               to: "alice", text: "call me", wallMillis: M.t0)
+        s.send(.received(conn: Fix.c1, bytes: R.command("/msg ALICE call me")), [
+            .keepModeration(.keepMessage(kept)),
+            M.notice("alice is not here: your message is kept for when they next join.", to: Fix.c1),
+        ])
+        // Without a certificate holding the name, nothing is kept.
+        s.send(.received(conn: Fix.c1, bytes: R.command("/msg zed hi")), [M.notice("No one here is called zed.", to: Fix.c1)])
+        // alice's certificate joins, on an original client: the message comes after her table.
+        _ = s.reduce(M.at(3600))
+        let joined = Self.connect(&s, Fix.c2, Self.certA, as: "alice")
+        let given: [Effect] = [
+            .send(.system(text: "1 private message came while you were away:"), to: Fix.c2),
+            .send(.system(text: "[private] bob: [22:13] call me"), to: Fix.c2),
+            .keepModeration(.deliveredMessages(identity: Self.certA)),
+        ]
+        #expect(joined.count > given.count)
+        #expect(joined.firstIndex(of: given[0]).map { Array(joined[$0..<$0 + 3]) } == given, "\(joined)")
+        // Given once.
+        _ = s.reduce(.disconnected(conn: Fix.c2, reason: "gone"))
+        let again = Self.connect(&s, Fix.c3, Self.certA, as: "alice")
+        #expect(!again.contains { if case .keepModeration = $0 { true } else { false } })
+    }
+
+    @Test func aCertificateNotHereIsKeptAtMostSoManyMessages() {
+        var s = Self.server()
+        _ = Self.connect(&s, Fix.c1, Self.certB, as: "bob")
+        for n in 0...Limits.heldMessagesPerIdentity {
+            _ = s.reduce(M.at(Int64(n)))
+            let effects = s.reduce(.received(conn: Fix.c1, bytes: R.say("/msg alice \(n)")))
+            if n < Limits.heldMessagesPerIdentity {
+                #expect(effects.first.map { if case .keepModeration(.keepMessage) = $0 { true } else { false } } == true)
+            } else {
+                #expect(effects == [.send(.system(text: "alice is not here, and 20 messages wait for them already."), to: Fix.c1)])
+            }
+        }
+    }
+}

@@ -25,6 +25,20 @@ extension RoomLog {
                                         reason: bans.isNull(4) ? nil : bans.text(4), setAtWallMillis: bans.int64(5),
                                         expiresAtWallMillis: bans.isNull(6) ? nil : bans.int64(6)))
             }
+            let messages = try db.prepare(ModerationSchema.messages)
+            while try messages.step() {
+                let uid = messages.blob(1)
+                guard uid.count == 16 else { continue }
+                let rgb = messages.int64(3)
+                records.messages.append(HeldMessage(
+                    identity: messages.text(0),
+                    fromUID: UID(high: UInt64(bigEndian: uid.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                                 low: UInt64(bigEndian: uid.loadUnaligned(fromByteOffset: 8, as: UInt64.self))),
+                    from: messages.text(2),
+                    color: RGB(r: UInt8(truncatingIfNeeded: rgb >> 16), g: UInt8(truncatingIfNeeded: rgb >> 8),
+                               b: UInt8(truncatingIfNeeded: rgb)),
+                    to: messages.text(4), text: messages.text(5), wallMillis: messages.int64(6)))
+            }
         } catch {
             throw RoomLogError(path: path, error)
         }
@@ -57,6 +71,19 @@ extension RoomLog {
                 s = try db.prepare(ModerationSchema.unban)
                 s.bindCopy(1, subject.kind)
                 s.bindCopy(2, subject.value)
+            case let .keepMessage(m):
+                s = try db.prepare(ModerationSchema.keepMessage)
+                s.bindCopy(1, m.identity)
+                var uid = (m.fromUID.high.bigEndian, m.fromUID.low.bigEndian)
+                withUnsafeBytes(of: &uid) { _ = sqlite3_bind_blob(s.handle, 2, $0.baseAddress, 16, shim_sqlite3_transient()) }
+                s.bindCopy(3, m.from)
+                s.bind(4, Int64(m.color.r) << 16 | Int64(m.color.g) << 8 | Int64(m.color.b))
+                s.bindCopy(5, m.to)
+                s.bindCopy(6, m.text)
+                s.bind(7, m.wallMillis)
+            case let .deliveredMessages(identity):
+                s = try db.prepare(ModerationSchema.deliveredMessages)
+                s.bindCopy(1, identity)
             }
             try s.run()
         } catch {

@@ -3,7 +3,10 @@
 extension RoomEntry {
     /// The entry's wall-clock time as `HH:MM` in UTC: the core knows no time zone (it has no
     /// clock at all; the time is the server's, carried in the entry).
-    public var clock: String {
+    public var clock: String { Self.clockOf(wallMillis) }
+
+    /// Unix milliseconds as `HH:MM` in UTC.
+    public static func clockOf(_ wallMillis: Int64) -> String {
         let minutes = wallMillis.floorDivided(by: 60_000).modulo(24 * 60)
         let h = minutes / 60, m = minutes % 60
         return (h < 10 ? "0" : "") + String(h) + ":" + (m < 10 ? "0" : "") + String(m)

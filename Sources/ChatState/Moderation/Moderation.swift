@@ -12,8 +12,11 @@ struct Moderation: Sendable {
     private(set) var bans: [ModerationSubject: Ban] = [:]
     /// Muted subjects, and until when (wall-clock Unix milliseconds; nil: until `/unmute`).
     private var mutes: [ModerationSubject: Int64?] = [:]
+    /// Private messages kept for certificates that are not here, oldest first each.
+    private(set) var messages: [String: [HeldMessage]] = [:]
 
     mutating func restore(_ records: ModerationRecords) {
+        for m in records.messages { messages[m.identity, default: []].append(m) }
         for held in records.names { hold(held.name, by: held.identity) }
         ops.formUnion(records.ops)
         for ban in records.bans { bans[ban.subject] = ban }
@@ -43,6 +46,13 @@ struct Moderation: Sendable {
         for key in TextRules.nameKeys(name) { holderByKey[key] = identity }
         return true
     }
+
+    // MARK: Messages kept
+
+    mutating func keep(_ message: HeldMessage) { messages[message.identity, default: []].append(message) }
+
+    /// The messages kept for a certificate, now given to it.
+    mutating func takeMessages(for identity: String) -> [HeldMessage] { messages.removeValue(forKey: identity) ?? [] }
 
     // MARK: Ops
 

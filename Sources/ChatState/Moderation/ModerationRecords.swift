@@ -83,6 +83,8 @@ public struct ModerationRecords: Equatable, Codable, Sendable {
     /// Identities that are ops.
     public var ops: [String]
     public var bans: [Ban]
+    /// Private messages to certificates that were not here, oldest first.
+    public var messages: [HeldMessage]
 
     public struct HeldName: Equatable, Codable, Sendable {
         public var identity: String
@@ -94,10 +96,11 @@ public struct ModerationRecords: Equatable, Codable, Sendable {
         }
     }
 
-    public init(names: [HeldName] = [], ops: [String] = [], bans: [Ban] = []) {
+    public init(names: [HeldName] = [], ops: [String] = [], bans: [Ban] = [], messages: [HeldMessage] = []) {
         self.names = names
         self.ops = ops
         self.bans = bans
+        self.messages = messages
     }
 }
 
@@ -109,4 +112,33 @@ public enum ModerationChange: Equatable, Codable, Sendable {
     /// A new ban, in place of any earlier one of the same subject.
     case ban(Ban)
     case unban(ModerationSubject)
+    /// A private message to a certificate that is not here, kept until it next joins.
+    case keepMessage(HeldMessage)
+    /// The certificate has been given every message kept for it.
+    case deliveredMessages(identity: String)
+}
+
+/// `/msg NAME TEXT` to a name a certificate holds while it is not here (issue #14): kept, and
+/// given to it when it next joins.
+public struct HeldMessage: Equatable, Codable, Sendable {
+    /// The recipient's certificate.
+    public var identity: String
+    public var fromUID: UID
+    public var from: String
+    public var color: RGB
+    /// The name the message was sent to.
+    public var to: String
+    public var text: String
+    /// When it was sent: Unix milliseconds, from the wall clock of `Event.time`.
+    public var wallMillis: Int64
+
+    public init(identity: String, fromUID: UID, from: String, color: RGB, to: String, text: String, wallMillis: Int64) {
+        self.identity = identity
+        self.fromUID = fromUID
+        self.from = from
+        self.color = color
+        self.to = to
+        self.text = text
+        self.wallMillis = wallMillis
+    }
 }

@@ -65,7 +65,9 @@ extension Room {
         case .nick(let name): rename(member, to: name, &out)
         case .me(let action): act(member, action, &out)
         case let .msg(name, text):
-            guard let target = self.member(named: name) else { return answer(member, noOne(name), &out) }
+            guard let target = self.member(named: name) else {
+                return keepForLater(text, to: name, from: member, &out) ? () : answer(member, noOne(name), &out)
+            }
             sendPrivate(text, from: member, to: target, &out)
         case .reply(let text):
             guard let uid = presence(of: member).replyTo else {

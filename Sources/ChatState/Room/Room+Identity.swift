@@ -35,6 +35,7 @@ extension Room {
         } else if moderation.isHeld(asked, againstOf: identity) {
             answer(member, "\(asked) belongs to another certificate: you are \(member.name) here.", &out)
         }
+        deliverHeldMessages(conn, &out)
     }
 
     /// `/nick` to a name another certificate holds is refused with this line.

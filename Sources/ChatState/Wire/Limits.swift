@@ -79,4 +79,6 @@ public enum Limits {
     public static let bansListed = 50
     /// Names held by other certificates a joiner's suffix goes past before it takes one anyway.
     public static let heldNameTries = 8
+    /// Private messages kept for one certificate while it is not here; more are refused.
+    public static let heldMessagesPerIdentity = 20
 }
