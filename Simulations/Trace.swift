@@ -80,8 +80,9 @@ struct TraceHash {
             byte(12); string(room); int(Int(nextSeq)); int(latest.count); for e in latest { entry(e) }
         case let .historyAnswered(a):
             byte(13); int(Int(a.id)); byte(a.more ? 1 : 0); int(a.entries.count); for e in a.entries { entry(e) }
-        case let .identified(c, fingerprint): byte(14); conn(c); string(fingerprint)
-        case let .restoredModeration(records): byte(15); string(String(describing: records))
+        case let .identified(c, fingerprint): byte(15); conn(c); string(fingerprint)
+        case let .restoredModeration(records): byte(16); string(String(describing: records))
+        case let .roomLogRecording(recording, detail): byte(14); byte(recording ? 1 : 0); string(detail)
         }
     }
 

@@ -49,6 +49,29 @@ import Testing
         #expect(try await bob.exitCode() == 0)
     }
 
+    /// The host types commands on its own input (line mode, TERM=dumb) and quits with /quit.
+    @Test func theHostUsesCommandsOnItsOwnInput() async throws {
+        let host = try Proc("host", "/usr/bin/env", ["TERM=dumb", Binary.pychat, "-s", "-u", "host", "-H", "127.0.0.1", "-P", "0",
+                                                      "--rate", "0"])
+        defer { host.kill() }
+        try await host.waitFor("the listening line") { $0.stdout.contains("* Server started on 127.0.0.1:") }
+        let line = try #require(host.stdoutLines.first { $0.hasPrefix("* Server started on 127.0.0.1:") })
+        let port = try #require(Int(line.split(separator: ":").last!))
+        let bob = try client("bob", port: port, color: "0000ff")
+        defer { bob.kill() }
+        try await host.waitFor("bob's join") { $0.stdout.contains("* bob joined the chat") }
+        host.send("/nick boss\n/msg bob hi bob\n/who\n/ignore bob\n")
+        try await bob.waitFor("the host's private message") { $0.stdout.contains("boss: [private] hi bob") }
+        #expect(bob.stdout.contains("* host is now known as boss"), "\(bob.stdout)")
+        try await host.waitFor("the ignore notice") { $0.stdout.contains("* Ignoring bob:") }
+        #expect(host.stdout.contains("boss: [private to bob] hi bob"), "\(host.stdout)")
+        #expect(host.stdout.contains("* 2 members here:\n*   @boss idle "), "\(host.stdout)")
+        host.send("/quit closing time\n")
+        try await bob.waitFor("the host's parting words") { $0.stdout.contains("* boss quits: closing time") }
+        #expect(try await host.exitCode() == 0, "\(host.stderr)")
+        #expect(try await bob.exitCode() == 3)
+    }
+
     @Test(arguments: OriginalPeer.testable)
     func anOriginalClientRenamesAndSendsPrivateMessages(peer: OriginalPeer) async throws {
         try peer.requireAvailable()

@@ -12,19 +12,21 @@ final class InProcessRuntime {
     /// The signal mask the runtime's signalfd changed, put back at the end.
     private var savedMask = sigset_t()
 
-    init(config: AppConfig, options: RuntimeOptions = RuntimeOptions(), clock: ManualClock = ManualClock()) throws {
+    init(config: AppConfig, options: RuntimeOptions = RuntimeOptions(), clock: ManualClock = ManualClock(),
+         roomLog: RoomLog? = nil) throws {
         self.clock = clock
         pthread_sigmask(SIG_SETMASK, nil, &savedMask)
         runtime = try Runtime(config: config, options: options, clock: clock)
+        runtime.roomLog = roomLog
         try runtime.start()
     }
 
     /// A server on an ephemeral port of 127.0.0.1 (`chatRate` 0: no flood control).
     static func server(options: RuntimeOptions = RuntimeOptions(), chatRate: Int = AppConfig.defaultChatRate,
-                       clock: ManualClock = ManualClock()) throws -> InProcessRuntime {
+                       clock: ManualClock = ManualClock(), roomLog: RoomLog? = nil) throws -> InProcessRuntime {
         try InProcessRuntime(config: AppConfig(role: .server, host: "127.0.0.1", port: 0, username: "host", color: "336699",
                                                chatRate: chatRate),
-                             options: options, clock: clock)
+                             options: options, clock: clock, roomLog: roomLog)
     }
 
     var port: Int { runtime.listener!.port }

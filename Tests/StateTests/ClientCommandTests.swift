@@ -39,6 +39,19 @@ import Testing
                                                         .quit(code: ExitCode.ok, message: nil)])
     }
 
+    @Test func theScreensInputRunsCommandsToo() {
+        var app = ChatApp(config: AppConfig(role: .client, host: "h", port: 1, username: "alice", color: "ff8800",
+                                            terminal: TerminalSize(cols: 60, rows: 12)))
+        _ = app.reduce(.connected(conn: Self.conn, remote: "r"))
+        let welcome = Bytes(ExtensionCodec.frame(.welcome(Capabilities(version: 1, features: ["commands"]))))
+        _ = app.reduce(.received(conn: Self.conn, bytes: Bytes(welcome.array + Self.table.array)))
+        _ = app.reduce(.key(.text("/nick alicia")))
+        #expect(app.reduce(.key(.enter)) == [.send(to: [Self.conn], bytes: Self.ext(.command(line: "/nick alicia")))])
+        _ = app.reduce(.key(.text("/help nick")))
+        #expect(app.reduce(.key(.enter)) == [])
+        #expect(app.ui?.history.lines.last == .notice("/nick NAME: take a new name."))
+    }
+
     @Test func onAnOriginalServerTheClientDoesWhatItCanAndRefusesTheRest() {
         var app = Self.joined(pychat: false)
         for name in ["nick alicia", "me waves", "msg bob hi", "reply ok", "whois bob", "away", "back", "topic"] {

@@ -129,6 +129,16 @@ import Testing
                shows: [.chat("host", RGB.cleaned("00aa00"), "ok")])
     }
 
+    /// A log that stops recording is said on the host's screen (the log line alone is hidden
+    /// behind the chat), and nothing else changes: members get nothing, chats still relay.
+    @Test func theHostSeesWhenTheLogStopsAndStartsRecording() {
+        var s = Self.room()
+        s.send(.roomLogRecording(false, detail: "the disk is full"), [],
+               shows: [.notice("Not recording the room log: the disk is full; the room goes on")])
+        s.send(.roomLogRecording(true, detail: "3 entries came while it could not and are not in it"), [],
+               shows: [.notice("Recording the room log again: 3 entries came while it could not and are not in it")])
+    }
+
     @Test func aRestoredRoomGoesOnFromTheLogsNextSeqAndAnswersJoinsFromMemory() {
         var s = Self.server()
         let old = (40...41).map { Self.entry(Int64($0), .chat, "zoe", nil, RGB.cleaned("123456"), "t\($0)", wall: 5) }

@@ -45,6 +45,37 @@ import Testing
         #expect(MessageCodec.plainChatText(Array(json.utf8)) == nil)
     }
 
+    /// The word-at-a-time scan agrees with the byte rule for every byte value at every place of
+    /// texts of every length up to three words and a tail (so each lane of the word and the tail).
+    @Test func theWordScanAgreesWithTheByteRule() {
+        func plain(_ c: UInt8) -> Bool { c >= 0x20 && c <= 0x7E && c != 0x22 && c != 0x5C }
+        for length in 1...27 {
+            for place in 0..<length {
+                for c in 0...255 as ClosedRange<Int> {
+                    var text = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    text[place] = UInt8(c)
+                    let scanned = text.withUnsafeBytes { MessageCodec.isPlainText($0.baseAddress!, count: length) }
+                    if scanned != plain(UInt8(c)) {
+                        Issue.record("byte \(c) at \(place) of \(length): scan says \(scanned)")
+                        return
+                    }
+                }
+            }
+        }
+    }
+
+    /// The uid written byte by byte into frames is the one `description` spells.
+    @Test func uidBytesAreTheCanonicalForm() {
+        for uid in [sender, UID(high: 0, low: 0), UID(high: .max, low: .max), UID(high: 0x0123_4567_89ab_cdef, low: 0xfedc_ba98_7654_3210)] {
+            var out: [UInt8] = [0x7B]
+            uid.appendUTF8(to: &out)
+            #expect(out == [0x7B] + Array(uid.description.utf8))
+            #expect(UID(String(decoding: out.dropFirst(), as: UTF8.self)) == uid)
+        }
+        #expect(UID(high: 0x0123_4567_89ab_cdef, low: 0xfedc_ba98_7654_3210).description
+                == "01234567-89ab-cdef-fedc-ba9876543210")
+    }
+
     /// The same events give the same effects and lines whether the room takes the fast path
     /// or not: a room fed byte-identical frames through both paths.
     @Test func fastAndGeneralPathsGiveTheSameEffects() {

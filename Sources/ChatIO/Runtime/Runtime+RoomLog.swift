@@ -36,8 +36,10 @@ extension Runtime {
             switch status {
             case let .stopped(error):
                 log("room log: not recording: \(error); the room goes on, retrying every \(roomLog.retryMillis / 1000) s")
+                dispatch(.roomLogRecording(false, detail: "\(error)"))
             case let .resumed(missed):
                 log("room log: recording again; \(missed) entries came while it could not and are not in it")
+                dispatch(.roomLogRecording(true, detail: "\(missed) entries came while it could not and are not in it"))
             case let .refusedOutOfOrder(count):
                 log("room log: \(count) entries refused: their numbers did not grow")
             }
@@ -63,22 +65,38 @@ extension Runtime {
 
     /// How often retention looks, at the latest, however busy the loop is.
     static let roomLogMaintenanceMillis: Int64 = 60_000
+    /// How long the log must go without a commit before its backlog (a checkpoint, unindexed
+    /// entries) is worked off, a budget a turn, between the loop's events.
+    static let roomLogIdleMillis: Int64 = 1_000
 
     func roomLogDeadline() -> Int64? {
-        roomLog == nil ? nil : roomLogMaintainedAt + Self.roomLogMaintenanceMillis
+        guard let roomLog else { return nil }
+        var deadline = roomLogMaintainedAt + Self.roomLogMaintenanceMillis
+        // After a failure, only the minute's retry: a log that cannot be upkept never spins the loop.
+        if roomLog.hasUpkeep, !roomLogUpkeepFailed {
+            deadline = min(deadline, roomLog.lastCommitMillis + Self.roomLogIdleMillis)
+        }
+        if roomLog.uncheckpointedChanges >= RoomLog.maxUncheckpointedChanges, !roomLogUpkeepFailed { deadline = now }
+        return deadline
     }
 
-    /// Catches up the search index and applies retention, one budget each.
+    /// Catches up the search index and applies retention, one budget each, and checkpoints the
+    /// WAL once the index has caught up (or the WAL is at its bound).
     func maintainRoomLog() {
         guard let roomLog else { return }
         roomLogMaintainedAt = now
         if roomLogPending { commitRoomLog() }
         do {
-            _ = try roomLog.indexPending(budget: StoreOptions.pruneBudget)
+            let unindexed = try roomLog.indexPending(budget: StoreOptions.pruneBudget)
             let wall = clock.wallMillis()
             _ = try roomLog.prune(keepEntries: roomLogKeep.keepEntries, keepDays: roomLogKeep.keepDays,
                                   now: wall, budget: StoreOptions.pruneBudget)
+            if unindexed == 0 || roomLog.uncheckpointedChanges >= RoomLog.maxUncheckpointedChanges {
+                try roomLog.checkpoint()
+            }
+            roomLogUpkeepFailed = false
         } catch {
+            roomLogUpkeepFailed = true
             log("room log: upkeep failed: \(error)")
         }
     }

@@ -31,6 +31,7 @@ public final class Runtime {
     /// The core's questions of this step, answered as events once the step is done.
     var pendingQueries: [HistoryQuery] = []
     var roomLogMaintainedAt: Int64 = 0
+    var roomLogUpkeepFailed = false
     var listener: Listener?
     var connections = ConnectionTable()
     var timers = Timers<LoopTimer>()
@@ -111,7 +112,8 @@ public final class Runtime {
         // The clock moved while the loop slept: timers the events arm (a newcomer's join
         // deadline, a stall check) count from their arrival, not from before the wait.
         var woke = false
-        defer { if !woke { maintainRoomLog() } }
+        // The room log's upkeep runs in a turn with nothing to do, or once it is due.
+        defer { if !woke || (roomLogDeadline().map { $0 <= now } ?? false) { maintainRoomLog() } }
         loop.wait(timeoutMillis: timeout) {
             if !woke && options.plantedBug != .deadlineFromBeforeWait {
                 woke = true
@@ -152,7 +154,7 @@ public final class Runtime {
             listener = l
             restoreRoom()
             dispatch(.listening(host: config.host, port: l.port))
-            // The host user in line mode (TERM=dumb) types its chats and commands here.
+            // The host user's lines in line mode (TERM=dumb); they were never read before.
             if options.readsStandardInput { openStandardInput() }
         case .client:
             let d: Dialer.Dialled

@@ -38,7 +38,8 @@ public final class RoomLog {
     private var refused = 0
     private var missed = 0
     private var retryAt: Int64 = 0
-    private var lastCommitMillis: Int64 = 0
+    /// The loop's clock at the latest commit: upkeep waits for a second without one.
+    public private(set) var lastCommitMillis: Int64 = 0
     /// Statuses of a commit made for a read (see `answer`), told by the next `commit`.
     private var heldStatuses: [RoomLogStatus] = []
 
@@ -51,6 +52,8 @@ public final class RoomLog {
     /// newest entry's.
     var indexedThrough: Int64 = 0
     var newestID: Int64 = 0
+    /// `sqlite3_total_changes64` at the last checkpoint (see `RoomLog+Checkpoint`).
+    var changesAtCheckpoint: Int64 = 0
     /// Unindexed entries a commit lets pile up before it indexes them in the same transaction.
     public static let indexBatch: Int64 = 2_000
 
@@ -81,6 +84,9 @@ public final class RoomLog {
             }
             if db.isReadOnly { throw RoomLogError(path: path, reason: .readOnly) }
             try db.execute("PRAGMA synchronous = NORMAL")
+            // Checkpoints are the runtime's to schedule, when the loop is idle (see
+            // `RoomLog+Checkpoint`); SQLite's own would run inside a commit, before a relay.
+            try db.execute("PRAGMA wal_autocheckpoint = 0")
             // The write lock, held from now on (exclusive locking mode): another pychat on this
             // file fails here as busy.
             try db.execute("BEGIN IMMEDIATE")

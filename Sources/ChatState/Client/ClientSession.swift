@@ -62,7 +62,8 @@ public struct ClientSession: Sendable {
         case .inputClosed:
             inputClosed = true
             quitIfDone(&out)
-        case .listening, .accepted, .restored, .historyAnswered, .identified, .restoredModeration, .timer, .time, .key, .resize, .inputLine:
+        case .listening, .accepted, .restored, .historyAnswered, .roomLogRecording, .identified, .restoredModeration, .timer, .time,
+             .key, .resize, .inputLine:
             return
         }
     }

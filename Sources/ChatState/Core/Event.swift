@@ -23,6 +23,9 @@ public enum Event: Equatable, Codable, Sendable {
     case identified(conn: ConnID, fingerprint: String)
     /// The names certificates hold, the ops and the bans, loaded before the server listens.
     case restoredModeration(ModerationRecords)
+    /// The room log stopped recording (a full disk, an I/O error: the room goes on without it)
+    /// or records again; `detail` says why, or how many entries it missed.
+    case roomLogRecording(Bool, detail: String)
 
     // Client side.
     /// The connection to the server is established (TLS included, if any).

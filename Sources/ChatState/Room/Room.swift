@@ -162,6 +162,10 @@ public struct Room: Sendable {
             identified(conn, fingerprint: fingerprint, &out)
         case let .restoredModeration(records):
             moderation.restore(records)
+        case let .roomLogRecording(recording, detail):
+            // The host sees it on screen, where a log line would be hidden behind the chat.
+            out.show(.notice(recording ? "Recording the room log again: \(detail)"
+                                       : "Not recording the room log: \(detail); the room goes on"))
         case let .accepted(conn, uid, remote, address):
             accept(conn, uid: uid, remote: remote, address: address, &out)
         case let .received(conn, bytes):

@@ -146,18 +146,35 @@ public enum MessageCodec {
             let end = n - plainChatTail.count
             guard start <= end else { return nil }
             for (k, c) in plainChatTail.enumerated() where b[end + k] != c { return nil }
-            // One pass without bounds checks: printable ASCII, no quote, no backslash.
-            var bad = false
-            var k = start
-            let base = b.baseAddress!
-            while k < end {
-                let c = base[k]
-                bad = bad || (c &- 0x20 > 0x5E) || c == 0x22 || c == 0x5C
-                k &+= 1
-            }
-            if bad { return nil }
-            return start..<end
+            return isPlainText(UnsafeRawPointer(b.baseAddress! + start), count: end - start) ? start..<end : nil
         }
+    }
+
+    /// Whether every byte is printable ASCII (0x20...0x7E) other than quote and backslash: the
+    /// bytes JSON writes as they are. Eight bytes a step, as one word (the relay's hot loop);
+    /// `hasZeroByte(w)` is nonzero exactly when some byte of `w` is zero, and
+    /// `hasByteBelow(w, n)` when some byte is below `n` (n <= 128).
+    static func isPlainText(_ p: UnsafeRawPointer, count: Int) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ w: UInt64) -> UInt64 { (w &- ones) & ~w & highs }
+        var k = 0
+        var flags: UInt64 = 0
+        while k &+ 8 <= count {
+            let w = p.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            flags |= (w &- ones &* 0x20) & ~w & highs   // a byte below 0x20
+            flags |= w & highs                           // a byte of 0x80 or more
+            flags |= hasZeroByte(w ^ (ones &* 0x7F))     // DEL
+            flags |= hasZeroByte(w ^ (ones &* 0x22))     // quote
+            flags |= hasZeroByte(w ^ (ones &* 0x5C))     // backslash
+            k &+= 8
+        }
+        if flags != 0 { return false }
+        while k < count {
+            let c = p.load(fromByteOffset: k, as: UInt8.self)
+            if c &- 0x20 > 0x5E || c == 0x22 || c == 0x5C { return false }
+            k &+= 1
+        }
+        return true
     }
 
     /// The frame of `.chat(uid:text:)` for a text `plainChatText` vouched for: the bytes

@@ -67,14 +67,37 @@ public struct UID: Hashable, Comparable, Sendable, Codable, CustomStringConverti
         return out
     }
 
+    /// Appends the canonical 36 bytes in one `append`: a relayed chat writes its sender's uid
+    /// into every frame, so this is on the relay's hot path. Each group of digits is one word
+    /// store (see `hexDigits`), written right to left so each store's leading zeros land on
+    /// bytes that a later store or dash overwrites.
     public func appendUTF8(to out: inout [UInt8]) {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        for i in 0..<32 {
-            if i == 8 || i == 12 || i == 16 || i == 20 { out.append(UInt8(ascii: "-")) }
-            let word = i < 16 ? high : low
-            let shift = UInt64(60 - (i % 16) * 4)
-            out.append(digits[Int((word >> shift) & 0xF)])
+        withUnsafeTemporaryAllocation(byteCount: 36, alignment: 8) { b in
+            let dash = UInt8(ascii: "-")
+            b.storeBytes(of: Self.hexDigits(UInt32(truncatingIfNeeded: low)), toByteOffset: 28, as: UInt64.self)
+            b.storeBytes(of: Self.hexDigits(UInt32(truncatingIfNeeded: low >> 32) & 0xFFFF), toByteOffset: 20, as: UInt64.self)
+            b[23] = dash
+            b.storeBytes(of: Self.hexDigits(UInt32(truncatingIfNeeded: low >> 48)), toByteOffset: 15, as: UInt64.self)
+            b[18] = dash
+            b.storeBytes(of: Self.hexDigits(UInt32(truncatingIfNeeded: high) & 0xFFFF), toByteOffset: 10, as: UInt64.self)
+            b[13] = dash
+            b.storeBytes(of: Self.hexDigits(UInt32(truncatingIfNeeded: high >> 16) & 0xFFFF), toByteOffset: 5, as: UInt64.self)
+            b[8] = dash
+            b.storeBytes(of: Self.hexDigits(UInt32(truncatingIfNeeded: high >> 32)), toByteOffset: 0, as: UInt64.self)
+            out.append(contentsOf: b.bindMemory(to: UInt8.self))
         }
+    }
+
+    /// The eight lower-case hex digits of `x`, most significant first in memory, as one word:
+    /// the nibbles spread to a byte each, then each turned to its ASCII digit at once.
+    static func hexDigits(_ x: UInt32) -> UInt64 {
+        var v = UInt64(x)
+        v = (v | v << 16) & 0x0000_FFFF_0000_FFFF
+        v = (v | v << 8) & 0x00FF_00FF_00FF_00FF
+        v = (v | v << 4) & 0x0F0F_0F0F_0F0F_0F0F   // byte i holds nibble i, least significant first
+        let atLeastTen = ((v &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
+        let ascii = v &+ 0x3030_3030_3030_3030 &+ atLeastTen &* 0x27
+        return ascii.bigEndian   // stored, the most significant byte (nibble 7) comes first
     }
 
     public static func < (a: UID, b: UID) -> Bool { (a.high, a.low) < (b.high, b.low) }
