@@ -20,9 +20,9 @@ import Testing
                                "--certfile", cert, "--cafile", fixture.caFile])
     }
 
-    /// The short fingerprint as `openssl x509 -fingerprint -sha256` computes it: a check of
-    /// ours that does not use ours.
-    static func shortFingerprint(_ pem: String) throws -> String {
+    /// The fingerprint as `openssl x509 -fingerprint -sha256` prints it (`AB:CD:...`): a check
+    /// of ours that does not use ours.
+    static func opensslFingerprint(_ pem: String) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["openssl", "x509", "-in", pem, "-noout", "-fingerprint", "-sha256"]
@@ -31,8 +31,32 @@ import Testing
         try p.run()
         p.waitUntilExit()
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let hex = text.split(separator: "=").last!.filter(\.isHexDigit).lowercased()
-        return String(hex.prefix(16))
+        return String(text.split(separator: "=").last!.filter { !$0.isWhitespace })
+    }
+
+    /// The first 16 hex digits, as `/who` shows them.
+    static func shortFingerprint(_ pem: String) throws -> String {
+        String(try opensslFingerprint(pem).filter(\.isHexDigit).lowercased().prefix(16))
+    }
+
+    @Test func aHeadlessServersOpByCertificateKicks() async throws {
+        let certificates = try Certificates("alice", "bob")
+        defer { certificates.remove() }
+        let fixture = certificates.fixture
+        let server = try await Server.start(certificates.flags + ["--op", try Self.opensslFingerprint(certificates.first)])
+        defer { server.proc.kill() }
+        let alice = try Self.tlsClient("alice", port: server.port, fixture, cert: certificates.first)
+        defer { alice.kill() }
+        let bob = try Self.tlsClient("bob", port: server.port, fixture, cert: certificates.second)
+        defer { bob.kill() }
+        try await server.waitForJoins(2)
+        bob.send("/kick alice\n")
+        try await bob.waitFor("the refusal") { $0.stdout.contains("* /kick is for ops.") }
+        alice.send("/kick bob enough\n")
+        try await bob.waitFor("the kick") { $0.stdout.contains("* alice kicked bob: enough") }
+        #expect(try await bob.exitCode() == 3)
+        alice.closeInput()
+        #expect(try await alice.exitCode() == 0)
     }
 
     /// A CA with two client certificates, a data folder, and a TLS server's flags over them.

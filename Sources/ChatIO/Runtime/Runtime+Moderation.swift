@@ -5,13 +5,18 @@ import ChatState
 /// core's effect is performed. Without a log (`--ephemeral`) the room remembers them only for
 /// as long as it runs.
 extension Runtime {
+    /// What the file keeps, with the ops of `--op`; nothing to say without either.
     func restoreModeration() {
-        guard let roomLog else { return }
-        do {
-            dispatch(.restoredModeration(try roomLog.moderationRecords()))
-        } catch {
-            log("room log: cannot read the bans, ops and names: \(error)")
+        var records = ModerationRecords()
+        if let roomLog {
+            do {
+                records = try roomLog.moderationRecords()
+            } catch {
+                log("room log: cannot read the bans, ops and names: \(error)")
+            }
         }
+        records.ops += options.ops.filter { !records.ops.contains($0) }
+        if records != ModerationRecords() { dispatch(.restoredModeration(records)) }
     }
 
     func keepModeration(_ change: ModerationChange) {

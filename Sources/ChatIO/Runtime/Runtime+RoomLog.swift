@@ -12,8 +12,8 @@ import ChatState
 extension Runtime {
     /// The room's next sequence number and its latest entries, for joins answered from memory.
     func restoreRoom() {
-        guard let roomLog else { return }
         restoreModeration()
+        guard let roomLog else { return }
         let room = RoomEntry.generalRoom
         do {
             let latest = try roomLog.latest(room: room, limit: Self.restoredEntries)
