@@ -24,6 +24,10 @@ enum Invariant: String, Sendable {
     /// two ends, under its sender's uid.
     case uniqueNames = "unique names"
     case privacy
+    /// (10) Moderation (issue #14): only the host and ops moderate; a muted member's chats,
+    /// actions and private messages reach nobody.
+    case opsOnly = "ops only"
+    case muted
     /// The liveness phase ends: with faults stopped, the system quiets down.
     case liveness
     /// (9) The server's flow control, as production runs it: a reader the room waits for
@@ -79,6 +83,7 @@ struct TraceEntry {
             case let .store(entries): return "store \(entries.map(\.seq))"
             case let .queryHistory(q): return "queryHistory \(q.id) \(q.range) \(q.limit)"
             case .connect: return "connect"
+            case let .keepModeration(change): return "keepModeration \(change)"
             case .print, .remember, .alert: return nil
             }
         }
@@ -202,8 +207,12 @@ extension Simulator {
             owedChats[c] = stillHeld > 0 && room.isConnected(c) ? Array(expected.suffix(stillHeld)) : nil
             expected.removeLast(min(stillHeld, expected.count))
         }
-        // A chat with nobody to relay it to produces no send effect at all.
-        if after.subtracting(sender.map { [$0] } ?? []).isEmpty {
+        let senderMuted = sender.map(moderation.muted.contains) ?? false
+        if let sender, !moderation.ops.contains(sender), ModerationModel.moderates(effects) {
+            return fail(.opsOnly, "\(sender), no op, moderates: \(effects.filter { if case .log = $0 { true } else { false } })")
+        }
+        // A chat with nobody to relay it to produces no send effect at all; a muted member's, none either.
+        if senderMuted || after.subtracting(sender.map { [$0] } ?? []).isEmpty {
             expected.removeAll { if case .relay = $0 { true } else { false } }
         }
         var actual: [Expect] = []
@@ -231,7 +240,10 @@ extension Simulator {
                                 + printable(Array(p)))
                 }
                 for p in payloads where p.first == ExtensionCodec.kind {
-                    guard case .privateMessage(let pm)? = try? ExtensionCodec.decode(Array(p.dropFirst())) else { continue }
+                    let ext = try? ExtensionCodec.decode(Array(p.dropFirst()))
+                    if senderMuted, case .action? = ext { return fail(.muted, "a muted member's action goes to \(to)") }
+                    guard case .privateMessage(let pm)? = ext else { continue }
+                    if senderMuted { return fail(.muted, "a muted member's private message goes to \(to)") }
                     guard pm.uid == senderUID else {
                         return fail(.privacy, "a private message read from \(senderUID?.description ?? "nobody") goes out as \(pm.uid)'s")
                     }
@@ -253,6 +265,7 @@ extension Simulator {
                         guard mayRelay else {
                             return fail(.totalOrder, "a chat relayed by a step that reads no chat: \(printable(Array(p)))")
                         }
+                        if senderMuted { return fail(.muted, "a muted member's chat goes to \(to.sorted())") }
                         guard let uid, uid == senderUID else {
                             return fail(.attribution, "a chat read from \(sender.map(\.description) ?? "the host") is relayed with uid "
                                         + "\(uid?.description ?? "null"), not \(senderUID?.description ?? "null")")
@@ -281,8 +294,11 @@ extension Simulator {
                         } else if let sender, to == [sender], text.hasPrefix("Message not sent") {
                             actual.append(.refuse(text))
                             stats.refusedTooLong += 1
-                        } else if commandStep, Set(to).isSubset(of: after.union(sender.map { [$0] } ?? [])) {
-                            // A command's answer, to its sender or to some members.
+                        } else if senderMuted, let sender, to == [sender], text.hasPrefix("You are muted") {
+                            // A muted member is told, alone, that its chat reached no one.
+                        } else if commandStep, Set(to).isSubset(of: after.union(before)) {
+                            // A command's answer, to its sender or to some members (a kick's line
+                            // reaches the member kicked too).
                         } else if to.count == 1, !before.contains(to[0]), after.contains(to[0]), text.hasPrefix("The topic: ") {
                             // The topic, told to a joiner.
                         } else if Set(to) != after,
@@ -330,6 +346,8 @@ extension Simulator {
         }
         checkStored(effects, relayed: actual, nobodyElse: after.subtracting(sender.map { [$0] } ?? []).isEmpty)
         checkNamesUnique(room)
+        if ModerationModel.moderates(effects) { stats.moderations += 1 }
+        moderation.follow(effects, members: membersBefore + room.members)
     }
 
     /// Invariant (9): no two members' names share a key (`TextRules.nameKeys`).

@@ -120,6 +120,7 @@ import Testing
         #expect(total.commands > 1_000)
         #expect(total.renames > 50)
         #expect(total.privateMessages > 40)
+        #expect(total.moderations > 20)
     }
 
     /// Throughput, for the record; run it with

@@ -84,8 +84,11 @@ struct SimStats: Equatable, Sendable {
     var commands = 0
     var renames = 0
     var privateMessages = 0
+    /// Steps in which the server carried out a kick, ban, mute or op (issue #14).
+    var moderations = 0
 
     mutating func add(_ o: SimStats) {
+        moderations += o.moderations
         commands += o.commands
         renames += o.renames
         privateMessages += o.privateMessages
@@ -173,6 +176,8 @@ final class Simulator {
     var storedLog: [RoomEntry] = []
     /// Answers to the server's queries, delivered after the step that asked.
     var answers: [HistoryAnswer] = []
+    /// Ops and mutes as the simulator follows them (see `ModerationModel`).
+    var moderation = ModerationModel()
 
     init(seed: UInt64, options: SimOptions = SimOptions()) {
         self.seed = seed
@@ -279,7 +284,7 @@ final class Simulator {
                 stats.floodPauses += 1
             case let .store(entries):
                 storedLog += entries
-            case .send, .setTimer, .cancelTimer, .resumeReading, .queryHistory, .print, .log, .quit, .connect, .remember, .alert:
+            case .send, .setTimer, .cancelTimer, .resumeReading, .queryHistory, .print, .log, .quit, .connect, .remember, .alert, .keepModeration:
                 break
             }
         }
@@ -348,7 +353,7 @@ final class Simulator {
                 for c in to where c == clients[i].conn { clientWrite(i, bytes.array) }
             case .close, .quit:
                 clientClose(i)
-            case .setTimer, .cancelTimer, .pauseReading, .resumeReading, .print, .log, .store, .queryHistory, .connect, .remember, .alert:
+            case .setTimer, .cancelTimer, .pauseReading, .resumeReading, .print, .log, .store, .queryHistory, .connect, .remember, .alert, .keepModeration:
                 break
             }
         }
@@ -604,7 +609,11 @@ final class Simulator {
         default:
             let line = Corpus.command(&rng, members: server.room!.members.map(\.name))
             stats.commands += 1
-            if p.hasHost, rng.chance(1, in: 6) { return hostSays(line) }
+            if p.hasHost, rng.chance(1, in: 6) {
+                // The host moderates too: a third of its commands.
+                let members = server.room!.members.map(\.name)
+                return hostSays(rng.chance(1, in: 3) ? Corpus.moderation(&rng, members: members) : line)
+            }
             guard let i = pickLive([.pychat, .pychatUI, .original]) else { return }
             say(i, line)
         }

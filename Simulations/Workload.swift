@@ -103,7 +103,7 @@ enum Corpus {
     /// members by name, actions, who is here, away marks, topics, `//` chats, nonsense.
     static func command(_ r: inout SimRandom, members: [String]) -> String {
         let name = members.isEmpty ? "nobody" : r.pick(members)
-        switch r.below(14) {
+        switch r.below(15) {
         case 0, 1, 2: return "/nick " + r.pick(nicks)
         case 3: return "/nick " + name
         case 4, 5: return "/msg \(name) " + r.pick(short)
@@ -114,8 +114,18 @@ enum Corpus {
         case 10: return r.pick(["/away", "/away lunch", "/back"])
         case 11: return r.pick(["/topic", "/topic release \u{1B}[2J friday"])
         case 12: return "//" + r.pick(short)
+        case 13: return moderation(&r, members: members)
         default: return r.pick(["/frob", "/", "/msg", "/nick a b", "/me", "/search"])
         }
+    }
+
+    /// A moderation command (issue #14): for ops, refused for anyone else. Mutes are for good:
+    /// the simulated server has no wall clock.
+    static func moderation(_ r: inout SimRandom, members: [String]) -> String {
+        let name = members.isEmpty ? "nobody" : r.pick(members)
+        return r.pick(["/kick \(name)", "/kick \(name) spam", "/ban \(name) 1h flood", "/unban \(name)", "/bans",
+                       "/mute \(name)", "/mute \(name)", "/unmute \(name)", "/op \(name)", "/op \(name)", "/deop \(name)",
+                       "/ban \(name) 10x"])
     }
 
     static func keys(_ r: inout SimRandom) -> [Key] {

@@ -295,7 +295,7 @@ import Testing
             return t
         }
         #expect(effects.count == lines.count)
-        #expect(lines == CommandParser.help(nil) { $0.place == .server || $0.name == "help" })
+        #expect(lines == CommandParser.help(nil) { ($0.place == .server || $0.name == "help") && $0.permission == .everyone })
         #expect(!lines.contains { $0.contains("/ignore") || $0.contains("/search") })
         s.send(.received(conn: Fix.c1, bytes: Self.say("/help msg")),
                [.send(.system(text: "/msg NAME TEXT: a private message to one member."), to: Fix.c1)])

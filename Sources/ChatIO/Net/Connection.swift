@@ -26,6 +26,8 @@ final class Connection {
     var announced = true
     /// A client's redial whose connect has not finished (watched for writability only).
     var dialing = false
+    /// A TLS server's connection has had its certificate reported (`Event.identified`).
+    var identified = false
     /// A TLS client's handshake is done and the `tlsVerdict` timer is armed.
     var awaitingVerdict = false
 

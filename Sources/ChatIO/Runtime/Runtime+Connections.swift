@@ -68,6 +68,11 @@ extension Runtime {
                     return
                 }
                 markDirty(c)  // A handshake answer may be waiting.
+                if !c.identified && app.config.role == .server && layer.isHandshakeDone {
+                    // Before any of its frames: the core knows whose certificate a JoinRequest is.
+                    c.identified = true
+                    if let fingerprint = layer.peerFingerprint { dispatch(.identified(conn: c.id, fingerprint: fingerprint)) }
+                }
                 if !c.announced && layer.isEstablished {
                     announce(c)
                 } else if !c.announced && layer.isHandshakeDone && !c.awaitingVerdict {

@@ -12,6 +12,7 @@ import ChatState
 extension Runtime {
     /// The room's next sequence number and its latest entries, for joins answered from memory.
     func restoreRoom() {
+        restoreModeration()
         guard let roomLog else { return }
         let room = RoomEntry.generalRoom
         do {

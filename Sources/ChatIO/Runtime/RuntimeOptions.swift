@@ -38,6 +38,9 @@ public struct RuntimeOptions: Sendable {
     public var readsStandardInput: Bool
     /// Mutual TLS on every connection (`--ssl`), nil for plain TCP.
     public var tls: TLSContext?
+    /// Certificates (SHA-256 fingerprints) that are ops from the start (`--op`): how a headless
+    /// server, which has no host user, gets its first op.
+    public var ops: [String] = []
     /// A bug planted on purpose, for tests that show they catch it; never set in production.
     package var plantedBug: RuntimePlantedBug?
 

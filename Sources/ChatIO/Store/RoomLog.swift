@@ -133,6 +133,7 @@ public final class RoomLog {
             throw RoomLogError(path: path, reason: .newerVersion(found: version, known: RoomLogSchema.version))
         }
         if version == RoomLogSchema.version { return }
+        if version == 1 { return try db.execute(ModerationSchema.migrateFrom1) }
         let tables = try db.integer("SELECT count(*) FROM sqlite_master") ?? 0
         guard tables == 0 else {
             throw RoomLogError(path: path, reason: .corrupt(detail: "an SQLite database of something else"))

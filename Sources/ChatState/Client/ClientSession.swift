@@ -82,7 +82,8 @@ public struct ClientSession: Sendable {
         case .inputClosed:
             inputClosed = true
             quitIfDone(&out)
-        case .listening, .accepted, .restored, .historyAnswered, .roomLogRecording, .timer, .key, .resize, .inputLine, .recalled:
+        case .listening, .accepted, .restored, .historyAnswered, .roomLogRecording, .identified, .restoredModeration, .timer,
+             .key, .resize, .inputLine, .recalled:
             return
         }
     }

@@ -18,6 +18,8 @@ public enum ChatCommand: Equatable, Sendable {
     case unignore(String)
     /// Full-text search of the room log (a pychat server with `history`).
     case search(words: [String])
+    /// The host's and ops' commands (see `ModerationCommand`).
+    case moderate(ModerationCommand)
 
     /// The table's row for this command.
     public var spec: CommandSpec { CommandSpec.named(name)! }
@@ -38,6 +40,7 @@ public enum ChatCommand: Equatable, Sendable {
         case .ignore: return "ignore"
         case .unignore: return "unignore"
         case .search: return "search"
+        case .moderate(let m): return m.name
         }
     }
 }
@@ -45,8 +48,8 @@ public enum ChatCommand: Equatable, Sendable {
 /// One row of the command table: how a command is written, what it does, who may use it and
 /// where it runs.
 public struct CommandSpec: Equatable, Sendable {
-    /// Who may use a command. Every command of this round is for everyone; the moderation
-    /// commands (kick, ban, mute, op) will be `.op`, and `Room.mayUse` is the one check.
+    /// Who may use a command: everyone, or the host and ops (the moderation commands);
+    /// `Room.mayUse` is the one check.
     public enum Permission: Equatable, Sendable {
         case everyone
         case op
@@ -75,6 +78,8 @@ public struct CommandSpec: Equatable, Sendable {
         case optionalCommand
         /// One or more words.
         case words
+        /// Read by `ModerationCommand.read`.
+        case moderation
     }
 
     public let name: String
@@ -118,7 +123,7 @@ public struct CommandSpec: Equatable, Sendable {
                     permission: .everyone, place: .client, shape: .name),
         CommandSpec(name: "search", arguments: "WORDS", summary: "search the room's log for chats holding every word",
                     permission: .everyone, place: .client, shape: .words),
-    ]
+    ] + ModerationCommand.specs
 
     public static func named(_ name: String) -> CommandSpec? { all.first { $0.name == name } }
 }

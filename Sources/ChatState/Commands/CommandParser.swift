@@ -27,7 +27,7 @@ public enum CommandParser {
     }
 
     private static func read(_ spec: CommandSpec, _ rest: Substring) -> TypedLine {
-        func wrong(_ what: String) -> TypedLine { .wrong("/\(spec.name) \(what). Usage: \(spec.usage)") }
+        func wrong(_ what: String) -> TypedLine { spec.wrong(what) }
         let words = rest.split(whereSeparator: \.isWhitespace)
         switch spec.shape {
         case .none:
@@ -45,6 +45,8 @@ public enum CommandParser {
             if let w = words.first, CommandSpec.named(w.trimmingPrefix("/").lowercased()) == nil {
                 return wrong("knows no command /\(shown(w.trimmingPrefix("/")))")
             }
+        case .moderation:
+            return ModerationCommand.read(spec, rest)
         case .words:
             if words.isEmpty { return wrong("needs \(spec.arguments)") }
             if words.count > Limits.maxSearchWords { return wrong("takes at most \(Limits.maxSearchWords) words") }

@@ -1,7 +1,6 @@
 /// What `/who` and `/whois` say of a member: one home for the lines, whether the server sends
 /// them as SystemMessages (an original client) or the client draws them from a `Who`/`Whois`
-/// (feature `commands`). A certificate's fingerprint is not among them yet: the interpreter does
-/// not report one with a connection (issue #14's identity part).
+/// (feature `commands`). Under TLS they include the short fingerprint of the member's certificate.
 public struct MemberDetails: Equatable, Sendable {
     public enum Client: String, Equatable, Sendable {
         /// The server's own user.
@@ -20,8 +19,11 @@ public struct MemberDetails: Equatable, Sendable {
     /// Seconds since the member joined.
     public var hereSeconds: Int
     public var client: Client
+    /// Its certificate's short fingerprint (`Identity.short`); nil without TLS, and for the host.
+    public var fingerprint: String?
 
-    public init(name: String, color: RGB, op: Bool, away: String?, idleSeconds: Int, hereSeconds: Int, client: Client) {
+    public init(name: String, color: RGB, op: Bool, away: String?, idleSeconds: Int, hereSeconds: Int, client: Client,
+                fingerprint: String? = nil) {
         self.name = name
         self.color = color
         self.op = op
@@ -29,11 +31,13 @@ public struct MemberDetails: Equatable, Sendable {
         self.idleSeconds = idleSeconds
         self.hereSeconds = hereSeconds
         self.client = client
+        self.fingerprint = fingerprint
     }
 
-    /// `@host idle 5s`, `alice (away: lunch) idle 3m`.
+    /// `@host idle 5s`, `alice (away: lunch) idle 3m`, `bob [1a2b3c4d5e6f7a8b] idle 0s`.
     public var whoLine: String {
-        (op ? "@" : "") + name + (away.map { " (away: \($0))" } ?? "") + " idle " + Self.duration(idleSeconds)
+        (op ? "@" : "") + name + (fingerprint.map { " [\($0)]" } ?? "") + (away.map { " (away: \($0))" } ?? "")
+            + " idle " + Self.duration(idleSeconds)
     }
 
     /// `alice: colour ff8800, a pychat client, here 2h, idle 3m, away: lunch`.
@@ -46,6 +50,7 @@ public struct MemberDetails: Equatable, Sendable {
         }
         return name + ": colour \(color), " + what + (op ? ", an op" : "") + ", here " + Self.duration(hereSeconds)
             + ", idle " + Self.duration(idleSeconds) + (away.map { ", away: \($0)" } ?? "")
+            + (fingerprint.map { ", certificate \($0)" } ?? "")
     }
 
     /// `/who`'s lines: a heading, then one line per member listed.

@@ -14,6 +14,7 @@ extension RoomEntry {
         case .rename: return author + " is now known as " + text
         case .action: return "* " + author + " " + text
         case .topic: return author + " set the topic: " + text
+        case .moderation: return author + " " + text
         }
     }
 
@@ -30,7 +31,7 @@ extension RoomEntry {
         var line: DisplayLine
         switch kind {
         case .chat: line = .chat(author, color, TextRules.cleanText(text))
-        case .join, .leave, .rename, .action, .topic: line = .system(TextRules.cleanText(summary))
+        case .join, .leave, .rename, .action, .topic, .moderation: line = .system(TextRules.cleanText(summary))
         }
         line.fromLog = true
         line.time = wallMillis

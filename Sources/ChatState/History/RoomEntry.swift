@@ -13,6 +13,8 @@ public struct RoomEntry: Equatable, Hashable, Codable, Sendable {
         case action
         /// `/topic`: `text` is the new topic.
         case topic
+        /// A kick, ban, mute or op: `author` did it, `text` says what (`kicked bob: spam`).
+        case moderation
 
         /// The kinds a peer knows that did not negotiate `commands`: a client that decodes only
         /// these would refuse a whole `History` holding another.

@@ -68,9 +68,6 @@ extension Room {
         }
     }
 
-    /// The host is always an op; ops of other members come with moderation (not this round).
-    func isOp(_ member: Member) -> Bool { member.conn == nil }
-
     func mayUse(_ spec: CommandSpec, _ member: Member) -> Bool {
         switch spec.permission {
         case .everyone: return true
@@ -80,6 +77,7 @@ extension Room {
 
     mutating func run(_ command: ChatCommand, by member: Member, _ out: inout StepOutput) {
         guard mayUse(command.spec, member) else { return answer(member, "/\(command.name) is for ops.", &out) }
+        if command.speaks, silenced(member, &out) { return }
         touch(member)
         switch command {
         case .help(let topic):
@@ -91,7 +89,9 @@ extension Room {
         case .nick(let name): rename(member, to: name, &out)
         case .me(let action): act(member, action, &out)
         case let .msg(name, text):
-            guard let target = self.member(named: name) else { return answer(member, noOne(name), &out) }
+            guard let target = self.member(named: name) else {
+                return keepForLater(text, to: name, from: member, &out) ? () : answer(member, noOne(name), &out)
+            }
             sendPrivate(text, from: member, to: target, &out)
         case .reply(let text):
             guard let uid = presence(of: member).replyTo else {
@@ -121,6 +121,7 @@ extension Room {
         case .quit(let text): quit(member, saying: text, &out)
         case .ignore(let name): ignore(name, true, by: member, &out)
         case .unignore(let name): ignore(name, false, by: member, &out)
+        case .moderate(let m): moderate(m, by: member, &out)
         case .search:
             answer(member, member.conn == nil ? "The host's screen cannot search yet; a client can."
                 : "/search works in a pychat client: the original PyChat client cannot show its results.", &out)

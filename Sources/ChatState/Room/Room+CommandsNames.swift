@@ -22,6 +22,7 @@ extension Room {
             return answer(member, "/nick: not a name. A name is at most \(Limits.maxNameLength) characters, none of them invisible.", &out)
         }
         guard name != member.name else { return answer(member, "You are already called \(name).", &out) }
+        if let refusal = heldNameRefusal(name, for: member) { return answer(member, refusal, &out) }
         guard let old = member.conn.map({ connections[$0]?.nameClaim }) ?? hostClaim,
               let claim = names.rename(old, to: name) else {
             return answer(member, "\(name) is taken: a member has that name, or one too like it.", &out)
@@ -36,6 +37,7 @@ extension Room {
         }
         forgetName(old)
         noteName(claim, renamed)
+        renamedWithIdentity(renamed, &out)
         if let i = recentSpeakers.firstIndex(where: { $0.uid == member.uid }) { recentSpeakers[i] = renamed }
         out.log("rename \(member.conn.map(String.init(describing:)) ?? "host") \(quoted(member.name)) to \(quoted(name))")
         if !pendingAnnouncements.isEmpty { announcePending(&out) }

@@ -26,7 +26,7 @@ extension Room {
         }
         return MemberDetails(name: member.name, color: member.color, op: isOp(member), away: p.away,
                              idleSeconds: Int((now - (activity.last(member.uid) ?? p.joinedAt)) / 1000), hereSeconds: Int((now - p.joinedAt) / 1000),
-                             client: client)
+                             client: client, fingerprint: shortFingerprint(of: member))
     }
 
     /// `/who`: the first `Limits.whoListed` members in the room's order, and how many there are.

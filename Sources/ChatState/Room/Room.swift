@@ -63,6 +63,10 @@ public struct Room: Sendable {
         /// Since when it is here, when it last spoke, its away mark (see `Room+Commands.swift`).
         var presence = Presence()
         var wantsCommands: Bool { common?.has(Capabilities.Feature.commands) == true }
+        /// Its client certificate's fingerprint, under TLS (see `Room+Identity.swift`).
+        var identity: String?
+        /// Made an op by `/op` without a certificate: for this connection only.
+        var opped = false
     }
 
     let config: AppConfig
@@ -117,6 +121,8 @@ public struct Room: Sendable {
     /// The last chat id of each recent pychat session, so a chat resent after a cut is relayed once.
     var chatSessions = ChatSessions(capacity: Limits.chatSessions)
     var admission: Admission
+    /// Names held by certificates, ops, bans and mutes (see `Room+Moderation.swift`).
+    var moderation = Moderation()
 
     public init(config: AppConfig) {
         self.config = config
@@ -162,6 +168,10 @@ public struct Room: Sendable {
             chatSessions.restore(from: latest)
         case let .historyAnswered(answer):
             answered(answer, &out)
+        case let .identified(conn, fingerprint):
+            identified(conn, fingerprint: fingerprint, &out)
+        case let .restoredModeration(records):
+            moderation.restore(records)
         case let .roomLogRecording(recording, detail):
             // The host sees it on screen, where a log line would be hidden behind the chat.
             out.show(.notice(recording ? "Recording the room log again: \(detail)"
@@ -213,6 +223,10 @@ public struct Room: Sendable {
         guard connections[conn] == nil else { return }
         if connections.count >= config.maxConnections {
             refuse(conn, remote: remote, "the server is full (\(config.maxConnections) connections)", &out)
+            return
+        }
+        if let why = banRefusal(.address(address ?? remote), &out) {
+            refuse(conn, remote: remote, why, &out)
             return
         }
         if let address, case .refuse(let why) = admission.admit(address, at: now) {
@@ -364,8 +378,9 @@ public struct Room: Sendable {
     }
 
     private mutating func join(_ conn: ConnID, username: String, color: String, _ out: inout StepOutput) {
-        guard var c = connections[conn] else { return }
-        let claim = names.claim(TextRules.cleanName(username))
+        guard !turnedAwayIfBanned(conn, &out), var c = connections[conn] else { return }
+        let asked = TextRules.cleanName(username)
+        let claim = claimName(asked, for: c.identity)
         let name = claim.name
         let member = Member(uid: c.uid, name: name, color: RGB.cleaned(color), conn: conn)
         c.member = member
@@ -392,6 +407,7 @@ public struct Room: Sendable {
         }
         joinedWithHistory(conn, &out)
         joinedWithTopic(conn, &out)
+        joinedWithIdentity(conn, asked: asked, &out)
         scheduleRefresh(&out)
         let held = announceScheduled
         queueAnnouncement(joined: true, name, record(.join, by: member, &out), &out)
@@ -418,10 +434,13 @@ public struct Room: Sendable {
     }
 
     /// Shows a checked chat locally and sends its frame to every other member; `clientID` is
-    /// the sender's own id for it (`Room+Resume.swift`). Returns its room log entry.
+    /// the sender's own id for it (`Room+Resume.swift`). Returns its room log entry (nil: the
+    /// sender is muted).
     @discardableResult
     private mutating func deliver(_ text: String, _ frame: [UInt8], from conn: ConnID, _ member: Member,
-                          clientID: String? = nil, _ out: inout StepOutput) -> RoomEntry {
+                          clientID: String? = nil, _ out: inout StepOutput) -> RoomEntry? {
+        // A muted member's chat reaches nobody (and the member is told: `Room+Moderation`).
+        if silenced(member, &out) { return nil }
         if hostIgnores.isEmpty || !hostIgnores.contains(member.uid) { out.show(.chat(member.name, member.color, text)) }
         activity.note(member.uid, at: now)
         // Held announcements go first, so nobody reads a newcomer before reading that they came.

@@ -74,6 +74,8 @@ extension ExtensionCodec {
         w.raw(", \"here\": ")
         w.number(m.hereSeconds)
         w.field(", \"client\": ", m.client.rawValue)
+        // Only under TLS, so a room without it sends the bytes it always did.
+        if let fingerprint = m.fingerprint { w.field(", \"fingerprint\": ", fingerprint) }
         w.raw("}")
     }
 
@@ -124,7 +126,8 @@ extension ExtensionCodec {
         }
         return MemberDetails(name: try f.string("name"), color: RGB.cleaned(try f.string("color")), op: try f.bool("op"),
                              away: away, idleSeconds: try count(f.value("idle"), what, "idle"),
-                             hereSeconds: try count(f.value("here"), what, "here"), client: client)
+                             hereSeconds: try count(f.value("here"), what, "here"), client: client,
+                             fingerprint: members.contains { $0.0 == "fingerprint" } ? try f.string("fingerprint") : nil)
     }
 }
 

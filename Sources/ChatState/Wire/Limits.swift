@@ -85,4 +85,14 @@ public enum Limits {
     public static let maxAwayBytes = 512
     /// Longest topic, in characters; a longer one is refused, as a long chat is.
     public static let maxTopicLength = 300
+    /// Moderation (issue #14): the longest reason kept with a kick or a ban, in characters;
+    /// the longest ban or mute, in days; bans kept at once, and how many `/bans` lists.
+    public static let maxModerationReasonLength = 200
+    public static let maxModerationDays = 3650
+    public static let maxBans = 10_000
+    public static let bansListed = 50
+    /// Names held by other certificates a joiner's suffix goes past before it takes one anyway.
+    public static let heldNameTries = 8
+    /// Private messages kept for one certificate while it is not here; more are refused.
+    public static let heldMessagesPerIdentity = 20
 }
