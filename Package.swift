@@ -36,7 +36,8 @@ let package = Package(
         // committed, so a test can SIGKILL it at any moment and check that nothing said is lost.
         .executableTarget(name: "RoomLogWriter", dependencies: ["ChatState", "ChatIO"], path: "Tests/RoomLogWriter"),
         .testTarget(name: "IntegrationTests", dependencies: ["ChatState", "ChatIO", "ChatBench"]),
-        .testTarget(name: "Simulations", dependencies: ["ChatState"], path: "Simulations"),
+        // The seeded simulations: the real server Runtime over a simulated network (SimulatedOS).
+        .testTarget(name: "Simulations", dependencies: ["ChatState", "ChatIO"], path: "Simulations"),
     ],
     swiftLanguageModes: [.v6]
 )

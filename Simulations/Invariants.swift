@@ -19,8 +19,24 @@ enum Invariant: String, Sendable {
     /// (8) What the server sends is in its log first: each step's chats are stored by that step,
     /// in the order relayed, before any of its sends; sequence numbers run 1, 2, 3, ... unbroken.
     case durable = "durable log"
+    /// (9) Commands (issue #14): after every step no two members' names collide (the same
+    /// ignoring case, or confusable), also after renames; a private message reaches only its
+    /// two ends, under its sender's uid.
+    case uniqueNames = "unique names"
+    case privacy
+    /// (10) Moderation (issue #14): only the host and ops moderate; a muted member's chats,
+    /// actions and private messages reach nobody.
+    case opsOnly = "ops only"
+    case muted
     /// The liveness phase ends: with faults stopped, the system quiets down.
     case liveness
+    /// (9) The server's flow control, as production runs it: a reader the room waits for
+    /// (reading paused, its queue above low water) and that takes no output is dropped once
+    /// the stall timeout has passed, never before; a reader that drains is never dropped.
+    case flowControl = "flow control"
+    /// (10) Every timer of the core fires at its deadline: never before it, and no later than
+    /// the runtime's next turn after it.
+    case timers
 }
 
 struct SimFailure: Error, Sendable, CustomStringConvertible {
@@ -67,6 +83,7 @@ struct TraceEntry {
             case let .store(entries): return "store \(entries.map(\.seq))"
             case let .queryHistory(q): return "queryHistory \(q.id) \(q.range) \(q.limit)"
             case .connect: return "connect"
+            case let .keepModeration(change): return "keepModeration \(change)"
             case .print, .remember, .alert: return nil
             }
         }
@@ -105,7 +122,18 @@ enum Expect: Equatable {
     static func of(_ raw: String) -> Expect? {
         let text = TextRules.cleanText(raw)
         if TextRules.isBlank(text) { return nil }
-        return TextRules.refusal(text).map { .refuse($0.notice) } ?? .relay(text)
+        if let refusal = TextRules.refusal(text) { return .refuse(refusal.notice) }
+        // A `/` line is a command, carried out and never relayed; `//x` is the chat `/x`.
+        guard case .chat(let chat) = CommandParser.read(text) else { return nil }
+        return .relay(chat)
+    }
+
+    /// Whether a typed line is a command (its effects are answers to some members, not relays).
+    static func isCommand(_ raw: String) -> Bool {
+        let text = TextRules.cleanText(raw)
+        if TextRules.isBlank(text) || TextRules.refusal(text) != nil { return false }
+        if case .chat = CommandParser.read(text) { return false }
+        return true
     }
 }
 
@@ -121,6 +149,8 @@ extension Simulator {
         var mayRelay = false
         var expected: [Expect] = []
         var oversized = false
+        // A command's answers go to some members only (its sender, a private message's ends).
+        var commandStep = false
         switch event {
         case let .received(c, bytes):
             sender = c
@@ -129,10 +159,15 @@ extension Simulator {
             if var mirror = serverMirror[c] {
                 // The frames this chunk completes, framed independently of the room's decoder.
                 var joined = before.contains(c)
-                for p in mirror.feed(bytes.array) where p.first == FrameCodec.jsonKind {
+                for p in mirror.feed(bytes.array) {
+                    // A pychat client's commands come in kind-2 frames (which only it may send).
+                    if p.first == ExtensionCodec.kind { commandStep = true }
+                    guard p.first == FrameCodec.jsonKind else { continue }
                     switch try? OriginalDecoder.decode(p) {
                     case .joinRequest?: joined = true
-                    case let .chat(_, text)? where joined: if let e = Expect.of(text) { expected.append(e) }
+                    case let .chat(_, text)? where joined:
+                        if let e = Expect.of(text) { expected.append(e) }
+                        if Expect.isCommand(text) { commandStep = true }
                     default: break
                     }
                 }
@@ -145,13 +180,13 @@ extension Simulator {
             senderUID = uidByConn[c]
             mayRelay = true
             oversized = (serverMirror[c]?.announced ?? 0) > server.config.maxFrameLength
+            commandStep = true
         case let .inputLine(text):
             senderUID = hostUID
             mayRelay = true
             // A line starting with "/" is a command on the host's screen, never a chat.
-            if room.host != nil, ClientCommand.parse(TextRules.cleanText(text)) == nil, case .relay? = Expect.of(text) {
-                expected = [Expect.of(text)!]
-            }
+            if room.host != nil, case .relay? = Expect.of(text) { expected = [Expect.of(text)!] }
+            commandStep = Expect.isCommand(text)
         default:
             break
         }
@@ -172,12 +207,19 @@ extension Simulator {
             owedChats[c] = stillHeld > 0 && room.isConnected(c) ? Array(expected.suffix(stillHeld)) : nil
             expected.removeLast(min(stillHeld, expected.count))
         }
-        // A chat with nobody to relay it to produces no send effect at all.
-        if after.subtracting(sender.map { [$0] } ?? []).isEmpty {
+        let senderMuted = sender.map(moderation.muted.contains) ?? false
+        if let sender, !moderation.ops.contains(sender), ModerationModel.moderates(effects) {
+            return fail(.opsOnly, "\(sender), no op, moderates: \(effects.filter { if case .log = $0 { true } else { false } })")
+        }
+        // A chat with nobody to relay it to produces no send effect at all; a muted member's, none either.
+        if senderMuted || after.subtracting(sender.map { [$0] } ?? []).isEmpty {
             expected.removeAll { if case .relay = $0 { true } else { false } }
         }
         var actual: [Expect] = []
         var closedSender: String?
+        // Names as the step's tables tell them, in order: a chat goes out under the name its
+        // sender had then, even when it is renamed later in the same step.
+        var nameNow = Dictionary(membersBefore.map { ($0.uid, $0.name) }, uniquingKeysWith: { a, _ in a })
         for effect in effects {
             switch effect {
             case let .send(to, bytes):
@@ -197,6 +239,20 @@ extension Simulator {
                     return fail(.bounded, "the server sends a frame of \(p.count) bytes, over \(Limits.maxFrameLength): "
                                 + printable(Array(p)))
                 }
+                for p in payloads where p.first == ExtensionCodec.kind {
+                    let ext = try? ExtensionCodec.decode(Array(p.dropFirst()))
+                    if senderMuted, case .action? = ext { return fail(.muted, "a muted member's action goes to \(to)") }
+                    guard case .privateMessage(let pm)? = ext else { continue }
+                    if senderMuted { return fail(.muted, "a muted member's private message goes to \(to)") }
+                    guard pm.uid == senderUID else {
+                        return fail(.privacy, "a private message read from \(senderUID?.description ?? "nobody") goes out as \(pm.uid)'s")
+                    }
+                    let target = (room.members + membersBefore).first { $0.name == pm.to }
+                    guard to.count == 1, pm.echo ? to[0] == sender : to[0] == target?.conn else {
+                        return fail(.privacy, "a private message to \(pm.to) (echo: \(pm.echo)) goes to \(to)")
+                    }
+                    if !pm.echo { stats.privateMessages += 1 }
+                }
                 for p in payloads where p.first == FrameCodec.jsonKind {
                     let message: OriginalMessage
                     do {
@@ -209,6 +265,7 @@ extension Simulator {
                         guard mayRelay else {
                             return fail(.totalOrder, "a chat relayed by a step that reads no chat: \(printable(Array(p)))")
                         }
+                        if senderMuted { return fail(.muted, "a muted member's chat goes to \(to.sorted())") }
                         guard let uid, uid == senderUID else {
                             return fail(.attribution, "a chat read from \(sender.map(\.description) ?? "the host") is relayed with uid "
                                         + "\(uid?.description ?? "null"), not \(senderUID?.description ?? "null")")
@@ -221,14 +278,29 @@ extension Simulator {
                         actual.append(.relay(text))
                         stats.chatsRelayed += 1
                         // A sender closed in this same step is no longer a member afterwards.
-                        let name = (room.members.first { $0.uid == uid } ?? membersBefore.first { $0.uid == uid })?.name ?? "?"
+                        let name = nameNow[uid] ?? room.members.first { $0.uid == uid }?.name ?? "?"
                         for d in joinedAfter where d != sender {
                             if let k = clientByConn[d] { clients[k].expected.append(ChatRecord(uid: uid, name: name, text: text)) }
                         }
                     case let .system(text):
-                        if let sender, to == [sender], text.hasPrefix("Message not sent") {
+                        if text.hasPrefix("[private") {
+                            // "[private] alice: ..." to its recipient, "[private to bob] ..." to its sender.
+                            let from = senderUID.flatMap { nameNow[$0] } ?? "?"
+                            guard to.count == 1, text.hasPrefix("[private to ") == (to[0] == sender),
+                                  text.hasPrefix("[private to ") || text.hasPrefix("[private] \(from): ") else {
+                                return fail(.privacy, "a private line from \(from) goes to \(to): \(printable(Array(text.utf8), max: 60))")
+                            }
+                            if !text.hasPrefix("[private to ") { stats.privateMessages += 1 }
+                        } else if let sender, to == [sender], text.hasPrefix("Message not sent") {
                             actual.append(.refuse(text))
                             stats.refusedTooLong += 1
+                        } else if senderMuted, let sender, to == [sender], text.hasPrefix("You are muted") {
+                            // A muted member is told, alone, that its chat reached no one.
+                        } else if commandStep, Set(to).isSubset(of: after.union(before)) {
+                            // A command's answer, to its sender or to some members (a kick's line
+                            // reaches the member kicked too).
+                        } else if to.count == 1, !before.contains(to[0]), after.contains(to[0]), text.hasPrefix("The topic: ") {
+                            // The topic, told to a joiner.
                         } else if Set(to) != after,
                                   // Held announcements go out before a chat, while its sender is a
                                   // member; a sender closed later in the same step is gone after it.
@@ -240,6 +312,7 @@ extension Simulator {
                         guard to.count == 1, let receiver = uidByConn[to[0]], uid == receiver else {
                             return fail(.membership, "a ServerInfo for \(uid?.description ?? "null") goes to \(to)")
                         }
+                        for entry in users ?? [] { if let u = entry.user { nameNow[entry.key] = u.username } }
                         guard let users, Set(users.map(\.key)).count == users.count,
                               users.allSatisfy({ $0.user?.uid == $0.key }), users.contains(where: { $0.key == receiver }) else {
                             return fail(.membership, "a ServerInfo's table is malformed: \(printable(Array(p)))")
@@ -250,6 +323,8 @@ extension Simulator {
                 }
             case let .close(c, reason):
                 if c == sender { closedSender = reason }
+            case let .log(line) where line.hasPrefix("rename "):
+                stats.renames += 1
             default:
                 break
             }
@@ -270,6 +345,20 @@ extension Simulator {
                  + (closedSender.map { " (closed: \($0))" } ?? ""))
         }
         checkStored(effects, relayed: actual, nobodyElse: after.subtracting(sender.map { [$0] } ?? []).isEmpty)
+        checkNamesUnique(room)
+        if ModerationModel.moderates(effects) { stats.moderations += 1 }
+        moderation.follow(effects, members: membersBefore + room.members)
+    }
+
+    /// Invariant (9): no two members' names share a key (`TextRules.nameKeys`).
+    func checkNamesUnique(_ room: Room) {
+        var holder: [String: String] = [:]
+        for m in room.members {
+            for key in Set(TextRules.nameKeys(m.name)) {
+                if let other = holder[key] { return fail(.uniqueNames, "members \(quoted(other)) and \(quoted(m.name)) collide") }
+                holder[key] = m.name
+            }
+        }
     }
 
     /// Invariant (8), for one server step.
@@ -372,10 +461,6 @@ extension Simulator {
     func checkBounds() {
         let frameMax = server.config.maxFrameLength + FrameCodec.headerLength
         for c in linkOrder {
-            let l = links[c]!
-            if l.down.queuedBytes > profile.network.maxQueuedBytes {
-                return fail(.bounded, "\(c): \(l.down.queuedBytes) bytes queued towards the client, over \(profile.network.maxQueuedBytes)")
-            }
             if let m = serverMirror[c], m.bufferedCount > frameMax {
                 return fail(.bounded, "\(c): the server holds \(m.bufferedCount) bytes of an incomplete frame, over \(frameMax)")
             }

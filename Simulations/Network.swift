@@ -75,7 +75,8 @@ struct Link {
     var down = Pipe()
     /// Partitioned: nothing moves in either direction before this tick; bytes are held, not lost.
     var heldUntil = 0
-    /// A slow reader: the client reads at most this many bytes per delivery.
+    /// A slow reader: the client reads at most this many bytes per delivery (0: a client
+    /// process that hangs and reads nothing until the liveness phase).
     var slowReader: Int?
     /// Deliver in tiny pieces (a few bytes each): the worst case for the frame decoders.
     var trickle = false
@@ -87,21 +88,24 @@ struct Link {
     var serverResetAt: Int?
     /// A reset the client learns of at this tick (a cut partition, a dropped slow consumer).
     var clientResetAt: Int?
-    /// The server's core paused reading this connection (its sender is over its chat rate):
-    /// what the client sends waits in `up`, as it would in the kernel.
-    var serverReadPaused = false
+    /// When the server last wrote anything to it (the client's kernel took output).
+    var tookOutputAt: Int?
+    /// The flow-control oracle: since when the server's room has waited for this reader
+    /// (reading paused, its queue above low water) without it taking output.
+    var awaitedSince: Int?
 
     init(conn: ConnID) { self.conn = conn }
 
     var isDead: Bool { !serverOpen && !clientOpen }
 
     /// The earliest tick at which something on this link can happen, for the liveness phase.
-    func nextActivity(after now: Int) -> Int? {
+    /// `serverReads`: the server's runtime watches it for input (not paused).
+    func nextActivity(after now: Int, serverReads: Bool) -> Int? {
         var t: [Int] = []
         if serverOpen {
-            if !serverReadPaused, let a = up.nextArrival { t.append(a) }
+            if serverReads, let a = up.nextArrival { t.append(a) }
             if let r = serverResetAt { t.append(r) }
-            if !serverReadPaused && up.finished && up.isEmpty { t.append(now) }
+            if serverReads && up.finished && up.isEmpty { t.append(now) }
         }
         if clientOpen {
             if let a = down.nextArrival { t.append(a) }
@@ -116,9 +120,9 @@ struct Link {
 struct NetworkModel {
     /// One-way latency of a segment, in ticks (milliseconds).
     var latency: ClosedRange<Int>
-    /// The most bytes a connection may have queued towards a client. Past it the server
-    /// process (its interpreter) drops the connection as a slow consumer, as a real one must
-    /// rather than buffer without end: this bounds the memory a slow reader can cost.
+    /// The kernel's buffers towards a client (the server's send buffer and the client's
+    /// receive buffer): past them a write takes what fits, then would block, and the rest
+    /// waits in the runtime's output queue under its flow control.
     var maxQueuedBytes: Int
     /// Cut a delivery into up to this many extra pieces at random points.
     var maxExtraCuts: Int

@@ -9,6 +9,12 @@ enum Seeds {
         3_250_521_859_483_920_707, 4_701_415_392_448_745_893, 16_543_203_061_184_131_814,
         // The simulator's own bug: a scheduled cut postponed a slow consumer's pending reset.
         5_330_094_294_742_298_611, 10_538_091_287_518_372_942,
+        // The runtime fired a timer that a step of the same turn had re-armed (Timers.popDue).
+        9_361_747_780_276_100_655, 2_742_326_147_497_800_351,
+        // The runtime never read a closing connection paused for its rate (the loop spun on it).
+        2_292_684_769_571_989_531,
+        // The flow oracle missed a pause begun by the host's line (checked after every turn only).
+        11_020_326_199_563_968_597,
     ]
 
     static let environment = ProcessInfo.processInfo.environment

@@ -1,3 +1,4 @@
+import ChatIO
 import ChatState
 import Foundation
 import Testing
@@ -61,14 +62,35 @@ import Testing
         (PlantedBug.unstoredChat, Invariant.durable),
     ])
     func plantedBugIsCaught(bug: PlantedBug, invariant: Invariant) {
-        let limit = 60
+        expectCaught("\(bug)", by: invariant, within: 60, from: 0xB06, SimOptions(plantedBug: bug))
+    }
+
+    /// The simulations run the server's real runtime, so they catch its bugs too: each bug
+    /// planted in it (flow control dropping a reader at once, or never; the loop counting a
+    /// wait's events from before the wait) fails some seed among the first few hundred, by the
+    /// right invariant.
+    @Test(arguments: [
+        (RuntimePlantedBug.stallDropsAtOnce, Invariant.flowControl),
+        (RuntimePlantedBug.stallNeverDrops, Invariant.flowControl),
+        (RuntimePlantedBug.deadlineFromBeforeWait, Invariant.timers),
+    ])
+    func plantedRuntimeBugIsCaught(bug: RuntimePlantedBug, invariant: Invariant) {
+        expectCaught("\(bug)", by: invariant, within: 400, from: 0xF10, SimOptions(runtimeBug: bug))
+    }
+
+    /// Some seed among the first `limit` from `base` fails, and by `invariant`.
+    private func expectCaught(_ bug: String, by invariant: Invariant, within limit: Int, from base: UInt64,
+                              _ options: SimOptions) {
         var caught: SimFailure?
-        for seed in SimRandom.seeds(from: 0xB06, count: limit) {
-            if let f = Simulator.run(seed: seed, options: SimOptions(plantedBug: bug)).failure {
+        var tried = 0
+        for seed in SimRandom.seeds(from: base, count: limit) {
+            tried += 1
+            if let f = Simulator.run(seed: seed, options: options).failure {
                 caught = f
                 break
             }
         }
+        print("\(bug): caught after \(tried) seeds as \(caught?.invariant.rawValue ?? "-"): \(caught?.message ?? "")")
         #expect(caught != nil, "\(bug) survived \(limit) seeds")
         #expect(caught?.invariant == invariant, "\(bug) caught as \(caught?.invariant.rawValue ?? "-"): \(caught?.message ?? "")")
     }
@@ -87,6 +109,7 @@ import Testing
         #expect(total.resets > 0)
         #expect(total.partitions > 0)
         #expect(total.slowConsumersDropped > 0)
+        #expect(total.readingPauses > 30)
         #expect(total.spoofAttempts > 0)
         #expect(total.originalClients > 0)
         #expect(total.uiClients > 0)
@@ -94,6 +117,10 @@ import Testing
         #expect(total.logLinesShown > 100)
         #expect(total.storeQueries > 0)
         #expect(total.floodPauses > 0)
+        #expect(total.commands > 1_000)
+        #expect(total.renames > 50)
+        #expect(total.privateMessages > 40)
+        #expect(total.moderations > 20)
     }
 
     /// Throughput, for the record; run it with

@@ -1,3 +1,4 @@
+import ChatIO
 import ChatState
 
 /// A bug planted on purpose between the server's reducer and the network, to show that the
@@ -18,6 +19,8 @@ enum PlantedBug: Sendable, CaseIterable {
 
 struct SimOptions: Sendable {
     var plantedBug: PlantedBug = .none
+    /// A bug planted in the server's runtime (flow control, the loop's clock).
+    var runtimeBug: RuntimePlantedBug?
     /// Keep the server's event log (header and steps) for `SimOutcome.serverLog`.
     var recordServerLog = false
     /// Steps of the trace a failure report shows.
@@ -63,7 +66,10 @@ struct SimStats: Equatable, Sendable {
     var serverCloses = 0
     var resets = 0
     var partitions = 0
+    /// Readers dropped by the runtime's flow control (stalled past its timeout), and the
+    /// times it paused reading because some reader's queue was over the limit.
     var slowConsumersDropped = 0
+    var readingPauses = 0
     var spoofAttempts = 0
     var originalClients = 0
     var uiClients = 0
@@ -74,8 +80,18 @@ struct SimStats: Equatable, Sendable {
     /// queries the simulated store answered.
     var logLinesShown = 0
     var storeQueries = 0
+    /// Command lines typed, renames and private messages the server carried out.
+    var commands = 0
+    var renames = 0
+    var privateMessages = 0
+    /// Steps in which the server carried out a kick, ban, mute or op (issue #14).
+    var moderations = 0
 
     mutating func add(_ o: SimStats) {
+        moderations += o.moderations
+        commands += o.commands
+        renames += o.renames
+        privateMessages += o.privateMessages
         logLinesShown += o.logLinesShown
         storeQueries += o.storeQueries
         chatsRelayed += o.chatsRelayed
@@ -86,6 +102,7 @@ struct SimStats: Equatable, Sendable {
         resets += o.resets
         partitions += o.partitions
         slowConsumersDropped += o.slowConsumersDropped
+        readingPauses += o.readingPauses
         spoofAttempts += o.spoofAttempts
         originalClients += o.originalClients
         uiClients += o.uiClients
@@ -107,7 +124,9 @@ struct SimOutcome {
 }
 
 /// The whole simulated world of one seed: one server, its clients, the network between them,
-/// the timers, and the clock (a tick is a millisecond of simulated time).
+/// and the clock (a tick is a millisecond of simulated time). The server is the real `Runtime`
+/// over `SimulatedOS`: its loop, connection table, flow control, timers and output queues run
+/// as in production, and its step hook shows the simulator every step of its core.
 final class Simulator {
     let seed: UInt64
     let options: SimOptions
@@ -119,9 +138,17 @@ final class Simulator {
     var failure: SimFailure?
     var stats = SimStats()
 
-    var server: ChatApp
+    let clock: ManualClock
+    let os: SimulatedOS
+    let runtime: Runtime
+    /// The server's core, as the runtime holds it.
+    var server: ChatApp { runtime.app }
     let hostUID: UID?
-    var links: [ConnID: Link] = [:]
+    /// The network, which the simulated OS holds (it reads and writes the server's ends).
+    var links: [ConnID: Link] {
+        get { os.links }
+        _modify { yield &os.links }
+    }
     /// Link ids in ascending order: iteration never depends on dictionary order.
     var linkOrder: [ConnID] = []
     var clients: [SimClient] = []
@@ -129,21 +156,28 @@ final class Simulator {
     var uidByConn: [ConnID: UID] = [:]
     /// What the server has read from each connection, framed the way the original frames it.
     var serverMirror: [ConnID: OriginalFrameReader] = [:]
-    var timers: [(due: Int, seq: Int, id: TimerID)] = []
-    var timerSeq = 0
-    var nextConn: UInt64 = 1
+    /// The core's timers as it set them, by when they are due: the runtime must fire each at
+    /// its deadline, never before (nor later than the next turn after it).
+    var timerDue: [TimerID: Int] = [:]
+    /// The connection the runtime announced in the last forced accept.
+    var acceptedConn: ConnID?
+    /// The room before the step the hook sees (the state after the previous one).
+    var joinedBefore: [ConnID] = []
+    var membersBefore: [Room.Member] = []
     var plantFired = false
+    /// Whether the runtime's reading was paused after the last turn.
+    var wasPaused = false
     var tail: [TraceEntry] = []
     var serverLog: [String]?
     var serverSteps = 0
     /// Chats the server read from a connection and holds for its sender's rate, in order.
     var owedChats: [ConnID: [Expect]] = [:]
-    /// The latest time the server's core was told of.
-    var toldTime = -1
     /// The room log as the interpreter's store would hold it: every `Effect.store`, in order.
     var storedLog: [RoomEntry] = []
     /// Answers to the server's queries, delivered after the step that asked.
     var answers: [HistoryAnswer] = []
+    /// Ops and mutes as the simulator follows them (see `ModerationModel`).
+    var moderation = ModerationModel()
 
     init(seed: UInt64, options: SimOptions = SimOptions()) {
         self.seed = seed
@@ -157,21 +191,36 @@ final class Simulator {
         let config = AppConfig(role: .server, host: "127.0.0.1", port: 8080, username: "host", color: "336699",
                                hostUID: hostUID, chatRate: AppConfig.defaultChatRate,
                                chatBurst: AppConfig.defaultChatBurst, admission: Admission.Policy())
-        server = ChatApp(config: config)
+        clock = ManualClock(monotonicMillis: 0, wallMillis: 1_767_225_600_000)
+        os = SimulatedOS(seed: rng.next(), network: profile.network)
+        var runtimeOptions = RuntimeOptions(maxOutputBytes: profile.maxOutputBytes, stallTimeoutMillis: profile.stallMillis)
+        runtimeOptions.plantedBug = options.runtimeBug
+        // Without signals there is nothing in the runtime's start that can fail here.
+        runtime = try! Runtime(config: config, options: runtimeOptions, clock: clock, os: os)
+        stallReason = runtimeOptions.stallReason
         if options.recordServerLog { serverLog = [EventLog.line(EventLog.Header(config: config))] }
+        runtime.stepHook = { [unowned self] event, effects in self.serverStepped(event, &effects) }
+        runtime.answerHistory = { [unowned self] query in
+            self.stats.storeQueries += 1
+            return self.answer(query)
+        }
     }
+
+    /// The reason the runtime gives when it drops a stalled reader.
+    let stallReason: String
 
     static func run(seed: UInt64, options: SimOptions = SimOptions()) -> SimOutcome {
         Simulator(seed: seed, options: options).run()
     }
 
     func run() -> SimOutcome {
-        serverStep(.listening(host: "127.0.0.1", port: 8080))
+        joinedBefore = server.room!.joined
+        membersBefore = server.room!.members
+        try! runtime.start()
         for _ in 0..<profile.initialClients { connectClient(kind: randomKind()) }
         var i = 0
         while i < profile.iterations, failure == nil {
-            now += rng.below(profile.maxAdvance + 1)
-            fireTimers()
+            advance(to: now + rng.below(profile.maxAdvance + 1))
             deliver()
             if rng.chance(profile.actionRate, in: 1000) { action() }
             i += 1
@@ -184,74 +233,69 @@ final class Simulator {
 
     // MARK: Stepping the actors
 
-    func serverStep(_ event: Event) {
-        guard failure == nil else { return }
-        // As the runtime does: the core hears of the clock whenever it moved, before the event.
-        if now != toldTime {
-            toldTime = now
-            serverStep(.time(Instant(monotonicMillis: Int64(now))))
+    /// Moves the simulated time: the simulator's, the OS's and the runtime's clock together.
+    func advance(to t: Int) {
+        guard t > now else { return }
+        clock.advance(millis: Int64(t - now))
+        now = t
+        os.now = t
+    }
+
+    /// Runs the server's loop until it has nothing more to do at this tick (a bounded number of
+    /// turns: a trickling link is read a few bytes per turn, the rest waits for the next tick).
+    func runServer() {
+        for _ in 0..<64 {
+            guard failure == nil else { return }
+            _ = runtime.turn(maxWaitMillis: 0)
+            checkFlow()
+            if !os.reported { return }
         }
+    }
+
+    /// Every step of the server's core, seen through the runtime's step hook: after the core,
+    /// before the runtime performs the effects (so a planted bug changes what it performs).
+    func serverStepped(_ event: Event, _ effects: inout [Effect]) {
+        guard failure == nil else { return }
         steps += 1
-        let joinedBefore = server.room!.joined
-        let membersBefore = server.room!.members
-        var effects = server.step(event).effects
+        if case let .accepted(conn, uid, _, _) = event {
+            guard os.bindLastAccepted(to: conn) else { return fail(.membership, "\(conn) was accepted from nowhere") }
+            acceptedConn = conn
+            linkOrder.append(conn)
+            uidByConn[conn] = uid
+            serverMirror[conn] = OriginalFrameReader()
+        }
         plant(&effects, event)
         serverSteps += 1
         hash.step(actor: 0, now: now, event: event, effects: effects)
         record(TraceEntry(now: now, actor: 0, event: event, effects: effects))
         serverLog?.append(EventLog.line(EventLog.Step(step: serverSteps, time: Int64(now), event: event, effects: effects)))
+        checkTimers(event, effects)
+        checkStallDrop(event)
         checkServerStep(event, effects, joinedBefore: joinedBefore, membersBefore: membersBefore)
+        let room = server.room!
+        joinedBefore = room.joined
+        membersBefore = room.members
         for effect in effects {
             switch effect {
-            case let .send(to, bytes):
-                for c in to { serverWrite(c, bytes.array) }
             case let .close(c, _):
                 stats.serverCloses += 1
                 serverMirror[c] = nil
-                guard var link = links[c], link.serverOpen else { continue }
-                link.serverOpen = false
-                link.down.finished = true
-                link.up.discard()
-                links[c] = link
-            case let .setTimer(id, millis):
-                timers.removeAll { $0.id == id }
-                timerSeq += 1
-                timers.append((now + millis, timerSeq, id))
-            case let .cancelTimer(id):
-                timers.removeAll { $0.id == id }
-            case let .pauseReading(c):
-                links[c]?.serverReadPaused = true
+            case .pauseReading:
                 stats.floodPauses += 1
-            case let .resumeReading(c):
-                links[c]?.serverReadPaused = false
             case let .store(entries):
                 storedLog += entries
-            case let .queryHistory(query):
-                stats.storeQueries += 1
-                answers.append(answer(query))
-            case .print, .log, .quit, .connect, .remember, .alert:
+            case .send, .setTimer, .cancelTimer, .resumeReading, .queryHistory, .print, .log, .quit, .connect, .remember, .alert, .keepModeration:
                 break
             }
         }
         checkBounds()
-        // The store answers after the step that asked, as the interpreter's does.
-        let due = answers
-        answers = []
-        for a in due { serverStep(.historyAnswered(a)) }
     }
 
-    private func serverWrite(_ c: ConnID, _ bytes: [UInt8]) {
-        guard var link = links[c], link.serverOpen, link.clientOpen else { return }
-        link.down.write(bytes, now: now, latency: profile.network.latency, rng: &rng)
-        if link.down.queuedBytes > profile.network.maxQueuedBytes {
-            // The interpreter drops a consumer this slow rather than buffer without end.
-            link.down.discard()
-            link.clientResetAt = min(link.clientResetAt ?? now, now)
-            link.serverResetAt = min(link.serverResetAt ?? now, now)
-            stats.slowConsumersDropped += 1
-            if Self.printTrace { print("t=\(now) network: \(c) dropped as a slow consumer") }
-        }
-        links[c] = link
+    /// A line the host types on the server's console.
+    func hostSays(_ text: String) {
+        runtime.inject(.inputLine(text))
+        // Its flush may have paused reading: the oracle must see it at this tick.
+        checkFlow()
     }
 
     func pychatStep(_ i: Int, _ event: Event) {
@@ -261,26 +305,39 @@ final class Simulator {
         hash.step(actor: clients[i].actor, now: now, event: event, effects: effects)
         record(TraceEntry(now: now, actor: clients[i].actor, event: event, effects: effects))
         if case .received(_, let bytes) = event {
-            _ = clients[i].inMirror.feed(bytes.array)
+            let completed = clients[i].inMirror.feed(bytes.array)
             // Texts typed before the first ServerInfo are sent (and shown as our own lines)
             // in the step that reads it: those lines are ours, not received.
             var own = effects.flatMap { e -> [String] in
                 guard case let .send(_, b) = e else { return [] }
                 var r = OriginalFrameReader()
                 return r.feed(b.array).compactMap { p in
-                    if case let .chat(_, t)? = try? OriginalDecoder.decode(p) { t } else { nil }
+                    // The chat /x goes to a server that reads commands as //x.
+                    if case let .chat(_, t)? = try? OriginalDecoder.decode(p) { t.hasPrefix("//") ? String(t.dropFirst()) : t } else { nil }
                 }
             }[...]
+            // A private message is shown as its sender's line, but it is no chat of the room's.
+            var privates = 0
+            for p in completed where p.first == ExtensionCodec.kind {
+                if case .privateMessage? = try? ExtensionCodec.decode(Array(p.dropFirst())) { privates += 1 }
+            }
             // Lines of the room log (history on joining, older pages) happened before this
             // client heard them live; the durable-log invariant covers them at the server.
             stats.logLinesShown += lines.count { $0.fromLog }
             for line in lines where !line.fromLog {
                 switch line.kind {
                 case .chat where own.first == line.text: own = own.dropFirst()
+                case .chat where privates > 0 && line.text.hasPrefix("[private"): privates -= 1
                 case let .chat(name, _): clientShowed(i, ChatRecord(uid: nil, name: name, text: line.text))
                 case .system: clients[i].systemTexts[line.text, default: 0] += 1
                 case .notice: break
                 }
+            }
+            // Every table of the chunk, not only the last: a member renamed and gone within one
+            // chunk was seen under its new name, which its leave names.
+            for p in completed where p.first == FrameCodec.jsonKind {
+                guard case let .serverInfo(users?, _)? = try? OriginalDecoder.decode(p) else { continue }
+                for entry in users { if let u = entry.user { clients[i].seen[entry.key] = u.username } }
             }
             for entry in clients[i].app!.session!.users { clients[i].seen[entry.key] = entry.user.username }
         }
@@ -296,7 +353,7 @@ final class Simulator {
                 for c in to where c == clients[i].conn { clientWrite(i, bytes.array) }
             case .close, .quit:
                 clientClose(i)
-            case .setTimer, .cancelTimer, .pauseReading, .resumeReading, .print, .log, .store, .queryHistory, .connect, .remember, .alert:
+            case .setTimer, .cancelTimer, .pauseReading, .resumeReading, .print, .log, .store, .queryHistory, .connect, .remember, .alert, .keepModeration:
                 break
             }
         }
@@ -374,18 +431,10 @@ final class Simulator {
         stats.chatsCheckedAtClients += 1
     }
 
-    // MARK: Time and the network
-
-    func fireTimers() {
-        while failure == nil, let next = timers.indices.min(by: { (timers[$0].due, timers[$0].seq) < (timers[$1].due, timers[$1].seq) }),
-              timers[next].due <= now {
-            let t = timers.remove(at: next)
-            if case .joinDeadline = t.id { stats.joinDeadlinesFired += 1 }
-            serverStep(.timer(t.id))
-        }
-    }
+    // MARK: The network
 
     func deliver() {
+        runServer()
         guard !linkOrder.isEmpty else { return }
         // Start at a random link, so no connection is always served first.
         let start = rng.below(linkOrder.count)
@@ -396,56 +445,39 @@ final class Simulator {
             links[c] = nil
             return true
         }
+        // What the clients answered at once (latency 0) is read at this tick too.
+        runServer()
     }
 
+    /// The client's side of a link: a reset, then bytes, then the end of the stream. (The
+    /// server's side is the runtime's, through `SimulatedOS`.)
     private func deliver(_ c: ConnID) {
-        guard let link = links[c], now >= link.heldUntil else { return }
+        guard let link = links[c], now >= link.heldUntil, link.clientOpen else { return }
         let i = clientByConn[c]
-        // The client's side: a reset, then bytes, then the end of the stream.
-        if link.clientOpen, let at = link.clientResetAt, at <= now {
+        if let at = link.clientResetAt, at <= now {
             links[c]!.clientOpen = false
             links[c]!.up.discard()
             links[c]!.down.discard()
             if let i { clientDisconnected(i, reason: "connection reset") }
-        }
-        if links[c]!.clientOpen {
-            let limit = links[c]!.slowReader ?? Int.max
-            let bytes = links[c]!.down.read(now: now, limit: limit)
-            if !bytes.isEmpty, let i {
-                for chunk in rng.chunks(bytes, trickle: link.trickle, maxExtraCuts: profile.network.maxExtraCuts) {
-                    guard failure == nil, clients[i].open else { break }
-                    if clients[i].app != nil {
-                        pychatStep(i, .received(conn: c, bytes: Bytes(chunk)))
-                    } else {
-                        modelReceive(i, chunk)
-                    }
-                }
-            }
-            if let l = links[c], l.clientOpen, l.down.finished, l.down.isEmpty {
-                links[c]!.clientOpen = false
-                if let i { clientDisconnected(i, reason: "closed by the server") }
-            }
-        }
-        // The server's side.
-        guard let l = links[c], l.serverOpen else { return }
-        if let at = l.serverResetAt, at <= now {
-            links[c]!.serverOpen = false
-            links[c]!.up.discard()
-            serverStep(.disconnected(conn: c, reason: "connection reset by peer"))
             return
         }
-        // Over its chat rate: not read until the core resumes it (its release timer).
-        if l.serverReadPaused { return }
-        let bytes = links[c]!.up.read(now: now, limit: Int.max)
-        if !bytes.isEmpty {
-            for chunk in rng.chunks(bytes, trickle: l.trickle, maxExtraCuts: profile.network.maxExtraCuts) {
-                guard failure == nil, links[c]?.serverOpen == true else { break }
-                serverStep(.received(conn: c, bytes: Bytes(chunk)))
+        let limit = links[c]!.slowReader ?? Int.max
+        let bytes = links[c]!.down.read(now: now, limit: limit)
+        if !bytes.isEmpty, let i {
+            for chunk in rng.chunks(bytes, trickle: link.trickle, maxExtraCuts: profile.network.maxExtraCuts) {
+                guard failure == nil, clients[i].open else { break }
+                if clients[i].app != nil {
+                    pychatStep(i, .received(conn: c, bytes: Bytes(chunk)))
+                } else {
+                    modelReceive(i, chunk)
+                }
             }
         }
-        if let l = links[c], l.serverOpen, l.up.finished, l.up.isEmpty {
-            links[c]!.serverOpen = false
-            serverStep(.disconnected(conn: c, reason: "end of stream"))
+        if let l = links[c], l.clientOpen, l.down.finished, l.down.isEmpty {
+            // The server closed: the client process sees the end and closes its socket too.
+            links[c]!.clientOpen = false
+            links[c]!.up.finished = true
+            if let i { clientDisconnected(i, reason: "closed by the server") }
         }
     }
 
@@ -455,17 +487,21 @@ final class Simulator {
         ClientKind.allCases[rng.weighted([35, 25, 30, 10])]
     }
 
+    /// A client dials the server, which accepts at once (a turn of its loop at this tick): the
+    /// connection's id and the newcomer's uid are the runtime's.
     func connectClient(kind: ClientKind, username: String? = nil, color: String? = nil) {
-        let conn = ConnID(nextConn)
-        nextConn += 1
-        let uid = UID(randomBits: rng.next(), rng.next())
         let actor = clients.count + 1
+        let address = "10.0.\(actor % 250).\(rng.int(in: 1...254))"
+        os.backlog.append((remote: "\(address):\(rng.int(in: 1024...65535))", address: address))
+        acceptedConn = nil
+        _ = runtime.turn(maxWaitMillis: 0)
+        checkFlow()
+        guard failure == nil else { return }
+        guard let conn = acceptedConn, let uid = uidByConn[conn] else {
+            return fail(.liveness, "the server did not accept a connection waiting on its listener")
+        }
         let name = username ?? rng.pick(Corpus.names)
         let colour = color ?? rng.pick(Corpus.colors)
-        links[conn] = Link(conn: conn)
-        linkOrder.append(conn)
-        uidByConn[conn] = uid
-        serverMirror[conn] = OriginalFrameReader()
         var client = SimClient(actor: actor, kind: kind, conn: conn, uid: uid, username: name, color: colour)
         switch kind {
         case .pychat, .pychatUI:
@@ -479,8 +515,6 @@ final class Simulator {
         if kind == .pychatUI { stats.uiClients += 1 }
         clients.append(client)
         clientByConn[conn] = actor - 1
-        let address = "10.0.\(actor % 250).\(rng.int(in: 1...254))"
-        serverStep(.accepted(conn: conn, uid: uid, remote: "\(address):\(rng.int(in: 1024...65535))", address: address))
         let i = actor - 1
         switch kind {
         case .pychat, .pychatUI: pychatStep(i, .connected(conn: conn, remote: "127.0.0.1:8080"))
@@ -512,13 +546,14 @@ final class Simulator {
             2,  // resize
             4,  // leave
             p.hostile, p.resets, p.partitions, p.cuts, p.slowReaders, p.restarts, p.trickle,
+            8,  // a command
         ]
         switch rng.weighted(weights) {
         case 0: connectClient(kind: randomKind())
         case 1:
             guard let i = pickLive([.pychat, .pychatUI, .original]) else { return }
             say(i, Corpus.text(&rng))
-        case 2: serverStep(.inputLine(Corpus.text(&rng)))
+        case 2: hostSays(Corpus.text(&rng))
         case 3:
             guard let i = pickLive([.pychatUI]) else { return }
             for key in Corpus.keys(&rng) { pychatStep(i, .key(key)) }
@@ -561,16 +596,26 @@ final class Simulator {
             if Self.printTrace { print("t=\(now) network: \(c) partitioned until \(at), then cut") }
         case 10:
             guard let c = pickLink() else { return }
-            links[c]!.slowReader = links[c]!.slowReader == nil ? rng.pick([1, 7, 64, 1_000]) : nil
+            links[c]!.slowReader = links[c]!.slowReader == nil ? rng.pick([0, 1, 7, 64, 1_000]) : nil
             if Self.printTrace { print("t=\(now) network: \(c) reads at most \(links[c]!.slowReader ?? -1) bytes at a time") }
         case 11:
             guard let i = pickLive([.pychat, .pychatUI, .original]) else { return }
             let old = clients[i]
             reset(i)
             connectClient(kind: old.kind, username: old.username, color: old.color)
-        default:
+        case 12:
             guard let c = pickLink() else { return }
             links[c]!.trickle.toggle()
+        default:
+            let line = Corpus.command(&rng, members: server.room!.members.map(\.name))
+            stats.commands += 1
+            if p.hasHost, rng.chance(1, in: 6) {
+                // The host moderates too: a third of its commands.
+                let members = server.room!.members.map(\.name)
+                return hostSays(rng.chance(1, in: 3) ? Corpus.moderation(&rng, members: members) : line)
+            }
+            guard let i = pickLive([.pychat, .pychatUI, .original]) else { return }
+            say(i, line)
         }
     }
 
@@ -627,10 +672,12 @@ final class Simulator {
         }
         var rounds = 0
         while failure == nil {
-            var next: Int? = timers.map(\.due).min()
+            // The server has something to do now, or at its next deadline; the network at the
+            // next arrival on any link.
+            var next: Int? = os.hasReadiness() ? now : runtime.nextDeadline().map { Int($0) }
             for c in linkOrder {
                 let l = links[c]!
-                var t = l.nextActivity(after: now)
+                var t = l.nextActivity(after: now, serverReads: os.serverReads(c))
                 if l.clientOpen, let r = l.clientResetAt { t = min(t ?? r, r) }
                 if let t { next = min(next ?? t, t) }
             }
@@ -640,8 +687,7 @@ final class Simulator {
                 fail(.liveness, "the system does not quiet down: still busy after \(rounds) rounds")
                 return
             }
-            now = max(now, t)
-            fireTimers()
+            advance(to: max(now, t))
             deliver()
         }
     }

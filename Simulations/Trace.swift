@@ -84,6 +84,8 @@ struct TraceHash {
             byte(12); string(room); int(Int(nextSeq)); int(latest.count); for e in latest { entry(e) }
         case let .historyAnswered(a):
             byte(13); int(Int(a.id)); byte(a.more ? 1 : 0); int(a.entries.count); for e in a.entries { entry(e) }
+        case let .identified(c, fingerprint): byte(17); conn(c); string(fingerprint)
+        case let .restoredModeration(records): byte(18); string(String(describing: records))
         case let .roomLogRecording(recording, detail): byte(14); byte(recording ? 1 : 0); string(detail)
         case let .terminalWidths(table): byte(17); string(String(describing: table))
         }
@@ -109,7 +111,8 @@ struct TraceHash {
         case let .quit(code, message): byte(7); int(Int(code)); string(message ?? "\u{0}nil")
         case let .store(entries): byte(10); int(entries.count); for e in entries { entry(e) }
         case let .queryHistory(q): byte(11); int(Int(q.id)); string(q.room); string(String(describing: q.range)); int(q.limit)
-        case .connect: byte(12)
+        case .connect: byte(14)
+        case let .keepModeration(change): byte(15); string(String(describing: change))
         }
     }
 

@@ -1,3 +1,4 @@
+import ChatIO
 import ChatState
 
 /// What one seed asks of a session: its size, its mix of clients, and which faults are on.
@@ -14,6 +15,10 @@ struct Profile {
     var maxAdvance: Int
     var hasHost: Bool
     var network: NetworkModel
+    /// The server runtime's flow control: output a reader may have queued before reading
+    /// pauses, and how long the room waits for a reader that takes nothing.
+    var maxOutputBytes: Int
+    var stallMillis: Int
     // Faults (weights; 0 switches one off).
     var resets: Int
     var partitions: Int
@@ -34,8 +39,10 @@ struct Profile {
             maxAdvance: r.pick([2, 10, 40, 200]),
             hasHost: r.chance(3, in: 4),
             network: NetworkModel(latency: r.pick([0...0, 0...3, 1...20, 5...120]),
-                                  maxQueuedBytes: r.pick([8 * 1024, 64 * 1024, NetworkModel.defaultMaxQueuedBytes]),
+                                  maxQueuedBytes: r.pick([1024, 8 * 1024, 64 * 1024, NetworkModel.defaultMaxQueuedBytes]),
                                   maxExtraCuts: r.pick([0, 1, 3, 6])),
+            maxOutputBytes: r.pick([1024, 4 * 1024, 16 * 1024, RuntimeOptions.defaultMaxOutputBytes]),
+            stallMillis: r.pick([300, 1_500, RuntimeOptions.defaultStallTimeoutMillis]),
             resets: on(3), partitions: on(4), cuts: on(2), slowReaders: on(3), restarts: on(3),
             hostile: on(6), trickle: on(2))
     }
@@ -86,6 +93,39 @@ enum Corpus {
             // Over the limit: the server must refuse it with a notice to the sender only.
             return String(repeating: r.pick(["a", "é", "\u{1B}z"]), count: Limits.maxTextLength + r.int(in: 1...200))
         }
+    }
+
+    /// Names a rename asks for: free ones, ones taken (by case or by a confusable letter), ones
+    /// that are no name (an invisible character).
+    static let nicks = ["alicia", "Alicia", "\u{430}licia", "bobby", "host", "carol", "x", "new\u{200B}name", "Zoë"]
+
+    /// A command line (issue #14), right or wrong: renames that may collide, private messages to
+    /// members by name, actions, who is here, away marks, topics, `//` chats, nonsense.
+    static func command(_ r: inout SimRandom, members: [String]) -> String {
+        let name = members.isEmpty ? "nobody" : r.pick(members)
+        switch r.below(15) {
+        case 0, 1, 2: return "/nick " + r.pick(nicks)
+        case 3: return "/nick " + name
+        case 4, 5: return "/msg \(name) " + r.pick(short)
+        case 6: return "/msg \(name.uppercased()) " + r.pick(short)
+        case 7: return "/reply " + r.pick(short)
+        case 8: return "/me " + r.pick(short)
+        case 9: return r.pick(["/who", "/whois \(name)", "/help", "/help msg"])
+        case 10: return r.pick(["/away", "/away lunch", "/back"])
+        case 11: return r.pick(["/topic", "/topic release \u{1B}[2J friday"])
+        case 12: return "//" + r.pick(short)
+        case 13: return moderation(&r, members: members)
+        default: return r.pick(["/frob", "/", "/msg", "/nick a b", "/me", "/search"])
+        }
+    }
+
+    /// A moderation command (issue #14): for ops, refused for anyone else. Mutes are for good:
+    /// the simulated server has no wall clock.
+    static func moderation(_ r: inout SimRandom, members: [String]) -> String {
+        let name = members.isEmpty ? "nobody" : r.pick(members)
+        return r.pick(["/kick \(name)", "/kick \(name) spam", "/ban \(name) 1h flood", "/unban \(name)", "/bans",
+                       "/mute \(name)", "/mute \(name)", "/unmute \(name)", "/op \(name)", "/op \(name)", "/deop \(name)",
+                       "/ban \(name) 10x"])
     }
 
     static func keys(_ r: inout SimRandom) -> [Key] {

@@ -151,6 +151,8 @@ struct ArgumentParser {
             case "--no-reconnect": o.reconnect = false
             case "--reconnect-initial-ms":
                 o.reconnectInitialMillis = Int64(try Self.integer(flag, try value(flag, inline), in: 1...3_600_000))
+            case "--op":
+                o.runtime.ops.append(try Self.fingerprint(flag, try value(flag, inline)))
             case "--history-for-originals":
                 o.historyForOriginals = try Self.integer(flag, try value(flag, inline), in: 0...Limits.historyPage)
             case "--max-per-address":
@@ -170,6 +172,7 @@ struct ArgumentParser {
             }
         }
         if !o.serve && o.port == 0 { throw UsageError("--port 0 is only for --serve (a client needs the server's port)") }
+        if !o.serve && !o.runtime.ops.isEmpty { throw UsageError("--op is only for --serve (the server has ops)") }
         if !o.serve, let flag = o.storeFlag { throw UsageError("\(flag) is only for --serve (the server keeps the room log)") }
         if o.store.ephemeral && o.store.folder != nil { throw UsageError("--ephemeral keeps nothing: --data goes without it") }
         return .chat(o)
@@ -261,6 +264,16 @@ struct ArgumentParser {
         }
         if !o.relay && o.bench.port == 0 { throw UsageError("bench: --port 0 is only for --relay") }
         return .bench(o)
+    }
+
+    /// A certificate's SHA-256 fingerprint: 64 hex digits, colons allowed (openssl prints
+    /// `AB:CD:...`), kept as the server knows it, lowercase without colons.
+    static func fingerprint(_ flag: String, _ text: String) throws(UsageError) -> String {
+        let hex = text.split(separator: "=").last.map { $0.filter { $0 != ":" } } ?? ""
+        guard hex.count == 64, hex.allSatisfy(\.isHexDigit), hex.allSatisfy(\.isASCII) else {
+            throw UsageError("\(flag): not a SHA-256 fingerprint (64 hex digits, as openssl x509 -fingerprint -sha256 prints it)")
+        }
+        return hex.lowercased()
     }
 
     static func integer(_ flag: String, _ text: String, in range: ClosedRange<Int>) throws(UsageError) -> Int {

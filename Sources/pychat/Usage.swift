@@ -48,6 +48,9 @@ enum Usage {
           --connect-burst N   new connections from one address in a row (default 16; 0: no throttle)
           --connects-per-minute N
                               new connections per address and minute after that (default 4)
+          --op FINGERPRINT    server with --ssl: the client certificate with this SHA-256
+                              fingerprint is an op (as openssl x509 -fingerprint -sha256
+                              prints it; repeatable)
           --history-for-originals N
                               send an original PyChat client the room's latest N lines (up to
                               100) as SystemMessages on joining, "[12:01] alice: hi", times in

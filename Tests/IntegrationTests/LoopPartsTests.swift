@@ -19,6 +19,26 @@ import Testing
         #expect(t.isEmpty)
     }
 
+    /// Found by the simulations once they ran the real runtime: two timers due in the same
+    /// turn, where firing the first re-armed the second (the core's flood release re-arming
+    /// its announcement). Taken as one batch, the second fired at its old deadline anyway.
+    @Test func aTimerReArmedOrCancelledByAnEarlierOneDoesNotFire() {
+        var t = Timers<String>()
+        t.set("a", at: 10)
+        t.set("b", at: 10)
+        t.set("c", at: 10)
+        let mark = t.armingMark
+        #expect(t.popNextDue(now: 10, armedBefore: mark) == "a")
+        t.set("b", at: 110)  // what firing "a" did
+        t.cancel("c")
+        #expect(t.popNextDue(now: 10, armedBefore: mark) == nil)
+        // Armed during this round at 0 ms: due, but it waits for the next round.
+        t.set("d", at: 10)
+        #expect(t.popNextDue(now: 10, armedBefore: mark) == nil)
+        #expect(t.popNextDue(now: 10, armedBefore: t.armingMark) == "d")
+        #expect(t.popDue(now: 110) == ["b"])
+    }
+
     @Test func outputQueueSharesChunksAndSurvivesPartialWrites() throws {
         var fds: [Int32] = [0, 0]
         #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)

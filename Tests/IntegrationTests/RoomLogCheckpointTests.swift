@@ -38,6 +38,23 @@ import Testing
         #expect(try again.latest(room: "general", limit: 1).map(\.seq) == [3_000])
     }
 
+    /// A writer that never checkpoints (a loop that is never idle, a tool) still has a bounded
+    /// WAL: a commit checkpoints once `maxUncheckpointedChanges` rows wait.
+    @Test func aWriterThatNeverCheckpointsKeepsABoundedWAL() throws {
+        let dir = TempFolder("checkpoint")
+        let path = dir.file("log.sqlite3")
+        let log = try RoomLog(path: path)
+        var seq: Int64 = 0
+        var checkpointed = false
+        for _ in 0..<60 {
+            let before = log.uncheckpointedChanges
+            #expect(log.record((0..<1_000).map { _ in seq += 1; return roomEntry(seq) }) == [])
+            if log.uncheckpointedChanges < before { checkpointed = true }
+            #expect(log.uncheckpointedChanges < RoomLog.maxUncheckpointedChanges)
+        }
+        #expect(checkpointed, "60 000 entries never checkpointed")
+    }
+
     /// The server's turn that commits a join does not checkpoint (its loop had work), and the
     /// next turn with nothing to do does.
     @Test func anIdleTurnCheckpointsTheServersLog() async throws {

@@ -5,7 +5,7 @@ import Testing
 /// The runtime's parts around the core, each on its own: standard input (real descriptors,
 /// a real epoll) and the quit protocol (time as a parameter).
 @Suite struct RuntimeFrontEndTests {
-    private func readAll(_ input: inout StandardInput, _ loop: EventLoop) -> (lines: [String], ended: Bool) {
+    private func readAll(_ input: inout StandardInput, _ loop: EpollSystem) -> (lines: [String], ended: Bool) {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
         defer { buffer.deallocate() }
         var lines: [String] = []
@@ -21,7 +21,7 @@ import Testing
     /// A pipe is watched by epoll; lines come whole, a half line waits for its newline or the
     /// end; at the end the descriptor's flags are as the shell left them.
     @Test func aPipeIsPolledAndPutBackAtItsEnd() throws {
-        let loop = try EventLoop()
+        let loop = try EpollSystem()
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
         defer { close(fds[0]) }
@@ -42,7 +42,7 @@ import Testing
 
     /// A regular file, which epoll refuses, is read every turn instead.
     @Test func aRegularFileIsAlwaysReady() throws {
-        let loop = try EventLoop()
+        let loop = try EpollSystem()
         let path = "/tmp/pychat-stdin-\(getpid()).txt"
         defer { unlink(path) }
         let w = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
@@ -59,7 +59,7 @@ import Testing
 
     @Test func noDescriptorMeansNoInput() throws {
         var input = StandardInput(fd: 987)
-        let opened = input.open(in: try EventLoop())
+        let opened = input.open(in: try EpollSystem())
         #expect(!opened && input.mode == .unused)
     }
 

@@ -125,19 +125,19 @@ import Testing
     @Test func aSlashLineIsNeverChat() {
         var app = Self.joined()
         let shown = app.ui!.history.count
-        #expect(type(&app, "/me waves") == [])
+        #expect(type(&app, "/nope") == [])
         #expect(type(&app, "/search") == [])
         #expect(type(&app, "/search " + String(repeating: "a", count: Limits.maxSearchWordBytes + 1)) == [])
         #expect(type(&app, "/search 1 2 3 4 5 6 7 8 9") == [])
         #expect(app.ui!.history.lines.dropFirst(shown).map(\.text) == [
-            "Unknown command /me; this client knows /search WORDS.",
-            "Usage: /search WORDS",
-            "A search word may be at most 64 bytes long.",
-            "A search takes at most 8 words.",
+            "Unknown command /nope: /help lists the commands, //text sends /text.",
+            "/search needs WORDS. Usage: /search WORDS",
+            "/search takes words of at most 64 bytes. Usage: /search WORDS",
+            "/search takes at most 8 words. Usage: /search WORDS",
         ])
         // Headless, the same: a bot's "/x" line is a notice on its transcript, not a message.
         var bot = Self.joined(terminal: nil)
-        #expect(bot.reduce(.inputLine("/x")) == [.print("* Unknown command /x; this client knows /search WORDS.")])
+        #expect(bot.reduce(.inputLine("/x")) == [.print("* Unknown command /x: /help lists the commands, //text sends /text.")])
     }
 
     @Test func aHeadlessClientPrintsTheHistoryItIsSent() {

@@ -66,6 +66,13 @@ package struct Readiness {
     /// Error or hang-up: epoll reports these whatever the interest, so they must be acted on
     /// or the level-triggered loop would spin.
     package let failed: Bool
+
+    package init(token: Token, readable: Bool, writable: Bool, failed: Bool) {
+        self.token = token
+        self.readable = readable
+        self.writable = writable
+        self.failed = failed
+    }
 }
 
 /// The one epoll instance of the process. Level-triggered, so a source that is not fully

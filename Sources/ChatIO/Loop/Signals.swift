@@ -4,7 +4,7 @@ import Glibc
 /// The signals the loop cares about arrive as readable bytes on a signalfd, so a handler
 /// never runs in signal context and a signal is handled between steps like any other input.
 /// SIGPIPE is ignored instead: a write to a closed peer must be an EPIPE, not a dead process.
-final class Signals {
+package final class Signals {
     enum Kind: Equatable {
         case interrupt, terminate, hangup, windowChanged
     }

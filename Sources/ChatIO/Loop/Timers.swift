@@ -35,14 +35,24 @@ struct Timers<Key: Hashable> {
     /// Removes and returns every key due at `now`, earliest first (ties in arming order).
     mutating func popDue(now: Int64) -> [Key] {
         var due: [Key] = []
-        while true {
-            dropStale()
-            guard let top = heap.first, top.deadline <= now else { break }
-            popTop()
-            live[top.key] = nil
-            due.append(top.key)
-        }
+        while let key = popNextDue(now: now, armedBefore: .max) { due.append(key) }
         return due
+    }
+
+    /// A mark of the armings so far, for `popNextDue`.
+    var armingMark: UInt64 { sequence }
+
+    /// Removes and returns the earliest key due at `now` that was armed before `mark`, or nil.
+    /// One at a time, so that what firing one key does (re-arming or cancelling another due at
+    /// the same time) counts: a batch taken at once would still fire the key it re-armed.
+    /// Keys armed since `mark` wait for the next call with a new mark (the next loop turn), so
+    /// a handler that re-arms at 0 ms cannot keep the loop in one turn for ever.
+    mutating func popNextDue(now: Int64, armedBefore mark: UInt64) -> Key? {
+        dropStale()
+        guard let top = heap.first, top.deadline <= now, top.sequence <= mark else { return nil }
+        popTop()
+        live[top.key] = nil
+        return top.key
     }
 
     private mutating func dropStale() {

@@ -26,6 +26,8 @@ final class Connection {
     var announced = true
     /// A client's redial whose connect has not finished (watched for writability only).
     var dialing = false
+    /// A TLS server's connection has had its certificate reported (`Event.identified`).
+    var identified = false
     /// A TLS client's handshake is done and the `tlsVerdict` timer is armed.
     var awaitingVerdict = false
 
@@ -54,10 +56,10 @@ final class Connection {
     }
 
     /// Writes what the socket takes now.
-    func flush(iovecs: UnsafeMutableBufferPointer<iovec>) -> FlushResult {
+    func flush(iovecs: UnsafeMutableBufferPointer<iovec>, os: any OperatingSystem) -> FlushResult {
         switch transport {
         case .plain:
-            switch output.write(to: fd, iovecs: iovecs) {
+            switch output.write(iovecs: iovecs, with: { os.writev(fd, $0, $1) }) {
             case .drained: return .drained
             case .blocked: return .blocked
             case .failed(let code): return .failed(Self.reason(code))
@@ -65,7 +67,7 @@ final class Connection {
         case .layered(let layer):
             // Seal in slices of at most 64 KiB so one flush does not build a huge buffer.
             while true {
-                switch sealed.write(to: fd, iovecs: iovecs) {
+                switch sealed.write(iovecs: iovecs, with: { os.writev(fd, $0, $1) }) {
                 case .drained: break
                 case .blocked: return .blocked
                 case .failed(let code): return .failed(Self.reason(code))

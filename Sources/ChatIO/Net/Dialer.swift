@@ -75,4 +75,6 @@ package enum Dialer {
 
 public struct DialError: Error, CustomStringConvertible, Sendable {
     public let description: String
+
+    package init(description: String) { self.description = description }
 }

@@ -10,6 +10,11 @@ package final class Listener {
     static let backlog: Int32 = 1024
 
     package init(host: String, port: Int) throws(ListenError) {
+        (fd, self.port) = try Self.bind(host: host, port: port)
+    }
+
+    /// A non-blocking listening socket and its real port (what `EpollSystem` hands out).
+    static func bind(host: String, port: Int) throws(ListenError) -> (fd: Int32, port: Int) {
         let addresses: [ResolvedAddress]
         do {
             addresses = try Sys.resolve(host: host, port: port, passive: true)
@@ -22,12 +27,8 @@ package final class Listener {
             guard fd >= 0 else { last = Sys.message(errno); continue }
             var one: Int32 = 1
             setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-            let ok = a.withSockaddr { bind(fd, $0, $1) } == 0 && listen(fd, Self.backlog) == 0
-            if ok, let real = Sys.localPort(fd) {
-                self.fd = fd
-                self.port = real
-                return
-            }
+            let ok = a.withSockaddr { Glibc.bind(fd, $0, $1) } == 0 && listen(fd, Self.backlog) == 0
+            if ok, let real = Sys.localPort(fd) { return (fd, real) }
             last = Sys.message(errno)
             close(fd)
         }
@@ -45,13 +46,15 @@ package final class Listener {
         case exhausted(String)
     }
 
-    package func accept() -> Accepted {
+    package func accept() -> Accepted { Self.accept(on: fd) }
+
+    static func accept(on listener: Int32) -> Accepted {
         while true {
             var storage = sockaddr_storage()
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let fd = withUnsafeMutablePointer(to: &storage) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    accept4(self.fd, $0, &length, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
+                    accept4(listener, $0, &length, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
                 }
             }
             if fd >= 0 {

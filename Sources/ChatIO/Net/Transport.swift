@@ -15,6 +15,8 @@ protocol TransportLayer: AnyObject {
     var isEstablished: Bool { get }
     /// The handshake is done, whether or not the peer has shown its verdict on us yet.
     var isHandshakeDone: Bool { get }
+    /// The peer's identity once the handshake is done: its certificate's SHA-256 fingerprint.
+    var peerFingerprint: String? { get }
     /// The peer said goodbye inside the layer (TLS close_notify): treat as end of stream.
     var peerClosed: Bool { get }
     /// Asks the layer to say goodbye (TLS close_notify) once everything before it is sent.

@@ -8,7 +8,7 @@ extension Runtime {
         let c = connections.add { Connection(id: $0, fd: fd, remote: remote, transport: transport) }
         c.registered = Interest(read: !readingPaused, write: false)
         do {
-            try loop.add(fd, .connection(c.id.raw), c.registered)
+            try os.add(fd, .connection(c.id.raw), c.registered)
         } catch {
             // Cannot happen for a fresh socket; if it did the connection would never be served.
             log("cannot watch \(c.id): \(error)")
@@ -20,7 +20,7 @@ extension Runtime {
         guard let l = listener else { return }
         // A bounded batch per turn keeps a connection storm from starving the others.
         for _ in 0..<64 {
-            switch l.accept() {
+            switch os.accept(l.handle) {
             case let .connection(fd, remote, address):
                 var transport = Transport.plain
                 if let context = options.tls {
@@ -28,19 +28,19 @@ extension Runtime {
                         transport = .layered(TLSTransport(engine: try TLSEngine(context: context)))
                     } catch {
                         log("cannot start TLS for \(remote): \(error.description)")
-                        close(fd)
+                        os.close(fd)
                         continue
                     }
                 }
                 // Announced at TCP accept, so the core's join deadline covers the handshake.
                 let c = register(fd: fd, remote: remote, transport: transport)
-                let uid = UID(randomBits: UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max))
+                let uid = UID(randomBits: os.randomBits(), os.randomBits())
                 dispatch(.accepted(conn: c.id, uid: uid, remote: remote, address: address))
             case .none:
                 return
             case .exhausted(let why):
                 log("cannot accept: \(why); pausing for \(RuntimeOptions.acceptRetryMillis) ms")
-                loop.modify(l.fd, .listener, .none)
+                os.modify(l.handle, .listener, .none)
                 timers.set(.resumeAccept, at: now + RuntimeOptions.acceptRetryMillis)
                 return
             }
@@ -48,8 +48,7 @@ extension Runtime {
     }
 
     func read(_ c: Connection) {
-        var n: Int
-        repeat { n = Glibc.read(c.fd, readBuffer.baseAddress, readBuffer.count) } while n < 0 && errno == EINTR
+        let n = os.read(c.fd, into: readBuffer)
         if n > 0 {
             if c.closing { return }  // Input after our close is nobody's business.
             let chunk = UnsafeRawBufferPointer(start: readBuffer.baseAddress, count: n)
@@ -64,11 +63,16 @@ extension Runtime {
                 } catch {
                     // The layer's alert tells the peer why; best effort, we are closing.
                     c.sealed.append(bytes: layer.takeOutgoing())
-                    _ = c.sealed.write(to: c.fd, iovecs: iovecs)
+                    _ = c.sealed.write(iovecs: iovecs) { os.writev(c.fd, $0, $1) }
                     lose(c, reason: error.description)
                     return
                 }
                 markDirty(c)  // A handshake answer may be waiting.
+                if !c.identified && app.config.role == .server && layer.isHandshakeDone {
+                    // Before any of its frames: the core knows whose certificate a JoinRequest is.
+                    c.identified = true
+                    if let fingerprint = layer.peerFingerprint { dispatch(.identified(conn: c.id, fingerprint: fingerprint)) }
+                }
                 if !c.announced && layer.isEstablished {
                     announce(c)
                 } else if !c.announced && layer.isHandshakeDone && !c.awaitingVerdict {
@@ -121,14 +125,14 @@ extension Runtime {
         // Nothing leaves that is not in the room log yet: one commit for all the steps since.
         if roomLogPending { commitRoomLog() }
         let before = c.pendingBytes
-        let result = c.flush(iovecs: iovecs)
+        let result = c.flush(iovecs: iovecs, os: os)
         if c.pendingBytes < before { quit.outputProgressed(now: now) }
         switch result {
         case .drained:
             if c.closing && !c.shutDown {
                 // Our side is done; the peer's close (or the linger timer) ends the socket.
                 // Closing without this would reset a peer that still had bytes in flight.
-                shutdown(c.fd, Int32(SHUT_WR))
+                os.shutdownWrite(c.fd)
                 c.shutDown = true
             }
         case .blocked:
@@ -173,8 +177,8 @@ extension Runtime {
     func discard(_ c: Connection) {
         guard connections.remove(c) else { return }
         let slot = c.slot
-        loop.remove(c.fd)
-        close(c.fd)
+        os.remove(c.fd)
+        os.close(c.fd)
         c.output.removeAll()
         c.sealed.removeAll()
         timers.cancel(.linger(c.id.raw))
@@ -205,14 +209,18 @@ extension Runtime {
         flow.input(c.slot, completedFrames: p.completedFrames, bufferedBytes: p.bufferedBytes, now: now)
     }
 
+    /// Whether the connection is read now: the one rule for its interest and for acting on a
+    /// readiness report (which may predate a pause in the same batch).
+    func wantsInput(_ c: Connection) -> Bool { c.closing || (!readingPaused && !c.readPaused) }
+
     func updateInterest(_ c: Connection) {
         guard connections.contains(c) else { return }
         // A closing connection is read only to notice the peer's close; a sender over its chat
         // rate is not read until the core says so.
-        let want = Interest(read: c.closing || (!readingPaused && !c.readPaused), write: c.pendingBytes > 0)
+        let want = Interest(read: wantsInput(c), write: c.pendingBytes > 0)
         if want != c.registered {
             c.registered = want
-            loop.modify(c.fd, .connection(c.id.raw), want)
+            os.modify(c.fd, .connection(c.id.raw), want)
         }
     }
 }

@@ -74,6 +74,8 @@ extension Runtime {
             inputHistory?.append(text)
         case let .alert(title, body):
             frontend?.alert(title: title, body: body)
+        case let .keepModeration(change):
+            keepModeration(change)
         }
     }
 }

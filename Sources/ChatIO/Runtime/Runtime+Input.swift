@@ -5,23 +5,22 @@ import Glibc
 extension Runtime {
     func openStandardInput() {
         // No standard input at all: nothing more will be typed.
-        if !standardInput.open(in: loop) { dispatch(.inputClosed) }
+        if !standardInput.open(in: os) { dispatch(.inputClosed) }
     }
 
     func readStandardInput() {
-        let (lines, ended) = standardInput.read(into: readBuffer, in: loop)
+        let (lines, ended) = standardInput.read(into: readBuffer, in: os)
         for line in lines { dispatch(.inputLine(line)) }
         if ended { dispatch(.inputClosed) }
     }
 
-    func closeStandardInput() { standardInput.close(in: loop) }
+    func closeStandardInput() { standardInput.close(in: os) }
 
-    func updateStandardInputInterest() { standardInput.follow(readingPaused: readingPaused, in: loop) }
+    func updateStandardInputInterest() { standardInput.follow(readingPaused: readingPaused, in: os) }
 
     func readFrontend() {
         guard let frontend, let fd = frontend.inputDescriptor else { return }
-        var n: Int
-        repeat { n = Glibc.read(fd, readBuffer.baseAddress, readBuffer.count) } while n < 0 && errno == EINTR
+        let n = os.read(fd, into: readBuffer)
         if n > 0 {
             for event in frontend.events(from: UnsafeRawBufferPointer(start: readBuffer.baseAddress, count: n)) {
                 dispatch(event)
@@ -33,7 +32,7 @@ extension Runtime {
             }
         } else if n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK) {
             // The terminal went away: nobody is left to type.
-            loop.remove(fd)
+            os.remove(fd)
             beginQuit(code: ExitCode.ok, message: nil)
         }
     }

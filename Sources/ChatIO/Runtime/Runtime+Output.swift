@@ -18,10 +18,10 @@ extension Runtime {
         let o: NonBlockingOutput
         switch stream {
         case .standardOutput:
-            o = NonBlockingOutput(inherited: 1, name: "standard output", capacity: RuntimeOptions.outputBufferBytes,
+            o = NonBlockingOutput(inherited: os.standardOutput, name: "standard output", capacity: RuntimeOptions.outputBufferBytes,
                                   whenFull: .dropLines)
         case .standardError:
-            o = NonBlockingOutput(inherited: 2, name: "standard error", capacity: RuntimeOptions.outputBufferBytes,
+            o = NonBlockingOutput(inherited: os.standardError, name: "standard error", capacity: RuntimeOptions.outputBufferBytes,
                                   whenFull: .dropLines)
         case .recording:
             preconditionFailure("the recording's stream comes with its recorder")
@@ -70,9 +70,9 @@ extension Runtime {
         if want {
             // epoll refuses regular files, which never make us wait; `outputRetryDeadline`
             // covers any other descriptor it refuses.
-            guard (try? loop.add(o.fd, .output(index), Interest(read: false, write: true))) != nil else { return }
+            guard (try? os.add(o.fd, .output(index), Interest(read: false, write: true))) != nil else { return }
         } else {
-            loop.remove(o.fd)
+            os.remove(o.fd)
         }
         watchedOutputs[index] = want
     }

@@ -42,7 +42,7 @@ extension Runtime {
                 c.dialing = true
                 c.announced = false
                 c.registered = Interest(read: false, write: true)
-                loop.modify(fd, .connection(c.id.raw), c.registered)
+                os.modify(fd, .connection(c.id.raw), c.registered)
                 r.current = c
                 redial = r
                 timers.set(.dial(c.id.raw), at: now + Int64(Dialer.connectTimeoutMillis))
@@ -68,7 +68,7 @@ extension Runtime {
         redial = nil
         c.dialing = false
         c.registered = Interest(read: !readingPaused, write: false)
-        loop.modify(c.fd, .connection(c.id.raw), c.registered)
+        os.modify(c.fd, .connection(c.id.raw), c.registered)
         guard let context = options.tls else {
             announce(c)
             return

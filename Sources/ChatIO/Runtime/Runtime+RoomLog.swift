@@ -12,6 +12,7 @@ import ChatState
 extension Runtime {
     /// The room's next sequence number and its latest entries, for joins answered from memory.
     func restoreRoom() {
+        restoreModeration()
         guard let roomLog else { return }
         let room = RoomEntry.generalRoom
         do {
@@ -57,6 +58,8 @@ extension Runtime {
                 } catch {
                     log("room log: cannot answer a question: \(error)")
                 }
+            } else if let answerHistory {
+                answer = answerHistory(query)
             }
             dispatch(.historyAnswered(answer))
         }
@@ -75,12 +78,11 @@ extension Runtime {
         if roomLog.hasUpkeep, !roomLogUpkeepFailed {
             deadline = min(deadline, roomLog.lastCommitMillis + Self.roomLogIdleMillis)
         }
-        if roomLog.uncheckpointedChanges >= RoomLog.maxUncheckpointedChanges, !roomLogUpkeepFailed { deadline = now }
         return deadline
     }
 
     /// Catches up the search index and applies retention, one budget each, and checkpoints the
-    /// WAL once the index has caught up (or the WAL is at its bound).
+    /// WAL once the index has caught up.
     func maintainRoomLog() {
         guard let roomLog else { return }
         roomLogMaintainedAt = now
@@ -90,9 +92,7 @@ extension Runtime {
             let wall = clock.wallMillis()
             _ = try roomLog.prune(keepEntries: roomLogKeep.keepEntries, keepDays: roomLogKeep.keepDays,
                                   now: wall, budget: StoreOptions.pruneBudget)
-            if unindexed == 0 || roomLog.uncheckpointedChanges >= RoomLog.maxUncheckpointedChanges {
-                try roomLog.checkpoint()
-            }
+            if unindexed == 0 { try roomLog.checkpoint() }
             roomLogUpkeepFailed = false
         } catch {
             roomLogUpkeepFailed = true

@@ -20,10 +20,11 @@ public final class Runtime {
         case dial(UInt64)
     }
 
-    var app: ChatApp
+    package internal(set) var app: ChatApp
     let options: RuntimeOptions
-    let loop: EventLoop
-    let signals: Signals
+    /// Readiness, sockets, signals and chance (see `OperatingSystem`): epoll in production.
+    let os: any OperatingSystem
+    let signals: Signals?
     let recorder: Recorder?
     /// Where the user's sent messages are kept for Up and Ctrl-R in later runs; nil: nowhere.
     public var inputHistory: InputHistoryFile?
@@ -38,7 +39,7 @@ public final class Runtime {
     var pendingQueries: [HistoryQuery] = []
     var roomLogMaintainedAt: Int64 = 0
     var roomLogUpkeepFailed = false
-    var listener: Listener?
+    var listener: ListeningSocket?
     /// A client's redial under way (see `Runtime+Reconnect`).
     var redial: Redial?
     var connections = ConnectionTable()
@@ -69,9 +70,27 @@ public final class Runtime {
     /// The only source of time (see `RuntimeClock`).
     let clock: any RuntimeClock
 
-    public init(config: AppConfig, options: RuntimeOptions, recorder: Recorder? = nil,
-                frontend: (any Frontend)? = nil, clock: any RuntimeClock = SystemClock()) throws(StartupError) {
+    /// Told of every step of the core, after the core and before its effects are performed:
+    /// the simulations check their invariants here (and may plant a bug in the effects).
+    package var stepHook: ((Event, inout [Effect]) -> Void)?
+    /// Answers the core's history questions when there is no room log: the simulations' store.
+    package var answerHistory: ((HistoryQuery) -> HistoryAnswer)?
+
+    public convenience init(config: AppConfig, options: RuntimeOptions, recorder: Recorder? = nil,
+                            frontend: (any Frontend)? = nil, clock: any RuntimeClock = SystemClock()) throws(StartupError) {
+        let os: EpollSystem
+        do {
+            os = try EpollSystem()
+        } catch {
+            throw StartupError(error.description)
+        }
+        try self.init(config: config, options: options, recorder: recorder, frontend: frontend, clock: clock, os: os)
+    }
+
+    package init(config: AppConfig, options: RuntimeOptions, recorder: Recorder? = nil,
+                 frontend: (any Frontend)? = nil, clock: any RuntimeClock, os: any OperatingSystem) throws(StartupError) {
         app = ChatApp(config: config)
+        self.os = os
         self.options = options
         self.recorder = recorder
         self.frontend = frontend
@@ -82,9 +101,8 @@ public final class Runtime {
         outputs[OutputStream.recording.rawValue] = recorder?.output
         outputs[OutputStream.terminal.rawValue] = frontend?.screenOutput
         do {
-            loop = try EventLoop()
-            signals = try Signals()
-            try loop.add(signals.fd, .signals, .readOnly)
+            signals = try os.openSignals()
+            if let signals { try os.add(signals.fd, .signals, .readOnly) }
         } catch {
             throw StartupError(error.description)
         }
@@ -93,6 +111,7 @@ public final class Runtime {
     }
 
     deinit {
+        if let l = listener { os.close(l.handle) }
         readBuffer.deallocate()
         iovecs.deallocate()
     }
@@ -108,7 +127,7 @@ public final class Runtime {
     /// One turn of the loop: draws, waits for readiness (at most `maxWaitMillis` when given,
     /// for a test driving the loop itself), handles it, fires due timers and flushes. False
     /// once the session is over (then `finish`).
-    func turn(maxWaitMillis: Int32? = nil) -> Bool {
+    package func turn(maxWaitMillis: Int32? = nil) -> Bool {
         // Draw what the last turn (or the start) changed before waiting for more.
         if needsRender, let frontend {
             needsRender = false
@@ -122,7 +141,7 @@ public final class Runtime {
         var woke = false
         // The room log's upkeep runs in a turn with nothing to do, or once it is due.
         defer { if !woke || (roomLogDeadline().map { $0 <= now } ?? false) { maintainRoomLog() } }
-        loop.wait(timeoutMillis: timeout) {
+        os.wait(timeoutMillis: timeout) {
             if !woke && options.plantedBug != .deadlineFromBeforeWait {
                 woke = true
                 now = clock.monotonicMillis()
@@ -140,22 +159,21 @@ public final class Runtime {
     }
 
     /// Writes the recording's header, then listens or connects.
-    func start() throws(StartupError) {
+    package func start() throws(StartupError) {
         recorder?.writeHeader(app.config, now: now)
         tellTime()
         if let inputHistory { dispatch(.recalled(inputHistory.load())) }
         let config = app.config
         if let fd = frontend?.inputDescriptor {
-            try? loop.add(fd, .frontend, .readOnly)
+            try? os.add(fd, .frontend, .readOnly)
         }
         if let wait = frontend?.probeDeadlineMillis { timers.set(.widthProbe, at: now + Int64(wait)) }
         switch config.role {
         case .server:
-            Sys.raiseDescriptorLimit()
-            let l: Listener
+            let l: ListeningSocket
             do {
-                l = try Listener(host: config.host, port: config.port)
-                try loop.add(l.fd, .listener, .readOnly)
+                l = try os.listen(host: config.host, port: config.port)
+                try os.add(l.handle, .listener, .readOnly)
             } catch let e as ListenError {
                 throw StartupError(e.description)
             } catch {
@@ -164,10 +182,12 @@ public final class Runtime {
             listener = l
             restoreRoom()
             dispatch(.listening(host: config.host, port: l.port))
+            // The host user's lines in line mode (TERM=dumb); they were never read before.
+            if options.readsStandardInput { openStandardInput() }
         case .client:
-            let d: Dialer.Dialled
+            let d: (handle: Int32, remote: String)
             do {
-                d = try Dialer.connect(host: config.host, port: config.port)
+                d = try os.connect(host: config.host, port: config.port)
             } catch {
                 throw StartupError(error.description)
             }
@@ -179,17 +199,17 @@ public final class Runtime {
                     layer = TLSTransport(engine: try TLSEngine(context: context, serverName: config.host))
                     try layer.start()
                 } catch let e as TLSError {
-                    close(d.fd)
+                    os.close(d.handle)
                     throw StartupError("cannot start TLS: \(e.description)")
                 } catch {
-                    close(d.fd)
+                    os.close(d.handle)
                     throw StartupError("cannot connect to \(config.host):\(config.port): \(error)")
                 }
-                let c = register(fd: d.fd, remote: d.remote, transport: .layered(layer))
+                let c = register(fd: d.handle, remote: d.remote, transport: .layered(layer))
                 c.announced = false
                 markDirty(c)
             } else {
-                let c = register(fd: d.fd, remote: d.remote)
+                let c = register(fd: d.handle, remote: d.remote)
                 dispatch(.connected(conn: c.id, remote: d.remote))
             }
         }
@@ -198,8 +218,7 @@ public final class Runtime {
 
     func waitTimeout() -> Int32 {
         if standardInput.mode == .alwaysReady, !readingPaused, !quit.isQuitting { return 0 }
-        var deadline = [timers.nextDeadline(), flow.nextDeadline(), outputRetryDeadline(), roomLogDeadline()]
-            .compactMap { $0 }.min()
+        var deadline = nextDeadline()
         if quit.isQuitting { deadline = min(deadline ?? quit.deadline, quit.deadline) }
         guard let deadline else { return -1 }
         return Int32(clamping: max(0, deadline - clock.monotonicMillis()))
@@ -215,21 +234,24 @@ public final class Runtime {
         case .connection(let id):
             guard let c = connections[raw: id] else { return }
             if c.dialing { return dialProgressed(c) }
-            // Paused for its chat rate: the readiness may predate the pause in this batch.
-            if (r.readable && !c.readPaused) || r.failed { read(c) }
+            // The readiness may predate a pause in this batch; a closing connection is read even
+            // if its sender was paused (else a level-triggered loop spins on it until linger).
+            if (r.readable && wantsInput(c)) || r.failed { read(c) }
             if r.writable, connections.contains(c) { flush(c) }
         }
     }
 
     private func fireTimers() {
-        for key in timers.popDue(now: now) {
+        // One at a time: a step may re-arm or cancel a timer due at the same time.
+        let mark = timers.armingMark
+        while let key = timers.popNextDue(now: now, armedBefore: mark) {
             switch key {
             case .core(let id):
                 dispatch(.timer(id))
             case .linger(let id):
                 if let c = connections[raw: id], c.closing { discard(c) }
             case .resumeAccept:
-                if let l = listener { loop.modify(l.fd, .listener, .readOnly) }
+                if let l = listener { os.modify(l.handle, .listener, .readOnly) }
             case .escape:
                 for event in frontend?.escapeTimeout() ?? [] { dispatch(event) }
             case .widthProbe:
@@ -251,7 +273,7 @@ public final class Runtime {
     }
 
     private func handleSignals() {
-        for s in signals.drain() {
+        for s in signals?.drain() ?? [] {
             switch s {
             case .interrupt, .terminate, .hangup:
                 let name = s == .interrupt ? "SIGINT" : s == .terminate ? "SIGTERM" : "SIGHUP"
@@ -275,7 +297,8 @@ public final class Runtime {
     /// One step of the core: recorded, then its effects performed in order.
     func dispatch(_ event: Event) {
         guard !quit.isQuitting else { return }
-        let (effects, _) = app.step(event)
+        var (effects, _) = app.step(event)
+        stepHook?(event, &effects)
         recorder?.record(event, effects, now: now)
         perform(effects)
         needsRender = true
@@ -287,7 +310,8 @@ public final class Runtime {
     func beginQuit(code: Int32, message: String?) {
         guard quit.begin(code: code, message: message, now: now) else { return }
         if let l = listener {
-            loop.remove(l.fd)
+            os.remove(l.handle)
+            os.close(l.handle)
             listener = nil
         }
         closeStandardInput()

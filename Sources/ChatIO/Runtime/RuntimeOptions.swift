@@ -27,7 +27,7 @@ public struct RuntimeOptions: Sendable {
     /// accepted its certificate before going on without one.
     static let tlsVerdictMillis: Int64 = 1000
     /// Read size: large, so a busy connection costs few syscalls.
-    static let readChunkBytes = 64 * 1024
+    package static let readChunkBytes = 64 * 1024
     /// Chunks gathered into one writev call.
     package static let maxIovecs = 1024
 
@@ -38,8 +38,11 @@ public struct RuntimeOptions: Sendable {
     public var readsStandardInput: Bool
     /// Mutual TLS on every connection (`--ssl`), nil for plain TCP.
     public var tls: TLSContext?
+    /// Certificates (SHA-256 fingerprints) that are ops from the start (`--op`): how a headless
+    /// server, which has no host user, gets its first op.
+    public var ops: [String] = []
     /// A bug planted on purpose, for tests that show they catch it; never set in production.
-    var plantedBug: RuntimePlantedBug?
+    package var plantedBug: RuntimePlantedBug?
 
     public init(maxOutputBytes: Int = defaultMaxOutputBytes, stallTimeoutMillis: Int = defaultStallTimeoutMillis,
                 frameTimeoutMillis: Int = defaultFrameTimeoutMillis, readsStandardInput: Bool = false) {
@@ -51,7 +54,7 @@ public struct RuntimeOptions: Sendable {
 
     /// The disconnect reason of a stalled reader, e.g. "stopped reading: took no output for 5 s
     /// while the room waited for it".
-    var stallReason: String {
+    package var stallReason: String {
         "stopped reading: took no output for \(Self.secondsText(stallTimeoutMillis)) s while the room waited for it"
     }
 
@@ -75,7 +78,7 @@ public struct RuntimeOptions: Sendable {
 
 /// Bugs the runtime's tests must catch, each a switch in the part it breaks: the flow-control
 /// and timer bugs that lived (or could live) where the simulations of the core never looked.
-enum RuntimePlantedBug: Sendable, CaseIterable {
+package enum RuntimePlantedBug: Sendable, CaseIterable {
     /// Flow control drops a reader as soon as the room waits for it, not a stall timeout later.
     case stallDropsAtOnce
     /// Flow control never drops a stalled reader: the room waits for it for ever.

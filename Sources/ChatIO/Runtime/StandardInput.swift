@@ -21,7 +21,7 @@ struct StandardInput {
 
     /// Makes the descriptor non-blocking and watches it. False if there is no such descriptor
     /// (nothing will ever be typed).
-    mutating func open(in loop: EventLoop) -> Bool {
+    mutating func open(in loop: some OperatingSystem) -> Bool {
         savedFlags = fcntl(fd, F_GETFL)
         guard savedFlags >= 0 else { return false }
         _ = fcntl(fd, F_SETFL, savedFlags | O_NONBLOCK)
@@ -37,10 +37,9 @@ struct StandardInput {
 
     /// Reads what is there: the complete lines, and whether the input ended (then the last
     /// line without a newline is among them, and the input is closed).
-    mutating func read(into buffer: UnsafeMutableRawBufferPointer, in loop: EventLoop) -> (lines: [String], ended: Bool) {
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer, in loop: some OperatingSystem) -> (lines: [String], ended: Bool) {
         if mode == .unused { return ([], false) }
-        var n: Int
-        repeat { n = Glibc.read(fd, buffer.baseAddress, buffer.count) } while n < 0 && errno == EINTR
+        let n = loop.read(fd, into: buffer)
         if n > 0 { return (lines.feed(UnsafeRawBufferPointer(start: buffer.baseAddress, count: n)), false) }
         if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return ([], false) }
         close(in: loop)
@@ -49,7 +48,7 @@ struct StandardInput {
 
     /// Stops watching and puts the descriptor's flags back: they are shared with the shell
     /// that started us.
-    mutating func close(in loop: EventLoop) {
+    mutating func close(in loop: some OperatingSystem) {
         if mode == .polled { loop.remove(fd) }
         mode = .unused
         if savedFlags >= 0 {
@@ -59,7 +58,7 @@ struct StandardInput {
     }
 
     /// Typing is input too: while the server is not reading, neither do we.
-    func follow(readingPaused: Bool, in loop: EventLoop) {
+    func follow(readingPaused: Bool, in loop: some OperatingSystem) {
         if mode == .polled { loop.modify(fd, .stdin, readingPaused ? .none : .readOnly) }
     }
 }

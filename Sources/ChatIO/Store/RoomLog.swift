@@ -133,6 +133,7 @@ public final class RoomLog {
             throw RoomLogError(path: path, reason: .newerVersion(found: version, known: RoomLogSchema.version))
         }
         if version == RoomLogSchema.version { return }
+        if version == 1 { return try db.execute(ModerationSchema.migrateFrom1) }
         let tables = try db.integer("SELECT count(*) FROM sqlite_master") ?? 0
         guard tables == 0 else {
             throw RoomLogError(path: path, reason: .corrupt(detail: "an SQLite database of something else"))
@@ -196,6 +197,8 @@ public final class RoomLog {
         do {
             try write(pending)
             pending.removeAll(keepingCapacity: true)
+            // The WAL's bound, whoever uses the log: the runtime checkpoints long before, when idle.
+            if uncheckpointedChanges >= Self.maxUncheckpointedChanges { try? checkpoint() }
             if !isRecording {
                 isRecording = true
                 statuses.append(.resumed(missed: missed))

@@ -19,7 +19,8 @@
 ///   index is exactly the rows up to `indexed_through`, and indexing goes on from there.
 enum RoomLogSchema {
     /// The version this pychat writes. A file with a higher one is refused, never changed.
-    static let version: Int64 = 1
+    /// 2: the moderation tables (`ModerationSchema`).
+    static let version: Int64 = 2
 
     static let create = """
         CREATE TABLE rooms(
@@ -44,6 +45,7 @@ enum RoomLogSchema {
         CREATE VIRTUAL TABLE search USING fts5(author, text, content='', tokenize='unicode61 remove_diacritics 2');
         CREATE TABLE search_state(id INTEGER PRIMARY KEY CHECK (id = 1), indexed_through INTEGER NOT NULL);
         INSERT INTO search_state VALUES (1, 0);
+        \(ModerationSchema.create)
         PRAGMA user_version = \(version);
         """
 

@@ -271,6 +271,13 @@ public final class TLSEngine {
         return SSL_SESSION_has_ticket(session) == 1
     }
 
+    /// The SHA-256 fingerprint of the peer's certificate, lowercase hex, once the handshake is
+    /// done (a server requires one, so every client has it); nil before, or without one.
+    public var peerFingerprint: String? {
+        guard isHandshakeComplete, let certificate = SSL_get0_peer_certificate(ssl) else { return nil }
+        return CertificateFingerprint.sha256(certificate)
+    }
+
     /// The negotiated protocol, e.g. "TLSv1.3".
     public var protocolVersion: String {
         String(cString: SSL_get_version(ssl))

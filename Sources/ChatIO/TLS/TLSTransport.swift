@@ -43,6 +43,7 @@ final class TLSTransport: TransportLayer {
 
     var isEstablished: Bool { engine.peerAcceptedUs }
     var isHandshakeDone: Bool { engine.isHandshakeComplete }
+    var peerFingerprint: String? { engine.peerFingerprint }
 
     func close() { engine.shutdown() }
 }

@@ -31,6 +31,8 @@ public struct ClientSession: Sendable {
     public internal(set) var roomSize: Int?
     /// The room log as far as we were sent it (feature `history`; see ClientSession+History).
     public internal(set) var history = ClientHistory()
+    /// Members whose chats, actions and private messages are not shown (`/ignore`).
+    public internal(set) var ignored: Set<UID> = []
     /// Texts typed while not joined (before the first ServerInfo, or while the server is gone),
     /// shown as pending and sent once we are joined.
     public internal(set) var queued: [String] = []
@@ -80,25 +82,22 @@ public struct ClientSession: Sendable {
         case .inputClosed:
             inputClosed = true
             quitIfDone(&out)
-        case .listening, .accepted, .restored, .historyAnswered, .roomLogRecording, .timer, .key, .resize, .inputLine, .recalled, .terminalWidths:
+        case .listening, .accepted, .restored, .historyAnswered, .roomLogRecording, .identified, .restoredModeration, .timer,
+             .key, .resize, .inputLine, .recalled, .terminalWidths:
             return
         }
     }
 
     /// A message typed by our user: shown and sent at once when joined, queued before.
     public mutating func say(_ raw: String, _ out: inout StepOutput) {
-        let text = TextRules.cleanText(raw)
-        if TextRules.isBlank(text) { return }
-        switch ClientCommand.parse(text) {
-        case .search(let words)?: return search(words, &out)
-        case .error(let notice)?: return out.show(.notice(notice))
-        case nil: break
-        }
-        if let refusal = TextRules.refusal(text) {
+        let line = TextRules.cleanText(raw)
+        if TextRules.isBlank(line) { return }
+        if let refusal = TextRules.refusal(line) {
             out.show(.notice(refusal.notice))
             out.inputRefused = true
             return
         }
+        guard let text = chatText(line, &out) else { return }
         switch phase {
         case .connecting, .joining, .waiting: queued.append(text)
         // While the answer to our Resume is on its way, what we missed comes before what we say.
@@ -113,13 +112,16 @@ public struct ClientSession: Sendable {
     mutating func send(_ text: String, show: Bool = true, _ out: inout StepOutput) {
         guard let conn, let me else { return }
         if show { out.show(ownLine(text)) }
+        // A server that reads commands reads a chat's leading / as one: the chat `/x` (typed as
+        // `//x`) goes to it as `//x`; an original server relays what it is sent.
+        let wire = negotiatedCommands && text.hasPrefix("/") ? "/" + text : text
         if resumes {
             let id = link.nextChatID
             link.nextChatID += 1
-            link.unacked.append(ClientLink.Sent(id: id, text: text))
-            out.send(ExtensionCodec.frame(.chat(id: id, text: text)), to: [conn])
+            link.unacked.append(ClientLink.Sent(id: id, text: wire))
+            out.send(ExtensionCodec.frame(.chat(id: id, text: wire)), to: [conn])
         } else {
-            out.send(FrameCodec.frame(.chat(uid: me, text: text)), to: [conn])
+            out.send(FrameCodec.frame(.chat(uid: me, text: wire)), to: [conn])
         }
     }
 
@@ -188,6 +190,7 @@ public struct ClientSession: Sendable {
                 quitIfDone(&out)
             }
         case let .chat(uid, text):
+            if let uid, ignored.contains(uid) { return }
             let sender = uid.flatMap { byUID[$0] }
             out.show(serverTimed(.chat(sender?.username ?? Self.unknownSender,
                                        RGB.cleaned(sender?.color ?? ""), TextRules.cleanText(text))))
@@ -200,6 +203,7 @@ public struct ClientSession: Sendable {
 
     /// A pychat server's messages: the answer to our sign first, then what we negotiated.
     private mutating func handle(_ message: ExtensionMessage, _ out: inout StepOutput) {
+        if negotiatedCommands, received(commands: message, &out) { return }
         switch (message, common) {
         case let (.welcome(theirs), nil):
             // The server names what both speak; we hold it to what we offered all the same.

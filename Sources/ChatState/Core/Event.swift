@@ -18,6 +18,11 @@ public enum Event: Equatable, Codable, Sendable {
     case restored(room: String, nextSeq: Int64, latest: [RoomEntry])
     /// The log's answer to an `Effect.queryHistory`, matched to it by `HistoryAnswer.id`.
     case historyAnswered(HistoryAnswer)
+    /// A TLS connection's client certificate (its SHA-256 fingerprint, lowercase hex), once its
+    /// handshake is done and before any of its frames.
+    case identified(conn: ConnID, fingerprint: String)
+    /// The names certificates hold, the ops and the bans, loaded before the server listens.
+    case restoredModeration(ModerationRecords)
     /// The room log stopped recording (a full disk, an I/O error: the room goes on without it)
     /// or records again; `detail` says why, or how many entries it missed.
     case roomLogRecording(Bool, detail: String)
@@ -79,6 +84,8 @@ public enum Effect: Equatable, Codable, Sendable {
     case alert(title: String, body: String)
     /// Keep this text among what the user sent to this server, for later runs (`Event.recalled`).
     case remember(String)
+    /// Keep this change to names held, ops or bans in the database (see `ModerationRecords`).
+    case keepModeration(ModerationChange)
     /// End the process once every connection's output has been written.
     case quit(code: Int32, message: String?)
 }

@@ -62,6 +62,17 @@ struct UniqueNames: Sendable {
         }
     }
 
+    /// A member's new name (`/nick`, already cleaned) in place of its claim, taken as asked or
+    /// not at all: nil when another member's name collides with it. The member's own name does
+    /// not count, so `alice` may become `Alice`.
+    mutating func rename(_ claim: Claim, to base: String) -> Claim? {
+        tries += 1
+        let keys = TextRules.nameKeys(base)
+        if keys.contains(where: { taken.contains($0) && !claim.keys.contains($0) }) { return nil }
+        release(claim)
+        return hold(Claim(name: base, keys: keys, series: nil, suffix: 0))
+    }
+
     /// Gives a member's name back when it leaves.
     mutating func release(_ claim: Claim) {
         for key in claim.keys { taken.remove(key) }

@@ -11,6 +11,10 @@ extension RoomEntry {
         case .chat: return author + ": " + text
         case .join: return author + " joined the chat"
         case .leave: return author + " left the chat"
+        case .rename: return author + " is now known as " + text
+        case .action: return "* " + author + " " + text
+        case .topic: return author + " set the topic: " + text
+        case .moderation: return author + " " + text
         }
     }
 
@@ -27,7 +31,7 @@ extension RoomEntry {
         var line: DisplayLine
         switch kind {
         case .chat: line = .chat(author, color, TextRules.cleanText(text))
-        case .join, .leave: line = .system(TextRules.cleanText(summary))
+        case .join, .leave, .rename, .action, .topic, .moderation: line = .system(TextRules.cleanText(summary))
         }
         line.fromLog = true
         line.time = wallMillis

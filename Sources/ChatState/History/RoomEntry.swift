@@ -7,6 +7,18 @@ public struct RoomEntry: Equatable, Hashable, Codable, Sendable {
         case chat
         case join
         case leave
+        /// `/nick`: `author` is the old name, `text` the new one.
+        case rename
+        /// `/me`: `text` is the action.
+        case action
+        /// `/topic`: `text` is the new topic.
+        case topic
+        /// A kick, ban, mute or op: `author` did it, `text` says what (`kicked bob: spam`).
+        case moderation
+
+        /// The kinds a peer knows that did not negotiate `commands`: a client that decodes only
+        /// these would refuse a whole `History` holding another.
+        public static let original: Set<Kind> = [.chat, .join, .leave]
     }
 
     /// The room's name without `#`; the original's room is `general`.
@@ -19,7 +31,7 @@ public struct RoomEntry: Equatable, Hashable, Codable, Sendable {
     public var author: String
     public var authorUID: UID?
     public var color: RGB
-    /// The chat's text; empty for joins and leaves.
+    /// The chat's text, the action, the new name or topic; empty for joins and leaves.
     public var text: String
     /// The id a pychat client gave its chat, so a chat resent after a reconnect is known.
     public var clientID: String?

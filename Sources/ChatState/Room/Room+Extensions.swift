@@ -50,7 +50,15 @@ extension Room {
                 resume(session: session, after: after, from: conn, &out)
             case let .chat(id, text):
                 return chat(id: id, text: text, from: conn, &out)
-            case .welcome, .roomSize, .stamp, .history, .searchResults, .resumed, .ack:
+            case .command(let line):
+                guard let c = connections[conn], c.member != nil, c.wantsCommands else {
+                    violation(conn, "Command " + (connections[conn]?.member == nil ? "before JoinRequest" : "without the commands feature"), &out)
+                    return nil
+                }
+                // A command costs a chat's token: a rename or a /who costs the room more than a chat.
+                if let wait = takeChatToken(conn) { return wait }
+                commandFrame(line, from: conn, &out)
+            case .welcome, .roomSize, .stamp, .history, .searchResults, .resumed, .ack, .notice, .action, .privateMessage, .who, .whois:
                 violation(conn, "\(message.typeName) is not for the server; ignored", &out)
             }
         } catch {

@@ -67,7 +67,7 @@ extension Room {
     }
 
     func send(_ message: ExtensionMessage, to conn: ConnID, _ out: inout StepOutput) {
-        for frame in ExtensionCodec.frames(message) { out.send(frame, to: [conn]) }
+        for frame in ExtensionCodec.frames(readable(message, by: conn)) { out.send(frame, to: [conn]) }
     }
 
     /// A `HistoryRequest` or `Search`. nil: acted on (answered, asked of the store, or refused

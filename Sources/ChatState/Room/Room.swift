@@ -60,11 +60,18 @@ public struct Room: Sendable {
         /// connection is not read while any are held.
         var held: ArraySlice<RawFrame> = []
         var paused = false
+        /// Since when it is here, when it last spoke, its away mark (see `Room+Commands.swift`).
+        var presence = Presence()
+        var wantsCommands: Bool { common?.has(Capabilities.Feature.commands) == true }
+        /// Its client certificate's fingerprint, under TLS (see `Room+Identity.swift`).
+        var identity: String?
+        /// Made an op by `/op` without a certificate: for this connection only.
+        var opped = false
     }
 
     let config: AppConfig
     /// Users in wire order: the host first, then in order of joining.
-    public private(set) var members: [Member] = []
+    public internal(set) var members: [Member] = []
     /// Joined connections in order of joining: the recipients of every broadcast.
     public private(set) var joined: [ConnID] = []
     /// Where the server listens, as the interpreter reported it (the real port for port 0).
@@ -84,7 +91,17 @@ public struct Room: Sendable {
     /// joins or leaves: one array per burst, not one per chat (and equal sends merge fast).
     var lastRecipients: (sender: ConnID, tableVersion: Int, list: [ConnID], stamped: [ConnID])?
     /// Every member's name: the names a joiner may not take, nor one confusable with them.
-    private var names = UniqueNames()
+    var names = UniqueNames()
+    /// The host's name as `names` holds it.
+    var hostClaim: UniqueNames.Claim?
+    /// Every member by each key of its name (`TextRules.nameKeys`): `/msg NAME` finds one.
+    var named: [String: Member] = [:]
+    var hostPresence = Presence()
+    var activity = Activity()
+    /// Members whose chats, actions and private messages the host's screen does not show.
+    var hostIgnores: Set<UID> = []
+    /// The room's topic (`/topic`), told to each joiner; nil until someone sets one.
+    var topic: String?
     /// The latest distinct speakers, the most recent last; at most `Limits.recentSpeakers`.
     var recentSpeakers: [Member] = []
     /// Joins (true) and leaves (false) waiting for the announcement timer, in order.
@@ -104,13 +121,18 @@ public struct Room: Sendable {
     /// The last chat id of each recent pychat session, so a chat resent after a cut is relayed once.
     var chatSessions = ChatSessions(capacity: Limits.chatSessions)
     var admission: Admission
+    /// Names held by certificates, ops, bans and mutes (see `Room+Moderation.swift`).
+    var moderation = Moderation()
 
     public init(config: AppConfig) {
         self.config = config
         admission = Admission(policy: config.admission)
         if let uid = config.hostUID {
-            let name = names.claim(TextRules.cleanName(config.username)).name
-            members.append(Member(uid: uid, name: name, color: RGB.cleaned(config.color), conn: nil))
+            let claim = names.claim(TextRules.cleanName(config.username))
+            let host = Member(uid: uid, name: claim.name, color: RGB.cleaned(config.color), conn: nil)
+            members.append(host)
+            hostClaim = claim
+            noteName(claim, host)
         }
     }
 
@@ -146,6 +168,10 @@ public struct Room: Sendable {
             chatSessions.restore(from: latest)
         case let .historyAnswered(answer):
             answered(answer, &out)
+        case let .identified(conn, fingerprint):
+            identified(conn, fingerprint: fingerprint, &out)
+        case let .restoredModeration(records):
+            moderation.restore(records)
         case let .roomLogRecording(recording, detail):
             // The host sees it on screen, where a log line would be hidden behind the chat.
             out.show(.notice(recording ? "Recording the room log again: \(detail)"
@@ -174,18 +200,15 @@ public struct Room: Sendable {
     /// A message typed by the host user: shown locally and sent to every member.
     public mutating func hostSay(_ raw: String, _ out: inout StepOutput) {
         guard let host else { return }
-        let text = TextRules.cleanText(raw)
-        if TextRules.isBlank(text) { return }
-        switch ClientCommand.parse(text) {
-        case .search?: return out.show(.notice("The host's screen cannot search yet; a client can."))
-        case .error(let notice)?: return out.show(.notice(notice))
-        case nil: break
-        }
-        if let refusal = TextRules.refusal(text) {
+        let line = TextRules.cleanText(raw)
+        if TextRules.isBlank(line) { return }
+        if let refusal = TextRules.refusal(line) {
             out.show(.notice(refusal.notice))
             out.inputRefused = true
             return
         }
+        activity.note(host.uid, at: now)
+        guard let text = chatText(line, from: host, &out) else { return }
         out.show(.chat(host.name, host.color, text))
         // As for a member's chat: held announcements first, so stamps reach everyone in order.
         if !pendingAnnouncements.isEmpty { announcePending(&out) }
@@ -200,6 +223,10 @@ public struct Room: Sendable {
         guard connections[conn] == nil else { return }
         if connections.count >= config.maxConnections {
             refuse(conn, remote: remote, "the server is full (\(config.maxConnections) connections)", &out)
+            return
+        }
+        if let why = banRefusal(.address(address ?? remote), &out) {
+            refuse(conn, remote: remote, why, &out)
             return
         }
         if let address, case .refuse(let why) = admission.admit(address, at: now) {
@@ -223,7 +250,7 @@ public struct Room: Sendable {
 
     /// Closes a connection on our side: the peer is gone from the room at once, so the
     /// interpreter's later report of the closed socket finds nothing to do.
-    private mutating func close(_ conn: ConnID, reason: String, _ out: inout StepOutput) {
+    mutating func close(_ conn: ConnID, reason: String, _ out: inout StepOutput) {
         out.effects.append(.close(conn: conn, reason: reason))
         drop(conn, reason: reason, &out)
     }
@@ -245,8 +272,12 @@ public struct Room: Sendable {
         if c.knownVersion < tableVersion { staleMembers -= 1 }
         joined.removeAll { $0 == conn }
         members.removeAll { $0.uid == member.uid }
-        if let claim = c.nameClaim { names.release(claim) }
+        if let claim = c.nameClaim {
+            names.release(claim)
+            forgetName(claim)
+        }
         recentSpeakers.removeAll { $0.uid == member.uid }
+        activity.forget(member.uid)
         tableChanged()
         scheduleRefresh(&out)
         queueAnnouncement(joined: false, member.name, record(.leave, by: member, &out), &out)
@@ -347,13 +378,16 @@ public struct Room: Sendable {
     }
 
     private mutating func join(_ conn: ConnID, username: String, color: String, _ out: inout StepOutput) {
-        guard var c = connections[conn] else { return }
-        let claim = names.claim(TextRules.cleanName(username))
+        guard !turnedAwayIfBanned(conn, &out), var c = connections[conn] else { return }
+        let asked = TextRules.cleanName(username)
+        let claim = claimName(asked, for: c.identity)
         let name = claim.name
         let member = Member(uid: c.uid, name: name, color: RGB.cleaned(color), conn: conn)
         c.member = member
         c.nameClaim = claim
+        c.presence = Presence(since: now)
         connections[conn] = c
+        noteName(claim, member)
         members.append(member)
         joined.append(conn)
         out.effects.append(.cancelTimer(.joinDeadline(conn)))
@@ -372,6 +406,8 @@ public struct Room: Sendable {
             sendShortTable(to: conn, &out)
         }
         joinedWithHistory(conn, &out)
+        joinedWithTopic(conn, &out)
+        joinedWithIdentity(conn, asked: asked, &out)
         scheduleRefresh(&out)
         let held = announceScheduled
         queueAnnouncement(joined: true, name, record(.join, by: member, &out), &out)
@@ -381,26 +417,32 @@ public struct Room: Sendable {
     }
 
     /// A member's chat, from a ChatMessage or a resuming client's `Chat` (`clientID`: its id):
-    /// cleaned, checked and delivered. nil: blank or refused, nothing logged.
+    /// cleaned, checked and delivered. nil: blank, refused or a command, nothing logged.
     @discardableResult
     mutating func relay(_ raw: String, from member: Member, clientID: String? = nil, _ out: inout StepOutput) -> RoomEntry? {
         guard let conn = member.conn else { return nil }
-        let text = TextRules.cleanText(raw)
-        if TextRules.isBlank(text) { return nil }
-        if let refusal = TextRules.refusal(text) {
+        let line = TextRules.cleanText(raw)
+        if TextRules.isBlank(line) { return nil }
+        if let refusal = TextRules.refusal(line) {
             out.log("refused \(refusal.size) message from \(conn)")
             out.send(FrameCodec.frame(.system(text: refusal.notice)), to: [conn])
             return nil
         }
+        // An original client's `/` lines are commands, as ssh-chat reads them: never relayed.
+        guard let text = chatText(line, from: member, &out) else { return nil }
         return deliver(text, FrameCodec.frame(.chat(uid: member.uid, text: text)), from: conn, member, clientID: clientID, &out)
     }
 
     /// Shows a checked chat locally and sends its frame to every other member; `clientID` is
-    /// the sender's own id for it (`Room+Resume.swift`). Returns its room log entry.
+    /// the sender's own id for it (`Room+Resume.swift`). Returns its room log entry (nil: the
+    /// sender is muted).
     @discardableResult
     private mutating func deliver(_ text: String, _ frame: [UInt8], from conn: ConnID, _ member: Member,
-                          clientID: String? = nil, _ out: inout StepOutput) -> RoomEntry {
-        out.show(.chat(member.name, member.color, text))
+                          clientID: String? = nil, _ out: inout StepOutput) -> RoomEntry? {
+        // A muted member's chat reaches nobody (and the member is told: `Room+Moderation`).
+        if silenced(member, &out) { return nil }
+        if hostIgnores.isEmpty || !hostIgnores.contains(member.uid) { out.show(.chat(member.name, member.color, text)) }
+        activity.note(member.uid, at: now)
         // Held announcements go first, so nobody reads a newcomer before reading that they came.
         if !pendingAnnouncements.isEmpty { announcePending(&out) }
         noteSpeaker(member)
@@ -443,7 +485,8 @@ public struct Room: Sendable {
     /// long, which the general path handles.
     private mutating func relayPlain(_ text: ArraySlice<UInt8>, from member: Member, _ out: inout StepOutput) -> Bool {
         guard let conn = member.conn else { return false }
-        if text.count > Limits.maxTextLength { return false }
+        // A `/` line is a command: the general path reads it.
+        if text.count > Limits.maxTextLength || text.first == UInt8(ascii: "/") { return false }
         if !text.contains(where: { $0 != 0x20 }) { return true }
         deliver(String(decoding: text, as: UTF8.self), MessageCodec.chatFrame(uid: member.uid, plainText: text),
                 from: conn, member, &out)

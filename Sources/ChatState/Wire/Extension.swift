@@ -31,6 +31,19 @@ public enum ExtensionMessage: Equatable, Sendable {
     case chat(id: Int64, text: String)
     /// Server to the chat's sender: the chat with this id is in the room log as entry `seq`.
     case ack(id: Int64, seq: Int64)
+    /// Feature `commands` (see `ExtensionMessage+Commands.swift`): client to server, a typed
+    /// command line, read by the same parser as an original client's `/` chat lines.
+    case command(line: String)
+    /// Server to client: an answer to a command.
+    case notice(text: String)
+    /// `/me`: a member's action, to everyone (its sender too).
+    case action(uid: UID, name: String, color: RGB, text: String)
+    /// `/msg`, `/reply`: to its recipient, and as an echo to its sender.
+    case privateMessage(PrivateMessage)
+    /// `/who`: up to `Limits.whoListed` members of `total`.
+    case who(members: [MemberDetails], total: Int)
+    /// `/whois`: one member.
+    case whois(MemberDetails)
 
     public var typeName: String {
         switch self {
@@ -45,6 +58,12 @@ public enum ExtensionMessage: Equatable, Sendable {
         case .resumed: return "Resumed"
         case .chat: return "Chat"
         case .ack: return "Ack"
+        case .command: return "Command"
+        case .notice: return "Notice"
+        case .action: return "Action"
+        case .privateMessage: return "Private"
+        case .who: return "Who"
+        case .whois: return "Whois"
         }
     }
 }
@@ -72,6 +91,8 @@ public enum ExtensionCodec {
             writeHistory(message, &w)
         case .resume, .resumed, .chat, .ack:
             writeResume(message, &w)
+        case .command, .notice, .action, .privateMessage, .who, .whois:
+            writeCommands(message, &w)
         }
         return FrameCodec.frame(kind: kind, parts: w.bytes)
     }
@@ -105,6 +126,7 @@ public enum ExtensionCodec {
         case "RoomSize":
             return .roomSize(users: try count(field("users", of: type), type, "users"))
         default:
+            if let message = try decodeCommands(type, members) { return message }
             return try decodeHistory(type, members)
         }
     }

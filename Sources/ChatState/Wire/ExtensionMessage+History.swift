@@ -36,7 +36,7 @@ extension ExtensionCodec {
             w.raw(", \"entries\": [")
             writeEntries(entries, &w)
             w.raw("]}")
-        case .welcome, .roomSize, .resume, .resumed, .chat, .ack:
+        default:
             preconditionFailure("not a history message")
         }
     }
@@ -196,7 +196,7 @@ extension ExtensionCodec {
             }
             let kindName = try string(field("kind"), what, "kind")
             guard let kind = RoomEntry.Kind(rawValue: kindName) else {
-                throw .wrongFieldType(type: what, field: "kind", expected: "chat, join or leave", found: "string")
+                throw .wrongFieldType(type: what, field: "kind", expected: "chat, join, leave, rename, action or topic", found: "string")
             }
             out.append(RoomEntry(room: room, seq: try seq(field("seq"), what, "seq"), wallMillis: try time(field("time"), what, "time"),
                                  kind: kind, author: try string(field("name"), what, "name"), authorUID: nil,

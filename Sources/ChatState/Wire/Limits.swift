@@ -75,4 +75,24 @@ public enum Limits {
     /// Live lines a reconnecting client holds back until the answer to its `Resume` is shown
     /// (so the missed entries come first); past it, the rest are shown as they come.
     public static let heldLiveLines = 10_000
+
+    /// Members `/who` lists (the answer says how many more there are): a screenful, and a frame
+    /// of at most this many member details always fits.
+    public static let whoListed = 50
+    /// Longest away text, in characters and in bytes on the wire: longer ones are cut, so that
+    /// a `Who` of `whoListed` members fits in a frame.
+    public static let maxAwayLength = 64
+    public static let maxAwayBytes = 512
+    /// Longest topic, in characters; a longer one is refused, as a long chat is.
+    public static let maxTopicLength = 300
+    /// Moderation (issue #14): the longest reason kept with a kick or a ban, in characters;
+    /// the longest ban or mute, in days; bans kept at once, and how many `/bans` lists.
+    public static let maxModerationReasonLength = 200
+    public static let maxModerationDays = 3650
+    public static let maxBans = 10_000
+    public static let bansListed = 50
+    /// Names held by other certificates a joiner's suffix goes past before it takes one anyway.
+    public static let heldNameTries = 8
+    /// Private messages kept for one certificate while it is not here; more are refused.
+    public static let heldMessagesPerIdentity = 20
 }

@@ -1,0 +1,77 @@
+import ChatIO
+import ChatState
+
+/// The runtime's own rules, checked from outside it: the simulator sees only what the
+/// simulated OS sees (what each socket took, when) and what the runtime shows of itself
+/// (reading paused, a connection's queue), and holds the runtime to production's rules.
+extension Simulator {
+    /// After every turn of the server's loop (time stands still within a turn): tracks since
+    /// when the room has waited for each reader, and fails if it has waited past the stall
+    /// timeout for one that took nothing and is still connected.
+    func checkFlow() {
+        guard failure == nil else { return }
+        let paused = runtime.isReadingPaused
+        if paused && !wasPaused { stats.readingPauses += 1 }
+        wasPaused = paused
+        let lowWater = profile.maxOutputBytes / 2
+        // A queue grows past the limit only by what one turn read before flow control looked:
+        // a read chunk from each connection, relayed to everyone (with uids, at most 4 times).
+        let bound = profile.maxOutputBytes + (linkOrder.count + 1) * 4 * RuntimeOptions.readChunkBytes
+        for c in linkOrder {
+            guard let pending = runtime.pendingOutputBytes(c) else {
+                links[c]!.awaitedSince = nil
+                continue
+            }
+            if pending > bound {
+                return fail(.bounded, "\(c): the server holds \(pending) bytes for it, over \(bound)")
+            }
+            guard paused && pending > lowWater else {
+                links[c]!.awaitedSince = nil
+                continue
+            }
+            // Taking output restarts its clock, as the runtime's flow control counts.
+            if links[c]!.awaitedSince == nil || links[c]!.tookOutputAt == now { links[c]!.awaitedSince = now }
+            let waited = now - links[c]!.awaitedSince!
+            if waited > profile.stallMillis {
+                return fail(.flowControl, "the room has waited \(waited) ms for \(c), which took no output "
+                            + "(\(pending) bytes queued), past the stall timeout of \(profile.stallMillis) ms, and still serves it")
+            }
+        }
+    }
+
+    /// A reader dropped as stalled must have been waited for a whole stall timeout.
+    func checkStallDrop(_ event: Event) {
+        guard case let .disconnected(c, reason) = event, reason == stallReason else { return }
+        stats.slowConsumersDropped += 1
+        let waited = links[c]?.awaitedSince.map { now - $0 }
+        guard let waited, waited >= profile.stallMillis else {
+            return fail(.flowControl, "\(c) was dropped as stalled "
+                        + (waited.map { "\($0) ms after the room began to wait for it" } ?? "while the room did not wait for it")
+                        + ", before the stall timeout of \(profile.stallMillis) ms")
+        }
+    }
+
+    /// Timers fire at their deadlines: a `.timer` event no earlier than the step that set it
+    /// plus its delay, and no later than the turn after (the clock moves at most `maxAdvance`
+    /// between turns).
+    func checkTimers(_ event: Event, _ effects: [Effect]) {
+        if case let .timer(id) = event {
+            if case .joinDeadline = id { stats.joinDeadlinesFired += 1 }
+            if let due = timerDue.removeValue(forKey: id) {
+                if now < due {
+                    return fail(.timers, "timer \(id) fired at t=\(now), \(due - now) ms before its deadline t=\(due)")
+                }
+                if now - due > profile.maxAdvance {
+                    return fail(.timers, "timer \(id) fired at t=\(now), \(now - due) ms after its deadline t=\(due)")
+                }
+            }
+        }
+        for effect in effects {
+            switch effect {
+            case let .setTimer(id, millis): timerDue[id] = now + millis
+            case let .cancelTimer(id): timerDue[id] = nil
+            default: break
+            }
+        }
+    }
+}

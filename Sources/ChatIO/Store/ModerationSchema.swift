@@ -1,0 +1,66 @@
+/// The tables of names held by certificates, ops and bans (issue #14), in the room log's file:
+/// one database per server, so a restart finds them with its log. Added in schema version 2;
+/// a version 1 file gets them by `migrateFrom1`, its entries untouched.
+///
+/// - `identities`: one row per certificate (its SHA-256 fingerprint) that holds a name or is an
+///   op. Fingerprints are the key, so a row is found without a scan.
+/// - `bans`: one per subject, a certificate (`identity`) or an address; `expires_ms` is
+///   wall-clock Unix milliseconds, NULL for a ban until `/unban`.
+/// - `held_messages`: private messages to a certificate that was not here, deleted once given
+///   to it; `from_uid` is the sender's uid, 16 bytes as the entries keep theirs.
+enum ModerationSchema {
+    static let create = """
+        CREATE TABLE identities(
+            fingerprint TEXT PRIMARY KEY,
+            name TEXT,
+            op INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        CREATE TABLE bans(
+            kind TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            name TEXT NOT NULL,
+            by TEXT NOT NULL,
+            reason TEXT,
+            set_ms INTEGER NOT NULL,
+            expires_ms INTEGER,
+            PRIMARY KEY(kind, subject)
+        ) WITHOUT ROWID;
+        CREATE TABLE held_messages(
+            id INTEGER PRIMARY KEY,
+            identity TEXT NOT NULL,
+            from_uid BLOB NOT NULL,
+            from_name TEXT NOT NULL,
+            color INTEGER NOT NULL,
+            to_name TEXT NOT NULL,
+            text TEXT NOT NULL,
+            wall_ms INTEGER NOT NULL
+        );
+        CREATE INDEX held_messages_by_identity ON held_messages(identity);
+        """
+
+    static let migrateFrom1 = create + "PRAGMA user_version = 2;"
+
+    static let holdName = """
+        INSERT INTO identities(fingerprint, name) VALUES (?1, ?2)
+        ON CONFLICT(fingerprint) DO UPDATE SET name = excluded.name
+        """
+    static let setOp = """
+        INSERT INTO identities(fingerprint, op) VALUES (?1, ?2)
+        ON CONFLICT(fingerprint) DO UPDATE SET op = excluded.op
+        """
+    static let ban = """
+        INSERT OR REPLACE INTO bans(kind, subject, name, by, reason, set_ms, expires_ms)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        """
+    static let unban = "DELETE FROM bans WHERE kind = ?1 AND subject = ?2"
+    static let keepMessage = """
+        INSERT INTO held_messages(identity, from_uid, from_name, color, to_name, text, wall_ms)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        """
+    static let deliveredMessages = "DELETE FROM held_messages WHERE identity = ?1"
+    /// In the order they were sent.
+    static let messages = "SELECT identity, from_uid, from_name, color, to_name, text, wall_ms FROM held_messages ORDER BY id"
+    /// In key order: the same file restores the same records, in the same order.
+    static let identities = "SELECT fingerprint, name, op FROM identities ORDER BY fingerprint"
+    static let bans = "SELECT kind, subject, name, by, reason, set_ms, expires_ms FROM bans ORDER BY set_ms, kind, subject"
+}
