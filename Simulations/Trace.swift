@@ -87,6 +87,7 @@ struct TraceHash {
         case let .identified(c, fingerprint): byte(17); conn(c); string(fingerprint)
         case let .restoredModeration(records): byte(18); string(String(describing: records))
         case let .roomLogRecording(recording, detail): byte(14); byte(recording ? 1 : 0); string(detail)
+        case let .terminalWidths(table): byte(17); string(String(describing: table))
         }
     }
 
@@ -139,6 +140,7 @@ struct TraceHash {
         case .f1: byte(26)
         case .focusIn: byte(27)
         case .focusOut: byte(28)
+        case .report(let r): byte(29); string(String(describing: r))
         }
     }
 }

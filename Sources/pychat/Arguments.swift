@@ -44,6 +44,13 @@ struct ChatOptions {
     var headless = false
     /// A mention rings and notifies when the terminal is not focused (`--no-notify`: it does not).
     var notify = true
+
+    /// `PYCHAT_NO_NOTIFY` set to anything but the empty string is `--no-notify`, read the way
+    /// `NO_COLOR` is. There is no common `NO_BELL`: weechat and irssi each have a setting of their
+    /// own, so pychat's variable is its own too, for a shell profile or a tmux environment.
+    static func notifies(flag: Bool, environment: [String: String]) -> Bool {
+        flag && (environment["PYCHAT_NO_NOTIFY"] ?? "").isEmpty
+    }
     var recordPath: String?
     var maxFrameLength = Limits.maxFrameLength
     var maxConnections = AppConfig.defaultMaxConnections

@@ -21,7 +21,7 @@ enum Usage {
           --headless          no terminal UI: a client sends each line of standard input and
                               prints what it is shown; a server logs to standard error
           --no-notify         a line naming you is highlighted, but rings no bell and posts no
-                              desktop notification
+                              desktop notification (also: PYCHAT_NO_NOTIFY=1 in the environment)
           --record FILE       write the session's event log to FILE
           --no-reconnect      client: exit with code 3 when the server goes away, instead of
                               reconnecting (1 s doubling to 60 s, with jitter)

@@ -108,7 +108,7 @@ func chat(_ o: ChatOptions) -> Int32 {
         hostUID: hostUID, terminal: frontend.map { $0.currentSize() ?? TerminalSize(cols: 80, rows: 24) },
         maxFrameLength: o.maxFrameLength, maxConnections: o.maxConnections, chatRate: o.chatRate,
         chatBurst: o.chatBurst, admission: o.admission, historyForOriginals: o.historyForOriginals,
-        reconnect: reconnect, tls: o.ssl, notify: o.notify)
+        reconnect: reconnect, tls: o.ssl, notify: ChatOptions.notifies(flag: o.notify, environment: environment))
 
     var recorder: Recorder?
     if let path = o.recordPath {

@@ -7,9 +7,11 @@ import Testing
     /// alice in a tmux window of her own, never the current one (tmux flags a bell there; it does
     /// not report focus to it, focus-events being off, so pychat takes her to be elsewhere), and
     /// bob, headless, in the same room.
-    static func aliceAndBob(_ tmux: Tmux, flags: String = "") async throws -> (server: Server, alice: String, bob: Proc) {
+    static func aliceAndBob(_ tmux: Tmux, flags: String = "", environment: String = "") async throws
+        -> (server: Server, alice: String, bob: Proc)
+    {
         let server = try await Server.start()
-        let alice = try tmux.window("alice", "\(Binary.pychat) -H 127.0.0.1 -P \(server.port) -u alice \(flags)")
+        let alice = try tmux.window("alice", "\(environment)\(Binary.pychat) -H 127.0.0.1 -P \(server.port) -u alice \(flags)")
         _ = try await tmux.waitFor(alice, text: "alice joined the chat")
         let bob = try client("bob", port: server.port)
         _ = try await tmux.waitFor(alice, text: "bob joined the chat")
@@ -32,9 +34,10 @@ import Testing
         #expect(try tmux.display(alice, "#{window_bell_flag}") == "1")
     }
 
-    @Test func noNotifyRingsNoBell() async throws {
+    @Test(arguments: [("--no-notify", ""), ("", "env PYCHAT_NO_NOTIFY=1 ")])
+    func noNotifyRingsNoBell(flags: String, environment: String) async throws {
         let tmux = try Tmux()
-        let (server, alice, bob) = try await Self.aliceAndBob(tmux, flags: "--no-notify")
+        let (server, alice, bob) = try await Self.aliceAndBob(tmux, flags: flags, environment: environment)
         defer { server.proc.kill(); bob.kill() }
         bob.send("alice, look\n")
         _ = try await tmux.waitFor(alice, text: "bob:  alice, look")

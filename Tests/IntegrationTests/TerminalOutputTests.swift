@@ -41,7 +41,10 @@ import Testing
         var app = ChatApp(config: AppConfig(role: .client, host: "127.0.0.1", port: 8080, username: "alice",
                                             color: "ff8800", terminal: TerminalSize(cols: 80, rows: 24)))
         var cache = WrapCache()
-        var expected = TerminalFrontend.enter
+        // Nobody answers the width probe here: no frame is drawn until its deadline.
+        frontend.render(app)
+        #expect(frontend.probeExpired() == [.terminalWidths(.standard)])
+        var expected = TerminalFrontend.enter + WidthProbe.request
         var shown: Frame?
         var written = pty.read()
         /// Draws the app now, and what the terminal should get for it.
@@ -96,4 +99,40 @@ import Testing
         frontend.restore()
         #expect(pty.read() == TerminalFrontend.leave)
     }
+
+    /// The real runtime and front end on a pty whose terminal never answers the width probe:
+    /// no frame is drawn before the deadline (a timer on the manual clock, not a sleep), the
+    /// first one comes when it passes, and an answer arriving after it, mixed with typed keys,
+    /// is never typed.
+    @Test func aTerminalThatNeverAnswersGetsTheStandardTableAtTheDeadline() throws {
+        let pty = try Pty(cols: 80, rows: 24)
+        var mask = sigset_t()
+        pthread_sigmask(SIG_SETMASK, nil, &mask)
+        defer { pthread_sigmask(SIG_SETMASK, &mask, nil) }
+        let clock = ManualClock()
+        let frontend = try TerminalFrontend(input: pty.terminal, output: pty.terminal, colors: .trueColor)
+        let config = AppConfig(role: .server, host: "127.0.0.1", port: 0, username: "host", color: "336699",
+                               terminal: TerminalSize(cols: 80, rows: 24))
+        let runtime = try Runtime(config: config, options: RuntimeOptions(), frontend: frontend, clock: clock)
+        try runtime.start()
+        for _ in 0..<5 { _ = runtime.turn(maxWaitMillis: 5) }
+        let asked = pty.read()
+        #expect(asked == TerminalFrontend.enter + WidthProbe.request)
+
+        clock.advance(millis: Int64(WidthProbe.deadlineMillis))
+        _ = runtime.turn(maxWaitMillis: 5)
+        _ = runtime.turn(maxWaitMillis: 5)
+        #expect(text(pty.read()).contains("Server started on 127.0.0.1:"))
+        #expect(runtime.app.ui?.format.widths == .standard)
+
+        // A late answer between typed keys: the keys are typed, the answer is not.
+        _ = Array("\u{9}h\u{1b}[1;5Ri".utf8).withUnsafeBytes { write(pty.master, $0.baseAddress, $0.count) }
+        for _ in 0..<20 where runtime.app.ui?.input.text != "hi" { _ = runtime.turn(maxWaitMillis: 5) }
+        #expect(runtime.app.ui?.input.text == "hi")
+        runtime.beginQuit(code: 0, message: nil)
+        while runtime.turn(maxWaitMillis: 5) { clock.advance(millis: RuntimeOptions.quitFlushMillis) }
+        _ = runtime.finish()
+    }
+
+    private func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 }

@@ -73,7 +73,7 @@ private func b(_ s: String) -> [UInt8] { Array(s.utf8) }
         ("paste keeps keys as text", b("\u{1b}[200~\u{1b}[A\u{3}\u{1b}[201~x"), [.paste("[A"), .text("x")]),
         ("empty paste", b("\u{1b}[200~\u{1b}[201~"), []),
         ("paste c1 dropped", b("\u{1b}[200~a\u{85}b\u{9b}c\u{1b}[201~"), [.paste("abc")]),
-        ("unknown csi", b("a\u{1b}[?1;2cb\u{1b}[15~\u{1b}[2~\u{1b}[1I\u{1b}[2Oc\u{1b}[201~"), [.text("abc")]),
+        ("unknown csi", b("a\u{1b}[?1;2ub\u{1b}[15~\u{1b}[2~\u{1b}[1I\u{1b}[2Oc\u{1b}[201~"), [.text("abc")]),
         ("osc bel", b("a\u{1b}]11;rgb:0000/0000/0000\u{7}b"), [.text("ab")]),
         ("osc st", b("a\u{1b}]0;title\u{1b}\\b"), [.text("ab")]),
         ("osc 52", b("\u{1b}]52;c;SGVsbG8=\u{7}"), []),

@@ -87,4 +87,21 @@ import Testing
         #expect(rows[4] == "│── new since you were here ──                   │")
         #expect(rows[5] == "│       bob:  gone again                         │")
     }
+
+    /// Scrolled up to read, with the terminal focused: the first line that arrives meanwhile
+    /// gets the marker above it, and End shows where the new lines begin.
+    @Test func scrollingAwayMarksWhereTheNewLinesBegin() {
+        var app = NewUserFixTests.joinedClient(cols: 50)
+        _ = app.reduce(.key(.focusIn))
+        for n in 1...20 { _ = app.reduce(Self.chat("old \(n)")) }
+        _ = app.reduce(.key(.pageUp))
+        _ = app.reduce(Self.chat("new 1"))
+        _ = app.reduce(Self.chat("new 2"))
+        #expect(app.title == "alice @ h:1 · 2 users · not encrypted")  // focused: nothing unread
+        _ = app.reduce(.key(.end))
+        let rows = app.frame!.lines()
+        #expect(rows.filter { $0.contains("new since you were here") }.count == 1)
+        let marker = rows.firstIndex { $0.contains("new since you were here") }
+        #expect(marker.map { rows[$0 - 1].contains("old 20") && rows[$0 + 1].contains("new 1") } == true, "\(rows)")
+    }
 }

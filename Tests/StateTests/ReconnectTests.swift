@@ -123,6 +123,22 @@ import Testing
         return app
     }
 
+    /// Where the session was cut is marked: the "new since you were here" line goes above the
+    /// first line after the disconnect notice (the rejoin and what the server missed follow).
+    @Test func aReconnectMarksWhereTheNewLinesBegin() throws {
+        var app = disconnectedWithAScreen()
+        #expect(!(app.frame?.lines().contains { $0.contains("new since you were here") } ?? true))
+        _ = app.reduce(.timer(.reconnect))
+        _ = app.reduce(.connected(conn: server, remote: "r"))
+        _ = app.reduce(.received(conn: server, bytes: table()))
+        _ = app.reduce(.received(conn: server, bytes: Fix.frame(.chat(uid: Fix.hostUID, text: "while you were gone"))))
+        let rows = app.frame!.lines()
+        let marker = try #require(rows.firstIndex { $0.contains("new since you were here") }, "\(rows)")
+        let disconnected = try #require(rows.firstIndex { $0.contains("Disconnected from server") })
+        let said = try #require(rows.firstIndex { $0.contains("while you were gone") })
+        #expect(disconnected < marker && marker < said, "\(rows)")
+    }
+
     @Test func ctrlCWhileWaitingToReconnectQuits() {
         var app = disconnectedWithAScreen()
         #expect(app.reduce(.key(.ctrl("c"))) == [.quit(code: ExitCode.ok, message: nil)])

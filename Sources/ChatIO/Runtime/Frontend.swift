@@ -13,6 +13,10 @@ public protocol Frontend: AnyObject {
     /// calls `escapeTimeout` if nothing more arrives within `escapeTimeoutMillis`.
     var escapePending: Bool { get }
     func escapeTimeout() -> [Event]
+    /// How long the runtime waits, from start, for the terminal to answer the front end's
+    /// questions (see `WidthProbe`); nil: nothing asked. Then it calls `probeExpired`.
+    var probeDeadlineMillis: Int? { get }
+    func probeExpired() -> [Event]
     /// The terminal's size now; asked on SIGWINCH.
     func currentSize() -> TerminalSize?
     /// Draws the app; called after every step that may have changed it, and again once
@@ -29,5 +33,7 @@ public protocol Frontend: AnyObject {
 
 extension Frontend {
     public var screenOutput: NonBlockingOutput? { nil }
+    public var probeDeadlineMillis: Int? { nil }
+    public func probeExpired() -> [Event] { [] }
     public func alert(title: String, body: String) {}
 }

@@ -12,6 +12,8 @@ public final class Runtime {
         case resumeAccept
         /// A lone Escape key waiting to be told from the start of a sequence.
         case escape
+        /// The terminal's answers to the width probe are due (see `WidthProbe`).
+        case widthProbe
         /// A TLS client's handshake is done but the server has not shown it accepted us.
         case tlsVerdict(UInt64)
         /// A client's redial of its server must connect by then (see `Runtime+Reconnect`).
@@ -165,6 +167,7 @@ public final class Runtime {
         if let fd = frontend?.inputDescriptor {
             try? os.add(fd, .frontend, .readOnly)
         }
+        if let wait = frontend?.probeDeadlineMillis { timers.set(.widthProbe, at: now + Int64(wait)) }
         switch config.role {
         case .server:
             let l: ListeningSocket
@@ -251,6 +254,8 @@ public final class Runtime {
                 if let l = listener { os.modify(l.handle, .listener, .readOnly) }
             case .escape:
                 for event in frontend?.escapeTimeout() ?? [] { dispatch(event) }
+            case .widthProbe:
+                for event in frontend?.probeExpired() ?? [] { dispatch(event) }
             case .tlsVerdict(let id):
                 // A server that sends no session tickets gives no sign of accepting us: go on.
                 if let c = connections[raw: id], !c.announced, !c.closing { announce(c) }

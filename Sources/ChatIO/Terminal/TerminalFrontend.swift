@@ -27,6 +27,12 @@ public final class TerminalFrontend: Frontend {
     /// The history rows drawn last, wrapped: the next frame copies them instead of shaping text.
     private var wrapCache = WrapCache()
     private var saved: termios?
+    /// The start-up question of how the terminal draws what terminals disagree on: no frame is
+    /// drawn until it is answered or its deadline passes (the first frame then clears the
+    /// samples it drew), and its answers never reach the core as keys.
+    private var probe = WidthProbe()
+    /// Mode 2027 was set by us, so leaving unsets it.
+    private var setClustering = false
 
     public static func colorMode(environment: [String: String]) -> ColorMode {
         if environment["NO_COLOR"].map({ !$0.isEmpty }) ?? false { return .none }
@@ -64,6 +70,7 @@ public final class TerminalFrontend: Frontend {
         }
         TerminalRescue.arm(fd: input, settings: original, output: output)
         screen.write(Self.enter)
+        screen.write(WidthProbe.request)
     }
 
     /// Alternate screen, hidden cursor, mouse buttons (wheel) in SGR form, bracketed paste, focus
@@ -84,7 +91,34 @@ public final class TerminalFrontend: Frontend {
     public var screenOutput: NonBlockingOutput? { screen }
 
     public func events(from bytes: UnsafeRawBufferPointer) -> [Event] {
-        decoder.feed(bytes).map { .key($0) }
+        var events: [Event] = []
+        for key in decoder.feed(bytes) {
+            guard case .report(let report) = key else {
+                events.append(.key(key))
+                continue
+            }
+            // Late answers (after the deadline) and unasked ones are dropped.
+            guard !probe.isDone else { continue }
+            probe.take(report)
+            if let result = probe.result { events.append(widthsMeasured(result)) }
+        }
+        return events
+    }
+
+    public var probeDeadlineMillis: Int? { probe.isDone ? nil : WidthProbe.deadlineMillis }
+
+    public func probeExpired() -> [Event] {
+        guard !probe.isDone else { return [] }
+        probe.expire()
+        return probe.result.map { [widthsMeasured($0)] } ?? []
+    }
+
+    private func widthsMeasured(_ result: WidthProbe.Result) -> Event {
+        if result.setsClustering {
+            screen.write(WidthProbe.enableClustering)
+            setClustering = true
+        }
+        return .terminalWidths(result.widths)
     }
 
     public var escapePending: Bool { decoder.isWaitingAfterEscape }
@@ -104,7 +138,7 @@ public final class TerminalFrontend: Frontend {
     /// Writes the diff from what the terminal shows to the app's frame now, unless the last
     /// frame is still being written: then nothing (the runtime renders again once it is).
     public func render(_ app: ChatApp) {
-        guard !screen.hasPending, screen.stopReason == nil else { return }
+        guard probe.isDone, !screen.hasPending, screen.stopReason == nil else { return }
         if let done = writing {
             shown = done
             writing = nil
@@ -118,6 +152,7 @@ public final class TerminalFrontend: Frontend {
     public func restore() {
         guard var original = saved else { return }
         saved = nil
+        if setClustering { screen.write(WidthProbe.disableClustering) }
         screen.write(Self.leave)
         // A terminal that still does not read gets a bounded wait, and its settings back at
         // once instead of after its output (TCSAFLUSH would wait for that output).

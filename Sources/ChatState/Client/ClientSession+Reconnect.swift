@@ -80,6 +80,7 @@ extension ClientSession {
         history.pageAsked = false
         out.log("disconnected: \(reason)")
         out.show(.notice("Disconnected from server: \(reason)"))
+        out.connectionLost = true
         scheduleAttempt(&out)
     }
 

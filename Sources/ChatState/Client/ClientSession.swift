@@ -83,7 +83,7 @@ public struct ClientSession: Sendable {
             inputClosed = true
             quitIfDone(&out)
         case .listening, .accepted, .restored, .historyAnswered, .roomLogRecording, .identified, .restoredModeration, .timer,
-             .key, .resize, .inputLine, .recalled:
+             .key, .resize, .inputLine, .recalled, .terminalWidths:
             return
         }
     }

@@ -69,6 +69,8 @@ public struct ChatApp: Sendable {
             say(text, &out)
         case .recalled(let earlier):
             ui?.recall.load(earlier)
+        case .terminalWidths(let table):
+            ui?.format.widths = table
         case .time(let instant):
             if let wall = instant.wallMillis { wallMillis = wall }
             if let offset = instant.utcOffsetSeconds { ui?.format.utcOffsetSeconds = offset }
@@ -120,6 +122,8 @@ public struct ChatApp: Sendable {
                 if line.mentionsMe, !line.fromLog, let alert = alert(for: line) { alerts.append(alert) }
                 ui!.append(line)
             }
+            // Whatever arrives once the server is back (what it missed, then live) is new.
+            if out.connectionLost { ui!.away.markNextLine() }
             return effects + alerts
         }
         let hasUser = config.role == .client || config.hostUID != nil

@@ -49,6 +49,9 @@ public enum Event: Equatable, Codable, Sendable {
     /// What the user sent to this server in earlier runs, oldest first (the interpreter keeps
     /// them in the state folder): for Up and Ctrl-R in the input.
     case recalled([String])
+    /// How the terminal draws what terminals disagree on, as the interpreter measured it at
+    /// start (`WidthProbe`): the screen is drawn with these widths from now on.
+    case terminalWidths(WidthTable)
 }
 
 /// Every output of the core: what the interpreter must do.

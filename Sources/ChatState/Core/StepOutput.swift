@@ -11,6 +11,8 @@ public struct StepOutput: Equatable, Sendable {
     var restartDisplay = false
     /// The text the user submitted was refused (too long): the UI gives it back to the input.
     var inputRefused = false
+    /// The server went away (to be dialled again): what comes after is marked unread.
+    var connectionLost = false
 
     public init() {}
 

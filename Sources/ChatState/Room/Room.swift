@@ -192,7 +192,7 @@ public struct Room: Sendable {
             announcePending(&out)
         case .timer(.floodRelease(let conn)):
             releaseHeld(conn, &out)
-        case .connected, .dialFailed, .key, .resize, .inputLine, .inputClosed, .timer(.reconnect), .timer(.reconnectTick), .recalled:
+        case .connected, .dialFailed, .key, .resize, .inputLine, .inputClosed, .timer(.reconnect), .timer(.reconnectTick), .recalled, .terminalWidths:
             return
         }
     }

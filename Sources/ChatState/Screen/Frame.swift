@@ -24,6 +24,8 @@ public struct Frame: Equatable, Sendable {
     private(set) var clusters: [Cluster] = []
     /// Where the terminal cursor is shown; nil hides it.
     public var cursor: Position?
+    /// The widths `put(_:row:col:)` shapes text with: the terminal's (the view sets them).
+    public var widths = WidthTable.standard
 
     public init(cols: Int, rows: Int, fill: Cell = .blank) {
         self.cols = max(0, cols)
@@ -76,7 +78,7 @@ public struct Frame: Equatable, Sendable {
     /// (default: to the right edge). Returns the number of columns used.
     @discardableResult
     public mutating func put(_ text: String, row: Int, col: Int, width: Int? = nil, style: Style = .plain) -> Int {
-        put(cells: ScreenText.cells(text, style: style), row: row, col: col, width: width)
+        put(cells: ScreenText.cells(text, style: style, widths: widths), row: row, col: col, width: width)
     }
 
     /// Copies a line of cells (as `ScreenText` makes them: each wide cell followed by its

@@ -14,6 +14,9 @@
 ///   and tag characters after U+1F3F4 (subdivision flags).
 /// - A grapheme that would still be zero columns wide (a combining mark with no base) is drawn
 ///   on a dotted circle U+25CC, so every drawn cell advances the cursor as the model expects.
+/// - A grapheme of a kind this terminal draws its own way (`WidthTable`, as measured at
+///   start) is drawn the terminal's way: as its pieces, as a cell of the terminal's width, or,
+///   when no cell can match the terminal, as a `?` marker.
 /// - At most `maxScalarsPerGrapheme` scalars of one grapheme are kept; the rest (a "Zalgo"
 ///   stack of combining marks) are dropped so one grapheme cannot smear over other rows.
 public enum ScreenText {
@@ -28,8 +31,9 @@ public enum ScreenText {
     }
 
     /// Safe cells for one line of text; each wide grapheme is followed by its continuation cell.
-    public static func cells(_ text: String, style: Style = .plain, startColumn: Int = 0) -> [Cell] {
-        var out = SafeCells(style: style, startColumn: startColumn)
+    public static func cells(_ text: String, style: Style = .plain, startColumn: Int = 0,
+                             widths: WidthTable = .standard) -> [Cell] {
+        var out = SafeCells(style: style, startColumn: startColumn, widths: widths)
         for ch in text {
             if let byte = ch.asciiValue, byte >= 0x20, byte < 0x7F {
                 out.printableASCII(byte)
@@ -44,10 +48,12 @@ public enum ScreenText {
 
     /// Splits text into lines at LF, CR LF or CR, then wraps each line with `wrap(_:width:indent:)`;
     /// every row after the very first is indented.
-    public static func wrap(_ text: String, style: Style = .plain, width: Int, indent: Int = 0) -> [[Cell]] {
+    public static func wrap(_ text: String, style: Style = .plain, width: Int, indent: Int = 0,
+                            widths: WidthTable = .standard) -> [[Cell]] {
         var rows: [[Cell]] = []
         for (n, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-            rows += wrapRows(cells(String(line), style: style), width: width, indent: indent, indentFirst: n > 0)
+            rows += wrapRows(cells(String(line), style: style, widths: widths), width: width, indent: indent,
+                             indentFirst: n > 0)
         }
         return rows
     }
@@ -124,12 +130,14 @@ private struct SafeCells {
     let style: Style
     let marker: Style
     let startColumn: Int
+    let widths: WidthTable
     var cells: [Cell] = []
     /// `style` for a 1-column cell, packed once.
     private let look: Look
 
-    init(style: Style, startColumn: Int) {
+    init(style: Style, startColumn: Int, widths: WidthTable) {
         self.style = style
+        self.widths = widths
         self.look = Look(width: 1, style: style)
         self.marker = ScreenText.markerStyle(style)
         self.startColumn = startColumn
@@ -171,12 +179,18 @@ private struct SafeCells {
         guard count > 0 else { return }
         // Removing a marked scalar can leave more than one grapheme behind.
         for ch in String(kept) {
-            switch TerminalWidth.of(ch) {
-            case 0:
+            switch (TerminalWidth.of(ch), widths.rule(for: ch)) {
+            case (0, _):
                 let g = "\u{25CC}" + String(ch)
                 append(g, width: min(2, max(1, TerminalWidth.of(g))))
-            case let w:
+            case (let w, nil):
                 append(String(ch), width: w)
+            case (_, .pieces?):
+                for piece in WidthTable.pieces(of: ch) { append(piece.text, width: min(2, max(1, piece.width))) }
+            case (_, .cell(let w)?):
+                append(String(ch), width: min(2, max(1, w)))
+            case (_, .marker?):
+                mark("?")
             }
         }
         kept = String.UnicodeScalarView()

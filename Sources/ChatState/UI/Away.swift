@@ -1,6 +1,8 @@
 /// While the terminal has lost focus (focus reporting, mode 1004): the lines that arrive are
 /// unread, and a "new since you were here" line goes above the first of them; the title counts
-/// them, and the lines that name the user, until focus comes back.
+/// them, and the lines that name the user, until focus comes back. The marker also goes above
+/// the first line that arrives while the history is scrolled up (`markAbove`), and above the
+/// first after the server went away (`markNextLine`).
 public struct Away: Equatable, Sendable {
     /// What the terminal last said: true focused, false not, nil never said (a terminal without
     /// focus reporting; then the user is taken to be elsewhere for the bell, here for the rest).
@@ -23,6 +25,7 @@ public struct Away: Equatable, Sendable {
         if focused {
             unread = 0
             mentions = 0
+            markerPending = false
         } else {
             markerPending = true
         }
@@ -30,13 +33,22 @@ public struct Away: Equatable, Sendable {
 
     /// A line arrived as history line `sequenceNumber`.
     mutating func arrived(_ line: DisplayLine, as sequenceNumber: Int) {
-        guard terminalFocused == false else { return }
         if markerPending {
             markerAt = sequenceNumber
             markerPending = false
         }
+        guard terminalFocused == false else { return }
         unread += 1
         if line.mentionsMe { mentions += 1 }
+    }
+
+    /// The marker goes above the next line that arrives, focused or not.
+    mutating func markNextLine() { markerPending = true }
+
+    /// The marker goes above history line `sequenceNumber`, the first the user has not seen.
+    mutating func markAbove(_ sequenceNumber: Int) {
+        markerAt = sequenceNumber
+        markerPending = false
     }
 
     /// `3 unread, 1 mention`, or nil when nothing is unread.

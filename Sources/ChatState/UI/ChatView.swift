@@ -27,6 +27,7 @@ public enum ChatView {
                               cache: inout WrapCache) -> Frame {
         let cols = ui.size.cols, rows = ui.size.rows
         var frame = Frame(cols: cols, rows: rows)
+        frame.widths = ui.format.widths
         guard cols >= minCols, rows >= minRows else {
             tooSmall(&frame)
             return frame
@@ -105,7 +106,7 @@ public enum ChatView {
     static func rows(at i: Int, of history: History, width: Int, format: LineFormat) -> [[Cell]] {
         let rows = rows(of: history[i], width: width, format: format)
         guard history.sequenceNumber(of: i) == format.readMarker else { return rows }
-        return ScreenText.wrap(Away.marker, style: markerStyle, width: width) + rows
+        return ScreenText.wrap(Away.marker, style: markerStyle, width: width, widths: format.widths) + rows
     }
 
     /// The rows one history line takes at this width, already styled: its time (when shown),
@@ -121,8 +122,8 @@ public enum ChatView {
             var rows: [[Cell]] = []
             for (n, text) in textLines.enumerated() {
                 let lead = n == 0 ? stamp : Array(repeating: Cell.blank, count: indent)
-                rows += ScreenText.wrap(lead + ScreenText.cells(String(text), style: style, startColumn: lead.count),
-                                        width: width, indent: indent)
+                let cells = ScreenText.cells(String(text), style: style, startColumn: lead.count, widths: format.widths)
+                rows += ScreenText.wrap(lead + cells, width: width, indent: indent)
             }
             return rows
         case let .chat(name, color):
@@ -130,7 +131,7 @@ public enum ChatView {
             let background = line.mentionsMe ? LineFormat.mentionBackground : chatBackground
             let style = Style(foreground: .rgb(color.r, color.g, color.b), background: background, bold: line.mentionsMe,
                               dim: line.pending)
-            var prefix = ScreenText.cells(name, style: style)
+            var prefix = ScreenText.cells(name, style: style, widths: format.widths)
             let nameWidth = prefix.reduce(0) { $0 + Int($1.width) }
             if nameWidth < nameColumns {
                 prefix = Array(repeating: .blank(style), count: nameColumns - nameWidth) + prefix
@@ -143,7 +144,7 @@ public enum ChatView {
             for (n, text) in textLines.enumerated() {
                 // Every text line after the first, and every wrapped row, starts under the text.
                 let lead = n == 0 ? prefix : indentCells
-                let cells = lead + ScreenText.cells(String(text), style: style, startColumn: indent)
+                let cells = lead + ScreenText.cells(String(text), style: style, startColumn: indent, widths: format.widths)
                 rows += ScreenText.wrap(cells, width: width, indent: indent).map {
                     recolourIndent($0, style, from: stampWidth)
                 }
@@ -211,13 +212,14 @@ public enum ChatView {
         }
         if ui.input.isEmpty {
             let hint = ui.focus == .input ? placeholderFocused : placeholderUnfocused
-            for (n, row) in ScreenText.wrap(hint, style: placeholderStyle, width: box.cols).prefix(box.rows).enumerated() {
+            let hintRows = ScreenText.wrap(hint, style: placeholderStyle, width: box.cols, widths: frame.widths)
+            for (n, row) in hintRows.prefix(box.rows).enumerated() {
                 frame.put(cells: row, row: box.top + n, col: box.left, width: box.cols)
             }
             if ui.focus == .input { frame.cursor = Frame.Position(row: box.top, col: box.left) }
             return
         }
-        let layout = InputLayout(ui.input, width: box.cols)
+        let layout = InputLayout(ui.input, width: box.cols, widths: frame.widths)
         // Keep the cursor's row in view: scroll the input by whole rows.
         let first = max(0, min(layout.cursor.row - box.rows + 1, layout.rows.count - box.rows))
         let firstShown = min(first, layout.cursor.row)
@@ -237,11 +239,11 @@ struct InputLayout {
     var rows: [[Cell]] = [[]]
     var cursor = (row: 0, col: 0)
 
-    init(_ input: InputBuffer, width: Int) {
+    init(_ input: InputBuffer, width: Int, widths: WidthTable) {
         var col = 0
         for (i, ch) in input.characters.enumerated() {
             let isBreak = ch == "\n" || ch == "\r\n"
-            let cells = isBreak ? [] : ScreenText.cells(String(ch), startColumn: col)
+            let cells = isBreak ? [] : ScreenText.cells(String(ch), startColumn: col, widths: widths)
             let w = cells.reduce(0) { $0 + Int($1.width) }
             // Wrap before a grapheme that does not fit, and before a cursor at a full row's end.
             if col > 0, (col + w > width && !isBreak) || (i == input.cursor && col >= width) {

@@ -21,8 +21,10 @@ public enum Key: Codable, Equatable, Hashable, Sendable {
     /// The terminal gained or lost focus (focus reporting, DEC mode 1004): not a key the user
     /// pressed, but it comes the same way.
     case focusIn, focusOut
+    /// The terminal answered a question (`TerminalReport`): the front end keeps it from the core.
+    case report(TerminalReport)
 
-    private enum CodingKeys: String, CodingKey { case key, text }
+    private enum CodingKeys: String, CodingKey { case key, text, report }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -30,6 +32,7 @@ public enum Key: Codable, Equatable, Hashable, Sendable {
         switch name {
         case "text": self = .text(try c.decode(String.self, forKey: .text))
         case "paste": self = .paste(try c.decode(String.self, forKey: .text))
+        case "report": self = .report(try c.decode(TerminalReport.self, forKey: .report))
         case "ctrl":
             let s = try c.decode(String.self, forKey: .text)
             guard s.count == 1, let ch = s.first else {
@@ -49,6 +52,7 @@ public enum Key: Codable, Equatable, Hashable, Sendable {
         switch self {
         case .text(let s): try c.encode("text", forKey: .key); try c.encode(s, forKey: .text)
         case .paste(let s): try c.encode("paste", forKey: .key); try c.encode(s, forKey: .text)
+        case .report(let r): try c.encode("report", forKey: .key); try c.encode(r, forKey: .report)
         case .ctrl(let ch): try c.encode("ctrl", forKey: .key); try c.encode(String(ch), forKey: .text)
         default: try c.encode(Key.plainName(self), forKey: .key)
         }

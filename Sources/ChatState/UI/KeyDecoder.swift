@@ -16,6 +16,9 @@
 ///   string ends at BEL, at ST (`ESC \`), at CAN/SUB, or at any other ESC, which starts a
 ///   new sequence (so a stuck string is ended by the next arrow or Escape key).
 /// - Key modifiers (`CSI 1;5A`) are ignored: Ctrl-Up is `.up`.
+/// - The terminal's answers are `.report` keys: `CSI row;col R` (a cursor position; xterm's
+///   Shift-F3 is spelled the same, and pychat has no F3), `CSI ? mode;value $ y` (a mode) and
+///   `CSI ? ... c` (its attributes). Other replies with private markers are swallowed.
 /// - NUL and 0x1c–0x1f (Ctrl-Space, Ctrl-\ ...) have no `Key` and are dropped, as are C1
 ///   controls in typed text.
 /// - Memory is bounded: a CSI longer than `maxSequenceBytes` is discarded and skipped up to
@@ -274,6 +277,10 @@ public struct KeyDecoder: Sendable {
             }
             return
         }
+        if let report = Self.report(params, final: final) {
+            out.key(.report(report))
+            return
+        }
         guard let fields = Self.numbers(params[...]) else { return }  // private markers: replies, not keys
         let first = fields.first ?? nil
         if let key = Self.cursorKey(final) {
@@ -300,6 +307,25 @@ public struct KeyDecoder: Sendable {
             default: break
             }
         default: break
+        }
+    }
+
+    /// The terminal's answers to the width probe's questions (see `TerminalReport`).
+    private static func report(_ params: [UInt8], final: UInt8) -> TerminalReport? {
+        switch final {
+        case 0x52:  // R
+            guard let f = numbers(params[...]), f.count == 2, let row = f[0], let col = f[1] else { return nil }
+            return .cursor(row: row, col: col)
+        case 0x79:  // y, after `?` and with `$` as the last parameter byte
+            guard params.first == 0x3f, params.last == 0x24,
+                let f = numbers(params.dropFirst().dropLast()), f.count == 2, let mode = f[0], let value = f[1]
+            else { return nil }
+            return .mode(mode, value: value)
+        case 0x63:  // c
+            guard params.first == 0x3f, numbers(params.dropFirst()) != nil else { return nil }
+            return .deviceAttributes
+        default:
+            return nil
         }
     }
 

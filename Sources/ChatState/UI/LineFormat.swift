@@ -8,6 +8,9 @@ public struct LineFormat: Equatable, Sendable {
     public var utcOffsetSeconds = 0
     /// The history line (`History.sequenceNumber`) the "new since you were here" line is above.
     public var readMarker: Int?
+    /// How the terminal draws what terminals disagree on (`Event.terminalWidths`): every row
+    /// is shaped with it, so rows kept with another table are stale.
+    public var widths = WidthTable.standard
 
     public init(timestamps: Bool = true, utcOffsetSeconds: Int = 0) {
         self.timestamps = timestamps

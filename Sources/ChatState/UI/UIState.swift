@@ -63,7 +63,10 @@ public struct UIState: Equatable, Sendable {
             newestDay = day
         }
         add(line)
-        away.arrived(line, as: history.sequenceNumber(of: history.count - 1))
+        let sequenceNumber = history.sequenceNumber(of: history.count - 1)
+        away.arrived(line, as: sequenceNumber)
+        // Scrolled up to read: where the new lines begin is marked too, as when away.
+        if unseen == 1 { away.markAbove(sequenceNumber) }
         if format.readMarker != away.markerAt { format.readMarker = away.markerAt }
     }
 
