@@ -64,6 +64,25 @@ import Testing
         }
     }
 
+    /// The fast path's uid check takes exactly the canonical form: every byte value at every
+    /// place of a canonical uid, against the rule (hyphens at 8, 13, 18, 23; else 0-9, a-f).
+    @Test func theUIDCheckTakesExactlyTheCanonicalForm() {
+        let canonical = Array("5d0c2a6e-8f1b-4c3d-9e7f-0123456789ab".utf8)
+        for place in 0..<36 {
+            for c in 0...255 as ClosedRange<Int> {
+                var text = canonical
+                text[place] = UInt8(c)
+                let hyphen = [8, 13, 18, 23].contains(place)
+                let valid = hyphen ? c == 0x2D : (0x30...0x39).contains(c) || (0x61...0x66).contains(c)
+                let checked = text.withUnsafeBytes { MessageCodec.isCanonicalUID($0.baseAddress!) }
+                if checked != valid {
+                    Issue.record("byte \(c) at \(place): check says \(checked)")
+                    return
+                }
+            }
+        }
+    }
+
     /// The uid written byte by byte into frames is the one `description` spells.
     @Test func uidBytesAreTheCanonicalForm() {
         for uid in [sender, UID(high: 0, low: 0), UID(high: .max, low: .max), UID(high: 0x0123_4567_89ab_cdef, low: 0xfedc_ba98_7654_3210)] {

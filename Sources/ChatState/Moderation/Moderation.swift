@@ -98,6 +98,10 @@ struct Moderation: Sendable {
 
     mutating func unmute(_ subject: ModerationSubject) -> Bool { mutes.removeValue(forKey: subject) != nil }
 
+    /// Whether anyone is muted: the relay asks this first, so a room without mutes pays no
+    /// lookup (hashing an address) per chat.
+    var hasMutes: Bool { !mutes.isEmpty }
+
     /// nil: not muted (an expired mute is forgotten); else until when (nil inside: for good).
     mutating func mute(of subject: ModerationSubject, at wall: Int64) -> Int64?? {
         guard let until = mutes[subject] else { return nil }

@@ -50,7 +50,7 @@ extension Room {
 
     /// A muted member's chat reaches no one: it is told so, and true is returned.
     mutating func silenced(_ member: Member, _ out: inout StepOutput) -> Bool {
-        guard let conn = member.conn, let s = subject(of: conn), let until = moderation.mute(of: s, at: log.wallNow) else {
+        guard moderation.hasMutes, let conn = member.conn, let s = subject(of: conn), let until = moderation.mute(of: s, at: log.wallNow) else {
             return false
         }
         answer(member, "You are muted\(remaining(until: until)): what you say reaches no one.", &out)

@@ -120,34 +120,65 @@ public enum MessageCodec {
     /// `.chat` with exactly these bytes as its text; anything else gives nil and goes through
     /// `decode`, so the answer never differs from the full decoder's.
     public static func plainChatText(_ body: [UInt8]) -> Range<Int>? {
-        body.withUnsafeBufferPointer { b -> Range<Int>? in
+        body.withUnsafeBytes { b -> Range<Int>? in
             let n = b.count
             var i = plainChatHead.count
-            guard n > i + 4 + plainChatMiddle.count + plainChatTail.count,
-                  b.starts(with: plainChatHead) else { return nil }
-            if b[i] == UInt8(ascii: "n") {
-                guard b[i + 1] == UInt8(ascii: "u"), b[i + 2] == UInt8(ascii: "l"), b[i + 3] == UInt8(ascii: "l") else { return nil }
+            guard n > i + 4 + plainChatMiddle.count + plainChatTail.count, let p = b.baseAddress,
+                  equal(p, plainChatHead) else { return nil }
+            if p.load(fromByteOffset: i, as: UInt8.self) == UInt8(ascii: "n") {
+                guard equal(p + i, plainNull) else { return nil }
                 i += 4
             } else {
-                guard b[i] == 0x22, n > i + 38, b[i + 37] == 0x22 else { return nil }
-                for k in 0..<36 {
-                    let c = b[i + 1 + k]
-                    if k == 8 || k == 13 || k == 18 || k == 23 {
-                        guard c == UInt8(ascii: "-") else { return nil }
-                    } else {
-                        guard (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) else { return nil }
-                    }
-                }
+                guard n > i + 38, p.load(fromByteOffset: i, as: UInt8.self) == 0x22,
+                      p.load(fromByteOffset: i + 37, as: UInt8.self) == 0x22, isCanonicalUID(p + i + 1) else { return nil }
                 i += 38
             }
-            guard n >= i + plainChatMiddle.count + plainChatTail.count else { return nil }
-            for (k, c) in plainChatMiddle.enumerated() where b[i + k] != c { return nil }
+            guard n >= i + plainChatMiddle.count + plainChatTail.count, equal(p + i, plainChatMiddle) else { return nil }
             let start = i + plainChatMiddle.count
             let end = n - plainChatTail.count
-            guard start <= end else { return nil }
-            for (k, c) in plainChatTail.enumerated() where b[end + k] != c { return nil }
-            return isPlainText(UnsafeRawPointer(b.baseAddress! + start), count: end - start) ? start..<end : nil
+            guard start <= end, equal(p + end, plainChatTail) else { return nil }
+            return isPlainText(p + start, count: end - start) ? start..<end : nil
         }
+    }
+
+    private static let plainNull: [UInt8] = Array("null".utf8)
+
+    /// Whether the bytes at `p` are `literal`'s, compared a word at a time (the relay's fast
+    /// path checks three literals per chat).
+    @inline(__always)
+    static func equal(_ p: UnsafeRawPointer, _ literal: [UInt8]) -> Bool {
+        literal.withUnsafeBytes { l in
+            let n = l.count
+            var k = 0
+            while k &+ 8 <= n {
+                if p.loadUnaligned(fromByteOffset: k, as: UInt64.self) != l.loadUnaligned(fromByteOffset: k, as: UInt64.self) {
+                    return false
+                }
+                k &+= 8
+            }
+            while k < n {
+                if p.load(fromByteOffset: k, as: UInt8.self) != l[k] { return false }
+                k &+= 1
+            }
+            return true
+        }
+    }
+
+    /// Whether the 36 bytes at `p` are a uid in canonical form: lower-case hex in 8-4-4-4-12.
+    static func isCanonicalUID(_ p: UnsafeRawPointer) -> Bool {
+        var bad: UInt8 = 0
+        for k in 0..<36 {
+            let c = p.load(fromByteOffset: k, as: UInt8.self)
+            if k == 8 || k == 13 || k == 18 || k == 23 {
+                bad |= c ^ UInt8(ascii: "-")
+            } else {
+                // Digits and a-f, without a branch: each test is 0 or 1.
+                let digit = UInt8(truncatingIfNeeded: (c &- 0x30) < 10 ? 1 : 0)
+                let letter = UInt8(truncatingIfNeeded: (c &- 0x61) < 6 ? 1 : 0)
+                bad |= (digit | letter) ^ 1
+            }
+        }
+        return bad == 0
     }
 
     /// Whether every byte is printable ASCII (0x20...0x7E) other than quote and backslash: the
