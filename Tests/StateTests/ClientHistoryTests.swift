@@ -107,7 +107,8 @@ import Testing
         let found = [Self.entry(9, .chat, "bob", "news, old"), Self.entry(5, .chat, "bob", "old news")]
         _ = Self.receive(&app, Bytes(ExtensionCodec.frame(.searchResults(room: "general", words: ["old", "news"], entries: found))))
         #expect(app.ui!.history.lines.suffix(3).map(\.transcript) == [
-            "* Search for \"old news\": 2 results, oldest first:", "bob: [22:13] old news", "bob: [22:13] news, old",
+            "* Search for \"old news\": 2 results, oldest first; /context N shows one in context:",
+            "bob: [22:13] [1] old news", "bob: [22:13] [2] news, old",
         ])
         _ = Self.receive(&app, Bytes(ExtensionCodec.frame(.searchResults(room: "general", words: ["zzz"], entries: []))))
         #expect(app.ui!.history.lines.last?.transcript == "* Search for \"zzz\": 0 results.")
@@ -130,14 +131,14 @@ import Testing
         #expect(type(&app, "/search " + String(repeating: "a", count: Limits.maxSearchWordBytes + 1)) == [])
         #expect(type(&app, "/search 1 2 3 4 5 6 7 8 9") == [])
         #expect(app.ui!.history.lines.dropFirst(shown).map(\.text) == [
-            "Unknown command /me; this client knows /search WORDS.",
+            "Unknown command /me; this client knows /search WORDS, /context N.",
             "Usage: /search WORDS",
             "A search word may be at most 64 bytes long.",
             "A search takes at most 8 words.",
         ])
         // Headless, the same: a bot's "/x" line is a notice on its transcript, not a message.
         var bot = Self.joined(terminal: nil)
-        #expect(bot.reduce(.inputLine("/x")) == [.print("* Unknown command /x; this client knows /search WORDS.")])
+        #expect(bot.reduce(.inputLine("/x")) == [.print("* Unknown command /x; this client knows /search WORDS, /context N.")])
     }
 
     @Test func aHeadlessClientPrintsTheHistoryItIsSent() {

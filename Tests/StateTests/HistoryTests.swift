@@ -124,7 +124,7 @@ import Testing
         var s = TestStore(RoomTests.config, storing: true)
         s.send(.inputLine(String(repeating: "x", count: Limits.maxTextLength + 1)), [],
                shows: [.notice(TextRules.tooLongNotice(length: Limits.maxTextLength + 1))])
-        s.send(.inputLine("/nope"), [], shows: [.notice("Unknown command /nope; this client knows /search WORDS.")])
+        s.send(.inputLine("/nope"), [], shows: [.notice("Unknown command /nope; this client knows /search WORDS, /context N.")])
         s.send(.inputLine("ok"), [.store([Self.entry(1, .chat, "host", Fix.hostUID, RGB.cleaned("00aa00"), "ok", wall: 0)])],
                shows: [.chat("host", RGB.cleaned("00aa00"), "ok")])
     }

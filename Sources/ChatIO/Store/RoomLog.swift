@@ -357,6 +357,15 @@ public final class RoomLog {
         case .after(let seq):
             s = after
             s.bind(2, seq)
+        case .around(let seq):
+            // The entry and the page before it, then the page after: two indexed range reads.
+            let (next, overflow) = seq.addingReportingOverflow(1)
+            var page = HistoryQuery(id: query.id, room: query.room, range: .before(seq: overflow ? .max : next), limit: limit + 1)
+            let before = try answer(page)
+            page.range = .after(seq: seq)
+            page.limit = limit
+            let after = try answer(page)
+            return HistoryAnswer(id: query.id, entries: before.entries + after.entries, more: before.more || after.more)
         case .search(let words):
             guard let match = SearchQuery.fts5(words) else { return HistoryAnswer(id: query.id, entries: [], more: false) }
             while try indexPending(budget: 10_000) > 0 {}

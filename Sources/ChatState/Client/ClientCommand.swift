@@ -4,10 +4,12 @@
 public enum ClientCommand: Equatable, Sendable {
     /// `/search WORDS`: full-text search of the room log (a pychat server with `history`).
     case search(words: [String])
+    /// `/context N`: result N of the latest search, with the entries around it (feature `context`).
+    case context(result: Int)
     /// A command this client does not know, or one used wrongly: the notice to show.
     case error(String)
 
-    public static let known = "/search WORDS"
+    public static let known = "/search WORDS, /context N"
 
     /// nil: not a command, but chat.
     public static func parse(_ text: String) -> ClientCommand? {
@@ -17,12 +19,15 @@ public enum ClientCommand: Equatable, Sendable {
         switch name {
         case "/search":
             let terms = Array(words.dropFirst())
-            if terms.isEmpty { return .error("Usage: \(known)") }
+            if terms.isEmpty { return .error("Usage: /search WORDS") }
             if terms.count > Limits.maxSearchWords { return .error("A search takes at most \(Limits.maxSearchWords) words.") }
             if terms.contains(where: { $0.utf8.count > Limits.maxSearchWordBytes }) {
                 return .error("A search word may be at most \(Limits.maxSearchWordBytes) bytes long.")
             }
             return .search(words: terms)
+        case "/context":
+            guard words.count == 2, let n = Int(words[1]), n >= 1 else { return .error("Usage: /context N, N a result of the latest /search") }
+            return .context(result: n)
         default:
             return .error("Unknown command \(TextRules.fitted(name, characters: Limits.maxNameLength, bytes: Limits.maxNameBytes)); this client knows \(known).")
         }

@@ -91,6 +91,7 @@ public struct ClientSession: Sendable {
         if TextRules.isBlank(text) { return }
         switch ClientCommand.parse(text) {
         case .search(let words)?: return search(words, &out)
+        case .context(let n)?: return showContext(ofResult: n, &out)
         case .error(let notice)?: return out.show(.notice(notice))
         case nil: break
         }
@@ -217,6 +218,8 @@ public struct ClientSession: Sendable {
             received(history: entries, more: more, &out)
         case let (.searchResults(_, words, entries), _) where negotiatedHistory:
             received(results: entries, for: words, &out)
+        case let (.context(_, seq, entries, done), _) where negotiatedContext:
+            received(context: seq, entries, done: done, &out)
         case let (.resumed(part), _) where resumes && link.awaitingResume:
             resumed(part, &out)
         case let (.ack(id, seq), _) where resumes:

@@ -120,10 +120,11 @@ public struct ChatApp: Sendable {
                 if line.mentionsMe, !line.fromLog, let alert = alert(for: line) { alerts.append(alert) }
                 ui!.append(line)
             }
+            if let context = out.context { ui!.showContext(context) }
             return effects + alerts
         }
         let hasUser = config.role == .client || config.hostUID != nil
-        let lines = out.olderLines + out.lines
+        let lines = out.olderLines + out.lines + (out.context?.lines ?? [])
         guard hasUser, !lines.isEmpty else { return effects }
         return lines.map { Effect.print($0.transcript) } + effects
     }

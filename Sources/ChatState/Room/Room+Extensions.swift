@@ -44,13 +44,13 @@ extension Room {
         do {
             let message = try ExtensionCodec.decode(body)
             switch message {
-            case .historyRequest, .search:
+            case .historyRequest, .search, .contextRequest:
                 return query(message, from: conn, &out)
             case let .resume(session, after):
                 resume(session: session, after: after, from: conn, &out)
             case let .chat(id, text):
                 return chat(id: id, text: text, from: conn, &out)
-            case .welcome, .roomSize, .stamp, .history, .searchResults, .resumed, .ack:
+            case .welcome, .roomSize, .stamp, .history, .searchResults, .resumed, .ack, .context:
                 violation(conn, "\(message.typeName) is not for the server; ignored", &out)
             }
         } catch {

@@ -177,7 +177,7 @@ public struct Room: Sendable {
         let text = TextRules.cleanText(raw)
         if TextRules.isBlank(text) { return }
         switch ClientCommand.parse(text) {
-        case .search?: return out.show(.notice("The host's screen cannot search yet; a client can."))
+        case .search?, .context?: return out.show(.notice("The host's screen cannot search yet; a client can."))
         case .error(let notice)?: return out.show(.notice(notice))
         case nil: break
         }

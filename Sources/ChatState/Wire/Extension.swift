@@ -31,6 +31,11 @@ public enum ExtensionMessage: Equatable, Sendable {
     case chat(id: Int64, text: String)
     /// Server to the chat's sender: the chat with this id is in the room log as entry `seq`.
     case ack(id: Int64, seq: Int64)
+    /// Feature `context` (see `ExtensionMessage+Context.swift`): client to server, the entries
+    /// around entry `seq`, up to `limit` on each side.
+    case contextRequest(room: String, seq: Int64, limit: Int)
+    /// Server to client: the answer, oldest first, in one frame or several (`done` on the last).
+    case context(room: String, seq: Int64, entries: [RoomEntry], done: Bool)
 
     public var typeName: String {
         switch self {
@@ -45,6 +50,8 @@ public enum ExtensionMessage: Equatable, Sendable {
         case .resumed: return "Resumed"
         case .chat: return "Chat"
         case .ack: return "Ack"
+        case .contextRequest: return "ContextRequest"
+        case .context: return "Context"
         }
     }
 }
@@ -72,6 +79,8 @@ public enum ExtensionCodec {
             writeHistory(message, &w)
         case .resume, .resumed, .chat, .ack:
             writeResume(message, &w)
+        case .contextRequest, .context:
+            writeContext(message, &w)
         }
         return FrameCodec.frame(kind: kind, parts: w.bytes)
     }

@@ -36,7 +36,7 @@ extension ExtensionCodec {
             w.raw(", \"entries\": [")
             writeEntries(entries, &w)
             w.raw("]}")
-        case .welcome, .roomSize, .resume, .resumed, .chat, .ack:
+        case .welcome, .roomSize, .resume, .resumed, .chat, .ack, .contextRequest, .context:
             preconditionFailure("not a history message")
         }
     }

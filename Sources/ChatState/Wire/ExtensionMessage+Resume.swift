@@ -137,7 +137,7 @@ extension ExtensionCodec {
         case "Ack":
             return .ack(id: try seq(field("id"), type, "id"), seq: try seq(field("seq"), type, "seq"))
         default:
-            throw .unknownType(type)
+            return try decodeContext(type, members)
         }
     }
 }

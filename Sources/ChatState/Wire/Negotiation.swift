@@ -54,8 +54,11 @@ public struct Capabilities: Equatable, Sendable {
         /// Reconnecting without gaps or duplicates (issue #13, `Room+Resume.swift`): chats with
         /// the client's own ids, acknowledged, and what was missed on rejoining. Needs `history`.
         public static let resume = "resume"
+        /// A search result shown in context (issue #13, `Room+Context.swift`): `ContextRequest`
+        /// for the entries around one, answered by `Context`. Needs `history`.
+        public static let context = "context"
         /// Every feature this build understands, in the order it lists them.
-        public static let all = [roomSize, history, resume]
+        public static let all = [roomSize, history, resume, context]
     }
 }
 
