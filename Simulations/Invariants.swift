@@ -178,6 +178,8 @@ extension Simulator {
         }
         var actual: [Expect] = []
         var closedSender: String?
+        // The newest entry stamped so far in this step: the one the next announcement shows.
+        var stamped: Int64 = 0
         for effect in effects {
             switch effect {
             case let .send(to, bytes):
@@ -196,6 +198,9 @@ extension Simulator {
                 if let p = payloads.first(where: { $0.count > Limits.maxFrameLength }) {
                     return fail(.bounded, "the server sends a frame of \(p.count) bytes, over \(Limits.maxFrameLength): "
                                 + printable(Array(p)))
+                }
+                for p in payloads where p.first == ExtensionCodec.kind {
+                    if case let .stamp(seq, _)? = try? ExtensionCodec.decode(Array(p.dropFirst())) { stamped = max(stamped, seq) }
                 }
                 for p in payloads where p.first == FrameCodec.jsonKind {
                     let message: OriginalMessage
@@ -230,6 +235,9 @@ extension Simulator {
                             actual.append(.refuse(text))
                             stats.refusedTooLong += 1
                         } else if Set(to) != after,
+                                  // A held announcement skips those whose history on joining holds it.
+                                  !(Set(to).isSubset(of: after) && after.subtracting(to).allSatisfy {
+                                      room.joinHistoryEnd(of: $0) > stamped }),
                                   // Held announcements go out before a chat, while its sender is a
                                   // member; a sender closed later in the same step is gone after it.
                                   !(sender.map { before.contains($0) && Set(to) == after.union([$0]) } ?? false) {

@@ -81,7 +81,7 @@ import Testing
     @Test func aResumingJoinerIsSentItsHistoryOnlyWhenItSaysWhatItSaw() {
         var s = Self.room()
         // Joined: welcomed, a table and a stamped announcement, but no History yet.
-        #expect(s.room.connections[Fix.c1]?.resumeBefore == 1)
+        #expect(s.room.connections[Fix.c1]?.historyBefore == 1)
         let answer = s.reduce(.received(conn: Fix.c1, bytes: Self.ext(.resume(session: Self.session, after: nil))))
         // The latest page before its join: nothing (its own join is entry 1, sent live).
         #expect(answer == [.send(to: [Fix.c1], bytes: Self.ext(.resumed(ResumedPart(

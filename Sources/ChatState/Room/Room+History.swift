@@ -64,10 +64,8 @@ extension Room {
         lastRecipients = nil
         connections[conn]?.queryBucket = TokenBucket(burst: Limits.historyQueryBurst, rate: Limits.historyQueryRate,
                                                      periodMillis: 1000, now: now)
-        if connections[conn]?.wantsResume == true {
-            connections[conn]?.resumeBefore = log.nextSeq
-            return
-        }
+        connections[conn]?.historyBefore = log.nextSeq
+        if connections[conn]?.wantsResume == true { return }
         let latest = log.newest(Limits.historyPage)
         send(.history(room: log.room, entries: latest, more: RoomLog.more(before: latest)), to: conn, &out)
     }

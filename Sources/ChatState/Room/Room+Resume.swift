@@ -14,7 +14,7 @@ extension Room {
         }
         connections[conn]!.session = session
         chatSessions.heard(session)
-        let before = c.resumeBefore
+        let before = c.historyBefore
         let lastChat = chatSessions.last(session)?.id ?? 0
         var entries: [RoomEntry], skipped = 0
         if let after, after < before {

@@ -48,10 +48,11 @@ public struct Room: Sendable {
         var wantsHistory: Bool { common?.has(Capabilities.Feature.history) == true }
         /// Resume needs the history it resumes: both negotiated. See `Room+Resume.swift`.
         var wantsResume: Bool { wantsHistory && common?.has(Capabilities.Feature.resume) == true }
-        /// The session its `Resume` named (once per connection), and the first entry after
-        /// its join's history: what it missed ends there, what it is sent live begins.
+        /// The session its `Resume` named (once per connection).
         var session: UID?
-        var resumeBefore: Int64 = 0
+        /// The first entry after its join's history (a `History`, or the answer to its
+        /// `Resume`): what it missed ends there, what it is sent live begins. 0: no history.
+        var historyBefore: Int64 = 0
         /// The member's allowance of history requests and searches. See `Room+History.swift`.
         var queryBucket: TokenBucket?
         /// The member's chat allowance (nil: no chat rate). See `Room+Flood.swift`.
