@@ -25,6 +25,12 @@ extension Runtime {
         }
     }
 
+    /// The log's own identity, kept in its file; without a log, a new one each start (the
+    /// room's numbers start again from 1, so a resuming client must not take them for the old).
+    var roomLogIdentity: String {
+        roomLog?.identity ?? UID(randomBits: UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max)).description
+    }
+
     /// As many as the room keeps in memory.
     static var restoredEntries: Int { Limits.roomMemoryEntries }
 

@@ -160,6 +160,7 @@ public final class Runtime {
             }
             listener = l
             restoreRoom()
+            dispatch(.logIdentity(roomLogIdentity))
             dispatch(.listening(host: config.host, port: l.port))
         case .client:
             let d: Dialer.Dialled

@@ -80,7 +80,7 @@ public struct ClientSession: Sendable {
         case .inputClosed:
             inputClosed = true
             quitIfDone(&out)
-        case .listening, .accepted, .restored, .historyAnswered, .roomLogRecording, .timer, .key, .resize, .inputLine, .recalled:
+        case .listening, .accepted, .restored, .logIdentity, .historyAnswered, .roomLogRecording, .timer, .key, .resize, .inputLine, .recalled:
             return
         }
     }

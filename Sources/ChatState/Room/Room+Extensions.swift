@@ -46,8 +46,8 @@ extension Room {
             switch message {
             case .historyRequest, .search, .contextRequest:
                 return query(message, from: conn, &out)
-            case let .resume(session, after):
-                resume(session: session, after: after, from: conn, &out)
+            case let .resume(session, after, logID):
+                resume(session: session, after: after, log: logID, from: conn, &out)
             case let .chat(id, text):
                 return chat(id: id, text: text, from: conn, &out)
             case .welcome, .roomSize, .stamp, .history, .searchResults, .resumed, .ack, .context:

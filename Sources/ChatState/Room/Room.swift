@@ -102,6 +102,8 @@ public struct Room: Sendable {
     /// Questions asked of the store, by `HistoryQuery.id`, waiting for their answers.
     var pendingQueries: [Int64: PendingQuery] = [:]
     var nextQueryID: Int64 = 1
+    /// The room log's identity, as the interpreter told it (`Event.logIdentity`); nil: never told.
+    public internal(set) var logID: String?
     /// The last chat id of each recent pychat session, so a chat resent after a cut is relayed once.
     var chatSessions = ChatSessions(capacity: Limits.chatSessions)
     var admission: Admission
@@ -145,6 +147,8 @@ public struct Room: Sendable {
             guard room == log.room else { return }
             log.restore(nextSeq: nextSeq, latest: latest)
             chatSessions.restore(from: latest)
+        case let .logIdentity(id):
+            logID = id
         case let .historyAnswered(answer):
             answered(answer, &out)
         case let .roomLogRecording(recording, detail):

@@ -24,7 +24,8 @@ public enum ExtensionMessage: Equatable, Sendable {
     case searchResults(room: String, words: [String], entries: [RoomEntry])
     /// Feature `resume` (see `ExtensionMessage+Resume.swift`): client to server, once per
     /// connection, its session token and the newest entry it saw (nil: none, a first join).
-    case resume(session: UID, after: Int64?)
+    /// `log`: the identity of the log that `after` numbers (nil: none known, a first join).
+    case resume(session: UID, after: Int64?, log: String? = nil)
     /// Server to client: the answer to `resume`, in one frame or several, oldest first.
     case resumed(ResumedPart)
     /// Client to server: a chat with the client's own id, so a resent one is known.
