@@ -27,14 +27,7 @@ import Testing
                                                           entry(978, .leave, "alice", "ff8800", "")], done: true),
              #"{"type": "Context", "room": "general", "seq": 977, "entries": [{"seq": 976, "time": 1699989940000, "kind": "chat", "name": "alice", "color": "ff8800", "text": "lunch?"}, {"seq": 977, "time": 1699990000000, "kind": "chat", "name": "bob", "color": "0000ff", "text": "lunch on friday?"}, {"seq": 978, "time": 1699990060000, "kind": "leave", "name": "alice", "color": "ff8800", "text": ""}], "done": true}"#),
         ]
-        let doc = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../docs/PROTOCOL.md").path, encoding: .utf8)
-        for (message, json) in cases {
-            let frame = ExtensionCodec.frame(message)
-            #expect(frame == FrameCodec.frame(kind: 2, parts: Array(json.utf8)))
-            #expect(try ExtensionCodec.decode(Array(frame.dropFirst(5))) == message)
-            #expect(doc.contains("⟨\(frame.count - 4)⟩02 \(json)\n"), "\(json) is not in docs/PROTOCOL.md")
-        }
+        try DocumentedBytes.check(cases)
         func error(_ json: String) -> String? {
             do { _ = try ExtensionCodec.decode(Array(json.utf8)); return nil } catch { return error.description }
         }
