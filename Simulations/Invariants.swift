@@ -220,6 +220,8 @@ extension Simulator {
         // Names as the step's tables tell them, in order: a chat goes out under the name its
         // sender had then, even when it is renamed later in the same step.
         var nameNow = Dictionary(membersBefore.map { ($0.uid, $0.name) }, uniquingKeysWith: { a, _ in a })
+        // The newest entry stamped so far in this step: the one the next announcement shows.
+        var stamped: Int64 = 0
         for effect in effects {
             switch effect {
             case let .send(to, bytes):
@@ -241,6 +243,7 @@ extension Simulator {
                 }
                 for p in payloads where p.first == ExtensionCodec.kind {
                     let ext = try? ExtensionCodec.decode(Array(p.dropFirst()))
+                    if case let .stamp(seq, _)? = ext { stamped = max(stamped, seq) }
                     if senderMuted, case .action? = ext { return fail(.muted, "a muted member's action goes to \(to)") }
                     guard case .privateMessage(let pm)? = ext else { continue }
                     if senderMuted { return fail(.muted, "a muted member's private message goes to \(to)") }
@@ -302,6 +305,9 @@ extension Simulator {
                         } else if to.count == 1, !before.contains(to[0]), after.contains(to[0]), text.hasPrefix("The topic: ") {
                             // The topic, told to a joiner.
                         } else if Set(to) != after,
+                                  // A held announcement skips those whose history on joining holds it.
+                                  !(Set(to).isSubset(of: after) && after.subtracting(to).allSatisfy {
+                                      room.joinHistoryEnd(of: $0) > stamped }),
                                   // Held announcements go out before a chat, while its sender is a
                                   // member; a sender closed later in the same step is gone after it.
                                   !(sender.map { before.contains($0) && Set(to) == after.union([$0]) } ?? false) {

@@ -13,6 +13,9 @@ extension Simulator {
         case let .after(seq):
             let newer = log.filter { $0.seq > seq }
             return HistoryAnswer(id: q.id, entries: Array(newer.prefix(q.limit)), more: newer.count > q.limit)
+        case let .around(seq):
+            let near = log.filter { $0.seq <= seq }.suffix(q.limit + 1) + log.filter { $0.seq > seq }.prefix(q.limit)
+            return HistoryAnswer(id: q.id, entries: Array(near), more: false)
         case let .search(words):
             // Every word, as a case-insensitive substring (FTS5 matches tokens; close enough for
             // a simulation, which checks who gets what, not the ranking).

@@ -80,6 +80,7 @@ struct TraceHash {
         case .inputClosed: byte(10)
         case let .dialFailed(reason): byte(15); string(reason)
         case let .recalled(texts): byte(16); int(texts.count); for t in texts { string(t) }
+        case let .logIdentity(id): byte(17); string(id)
         case let .restored(room, nextSeq, latest):
             byte(12); string(room); int(Int(nextSeq)); int(latest.count); for e in latest { entry(e) }
         case let .historyAnswered(a):

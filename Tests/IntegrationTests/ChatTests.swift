@@ -78,8 +78,8 @@ import Testing
         let replay = try Proc.pychat("replay", ["replay", log, "--verify"])
         #expect(try await replay.exitCode() == 0, "\(replay.stderr)")
         let transcript = replay.stdoutLines
-        // Step 1 tells the core the time; step 2 is the listening socket.
-        #expect(transcript.first?.hasPrefix("[2] * Server started on 127.0.0.1:\(server.port)") == true)
+        // Step 1 tells the core the time, step 2 the room log's identity; step 3 is the listening socket.
+        #expect(transcript.first?.hasPrefix("[3] * Server started on 127.0.0.1:\(server.port)") == true)
         #expect(transcript.contains { $0.hasSuffix("] alice: hello bob") })
         #expect(transcript.contains { $0.hasSuffix("] bob: hi alice") })
         #expect(transcript.contains { $0.hasSuffix("] * alice left the chat") })

@@ -209,8 +209,10 @@ final class RestartableServer {
     func start() async throws { proc = try await Self.launch(port: port, data: data, extra) }
 
     private static func launch(port: Int, data: String, _ extra: [String]) async throws -> Proc {
-        let p = try Proc.pychat("server", ["--serve", "--headless", "-H", "127.0.0.1", "-P", String(port), "--rate", "0",
-                                           "--data", data] + extra)
+        // An ephemeral server keeps no log, so it takes no --data.
+        let store = extra.contains("--ephemeral") ? [] : ["--data", data]
+        let p = try Proc.pychat("server", ["--serve", "--headless", "-H", "127.0.0.1", "-P", String(port), "--rate", "0"]
+                                    + store + extra)
         try await p.waitFor("listening line") { $0.stderr.contains("listening on ") }
         return p
     }

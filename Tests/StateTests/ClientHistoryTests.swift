@@ -107,7 +107,8 @@ import Testing
         let found = [Self.entry(9, .chat, "bob", "news, old"), Self.entry(5, .chat, "bob", "old news")]
         _ = Self.receive(&app, Bytes(ExtensionCodec.frame(.searchResults(room: "general", words: ["old", "news"], entries: found))))
         #expect(app.ui!.history.lines.suffix(3).map(\.transcript) == [
-            "* Search for \"old news\": 2 results, oldest first:", "bob: [22:13] old news", "bob: [22:13] news, old",
+            "* Search for \"old news\": 2 results, oldest first; /context N shows one in context:",
+            "bob: [22:13] [1] old news", "bob: [22:13] [2] news, old",
         ])
         _ = Self.receive(&app, Bytes(ExtensionCodec.frame(.searchResults(room: "general", words: ["zzz"], entries: []))))
         #expect(app.ui!.history.lines.last?.transcript == "* Search for \"zzz\": 0 results.")

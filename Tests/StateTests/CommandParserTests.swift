@@ -81,7 +81,7 @@ import Testing
         #expect(Set(CommandSpec.all.map(\.name)).count == CommandSpec.all.count)
         for spec in CommandSpec.all {
             // Each command's usage with sample arguments reads back as that command.
-            let sample = spec.arguments.replacingOccurrences(of: "[", with: "").replacingOccurrences(of: "]", with: "")
+            let sample = spec.arguments == "N" ? "1" : spec.arguments.replacingOccurrences(of: "[", with: "").replacingOccurrences(of: "]", with: "")
                 .replacingOccurrences(of: "COMMAND", with: "nick").replacingOccurrences(of: "DURATION", with: "10m")
             guard case .command(let c) = read(spec.usage.isEmpty ? "/" + spec.name : "/\(spec.name) \(sample)") else {
                 Issue.record("\(spec.name) does not read")

@@ -23,15 +23,7 @@ import Testing
             (.chat(id: 18, text: "h\u{e9}llo"), #"{"type": "Chat", "id": 18, "text": "h\u00e9llo"}"#),
             (.ack(id: 18, seq: 1241), #"{"type": "Ack", "id": 18, "seq": 1241}"#),
         ]
-        // docs/PROTOCOL.md shows each as `⟨LENGTH⟩KIND JSON`: the exact bytes, checked here.
-        let doc = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../docs/PROTOCOL.md").path, encoding: .utf8)
-        for (message, json) in cases {
-            let frame = ExtensionCodec.frame(message)
-            #expect(frame == FrameCodec.frame(kind: 2, parts: Array(json.utf8)))
-            #expect(try ExtensionCodec.decode(Array(frame.dropFirst(5))) == message)
-            #expect(doc.contains("⟨\(frame.count - 4)⟩02 \(json)\n"), "\(json) is not in docs/PROTOCOL.md")
-        }
+        let doc = try DocumentedBytes.check(cases)
         let sign = PeerSign.frame(.ours), welcome = ExtensionCodec.frame(.welcome(.ours))
         #expect(doc.contains("⟨\(sign.count - 4)⟩01 \(String(decoding: sign.dropFirst(5), as: UTF8.self))\n"))
         #expect(doc.contains("⟨\(welcome.count - 4)⟩02 \(String(decoding: welcome.dropFirst(5), as: UTF8.self))\n"))
@@ -81,7 +73,7 @@ import Testing
     @Test func aResumingJoinerIsSentItsHistoryOnlyWhenItSaysWhatItSaw() {
         var s = Self.room()
         // Joined: welcomed, a table and a stamped announcement, but no History yet.
-        #expect(s.room.connections[Fix.c1]?.resumeBefore == 1)
+        #expect(s.room.connections[Fix.c1]?.historyBefore == 1)
         let answer = s.reduce(.received(conn: Fix.c1, bytes: Self.ext(.resume(session: Self.session, after: nil))))
         // The latest page before its join: nothing (its own join is entry 1, sent live).
         #expect(answer == [.send(to: [Fix.c1], bytes: Self.ext(.resumed(ResumedPart(

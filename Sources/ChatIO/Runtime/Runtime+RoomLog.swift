@@ -26,6 +26,13 @@ extension Runtime {
         }
     }
 
+    /// The log's own identity, kept in its file; without a log, a new one each start (the
+    /// room's numbers start again from 1, so a resuming client must not take them for the old).
+    /// Chance comes from the OS interface, as the uids' does, so a simulation stays seeded.
+    var roomLogIdentity: String {
+        roomLog?.identity ?? UID(randomBits: os.randomBits(), os.randomBits()).description
+    }
+
     /// As many as the room keeps in memory.
     static var restoredEntries: Int { Limits.roomMemoryEntries }
 

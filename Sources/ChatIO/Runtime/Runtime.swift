@@ -181,6 +181,7 @@ public final class Runtime {
             }
             listener = l
             restoreRoom()
+            dispatch(.logIdentity(roomLogIdentity))
             dispatch(.listening(host: config.host, port: l.port))
             // The host user's lines in line mode (TERM=dumb); they were never read before.
             if options.readsStandardInput { openStandardInput() }

@@ -20,6 +20,8 @@ import Glibc
 /// `retryMillis`, and says when it records again and how many entries it missed.
 public final class RoomLog {
     public let path: String
+    /// This log's identity (see `Event.logIdentity`), made when the file was and kept in it.
+    public let identity: String
     let db: SQLiteDatabase
     /// How long after a failed commit the next one is tried.
     public var retryMillis: Int64 = 5_000
@@ -91,6 +93,7 @@ public final class RoomLog {
             // file fails here as busy.
             try db.execute("BEGIN IMMEDIATE")
             try Self.prepareSchema(db, path: path)
+            identity = try Self.identity(db)
             try db.execute("COMMIT")
 
             begin = try db.prepare("BEGIN")
@@ -123,6 +126,19 @@ public final class RoomLog {
         } catch {
             throw RoomLogError(path: path, reason: .other(detail: "\(error)"))
         }
+    }
+
+    /// The file's identity, made (a random UUID) the first time a pychat that keeps one opens it.
+    /// A table of its own, so that version 1 files of earlier builds gain it without a migration.
+    private static func identity(_ db: SQLiteDatabase) throws -> String {
+        try db.execute(RoomLogSchema.createIdentity)
+        let read = try db.prepare(RoomLogSchema.identity)
+        defer { read.reset() }
+        if try read.step() { return read.text(0) }
+        let id = UID(randomBits: UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max)).description
+        // A UUID's canonical form is hex digits and dashes: safe as a literal.
+        try db.execute(RoomLogSchema.insertIdentity(id))
+        return id
     }
 
     /// A new file gets the schema; a known version is used as it is; anything else is refused
@@ -360,6 +376,15 @@ public final class RoomLog {
         case .after(let seq):
             s = after
             s.bind(2, seq)
+        case .around(let seq):
+            // The entry and the page before it, then the page after: two indexed range reads.
+            let (next, overflow) = seq.addingReportingOverflow(1)
+            var page = HistoryQuery(id: query.id, room: query.room, range: .before(seq: overflow ? .max : next), limit: limit + 1)
+            let before = try answer(page)
+            page.range = .after(seq: seq)
+            page.limit = limit
+            let after = try answer(page)
+            return HistoryAnswer(id: query.id, entries: before.entries + after.entries, more: before.more || after.more)
         case .search(let words):
             guard let match = SearchQuery.fts5(words) else { return HistoryAnswer(id: query.id, entries: [], more: false) }
             while try indexPending(budget: 10_000) > 0 {}

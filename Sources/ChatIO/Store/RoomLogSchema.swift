@@ -49,6 +49,10 @@ enum RoomLogSchema {
         PRAGMA user_version = \(version);
         """
 
+    /// The log's identity (`RoomLog.identity`): one row, made when first opened.
+    static let createIdentity = "CREATE TABLE IF NOT EXISTS identity(id INTEGER PRIMARY KEY CHECK (id = 1), log TEXT NOT NULL)"
+    static let identity = "SELECT log FROM identity"
+    static func insertIdentity(_ uuid: String) -> String { "INSERT INTO identity VALUES (1, '\(uuid)')" }
     static let insertRoom = "INSERT INTO rooms(name, last_seq, entries) VALUES (?1, 0, 0)"
     static let updateRoom = "UPDATE rooms SET last_seq = max(last_seq, ?2), entries = entries + ?3 WHERE id = ?1"
     static let insertEntry = """

@@ -1,4 +1,4 @@
-/// Commands on a pychat client's side (issue #14). `/help`, `/ignore`, `/unignore` and `/search`
+/// Commands on a pychat client's side (issue #14). `/help`, `/ignore`, `/unignore`, `/search` and `/context`
 /// are the client's own; the rest go to a server that negotiated `commands` as the line typed,
 /// which the server reads with the same parser. On an original PyChat server the client does
 /// what it can from its table (`/who`) or by itself (`/quit`), and refuses the rest with a line
@@ -23,6 +23,8 @@ extension ClientSession {
             for text in CommandParser.help(topic) { out.show(.notice(text)) }
         case .search(let words):
             search(words, &out)
+        case .context(let n):
+            showContext(ofResult: n, &out)
         case .ignore(let name):
             ignore(name, true, &out)
         case .unignore(let name):

@@ -15,11 +15,18 @@ public struct ClientHistory: Equatable, Sendable {
     /// The sequence number of the stamp a live line already took its time from: a stamp times
     /// one line only.
     var stampUsed: Int64?
+    /// The latest search's results by number, as listed (`/context N` picks one).
+    public internal(set) var results: [Int64] = []
+    /// The result whose context was asked for, and the entries of its answer so far.
+    public internal(set) var contextAsked: (result: Int, seq: Int64)?
+    var contextEntries: [RoomEntry] = []
 
     public static func == (a: ClientHistory, b: ClientHistory) -> Bool {
         a.joinHistorySeen == b.joinHistorySeen && a.oldestSeq == b.oldestSeq && a.more == b.more
             && a.pageAsked == b.pageAsked && a.lastStamp?.seq == b.lastStamp?.seq
-            && a.lastStamp?.wallMillis == b.lastStamp?.wallMillis
+            && a.lastStamp?.wallMillis == b.lastStamp?.wallMillis && a.results == b.results
+            && a.contextAsked?.seq == b.contextAsked?.seq && a.contextAsked?.result == b.contextAsked?.result
+            && a.contextEntries == b.contextEntries
     }
 
     /// The line between the history sent on joining and what happens while we are here.
@@ -82,10 +89,12 @@ extension ClientSession {
 
     /// What a search found, newest first on the wire: shown oldest first under a heading, so
     /// the newest is nearest the input, as in the chat.
-    func received(results entries: [RoomEntry], for words: [String], _ out: inout StepOutput) {
+    mutating func received(results entries: [RoomEntry], for words: [String], _ out: inout StepOutput) {
         let what = TextRules.cleanText(words.joined(separator: " "))
         let count = entries.count == 1 ? "1 result" : "\(entries.count) results"
-        out.show(.notice("Search for \"\(what)\": \(count)" + (entries.isEmpty ? "." : ", oldest first:")))
-        for e in entries.reversed() { out.show(e.displayLine) }
+        let pick = negotiatedContext && !entries.isEmpty ? "; /context N shows one in context" : ""
+        out.show(.notice("Search for \"\(what)\": \(count)" + (entries.isEmpty ? "." : ", oldest first\(pick):")))
+        history.results = entries.reversed().map(\.seq)
+        for (n, e) in entries.reversed().enumerated() { out.show(e.displayLine.numbered(n + 1)) }
     }
 }

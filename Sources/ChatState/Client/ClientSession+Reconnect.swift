@@ -18,6 +18,8 @@ public struct ClientLink: Equatable, Sendable {
     public internal(set) var losses = 0
     /// The newest room log entry we were shown or know of (a `Stamp`, an `Ack`, a `Resumed`).
     public internal(set) var lastSeen: Int64?
+    /// The identity of the log `lastSeen` numbers, from the latest `Resumed` that named one.
+    public internal(set) var logID: String?
     /// The next chat's id: ids grow for as long as the session runs.
     public internal(set) var nextChatID: Int64 = 1
     /// Chats sent but not known to have arrived, oldest first.
@@ -132,8 +134,9 @@ extension ClientSession {
         guard resumes, let conn, let policy = link.policy else { return }
         link.awaitingResume = true
         link.resumeShown = 0
-        let after = link.losses > 0 ? link.lastSeen : nil
-        out.send(ExtensionCodec.frame(.resume(session: policy.session, after: after)), to: [conn])
+        let rejoin = link.losses > 0
+        out.send(ExtensionCodec.frame(.resume(session: policy.session, after: rejoin ? link.lastSeen : nil,
+                                              log: rejoin ? link.logID : nil)), to: [conn])
     }
 
     /// The room log entry `seq` reached us live, or was acknowledged.
@@ -157,6 +160,12 @@ extension ClientSession {
         let rejoin = link.losses > 0
         if !link.resumeStarted {
             link.resumeStarted = true
+            if rejoin, let known = link.logID, let theirs = part.log, known != theirs {
+                // The server's log is another one (it started again): what we saw is not in it,
+                // and what follows is its latest entries, not what we missed.
+                out.show(.notice("── the server's room log started again: its latest entries follow ──"))
+            }
+            if let theirs = part.log { link.logID = theirs }
             // Everything up to the server's last chat id from us arrived: not sent again.
             link.unacked.removeAll { $0.id <= part.lastChat }
             if rejoin, part.skipped > 0 {

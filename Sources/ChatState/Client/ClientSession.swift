@@ -82,7 +82,7 @@ public struct ClientSession: Sendable {
         case .inputClosed:
             inputClosed = true
             quitIfDone(&out)
-        case .listening, .accepted, .restored, .historyAnswered, .roomLogRecording, .identified, .restoredModeration, .timer,
+        case .listening, .accepted, .restored, .logIdentity, .historyAnswered, .roomLogRecording, .identified, .restoredModeration, .timer,
              .key, .resize, .inputLine, .recalled, .terminalWidths:
             return
         }
@@ -221,6 +221,8 @@ public struct ClientSession: Sendable {
             received(history: entries, more: more, &out)
         case let (.searchResults(_, words, entries), _) where negotiatedHistory:
             received(results: entries, for: words, &out)
+        case let (.context(_, seq, entries, done), _) where negotiatedContext:
+            received(context: seq, entries, done: done, &out)
         case let (.resumed(part), _) where resumes && link.awaitingResume:
             resumed(part, &out)
         case let (.ack(id, seq), _) where resumes:

@@ -18,6 +18,8 @@ public enum ChatCommand: Equatable, Sendable {
     case unignore(String)
     /// Full-text search of the room log (a pychat server with `history`).
     case search(words: [String])
+    /// `/context N`: result N of the latest search, with the entries around it (feature `context`).
+    case context(result: Int)
     /// The host's and ops' commands (see `ModerationCommand`).
     case moderate(ModerationCommand)
 
@@ -40,6 +42,7 @@ public enum ChatCommand: Equatable, Sendable {
         case .ignore: return "ignore"
         case .unignore: return "unignore"
         case .search: return "search"
+        case .context: return "context"
         case .moderate(let m): return m.name
         }
     }
@@ -78,6 +81,8 @@ public struct CommandSpec: Equatable, Sendable {
         case optionalCommand
         /// One or more words.
         case words
+        /// One whole number, 1 or more.
+        case number
         /// Read by `ModerationCommand.read`.
         case moderation
     }
@@ -123,6 +128,8 @@ public struct CommandSpec: Equatable, Sendable {
                     permission: .everyone, place: .client, shape: .name),
         CommandSpec(name: "search", arguments: "WORDS", summary: "search the room's log for chats holding every word",
                     permission: .everyone, place: .client, shape: .words),
+        CommandSpec(name: "context", arguments: "N", summary: "show result N of the latest search among the entries around it",
+                    permission: .everyone, place: .client, shape: .number),
     ] + ModerationCommand.specs
 
     public static func named(_ name: String) -> CommandSpec? { all.first { $0.name == name } }

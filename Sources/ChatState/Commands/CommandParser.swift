@@ -47,6 +47,8 @@ public enum CommandParser {
             }
         case .moderation:
             return ModerationCommand.read(spec, rest)
+        case .number:
+            guard words.count == 1, let n = Int(words[0]), n >= 1 else { return wrong("needs one \(spec.arguments), a whole number from 1") }
         case .words:
             if words.isEmpty { return wrong("needs \(spec.arguments)") }
             if words.count > Limits.maxSearchWords { return wrong("takes at most \(Limits.maxSearchWords) words") }
@@ -73,6 +75,7 @@ public enum CommandParser {
         case "ignore": return .command(.ignore(first))
         case "unignore": return .command(.unignore(first))
         case "search": return .command(.search(words: words.map(String.init)))
+        case "context": return .command(.context(result: Int(first)!))
         default: preconditionFailure("a command in the table that the parser does not read: \(spec.name)")
         }
     }

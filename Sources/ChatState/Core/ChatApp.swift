@@ -124,10 +124,11 @@ public struct ChatApp: Sendable {
             }
             // Whatever arrives once the server is back (what it missed, then live) is new.
             if out.connectionLost { ui!.away.markNextLine() }
+            if let context = out.context { ui!.showContext(context) }
             return effects + alerts
         }
         let hasUser = config.role == .client || config.hostUID != nil
-        let lines = out.olderLines + out.lines
+        let lines = out.olderLines + out.lines + (out.context?.lines ?? [])
         guard hasUser, !lines.isEmpty else { return effects }
         return lines.map { Effect.print($0.transcript) } + effects
     }

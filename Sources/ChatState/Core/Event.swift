@@ -16,6 +16,11 @@ public enum Event: Equatable, Codable, Sendable {
     /// number and its latest entries, oldest first (so joins are answered from memory). A server
     /// without a log (`--ephemeral`) sends none, and the room starts at sequence 1.
     case restored(room: String, nextSeq: Int64, latest: [RoomEntry])
+    /// The room log's identity, chosen by the interpreter at start: a log on disk keeps its own
+    /// (the same across restarts, its numbers going on); a server without one (`--ephemeral`)
+    /// draws a new one each start, since its numbers start again from 1. A resuming client
+    /// that saw another log is sent the latest entries, not those "after" a number of another log.
+    case logIdentity(String)
     /// The log's answer to an `Effect.queryHistory`, matched to it by `HistoryAnswer.id`.
     case historyAnswered(HistoryAnswer)
     /// A TLS connection's client certificate (its SHA-256 fingerprint, lowercase hex), once its

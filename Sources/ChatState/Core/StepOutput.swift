@@ -9,6 +9,8 @@ public struct StepOutput: Equatable, Sendable {
     var olderLines: [DisplayLine] = []
     /// The display history starts again before `lines` (a rejoin that missed too much to show).
     var restartDisplay = false
+    /// A search result in context, for the history pane until the user goes back to live chat.
+    var context: ContextView?
     /// The text the user submitted was refused (too long): the UI gives it back to the input.
     var inputRefused = false
     /// The server went away (to be dialled again): what comes after is marked unread.

@@ -9,6 +9,9 @@ public struct HistoryQuery: Equatable, Hashable, Codable, Sendable {
         case after(seq: Int64)
         /// The newest `limit` entries matching an FTS5 query made of these words, newest first.
         case search(words: [String])
+        /// Entry `seq` (if the log still has it) with up to `limit` entries on each side of it,
+        /// oldest first: a search result in context.
+        case around(seq: Int64)
     }
 
     public var id: Int64

@@ -27,8 +27,9 @@ extension Room {
             var end = start
             while end < pendingAnnouncements.count, pendingAnnouncements[end].joined == kind { end += 1 }
             // One line for the run: its stamp is the newest entry it announces.
+            let newest = pendingAnnouncements[end - 1].entry
             broadcast(Self.announcement(joined: kind, pendingAnnouncements[start..<end].map(\.name)),
-                      stamp: pendingAnnouncements[end - 1].entry, &out)
+                      stamp: newest, to: notCovering(newest.seq), &out)
             start = end
         }
         pendingAnnouncements = []
@@ -50,8 +51,21 @@ extension Room {
         return list + " " + what
     }
 
-    func broadcast(_ text: String, stamp entry: RoomEntry, _ out: inout StepOutput) {
-        stamp(entry, to: stampRecipients(joined), &out)
-        out.send(FrameCodec.frame(.system(text: text)), to: joined)
+    func broadcast(_ text: String, stamp entry: RoomEntry, to conns: [ConnID]? = nil, _ out: inout StepOutput) {
+        let conns = conns ?? joined
+        stamp(entry, to: stampRecipients(conns), &out)
+        out.send(FrameCodec.frame(.system(text: text)), to: conns)
+    }
+
+    /// The members whose history on joining does not hold entry `seq`. A member that left and
+    /// came back while its leave was held for the timer has it in its history already (its
+    /// `History` or `Resumed`): sent the held line too, it would read "alice left the chat" twice.
+    /// The first entry after `conn`'s history on joining (0: it was sent none); held
+    /// announcements of older entries are not sent to it (see `notCovering`).
+    public func joinHistoryEnd(of conn: ConnID) -> Int64 { connections[conn]?.historyBefore ?? 0 }
+
+    func notCovering(_ seq: Int64) -> [ConnID] {
+        guard historyListeners > 0 else { return joined }
+        return joined.filter { (connections[$0]?.historyBefore ?? 0) <= seq }
     }
 }

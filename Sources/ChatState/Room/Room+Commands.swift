@@ -122,9 +122,9 @@ extension Room {
         case .ignore(let name): ignore(name, true, by: member, &out)
         case .unignore(let name): ignore(name, false, by: member, &out)
         case .moderate(let m): moderate(m, by: member, &out)
-        case .search:
+        case .search, .context:
             answer(member, member.conn == nil ? "The host's screen cannot search yet; a client can."
-                : "/search works in a pychat client: the original PyChat client cannot show its results.", &out)
+                : "/\(command.name) works in a pychat client: the original PyChat client cannot show its results.", &out)
         }
     }
 

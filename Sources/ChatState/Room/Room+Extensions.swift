@@ -44,10 +44,10 @@ extension Room {
         do {
             let message = try ExtensionCodec.decode(body)
             switch message {
-            case .historyRequest, .search:
+            case .historyRequest, .search, .contextRequest:
                 return query(message, from: conn, &out)
-            case let .resume(session, after):
-                resume(session: session, after: after, from: conn, &out)
+            case let .resume(session, after, logID):
+                resume(session: session, after: after, log: logID, from: conn, &out)
             case let .chat(id, text):
                 return chat(id: id, text: text, from: conn, &out)
             case .command(let line):
@@ -58,7 +58,7 @@ extension Room {
                 // A command costs a chat's token: a rename or a /who costs the room more than a chat.
                 if let wait = takeChatToken(conn) { return wait }
                 commandFrame(line, from: conn, &out)
-            case .welcome, .roomSize, .stamp, .history, .searchResults, .resumed, .ack, .notice, .action, .privateMessage, .who, .whois:
+            case .welcome, .roomSize, .stamp, .history, .searchResults, .resumed, .ack, .notice, .action, .privateMessage, .who, .whois, .context:
                 violation(conn, "\(message.typeName) is not for the server; ignored", &out)
             }
         } catch {

@@ -9,8 +9,14 @@ extension Room {
         let conn: ConnID
         /// The asker's uid: an answer that arrives after it left goes to nobody.
         let uid: UID
-        /// A search's words; nil for a page.
-        let words: [String]?
+        let asked: Asked
+    }
+
+    /// What a question to the store was, so its answer goes out as the right message.
+    enum Asked: Sendable {
+        case page
+        case search(words: [String])
+        case context(seq: Int64)
     }
 
     /// Records what just happened in the room; the step hands its entries over in one
@@ -58,10 +64,8 @@ extension Room {
         lastRecipients = nil
         connections[conn]?.queryBucket = TokenBucket(burst: Limits.historyQueryBurst, rate: Limits.historyQueryRate,
                                                      periodMillis: 1000, now: now)
-        if connections[conn]?.wantsResume == true {
-            connections[conn]?.resumeBefore = log.nextSeq
-            return
-        }
+        connections[conn]?.historyBefore = log.nextSeq
+        if connections[conn]?.wantsResume == true { return }
         let latest = log.newest(Limits.historyPage)
         send(.history(room: log.room, entries: latest, more: RoomLog.more(before: latest)), to: conn, &out)
     }
@@ -74,9 +78,10 @@ extension Room {
     /// as a protocol error); otherwise the member is out of query tokens and this is the wait,
     /// and the frame is held as an over-rate chat is (see `Room+Flood.swift`).
     mutating func query(_ message: ExtensionMessage, from conn: ConnID, _ out: inout StepOutput) -> Int64? {
-        guard let c = connections[conn], c.member != nil, c.wantsHistory else {
+        let feature = if case .contextRequest = message { Capabilities.Feature.context } else { Capabilities.Feature.history }
+        guard let c = connections[conn], c.member != nil, c.wantsHistory, c.common?.has(feature) == true else {
             let member = connections[conn]?.member != nil
-            violation(conn, "\(message.typeName) " + (member ? "without the history feature" : "before JoinRequest"), &out)
+            violation(conn, "\(message.typeName) " + (member ? "without the \(feature) feature" : "before JoinRequest"), &out)
             return nil
         }
         if let refusal = Self.refusal(of: message, room: log.room) {
@@ -93,10 +98,16 @@ extension Room {
             if let page = log.page(before: before, limit: limit) {
                 send(.history(room: room, entries: page.entries, more: page.more), to: conn, &out)
             } else {
-                ask(HistoryQuery.Range.before(seq: before), room: room, limit: limit, for: conn, c.uid, words: nil, &out)
+                ask(HistoryQuery.Range.before(seq: before), room: room, limit: limit, for: conn, c.uid, .page, &out)
             }
         case let .search(room, words, limit):
-            ask(.search(words: words), room: room, limit: limit, for: conn, c.uid, words: words, &out)
+            ask(.search(words: words), room: room, limit: limit, for: conn, c.uid, .search(words: words), &out)
+        case let .contextRequest(room, seq, limit):
+            if let entries = log.around(seq, limit: limit) {
+                sendContext(seq, entries, to: conn, &out)
+            } else {
+                ask(.around(seq: seq), room: room, limit: limit, for: conn, c.uid, .context(seq: seq), &out)
+            }
         default:
             break
         }
@@ -107,7 +118,7 @@ extension Room {
     /// words the search cannot take.
     static func refusal(of message: ExtensionMessage, room ours: String) -> String? {
         switch message {
-        case let .historyRequest(room, _, limit):
+        case let .historyRequest(room, _, limit), let .contextRequest(room, _, limit):
             if room != ours { return "no room \(quoted(room))" }
             if !(1...Limits.historyPage).contains(limit) { return "limit \(limit) is not 1 to \(Limits.historyPage)" }
         case let .search(room, words, limit):
@@ -127,10 +138,10 @@ extension Room {
     }
 
     private mutating func ask(_ range: HistoryQuery.Range, room: String, limit: Int, for conn: ConnID, _ uid: UID,
-                              words: [String]?, _ out: inout StepOutput) {
+                              _ asked: Asked, _ out: inout StepOutput) {
         let id = nextQueryID
         nextQueryID += 1
-        pendingQueries[id] = PendingQuery(conn: conn, uid: uid, words: words)
+        pendingQueries[id] = PendingQuery(conn: conn, uid: uid, asked: asked)
         out.effects.append(.queryHistory(HistoryQuery(id: id, room: room, range: range, limit: limit)))
     }
 
@@ -148,11 +159,16 @@ extension Room {
             return
         }
         guard let c = connections[q.conn], c.uid == q.uid, c.member != nil else { return }
-        if let words = q.words {
-            send(.searchResults(room: log.room, words: words, entries: answer.entries), to: q.conn, &out)
-        } else {
-            send(.history(room: log.room, entries: answer.entries, more: answer.more), to: q.conn, &out)
+        switch q.asked {
+        case .page: send(.history(room: log.room, entries: answer.entries, more: answer.more), to: q.conn, &out)
+        case .search(let words): send(.searchResults(room: log.room, words: words, entries: answer.entries), to: q.conn, &out)
+        case .context(let seq): sendContext(seq, answer.entries, to: q.conn, &out)
         }
+    }
+
+    /// A `Context`: the entries around `seq`, oldest first, in as many frames as they need.
+    func sendContext(_ seq: Int64, _ entries: [RoomEntry], to conn: ConnID, _ out: inout StepOutput) {
+        for frame in ExtensionCodec.contextFrames(room: log.room, seq: seq, entries: entries) { out.send(frame, to: [conn]) }
     }
 
     /// The latest entries the room holds in memory, oldest first.

@@ -5,7 +5,7 @@
 /// Its chats come as `Chat` with ids that grow; one the room already has is not relayed again,
 /// and each is acknowledged with its entry's sequence number.
 extension Room {
-    mutating func resume(session: UID, after: Int64?, from conn: ConnID, _ out: inout StepOutput) {
+    mutating func resume(session: UID, after: Int64?, log seen: String? = nil, from conn: ConnID, _ out: inout StepOutput) {
         guard let c = connections[conn], c.member != nil, c.wantsResume, c.session == nil else {
             let why = connections[conn]?.session != nil ? "a second Resume"
                 : connections[conn]?.member == nil ? "Resume before JoinRequest" : "Resume without the resume feature"
@@ -14,10 +14,14 @@ extension Room {
         }
         connections[conn]!.session = session
         chatSessions.heard(session)
-        let before = c.resumeBefore
+        let before = c.historyBefore
         let lastChat = chatSessions.last(session)?.id ?? 0
         var entries: [RoomEntry], skipped = 0
-        if let after, after < before {
+        // Numbers of another log (an ephemeral server that started again from 1) say nothing
+        // of this one: the latest page, as a first join gets.
+        let sameLog = seen == nil || logID == nil || seen == logID
+        if !sameLog { out.log("\(conn) resumes a log that is not this one; sent the latest entries") }
+        if let after, after < before, sameLog {
             let missed = Int(clamping: before - 1 - after)
             entries = log.entries(after: after, before: before)
             if missed > Limits.resumeMaxMissed { entries = Array(entries.suffix(Limits.historyPage)) }
@@ -33,7 +37,7 @@ extension Room {
             return id
         }
         let part = ResumedPart(room: log.room, lastChat: lastChat, skipped: skipped, through: before - 1,
-                               entries: entries, ownIDs: ownIDs, done: true)
+                               entries: entries, ownIDs: ownIDs, done: true, log: logID)
         for frame in ExtensionCodec.frames(part) { out.send(frame, to: [conn]) }
     }
 

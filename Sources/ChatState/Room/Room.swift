@@ -48,10 +48,11 @@ public struct Room: Sendable {
         var wantsHistory: Bool { common?.has(Capabilities.Feature.history) == true }
         /// Resume needs the history it resumes: both negotiated. See `Room+Resume.swift`.
         var wantsResume: Bool { wantsHistory && common?.has(Capabilities.Feature.resume) == true }
-        /// The session its `Resume` named (once per connection), and the first entry after
-        /// its join's history: what it missed ends there, what it is sent live begins.
+        /// The session its `Resume` named (once per connection).
         var session: UID?
-        var resumeBefore: Int64 = 0
+        /// The first entry after its join's history (a `History`, or the answer to its
+        /// `Resume`): what it missed ends there, what it is sent live begins. 0: no history.
+        var historyBefore: Int64 = 0
         /// The member's allowance of history requests and searches. See `Room+History.swift`.
         var queryBucket: TokenBucket?
         /// The member's chat allowance (nil: no chat rate). See `Room+Flood.swift`.
@@ -118,6 +119,8 @@ public struct Room: Sendable {
     /// Questions asked of the store, by `HistoryQuery.id`, waiting for their answers.
     var pendingQueries: [Int64: PendingQuery] = [:]
     var nextQueryID: Int64 = 1
+    /// The room log's identity, as the interpreter told it (`Event.logIdentity`); nil: never told.
+    public internal(set) var logID: String?
     /// The last chat id of each recent pychat session, so a chat resent after a cut is relayed once.
     var chatSessions = ChatSessions(capacity: Limits.chatSessions)
     var admission: Admission
@@ -166,6 +169,8 @@ public struct Room: Sendable {
             guard room == log.room else { return }
             log.restore(nextSeq: nextSeq, latest: latest)
             chatSessions.restore(from: latest)
+        case let .logIdentity(id):
+            logID = id
         case let .historyAnswered(answer):
             answered(answer, &out)
         case let .identified(conn, fingerprint):

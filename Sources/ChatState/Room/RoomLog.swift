@@ -63,6 +63,18 @@ struct RoomLog: Sendable {
         return (entries, Self.more(before: entries))
     }
 
+    /// Entry `seq` and up to `limit` entries on each side of it, oldest first, when memory holds
+    /// all of them: the oldest in memory is at least `limit` before it, or is the room's first.
+    /// nil: only the store can answer.
+    func around(_ seq: Int64, limit: Int) -> [RoomEntry]? {
+        guard let first = latest.first, first.seq <= max(1, seq - Int64(limit)) else { return nil }
+        var start = latest.count
+        while start > 0, latest[start - 1].seq >= seq - Int64(limit) { start -= 1 }
+        var end = start
+        while end < latest.count, latest[end].seq <= seq + Int64(limit) { end += 1 }
+        return (start..<end).map { latest[$0] }
+    }
+
     /// Whether entries older than these may be in the log: the first entry of a room is 1, so
     /// a page that starts after it may have some before it (the log may have let them go).
     static func more(before entries: [RoomEntry]) -> Bool { (entries.first?.seq ?? 1) > 1 }

@@ -39,11 +39,17 @@ public enum ChatView {
         if ui.showsMembers {
             members.draw(in: Box(top: 0, left: history.cols, rows: history.rows, cols: cols - history.cols), &frame)
         }
+        // First, so that a narrow screen still says how to get back.
+        let title = ui.context == nil ? title : "in context · " + ContextView.back + (title.isEmpty ? "" : " · " + title)
         if !title.isEmpty {
             frame.put(" \(title) ", row: 0, col: 2, width: history.cols - 4, style: Style(bold: true))
         }
         if ui.showsHelp {
             KeyHelp.draw(in: history.inside, &frame)
+        } else if ui.context != nil {
+            // The cache knows the live lines by their places: the context's lines are others.
+            var scratch = WrapCache()
+            drawHistory(ui.shownInHistoryPane, in: history.inside, &frame, &scratch)
         } else {
             drawHistory(ui, in: history.inside, &frame, &cache)
         }

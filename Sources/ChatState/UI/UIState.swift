@@ -46,6 +46,15 @@ public struct UIState: Equatable, Sendable {
     public internal(set) var away = Away()
     /// What was sent before, for Up, Down and Ctrl-R in the input.
     public internal(set) var recall = InputRecall()
+    /// A search result in context, shown in the history pane in place of the live chat (which
+    /// goes on meanwhile) until Esc; scrolling moves through the context.
+    public private(set) var context: ShownContext?
+
+    public struct ShownContext: Equatable, Sendable {
+        public let view: ContextView
+        let history: History
+        var scrollOffset = 0
+    }
     /// The local day of the newest dated line: a line on another day gets a day line first.
     private var newestDay: Int64?
 
@@ -109,11 +118,38 @@ public struct UIState: Equatable, Sendable {
         unseen = 0
     }
 
+    /// Shows a search result in context, scrolled so that the chosen entry is mid-pane.
+    public mutating func showContext(_ view: ContextView) {
+        var lines = History(capacity: max(1, view.lines.count))
+        for line in view.lines { lines.append(line) }
+        context = ShownContext(view: view, history: lines)
+        scroll(by: max(0, view.lines.count - 1 - view.chosen - scrolledRows / 2))
+    }
+
+    /// The state as the history pane draws it: the context's lines while one is shown.
+    var shownInHistoryPane: UIState {
+        guard let context else { return self }
+        var shown = self
+        shown.context = nil
+        shown.history = context.history
+        shown.scrollOffset = context.scrollOffset
+        shown.unseen = 0
+        shown.format.readMarker = nil
+        return shown
+    }
+
     public mutating func resize(_ newSize: TerminalSize) {
         size = TerminalSize(cols: max(0, newSize.cols), rows: max(0, newSize.rows))
     }
 
     mutating func scroll(by delta: Int) {
+        if context != nil {
+            // The context scrolls, not the live chat, and never asks for older pages.
+            var shown = shownInHistoryPane
+            shown.scroll(by: delta)
+            context!.scrollOffset = shown.scrollOffset
+            return
+        }
         // Scrolling up stops once the oldest line is at the top of the pane.
         let top = oldestAtTopOffset
         scrollOffset = max(0, min(scrollOffset + delta, top))
@@ -168,6 +204,7 @@ public struct UIState: Equatable, Sendable {
         case .focusOut: away.focus(false)
         case .f1: showsHelp.toggle()
         case .escape where showsHelp: showsHelp = false
+        case .escape where context != nil && recall.query == nil: context = nil
         case .ctrl("n"): membersWanted.toggle()
         case .tab where focus == .input && recall.query == nil:
             completion = cycling ?? Completion.start(in: input, names: completionNames)
@@ -197,8 +234,8 @@ public struct UIState: Equatable, Sendable {
         switch key {
         case .up: scroll(by: 1)
         case .down: scroll(by: -1)
-        case .home: scroll(by: history.count)
-        case .end: scroll(by: -history.count)
+        case .home: scroll(by: shownInHistoryPane.history.count)
+        case .end: scroll(by: -shownInHistoryPane.history.count)
         case .text, .paste:
             // Typing while the history has focus is plainly meant for the input.
             focus = .input

@@ -24,7 +24,8 @@ public enum ExtensionMessage: Equatable, Sendable {
     case searchResults(room: String, words: [String], entries: [RoomEntry])
     /// Feature `resume` (see `ExtensionMessage+Resume.swift`): client to server, once per
     /// connection, its session token and the newest entry it saw (nil: none, a first join).
-    case resume(session: UID, after: Int64?)
+    /// `log`: the identity of the log that `after` numbers (nil: none known, a first join).
+    case resume(session: UID, after: Int64?, log: String? = nil)
     /// Server to client: the answer to `resume`, in one frame or several, oldest first.
     case resumed(ResumedPart)
     /// Client to server: a chat with the client's own id, so a resent one is known.
@@ -44,6 +45,11 @@ public enum ExtensionMessage: Equatable, Sendable {
     case who(members: [MemberDetails], total: Int)
     /// `/whois`: one member.
     case whois(MemberDetails)
+    /// Feature `context` (see `ExtensionMessage+Context.swift`): client to server, the entries
+    /// around entry `seq`, up to `limit` on each side.
+    case contextRequest(room: String, seq: Int64, limit: Int)
+    /// Server to client: the answer, oldest first, in one frame or several (`done` on the last).
+    case context(room: String, seq: Int64, entries: [RoomEntry], done: Bool)
 
     public var typeName: String {
         switch self {
@@ -64,6 +70,8 @@ public enum ExtensionMessage: Equatable, Sendable {
         case .privateMessage: return "Private"
         case .who: return "Who"
         case .whois: return "Whois"
+        case .contextRequest: return "ContextRequest"
+        case .context: return "Context"
         }
     }
 }
@@ -93,6 +101,8 @@ public enum ExtensionCodec {
             writeResume(message, &w)
         case .command, .notice, .action, .privateMessage, .who, .whois:
             writeCommands(message, &w)
+        case .contextRequest, .context:
+            writeContext(message, &w)
         }
         return FrameCodec.frame(kind: kind, parts: w.bytes)
     }

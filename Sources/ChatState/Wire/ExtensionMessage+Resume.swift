@@ -25,9 +25,11 @@ public struct ResumedPart: Equatable, Sendable {
     public var ownIDs: [Int64?]
     /// The last frame of the answer.
     public var done: Bool
+    /// The identity of the server's log (see `Event.logIdentity`): the one `through` numbers.
+    public var log: String?
 
     public init(room: String, lastChat: Int64, skipped: Int, through: Int64, entries: [RoomEntry],
-                ownIDs: [Int64?]? = nil, done: Bool) {
+                ownIDs: [Int64?]? = nil, done: Bool, log: String? = nil) {
         self.room = room
         self.lastChat = lastChat
         self.skipped = skipped
@@ -35,17 +37,23 @@ public struct ResumedPart: Equatable, Sendable {
         self.entries = entries
         self.ownIDs = ownIDs ?? Array(repeating: nil, count: entries.count)
         self.done = done
+        self.log = log
     }
 }
 
 extension ExtensionCodec {
     static func writeResume(_ message: ExtensionMessage, _ w: inout JSONWriter) {
         switch message {
-        case let .resume(session, after):
+        case let .resume(session, after, log):
             w.raw("{\"type\": \"Resume\", \"session\": ")
             w.string(session.description)
             w.raw(", \"after\": ")
             if let after { w.number(Int(after)) } else { w.raw("null") }
+            // Only when known: a first join's Resume is the bytes it always was.
+            if let log {
+                w.raw(", \"log\": ")
+                w.string(log)
+            }
             w.raw("}")
         case let .resumed(part):
             w.raw("{\"type\": \"Resumed\", \"room\": ")
@@ -56,6 +64,10 @@ extension ExtensionCodec {
             w.number(part.skipped)
             w.raw(", \"through\": ")
             w.number(Int(part.through))
+            if let log = part.log {
+                w.raw(", \"log\": ")
+                w.string(log)
+            }
             w.raw(", \"entries\": [")
             for (n, e) in part.entries.enumerated() {
                 if n > 0 { w.raw(", ") }
@@ -98,6 +110,13 @@ extension ExtensionCodec {
         }
     }
 
+    /// A string field that may be absent (an older peer's message) or null.
+    static func optionalString(_ name: String, _ type: String, _ members: [(String, JSONValue)]) throws(DecodeError) -> String? {
+        guard let v = members.first(where: { $0.0 == name })?.1 else { return nil }
+        if case .null = v { return nil }
+        return try string(v, type, name)
+    }
+
     static func decodeResume(_ type: String, _ members: [(String, JSONValue)]) throws(DecodeError) -> ExtensionMessage {
         func field(_ name: String) throws(DecodeError) -> JSONValue { try member(name, of: type, in: members) }
         switch type {
@@ -107,9 +126,10 @@ extension ExtensionCodec {
             guard let session = UID(canonical: text.utf8), session.description == text else {
                 throw .badUUID(type: type, field: "session", value: text)
             }
+            let log = try optionalString("log", type, members)
             let v = try field("after")
-            if case .null = v { return .resume(session: session, after: nil) }
-            return .resume(session: session, after: try seq(v, type, "after"))
+            if case .null = v { return .resume(session: session, after: nil, log: log) }
+            return .resume(session: session, after: try seq(v, type, "after"), log: log)
         case "Resumed":
             let room = try string(field("room"), type, "room")
             let list = try field("entries")
@@ -131,13 +151,13 @@ extension ExtensionCodec {
             return .resumed(ResumedPart(room: room, lastChat: try seq(field("lastChat"), type, "lastChat"),
                                         skipped: try count(field("skipped"), type, "skipped"),
                                         through: try seq(field("through"), type, "through"),
-                                        entries: entries, ownIDs: ids, done: done))
+                                        entries: entries, ownIDs: ids, done: done, log: try optionalString("log", type, members)))
         case "Chat":
             return .chat(id: try seq(field("id"), type, "id"), text: try string(field("text"), type, "text"))
         case "Ack":
             return .ack(id: try seq(field("id"), type, "id"), seq: try seq(field("seq"), type, "seq"))
         default:
-            throw .unknownType(type)
+            return try decodeContext(type, members)
         }
     }
 }

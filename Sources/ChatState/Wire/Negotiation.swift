@@ -54,11 +54,14 @@ public struct Capabilities: Equatable, Sendable {
         /// Reconnecting without gaps or duplicates (issue #13, `Room+Resume.swift`): chats with
         /// the client's own ids, acknowledged, and what was missed on rejoining. Needs `history`.
         public static let resume = "resume"
+        /// A search result shown in context (issue #13, `Room+Context.swift`): `ContextRequest`
+        /// for the entries around one, answered by `Context`. Needs `history`.
+        public static let context = "context"
         /// Commands (issue #14): a client's `/` lines go to the server as `Command`, and answers,
         /// actions, private messages and member details come back as extension messages.
         public static let commands = "commands"
         /// Every feature this build understands, in the order it lists them.
-        public static let all = [roomSize, history, resume, commands]
+        public static let all = [roomSize, history, resume, commands, context]
     }
 }
 
