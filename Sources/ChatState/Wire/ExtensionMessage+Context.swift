@@ -9,13 +9,7 @@ extension ExtensionCodec {
     static func writeContext(_ message: ExtensionMessage, _ w: inout JSONWriter) {
         switch message {
         case let .contextRequest(room, seq, limit):
-            w.raw("{\"type\": \"ContextRequest\", \"room\": ")
-            w.string(room)
-            w.raw(", \"seq\": ")
-            w.number(Int(seq))
-            w.raw(", \"limit\": ")
-            w.number(limit)
-            w.raw("}")
+            writeRoomRequest("ContextRequest", room: room, ("seq", seq), limit: limit, &w)
         case let .context(room, seq, entries, done):
             w.raw("{\"type\": \"Context\", \"room\": ")
             w.string(room)

@@ -2,6 +2,23 @@
 /// entry is `{"seq": 7, "time": 1700000000000, "kind": "chat", "name": "alice", "color":
 /// "ff8800", "text": "hi"}`; its room is the message's, and the author's uid stays on the server.
 extension ExtensionCodec {
+    /// `{"type": TYPE, "room": ROOM, "FIELD": N, "limit": L}`: a client's question about the
+    /// entries of a room next to one (`HistoryRequest`, `ContextRequest`).
+    static func writeRoomRequest(_ type: StaticString, room: String, _ field: (name: StaticString, seq: Int64),
+                                 limit: Int, _ w: inout JSONWriter) {
+        w.raw("{\"type\": \"")
+        w.raw(type)
+        w.raw("\", \"room\": ")
+        w.string(room)
+        w.raw(", \"")
+        w.raw(field.name)
+        w.raw("\": ")
+        w.number(Int(field.seq))
+        w.raw(", \"limit\": ")
+        w.number(limit)
+        w.raw("}")
+    }
+
     static func writeHistory(_ message: ExtensionMessage, _ w: inout JSONWriter) {
         switch message {
         case let .stamp(seq, wallMillis):
@@ -13,13 +30,7 @@ extension ExtensionCodec {
             writeEntries(entries, &w)
             w.raw(more ? "], \"more\": true}" : "], \"more\": false}")
         case let .historyRequest(room, before, limit):
-            w.raw("{\"type\": \"HistoryRequest\", \"room\": ")
-            w.string(room)
-            w.raw(", \"before\": ")
-            w.number(Int(before))
-            w.raw(", \"limit\": ")
-            w.number(limit)
-            w.raw("}")
+            writeRoomRequest("HistoryRequest", room: room, ("before", before), limit: limit, &w)
         case let .search(room, words, limit):
             w.raw("{\"type\": \"Search\", \"room\": ")
             w.string(room)
