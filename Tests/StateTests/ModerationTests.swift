@@ -117,7 +117,19 @@ import Testing
 
     // MARK: /ban by address
 
-    @Test func aBannedAddressIsTurnedAwayAtConnectUntilTheWallClockSaysTheBanIsOver() {
+    static func joinRequest(_ name: String) -> Bytes { Fix.frame(.joinRequest(username: name, color: "ff8800")) }
+
+    /// What turning a joiner away costs: the refusal, the close, and the room forgetting it.
+    static func turnedAway(_ conn: ConnID, remote: String, _ refusal: String, why: String = "banned (address 10.0.0.1)",
+                           removed: Removal? = nil) -> [Effect] {
+        [.log("reject \(conn) from \(remote): \(why)")]
+            + (removed == nil ? [] : [.send(to: [conn], bytes: R.ext(.welcome(Capabilities(version: 1, features: ["commands"]))))])
+            + [.send(.system(text: "Connection refused: " + refusal), to: conn)]
+            + (removed.map { [.send(to: [conn], bytes: R.ext(.removed($0)))] } ?? [])
+            + [.close(conn: conn, reason: "banned"), .cancelTimer(.joinDeadline(conn)), .log("disconnect \(conn) before joining: banned")]
+    }
+
+    @Test func aBannedAddressIsTurnedAwayAtJoinUntilTheWallClockSaysTheBanIsOver() {
         var s = Self.room()
         let ban = Ban(subject: .address("10.0.0.1"), name: "alice", by: "host", reason: "flood",
                       setAtWallMillis: Self.t0, expiresAtWallMillis: Self.t0 + 600_000)
@@ -126,27 +138,37 @@ import Testing
             .log("moderation: \"host banned alice for 10m (address 10.0.0.1): flood\""),
             .send(.system(text: "host banned alice for 10m (address 10.0.0.1): flood"), to: Fix.c1, Fix.c2),
         ] + Self.aliceLeaves("banned by host"), shows: [.system("host banned alice for 10m (address 10.0.0.1): flood")] + Self.aliceLeft)
-        // Five minutes later, from the same address: refused with a SystemMessage, before any join.
+        // Five minutes later, from the same address: refused with a SystemMessage at its JoinRequest,
+        // the first frame an original client sends.
         _ = s.reduce(Self.at(300))
-        s.send(.accepted(conn: Fix.c3, uid: Fix.uid3, remote: "10.0.0.1:6000", address: "10.0.0.1"), [
-            .log("reject #3 from 10.0.0.1:6000: you are banned from this server by host for 5m more: flood"),
-            .send(.system(text: "Connection refused: you are banned from this server by host for 5m more: flood"), to: Fix.c3),
-            .close(conn: Fix.c3, reason: "you are banned from this server by host for 5m more: flood"),
-        ])
+        _ = s.reduce(.accepted(conn: Fix.c3, uid: Fix.uid3, remote: "10.0.0.1:6000", address: "10.0.0.1"))
+        s.send(.received(conn: Fix.c3, bytes: Self.joinRequest("alice")),
+               Self.turnedAway(Fix.c3, remote: "10.0.0.1:6000", "you are banned from this server by host for 5m more: flood"),
+               shows: [.notice("Connection ended: remote_address 10.0.0.1:6000").quieted])
+        // A pychat client (its sign came first) is welcomed, then told in a `Removed` too, with the
+        // ban's end, so that it does not dial again.
+        _ = s.reduce(.accepted(conn: ConnID(7), uid: UID(high: 7, low: 7), remote: "10.0.0.1:6007", address: "10.0.0.1"))
+        _ = s.reduce(.received(conn: ConnID(7), bytes: R.commandsSign))
+        s.send(.received(conn: ConnID(7), bytes: Self.joinRequest("alice")),
+               Self.turnedAway(ConnID(7), remote: "10.0.0.1:6007", "you are banned from this server by host for 5m more: flood",
+                               removed: Removal(.banned, by: "host", reason: "flood", untilWallMillis: Self.t0 + 600_000)),
+               shows: [.notice("Connection ended: remote_address 10.0.0.1:6007").quieted])
         // Another address is not banned.
         _ = s.reduce(.accepted(conn: ConnID(4), uid: UID(high: 4, low: 4), remote: "10.0.0.9:1", address: "10.0.0.9"))
-        #expect(s.room.isConnected(ConnID(4)))
+        _ = s.reduce(.received(conn: ConnID(4), bytes: Self.joinRequest("zoe")))
+        #expect(s.room.members.map(\.name) == ["host", "bob", "zoe"])
         s.send(.inputLine("/bans"), [], shows: [.notice("1 ban in force:"), .notice("  alice (address 10.0.0.1) by host for 5m more: flood")])
         // The monotonic clock is not what ends a ban: only the wall clock.
         _ = s.reduce(.time(Instant(monotonicMillis: 10_000_000, wallMillis: Self.t0 + 599_999)))
         _ = s.reduce(.accepted(conn: ConnID(5), uid: UID(high: 5, low: 5), remote: "10.0.0.1:6001", address: "10.0.0.1"))
+        _ = s.reduce(.received(conn: ConnID(5), bytes: Self.joinRequest("alice")))
         #expect(!s.room.isConnected(ConnID(5)))
         // At its end, it is forgotten (in the database too) and she comes in.
         _ = s.reduce(Self.at(600))
-        s.send(.accepted(conn: ConnID(6), uid: UID(high: 6, low: 6), remote: "10.0.0.1:6002", address: "10.0.0.1"), [
-            .keepModeration(.unban(.address("10.0.0.1"))),
-            .log("connect #6 from 10.0.0.1:6002"), .setTimer(.joinDeadline(ConnID(6)), millis: 10_000),
-        ], shows: [.notice("Established connection: remote_address 10.0.0.1:6002").quieted])
+        _ = s.reduce(.accepted(conn: ConnID(6), uid: UID(high: 6, low: 6), remote: "10.0.0.1:6002", address: "10.0.0.1"))
+        let joined = s.reduce(.received(conn: ConnID(6), bytes: Self.joinRequest("alice")))
+        #expect(joined.first == .keepModeration(.unban(.address("10.0.0.1"))))
+        #expect(s.room.members.map(\.name) == ["host", "bob", "zoe", "alice"])
         s.send(.inputLine("/bans"), [], shows: [.notice("No bans are in force.")])
     }
 
@@ -287,7 +309,8 @@ extension ModerationTests {
         _ = s.reduce(Self.at(1))
         let effects = s.reduce(.received(conn: Fix.c2, bytes: R.command("/ban alice 1m line one\nreject #9 from x\tforged")))
         #expect(effects.contains(.log("moderation: \"bob banned alice for 1m (address 10.0.0.1): line one reject #9 from x forged\"")))
-        let refused = s.reduce(.accepted(conn: Fix.c3, uid: Fix.uid3, remote: "10.0.0.1:7", address: "10.0.0.1"))
-        #expect(refused.first == .log("reject #3 from 10.0.0.1:7: you are banned from this server by bob for 1m more: line one reject #9 from x forged"))
+        _ = s.reduce(.accepted(conn: Fix.c3, uid: Fix.uid3, remote: "10.0.0.1:7", address: "10.0.0.1"))
+        let refused = s.reduce(.received(conn: Fix.c3, bytes: Self.joinRequest("alice")))
+        #expect(refused.contains(.send(.system(text: "Connection refused: you are banned from this server by bob for 1m more: line one reject #9 from x forged"), to: Fix.c3)))
     }
 }

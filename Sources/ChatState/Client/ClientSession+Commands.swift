@@ -33,7 +33,7 @@ extension ClientSession {
             // The server says our parting words, if it takes commands; we leave either way, once
             // what we sent is written.
             if negotiatedCommands, phase == .joined, let conn { out.send(ExtensionCodec.frame(.command(line: line)), to: [conn]) }
-            out.effects.append(.quit(code: ExitCode.ok, message: nil))
+            out.effects.append(.quit(code: quitCode, message: nil))
         case .who where phase == .joined && !negotiatedCommands:
             whoFromTable(&out)
         default:
@@ -89,6 +89,8 @@ extension ClientSession {
             for text in MemberDetails.whoLines(members, total: total) { out.show(.system(TextRules.cleanText(text))) }
         case .whois(let member):
             out.show(.system(TextRules.cleanText(member.whoisLine)))
+        case .removed(let removal):
+            removed(removal, &out)
         default:
             return false
         }

@@ -40,6 +40,11 @@ public struct ClientSession: Sendable {
     public internal(set) var link: ClientLink
     /// The interpreter's monotonic milliseconds, from the latest `time` event.
     var now: Int64 = 0
+    /// The wall clock and the zone's offset, from the latest `time` event that told them.
+    var wallNow: Int64?
+    var utcOffsetSeconds = 0
+    /// The last line, once an op put us out (see `ClientSession+Removed.swift`).
+    public internal(set) var removedText: String?
     var decoder: FrameDecoder
     var inputClosed = false
     /// Some bytes came from the server: the first ones tell a TLS server from a PyChat one.
@@ -55,6 +60,8 @@ public struct ClientSession: Sendable {
         switch event {
         case let .time(instant):
             now = instant.monotonicMillis
+            wallNow = instant.wallMillis ?? wallNow
+            utcOffsetSeconds = instant.utcOffsetSeconds ?? utcOffsetSeconds
         case let .connected(conn, _):
             guard phase == .connecting else { return }
             self.conn = conn

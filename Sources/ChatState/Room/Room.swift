@@ -230,10 +230,8 @@ public struct Room: Sendable {
             refuse(conn, remote: remote, "the server is full (\(config.maxConnections) connections)", &out)
             return
         }
-        if let why = banRefusal(.address(address ?? remote), &out) {
-            refuse(conn, remote: remote, why, &out)
-            return
-        }
+        // A banned address is turned away at its JoinRequest (`turnedAwayIfBanned`), when a
+        // pychat client can be told so in a way that stops it from dialling again.
         if let address, case .refuse(let why) = admission.admit(address, at: now) {
             refuse(conn, remote: remote, why, &out)
             return
