@@ -62,9 +62,10 @@ extension Room {
 
     /// A muted member's chat reaches no one: it is told so, and true is returned.
     mutating func silenced(_ member: Member, _ out: inout StepOutput) -> Bool {
-        guard moderation.hasMutes, let conn = member.conn, let s = subject(of: conn), let until = moderation.mute(of: s, at: log.wallNow) else {
-            return false
-        }
+        guard moderation.hasMutes, let conn = member.conn, let s = subject(of: conn) else { return false }
+        let (inForce, expired) = moderation.mute(of: s, at: log.wallNow)
+        if expired { out.effects.append(.keepModeration(.unmute(s))) }
+        guard let until = inForce else { return false }
         answer(member, "You are muted\(remaining(until: until)): what you say reaches no one.", &out)
         return true
     }
@@ -102,9 +103,11 @@ extension Room {
         case let .mute(_, duration):
             let until = duration.map { log.wallNow + $0 }
             moderation.mute(subject, until: until)
+            out.effects.append(.keepModeration(.mute(Mute(subject: subject, untilWallMillis: until))))
             announce("muted \(target.name)" + (duration.map { " for " + MemberDetails.duration(Int($0 / 1000)) } ?? ""), by: actor, &out)
         case .unmute:
             guard moderation.unmute(subject) else { return answer(actor, "\(target.name) is not muted.", &out) }
+            out.effects.append(.keepModeration(.unmute(subject)))
             announce("unmuted \(target.name)", by: actor, &out)
         case .op:
             guard !isOp(target) else { return answer(actor, "\(target.name) is already an op.", &out) }
