@@ -78,7 +78,7 @@ extension ClientSession {
         case .notice(let text):
             out.show(.system(TextRules.cleanText(text)))
         case let .action(uid, name, _, text):
-            if !ignored.contains(uid) { out.show(.system(TextRules.cleanText("* \(name) \(text)"))) }
+            if !ignored.contains(uid) { out.show(serverTimed(.system(TextRules.cleanText("* \(name) \(text)")))) }
         case .privateMessage(let p):
             if p.echo || !ignored.contains(p.uid) {
                 var line = p.displayLine

@@ -164,12 +164,12 @@ public struct ClientSession: Sendable {
                 case FrameCodec.jsonKind:
                     let shown = out.lines.count
                     handle(try MessageCodec.decode(frame.body), &out)
-                    if let seq = link.stamped {
-                        link.stamped = nil
-                        saw(seq)
-                    }
-                    holdLive(from: shown, &out)
-                case ExtensionCodec.kind: handle(try ExtensionCodec.decode(frame.body), &out)
+                    shownLive(from: shown, &out)
+                case ExtensionCodec.kind:
+                    let message = try ExtensionCodec.decode(frame.body)
+                    let shown = out.lines.count
+                    handle(message, &out)
+                    if message.isStampedLine { shownLive(from: shown, &out) }
                 default: out.log("ignored \(frame.strayKindDescription) from the server")
                 }
             } catch {
