@@ -89,7 +89,7 @@ import Testing
             ("/mute alice forever", "/mute takes no duration forever: a DURATION is a number and s, m, h or d (30s, 10m, 2h, 7d), at most 3650d. Usage: /mute NAME [DURATION]"),
             ("/mute alice 1m 2m", "/mute takes a NAME and at most a DURATION. Usage: /mute NAME [DURATION]"),
             ("/unmute alice", "alice is not muted."),
-            ("/op al ice", "/op takes one NAME, without spaces. Usage: /op NAME"),
+            ("/op al ice", "/op takes one NAME (a NAME with spaces goes in double quotes: \"mary jane\"). Usage: /op NAME"),
             ("/deop alice", "alice is not an op."),
             ("/bans now", "/bans takes nothing after it. Usage: /bans"),
             ("/bans", "No bans are in force."),

@@ -68,7 +68,7 @@ import Testing
             ("/nick ali\u{200B}ce", "/nick: not a name. A name is at most 32 characters, none of them invisible."),
             ("/nick " + String(repeating: "a", count: 33), "/nick: not a name. A name is at most 32 characters, none of them invisible."),
             ("/nick", "/nick needs a NAME. Usage: /nick NAME"),
-            ("/nick al ice", "/nick takes one NAME, without spaces. Usage: /nick NAME"),
+            ("/nick al ice", "/nick takes one NAME (a NAME with spaces goes in double quotes: \"mary jane\"). Usage: /nick NAME"),
         ]
         for (n, (line, answer)) in answers.enumerated() {
             // A second apart: each takes a chat's token.

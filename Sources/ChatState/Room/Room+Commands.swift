@@ -141,7 +141,14 @@ extension Room {
     /// A SystemMessage's text within the limit (a line built of a long name and a long text).
     static func fitted(_ line: String) -> String { TextRules.fitted(line, characters: .max, bytes: Limits.maxTextBytes) }
 
-    func noOne(_ name: String) -> String { "No one here is called \(CommandParser.shown(Substring(name)))." }
+    /// `No one here is called mary.`, and when a member's name starts with it and a space, the
+    /// way to write that one: `Did you mean "mary jane"? A NAME with spaces goes in double quotes.`
+    func noOne(_ name: String) -> String {
+        let typed = "No one here is called \(CommandParser.shown(Substring(name)))."
+        let start = name.lowercased() + " "
+        guard let meant = members.first(where: { $0.name.lowercased().hasPrefix(start) }) else { return typed }
+        return typed + " Did you mean \"\(meant.name)\"? A NAME with spaces goes in double quotes."
+    }
 
     /// A `History` as a client that did not negotiate `commands` can read it: without the
     /// entries of kinds it does not know (renames, actions, topics), which would make it refuse
