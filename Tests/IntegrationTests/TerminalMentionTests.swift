@@ -34,6 +34,24 @@ import Testing
         #expect(try tmux.display(alice, "#{window_bell_flag}") == "1")
     }
 
+    /// A private message is a mention, whatever it says: the bell rings for one that does not
+    /// name her.
+    @Test func aPrivateMessageRingsTheBell() async throws {
+        let tmux = try Tmux()
+        let (server, alice, bob) = try await Self.aliceAndBob(tmux)
+        defer { server.proc.kill(); bob.kill() }
+        bob.send("nothing for anyone\n")
+        _ = try await tmux.waitFor(alice, text: "bob:  nothing for anyone")
+        #expect(try tmux.display(alice, "#{window_bell_flag}") == "0")
+
+        bob.send("/msg alice psst\n")
+        _ = try await tmux.waitFor(alice, text: "bob:  [private] psst")
+        for _ in 0..<100 where try tmux.display(alice, "#{window_bell_flag}") != "1" {
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        #expect(try tmux.display(alice, "#{window_bell_flag}") == "1")
+    }
+
     @Test(arguments: [("--no-notify", ""), ("", "env PYCHAT_NO_NOTIFY=1 ")])
     func noNotifyRingsNoBell(flags: String, environment: String) async throws {
         let tmux = try Tmux()

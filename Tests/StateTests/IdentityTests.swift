@@ -157,11 +157,13 @@ import Testing
             .keepModeration(.setOp(identity: Self.certA, op: false)),
             .log("moderation: \"host took alice's op away\""),
             .send(.system(text: "host took alice's op away"), to: Fix.c1),
+            .send(to: [Fix.c1], bytes: Fix.marks([Fix.hostUID])),
         ], shows: [.system("host took alice's op away")])
         s.send(.inputLine("/op alice"), [
             .keepModeration(.setOp(identity: Self.certA, op: true)),
             .log("moderation: \"host made alice an op\""),
             .send(.system(text: "host made alice an op"), to: Fix.c1),
+            .send(to: [Fix.c1], bytes: Fix.marks([Fix.hostUID, UID(high: 7, low: 1)])),
         ], shows: [.system("host made alice an op")])
     }
 

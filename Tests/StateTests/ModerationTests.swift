@@ -274,6 +274,7 @@ import Testing
         s.send(.inputLine("/op bob"), [
             .log("moderation: \"host made bob an op\""),
             .send(.system(text: "host made bob an op"), to: Fix.c1, Fix.c2),
+            .send(to: [Fix.c2], bytes: Fix.marks([Fix.hostUID, Fix.uid2])),
         ], shows: [.system("host made bob an op")])
         s.send(.inputLine("/op bob"), [], shows: [.notice("bob is already an op.")])
         s.send(.received(conn: Fix.c1, bytes: R.say("/who")), [
@@ -293,6 +294,7 @@ import Testing
         s.send(.inputLine("/deop bob"), [
             .log("moderation: \"host took bob's op away\""),
             .send(.system(text: "host took bob's op away"), to: Fix.c1, Fix.c2),
+            .send(to: [Fix.c2], bytes: Fix.marks([Fix.hostUID])),
         ], shows: [.system("host took bob's op away")])
         _ = s.reduce(Self.at(10))
         s.send(.received(conn: Fix.c2, bytes: R.command("/unmute alice")), [Self.notice("/unmute is for ops.")])

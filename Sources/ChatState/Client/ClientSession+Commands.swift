@@ -91,6 +91,8 @@ extension ClientSession {
             out.show(.system(TextRules.cleanText(member.whoisLine)))
         case .removed(let removal):
             removed(removal, &out)
+        case .marks(let m):
+            marks = (Set(m.ops), Set(m.away))
         default:
             return false
         }

@@ -31,6 +31,8 @@ public struct ClientSession: Sendable {
     public internal(set) var roomSize: Int?
     /// The room log as far as we were sent it (feature `history`; see ClientSession+History).
     public internal(set) var history = ClientHistory()
+    /// Who is an op and who is away, as a pychat server last said (`Marks`), for the members pane.
+    public internal(set) var marks = (ops: Set<UID>(), away: Set<UID>())
     /// Members whose chats, actions and private messages are not shown (`/ignore`).
     public internal(set) var ignored: Set<UID> = []
     /// Texts typed while not joined (before the first ServerInfo, or while the server is gone),

@@ -112,10 +112,12 @@ extension Room {
         case .away(let text):
             let mark = text.map { TextRules.fitted($0, characters: Limits.maxAwayLength, bytes: Limits.maxAwayBytes) } ?? "away"
             setPresence(of: member) { $0.away = mark }
+            marksChanged(&out)
             answer(member, "You are marked away: \(mark). /back clears it.", &out)
         case .back:
             let wasAway = presence(of: member).away != nil
             setPresence(of: member) { $0.away = nil }
+            if wasAway { marksChanged(&out) }
             answer(member, wasAway ? "You are back." : "You were not marked away.", &out)
         case .topic(let text): setTopic(text, by: member, &out)
         case .quit(let text): quit(member, saying: text, &out)

@@ -46,8 +46,13 @@ extension PrivateMessage {
     /// `[private to bob] text`.
     public var line: String { echo ? "[private to \(to)] \(text)" : "[private] \(from): \(text)" }
 
-    /// How a screen shows it: in the sender's colour under the sender's name.
+    /// How a screen shows it: in the sender's colour under the sender's name. One to us counts
+    /// as a mention (highlighted, and the bell and a notification when the terminal is away), as
+    /// in weechat and irssi; our own copy does not.
     public var displayLine: DisplayLine {
-        .chat(from, color, echo ? "[private to \(to)] " + TextRules.cleanText(text) : "[private] " + TextRules.cleanText(text))
+        var line = DisplayLine.chat(from, color, echo ? "[private to \(to)] " + TextRules.cleanText(text)
+                                                      : "[private] " + TextRules.cleanText(text))
+        line.mentionsMe = !echo
+        return line
     }
 }

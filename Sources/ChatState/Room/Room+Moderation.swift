@@ -118,6 +118,7 @@ extension Room {
                 connections[conn]?.opped = true
             }
             announce("made \(target.name) an op", by: actor, &out)
+            marksChanged(&out)
         case .deop:
             guard isOp(target) else { return answer(actor, "\(target.name) is not an op.", &out) }
             connections[conn]?.opped = false
@@ -126,6 +127,7 @@ extension Room {
                 out.effects.append(.keepModeration(.setOp(identity: identity, op: false)))
             }
             announce("took \(target.name)'s op away", by: actor, &out)
+            marksChanged(&out)
         case .bans, .unban:
             return
         }

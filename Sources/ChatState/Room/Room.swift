@@ -103,6 +103,8 @@ public struct Room: Sendable {
     var hostIgnores: Set<UID> = []
     /// The room's topic (`/topic`), told to each joiner; nil until someone sets one.
     var topic: String?
+    /// The members pane's marks as last worked out (see `Room+Marks.swift`); nil: to work out.
+    var marksCache: Marks?
     /// The latest distinct speakers, the most recent last; at most `Limits.recentSpeakers`.
     var recentSpeakers: [Member] = []
     /// Joins (true) and leaves (false) waiting for the announcement timer, in order.
@@ -275,6 +277,7 @@ public struct Room: Sendable {
         if c.knownVersion < tableVersion { staleMembers -= 1 }
         joined.removeAll { $0 == conn }
         members.removeAll { $0.uid == member.uid }
+        leftMarks(member.uid)
         if let claim = c.nameClaim {
             names.release(claim)
             forgetName(claim)
@@ -410,6 +413,7 @@ public struct Room: Sendable {
         }
         joinedWithHistory(conn, &out)
         joinedWithTopic(conn, &out)
+        joinedWithMarks(conn, &out)
         joinedWithIdentity(conn, asked: asked, &out)
         scheduleRefresh(&out)
         let held = announceScheduled

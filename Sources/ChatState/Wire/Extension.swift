@@ -53,6 +53,9 @@ public enum ExtensionMessage: Equatable, Sendable {
     /// Feature `commands` (see `ExtensionMessage+Removed.swift`): server to a client it is
     /// closing because an op kicked or banned it, so that it does not reconnect.
     case removed(Removal)
+    /// Feature `commands` (see `ExtensionMessage+Marks.swift`): server to client, who is an op
+    /// and who is away, for the members pane.
+    case marks(Marks)
 
     public var typeName: String {
         switch self {
@@ -76,6 +79,7 @@ public enum ExtensionMessage: Equatable, Sendable {
         case .contextRequest: return "ContextRequest"
         case .context: return "Context"
         case .removed: return "Removed"
+        case .marks: return "Marks"
         }
     }
 }
@@ -109,6 +113,8 @@ public enum ExtensionCodec {
             writeContext(message, &w)
         case .removed(let removal):
             writeRemoved(removal, &w)
+        case .marks(let marks):
+            writeMarks(marks, &w)
         }
         return FrameCodec.frame(kind: kind, parts: w.bytes)
     }
@@ -144,6 +150,7 @@ public enum ExtensionCodec {
         default:
             if let message = try decodeCommands(type, members) { return message }
             if let message = try decodeRemoved(type, members) { return message }
+            if let message = try decodeMarks(type, members) { return message }
             return try decodeHistory(type, members)
         }
     }
