@@ -124,9 +124,10 @@ extension Room {
         case .ignore(let name): ignore(name, true, by: member, &out)
         case .unignore(let name): ignore(name, false, by: member, &out)
         case .moderate(let m): moderate(m, by: member, &out)
+        case .search(let words) where member.conn == nil: hostSearches(words, &out)
+        case .context(let n) where member.conn == nil: hostShowsContext(ofResult: n, &out)
         case .search, .context:
-            answer(member, member.conn == nil ? "The host's screen cannot search yet; a client can."
-                : "/\(command.name) works in a pychat client: the original PyChat client cannot show its results.", &out)
+            answer(member, "/\(command.name) works in a pychat client: the original PyChat client cannot show its results.", &out)
         }
     }
 

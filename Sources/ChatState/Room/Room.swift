@@ -105,6 +105,8 @@ public struct Room: Sendable {
     var topic: String?
     /// The members pane's marks as last worked out (see `Room+Marks.swift`); nil: to work out.
     var marksCache: Marks?
+    /// The host's `/search` results and `/context` question (see `Room+HostSearch.swift`).
+    var hostSearch = HostSearch()
     /// The latest distinct speakers, the most recent last; at most `Limits.recentSpeakers`.
     var recentSpeakers: [Member] = []
     /// Joins (true) and leaves (false) waiting for the announcement timer, in order.
