@@ -36,6 +36,8 @@ extension ClientSession {
             out.effects.append(.quit(code: ExitCode.ok, message: nil))
         case .who where phase == .joined && !negotiatedCommands:
             whoFromTable(&out)
+        case .join where roomCommand(command, &out):
+            return
         default:
             guard phase == .joined, let conn else {
                 return out.show(.notice("/\(command.name) not sent: not joined to a server yet."))
@@ -45,7 +47,8 @@ extension ClientSession {
                     ? "/\(command.name) needs a pychat server: this is an original PyChat server."
                     : "/\(command.name) needs a server that takes commands: this pychat server does not."))
             }
-            out.send(ExtensionCodec.frame(.command(line: line)), to: [conn])
+            if let refusal = roomsRefusal(command) { return out.show(.notice(refusal)) }
+            out.send(ExtensionCodec.frame(.command(line: line, room: rooms.current)), to: [conn])
         }
     }
 
