@@ -138,17 +138,8 @@ extension ExtensionCodec {
         case "Join":
             var whole: (members: [RoomMember], topic: String?)?
             if members.contains(where: { $0.0 == "members" }) {
-                let v = try f.value("members")
-                guard case .array(let list) = v else {
-                    throw .wrongFieldType(type: type, field: "members", expected: "list of members", found: v.typeName)
-                }
                 var all: [RoomMember] = []
-                for item in list {
-                    guard case .object(let m) = item else {
-                        throw .wrongFieldType(type: type, field: "members", expected: "member", found: item.typeName)
-                    }
-                    all.append(try member(ExtensionFields(type: type + " member", members: m)))
-                }
+                for m in try objects(f, "members", each: "member") { all.append(try member(m)) }
                 whole = (all, try optionalString(f, "topic"))
             }
             return .join(RoomJoin(room: try f.string("room"), member: try member(f), seq: try seq(f.value("seq"), type, "seq"),
@@ -157,16 +148,8 @@ extension ExtensionCodec {
             return .part(room: try f.string("room"), uid: try f.uid("uid"), name: try f.string("name"),
                          seq: try seq(f.value("seq"), type, "seq"), wallMillis: try time(f.value("time"), type, "time"))
         case "Rooms":
-            let v = try f.value("rooms")
-            guard case .array(let list) = v else {
-                throw .wrongFieldType(type: type, field: "rooms", expected: "list of rooms", found: v.typeName)
-            }
             var out: [RoomSummary] = []
-            for item in list {
-                guard case .object(let r) = item else {
-                    throw .wrongFieldType(type: type, field: "rooms", expected: "room", found: item.typeName)
-                }
-                let rf = ExtensionFields(type: type + " room", members: r)
+            for rf in try objects(f, "rooms", each: "room") {
                 out.append(RoomSummary(name: try rf.string("name"), members: try count(rf.value("members"), type, "members"),
                                        topic: try optionalString(rf, "topic")))
             }
@@ -174,6 +157,22 @@ extension ExtensionCodec {
         default:
             return nil
         }
+    }
+
+    /// A field that is a list of objects (`"members": [{…}, …]`), each read by name.
+    private static func objects(_ f: ExtensionFields, _ field: String, each: String) throws(DecodeError) -> [ExtensionFields] {
+        let v = try f.value(field)
+        guard case .array(let list) = v else {
+            throw .wrongFieldType(type: f.type, field: field, expected: "list of \(field)", found: v.typeName)
+        }
+        var out: [ExtensionFields] = []
+        for item in list {
+            guard case .object(let m) = item else {
+                throw .wrongFieldType(type: f.type, field: field, expected: each, found: item.typeName)
+            }
+            out.append(ExtensionFields(type: f.type + " " + each, members: m))
+        }
+        return out
     }
 
     private static func member(_ f: ExtensionFields) throws(DecodeError) -> RoomMember {
