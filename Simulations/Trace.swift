@@ -143,6 +143,9 @@ struct TraceHash {
         case .focusIn: byte(27)
         case .focusOut: byte(28)
         case .report(let r): byte(29); string(String(describing: r))
+        case .altDigit(let n): byte(30); int(n)
+        case .altLeft: byte(31)
+        case .altRight: byte(32)
         }
     }
 }

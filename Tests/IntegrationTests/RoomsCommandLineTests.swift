@@ -20,6 +20,8 @@ import Testing
         let carol = try client("carol", port: server.port, color: "cc00cc")
         defer { carol.kill() }
         try await server.waitForJoins(2)
+        try await bob.waitFor("bob's join") { $0.stdout.contains("* bob joined the chat") }
+        try await carol.waitFor("carol's join") { $0.stdout.contains("* carol joined the chat") }
         bob.send("/join #rust\n")
         try await bob.waitFor("bob in #rust") { $0.stdout.contains("* You joined #rust (1 member); talking in it now.") }
         carol.send("/join #Rust\n")
@@ -36,8 +38,10 @@ import Testing
         try await carol.waitFor("the topic") { $0.stdout.contains("* [#rust] bob set the topic: rustaceans") }
         try await carol.waitFor("the action") { $0.stdout.contains("* [#rust] * bob waves") }
         carol.send("/rooms\n")
-        try await carol.waitFor("the rooms") { $0.stdout.contains("*   #rust 2 members: rustaceans") }
-        #expect(carol.stdout.contains("* 2 rooms:\n*   #general 3 members\n*   #rust 2 members: rustaceans"), "\(carol.stdout)")
+        try await carol.waitFor("the rooms") { $0.stdout.contains("* [#rust]   #rust 2 members: rustaceans") }
+        // An answer is shown in the room the command was typed in.
+        #expect(carol.stdout.contains("* [#rust] 2 rooms:\n* [#rust]   #general 3 members\n* [#rust]   #rust 2 members: rustaceans"),
+                "\(carol.stdout)")
         // Back in #general, bob's chat reaches alice as the original's ChatMessage.
         bob.send("/join #general\nhello from bob\n")
         #expect(try await alice.exitCode(timeout: 40) == 0, "\(alice.stdout) \(alice.stderr)")
@@ -59,14 +63,15 @@ import Testing
         defer { second.proc.kill() }
         let dave = try client("dave", port: second.port, color: "00aa00")
         defer { dave.kill() }
-        try await second.waitForJoins(1)
+        // Commands typed before the client has joined are refused, not queued: wait for the join.
+        try await dave.waitFor("dave's join") { $0.stdout.contains("* dave joined the chat") }
         dave.send("/rooms\n/join #rust\n")
         try await dave.waitFor("the restored room") { $0.stdout.contains("* You joined #rust (1 member); talking in it now.") }
-        try await dave.waitFor("the history of #rust") { $0.stdout.contains("] [#rust] hi rust") }
+        try await dave.waitFor("the history of #rust") { p in p.stdoutLines.contains { $0.hasPrefix("bob: [#rust] [") && $0.hasSuffix("] hi rust") } }
         #expect(dave.stdout.contains("* [#rust] The topic: rustaceans"), "\(dave.stdout)")
         #expect(dave.stdout.contains("*   #rust 0 members: rustaceans"), "\(dave.stdout)")
         dave.send("/topic\n")
-        try await dave.waitFor("the topic shown") { $0.stdout.contains("* The topic of #rust: rustaceans") }
+        try await dave.waitFor("the topic shown") { $0.stdout.contains("* [#rust] The topic of #rust: rustaceans") }
         dave.closeInput()
         #expect(try await dave.exitCode() == 0, "\(dave.stderr)")
     }

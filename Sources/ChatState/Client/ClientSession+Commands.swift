@@ -79,7 +79,7 @@ extension ClientSession {
     mutating func received(commands message: ExtensionMessage, _ out: inout StepOutput) -> Bool {
         switch message {
         case .notice(let text):
-            out.show(.system(TextRules.cleanText(text)))
+            out.show(answer(TextRules.cleanText(text)))
         case let .action(uid, name, _, text):
             if !ignored.contains(uid) { out.show(.system(TextRules.cleanText("* \(name) \(text)"))) }
         case .privateMessage(let p):
@@ -89,9 +89,9 @@ extension ClientSession {
                 out.show(line)
             }
         case let .who(members, total):
-            for text in MemberDetails.whoLines(members, total: total) { out.show(.system(TextRules.cleanText(text))) }
+            for text in MemberDetails.whoLines(members, total: total) { out.show(answer(TextRules.cleanText(text))) }
         case .whois(let member):
-            out.show(.system(TextRules.cleanText(member.whoisLine)))
+            out.show(answer(TextRules.cleanText(member.whoisLine)))
         default:
             return false
         }

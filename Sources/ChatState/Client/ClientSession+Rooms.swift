@@ -5,13 +5,15 @@
 /// current room (`#general`'s as the original's ChatMessage, another's as `Say`), and commands
 /// carry the room they were typed in.
 ///
-/// For now every room's lines share the one history pane, each line of a room besides
-/// `#general` tagged with its name (`[#rust] hi`); a buffer per room is the UI's next step.
+/// Each line of a room besides `#general` carries the room (`DisplayLine.room`): the UI keeps a
+/// buffer per room, a headless transcript tags the line (`[#rust] bob: hi`).
 public struct ClientRooms: Equatable, Sendable {
     /// The rooms besides `#general` we are in, in order of joining.
     public internal(set) var joined: [String] = []
     /// The room we talk in; nil: `#general`.
     public internal(set) var current: String?
+    /// Each joined room's members, in order of joining (`#general`'s are the user table).
+    public internal(set) var members: [String: [RoomMember]] = [:]
 }
 
 extension ClientSession {
@@ -41,7 +43,7 @@ extension ClientSession {
         }
     }
 
-    private mutating func switchRoom(to name: String?, _ out: inout StepOutput) {
+    mutating func switchRoom(to name: String?, _ out: inout StepOutput) {
         rooms.current = name
         out.show(.notice("Talking in #\(name ?? RoomName.general) now."))
     }
@@ -53,18 +55,22 @@ extension ClientSession {
             if j.member.uid == me {
                 if !rooms.joined.contains(j.room) { rooms.joined.append(j.room) }
                 rooms.current = j.room
+                rooms.members[j.room] = j.whole?.members ?? [j.member]
                 let count = j.whole?.members.count ?? 1
                 out.show(.notice("You joined #\(j.room) (\(count == 1 ? "1 member" : "\(count) members")); talking in it now."))
                 if let topic = j.whole?.topic { out.show(tagged(.system(TextRules.cleanText("The topic: \(topic)")), j.room)) }
             } else {
+                if rooms.members[j.room]?.contains(where: { $0.uid == j.member.uid }) == false { rooms.members[j.room]!.append(j.member) }
                 out.show(tagged(.system(TextRules.cleanText("\(j.member.name) joined")), j.room, at: j.wallMillis))
             }
         case let .part(room, uid, name, _, wallMillis):
             if uid == me {
                 rooms.joined.removeAll { $0 == room }
+                rooms.members[room] = nil
                 if rooms.current == room { rooms.current = nil }
                 out.show(.notice("You left #\(room); talking in #\(rooms.current ?? RoomName.general) now."))
             } else {
+                rooms.members[room]?.removeAll { $0.uid == uid }
                 out.show(tagged(.system(TextRules.cleanText("\(name) left")), room, at: wallMillis))
             }
         case let .roomEntry(uid, entry):
@@ -73,8 +79,8 @@ extension ClientSession {
             line.fromLog = false
             out.show(tagged(line, entry.room))
         case .rooms(let list):
-            out.show(.system(list.count == 1 ? "1 room:" : "\(list.count) rooms:"))
-            for r in list { out.show(.system(TextRules.cleanText(r.line))) }
+            out.show(answer(list.count == 1 ? "1 room:" : "\(list.count) rooms:"))
+            for r in list { out.show(answer(TextRules.cleanText(r.line))) }
         case let .history(room, entries, _) where room != RoomName.general:
             for entry in entries { out.show(tagged(entry.displayLine, room)) }
         default:
@@ -83,12 +89,34 @@ extension ClientSession {
         return true
     }
 
-    /// A line of a room besides `#general`, tagged with its name.
+    /// A line of a room besides `#general`, for that room's buffer.
     private func tagged(_ line: DisplayLine, _ room: String, at wallMillis: Int64? = nil) -> DisplayLine {
         var line = line
-        line.text = "[#\(room)] " + line.text
+        line.room = room
         if let wallMillis { line.time = wallMillis }
         return line
+    }
+
+    /// An answer to what the user typed: shown in the room it was typed in.
+    func answer(_ text: String) -> DisplayLine {
+        var line = DisplayLine.system(text)
+        line.room = rooms.current
+        return line
+    }
+
+    /// `/join N` by the number the status line shows (1: `#general`), or the next or previous
+    /// room (`by`: +1, -1, round and round): Alt-digit and Alt-Right, Alt-Left.
+    public mutating func switchRoom(number n: Int, _ out: inout StepOutput) {
+        guard n >= 1, n <= rooms.joined.count + 1 else { return }
+        let target = n == 1 ? nil : rooms.joined[n - 2]
+        if target != rooms.current { switchRoom(to: target, &out) }
+    }
+
+    public mutating func switchRoom(by step: Int, _ out: inout StepOutput) {
+        let count = rooms.joined.count + 1
+        guard count > 1 else { return }
+        let at = rooms.current.flatMap { rooms.joined.firstIndex(of: $0) }.map { $0 + 1 } ?? 0
+        switchRoom(number: (at + step + count) % count + 1, &out)
     }
 
     /// Our chat in the current room besides `#general`: shown tagged, sent as a `Say`.

@@ -52,6 +52,7 @@ extension ChatApp {
         case .server(let room):
             return MembersPane(names: room.members.prefix(rows).map { MembersPane.Entry($0.name, $0.color) }, count: room.members.count)
         case .client(let session):
+            if let pane = roomMembersPane(rows: rows) { return pane }
             let names = session.users.prefix(rows).map { MembersPane.Entry($0.user.username, RGB.cleaned($0.user.color)) }
             return MembersPane(names: names, count: session.roomSize ?? session.users.count)
         }
