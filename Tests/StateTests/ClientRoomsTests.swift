@@ -98,6 +98,19 @@ import Testing
         #expect(try #require(app.ui).history.lines.map(\.text).contains("in general"))
     }
 
+    /// A renderer's kept rows are of one buffer: after a switch the frame is the other room's,
+    /// the same as one drawn afresh (each buffer numbers its lines from 0).
+    @Test func aFrameDrawnWithItsCacheAfterASwitchIsTheOtherRoomsFrame() {
+        var app = Self.inRust()
+        _ = app.reduce(.received(conn: Self.conn, bytes: Fix.frame(.chat(uid: Fix.uid2, text: "in general"))))
+        var cache = WrapCache()
+        _ = app.frame(cache: &cache)
+        for key in [Key.altDigit(1), .altDigit(2), .altLeft] {
+            _ = app.reduce(.key(key))
+            #expect(app.frame(cache: &cache) == app.frame)
+        }
+    }
+
     @Test func aServerWithoutRoomsRefusesJoinInOneLine() {
         var app = Self.joined(["history", "commands"])
         let (effects, lines) = app.step(.inputLine("/join #rust"))

@@ -178,6 +178,10 @@ extension ChatApp {
     /// The same screen, reusing the rows a renderer kept from its previous frame.
     public func frame(cache: inout WrapCache) -> Frame? {
         guard let ui = shownUI else { return nil }
+        if cache.room != ui.rooms.current {
+            cache = WrapCache()
+            cache.room = ui.rooms.current
+        }
         if session?.queued.isEmpty == false {
             // The cache knows lines by their place in the history, and pending lines take the
             // places the lines sent after them will have: none of them may stay in it.
