@@ -143,6 +143,9 @@ import Testing
         ])
         // A line typed in a room it is not in is refused.
         s.send(.received(conn: Fix.c3, bytes: Self.command("/me waves", in: "go")), [Self.notice("You are not in #go.", to: Fix.c3)])
+        // A room the peer made up is not quoted back: it could be 60 000 bytes of escapes.
+        s.send(.received(conn: Fix.c3, bytes: Self.command("/me waves", in: String(repeating: "\u{1B}[2J", count: 5000))),
+               [Self.notice("You are not in that room.", to: Fix.c3)])
     }
 
     @Test func anOriginalClientIsSentNothingOfAnotherRoom() {

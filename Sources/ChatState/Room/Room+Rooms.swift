@@ -148,7 +148,9 @@ extension Room {
     func typedIn(_ room: String?, by member: Member, _ out: inout StepOutput) -> String?? {
         guard let room, room != RoomName.general else { return .some(nil) }
         guard let conn = member.conn, connections[conn]?.rooms.contains(room) == true else {
-            answer(member, "You are not in #\(room).", &out)
+            // The name is the peer's: quoted only if it is a room's name (short, no controls).
+            let named = RoomName.read("#" + room) == .success(room) ? "#\(room)" : "that room"
+            answer(member, "You are not in \(named).", &out)
             return nil
         }
         return .some(room)
