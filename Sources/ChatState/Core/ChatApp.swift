@@ -128,9 +128,10 @@ public struct ChatApp: Sendable {
             if let context = out.context { ui!.showContext(context) }
             return effects + alerts
         }
-        let hasUser = config.role == .client || config.hostUID != nil
+        // A daemon's steps (every relayed chat) build no transcript: looked at first.
+        guard config.role == .client || config.hostUID != nil else { return effects }
         let lines = out.olderLines + out.lines + (out.context?.lines ?? [])
-        guard hasUser, !lines.isEmpty else { return effects }
+        guard !lines.isEmpty else { return effects }
         return lines.map { Effect.print($0.transcript) } + effects
     }
 }
