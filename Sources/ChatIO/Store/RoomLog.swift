@@ -430,7 +430,7 @@ public final class RoomLog {
     }
 
     /// A row of `RoomLogSchema.columns`; nil for a kind this pychat does not know.
-    private func entry(_ s: SQLiteStatement, room: String) -> RoomEntry? {
+    func entry(_ s: SQLiteStatement, room: String) -> RoomEntry? {
         guard let kind = RoomEntry.Kind(rawValue: s.text(2)) else { return nil }
         let uidBytes = s.blob(4)
         var uid: UID?

@@ -77,6 +77,11 @@ public enum CommandParser {
         case "unignore": return .command(.unignore(first))
         case "search": return .command(.search(words: words.map(String.init)))
         case "context": return .command(.context(result: Int(first)!))
+        case "join": return .command(.join(first))
+        case "part":
+            if words.count > 1 { return wrong("takes one #ROOM") }
+            return .command(.part(text))
+        case "rooms": return .command(.rooms)
         default: preconditionFailure("a command in the table that the parser does not read: \(spec.name)")
         }
     }

@@ -12,7 +12,7 @@ extension Room {
     mutating func hostSearches(_ words: [String], _ out: inout StepOutput) {
         guard let host else { return }
         let message = ExtensionMessage.search(room: log.room, words: words, limit: Limits.maxSearchResults)
-        if let refusal = Self.refusal(of: message, room: log.room) { return out.show(.notice("/search: \(refusal).")) }
+        if let refusal = Self.refusal(of: message, inRoom: { $0 == log.room }) { return out.show(.notice("/search: \(refusal).")) }
         ask(.search(words: words), room: log.room, limit: Limits.maxSearchResults, for: nil, host.uid, .search(words: words), &out)
     }
 

@@ -68,6 +68,9 @@ public struct Room: Sendable {
         var identity: String?
         /// Made an op by `/op` without a certificate: for this connection only.
         var opped = false
+        /// The rooms besides `#general` it is in, in order of joining (see `Room+Rooms.swift`).
+        var rooms: [String] = []
+        var wantsRooms: Bool { wantsCommands && wantsHistory && common?.has(Capabilities.Feature.rooms) == true }
     }
 
     let config: AppConfig
@@ -130,6 +133,8 @@ public struct Room: Sendable {
     var admission: Admission
     /// Names held by certificates, ops, bans and mutes (see `Room+Moderation.swift`).
     var moderation = Moderation()
+    /// The rooms besides `#general`, which is this room itself (see `Rooms`).
+    var rooms = Rooms()
 
     public init(config: AppConfig) {
         self.config = config
@@ -169,10 +174,11 @@ public struct Room: Sendable {
         case let .time(instant):
             now = instant.monotonicMillis
             if let wall = instant.wallMillis { log.wallNow = wall }
-        case let .restored(room, nextSeq, latest):
-            guard room == log.room else { return }
+        case let .restored(room, nextSeq, latest, topic):
+            guard room == log.room else { return restoreRoom(room, nextSeq: nextSeq, latest: latest, topic: topic, &out) }
             log.restore(nextSeq: nextSeq, latest: latest)
             chatSessions.restore(from: latest)
+            if let topic { self.topic = topic.text.isEmpty ? nil : topic.text }
         case let .logIdentity(id):
             logID = id
         case let .historyAnswered(answer):
@@ -289,6 +295,7 @@ public struct Room: Sendable {
         tableChanged()
         scheduleRefresh(&out)
         queueAnnouncement(joined: false, member.name, record(.leave, by: member, &out), &out)
+        if !c.rooms.isEmpty { leaveRooms(c.rooms, conn, member, &out) }
     }
 
     // MARK: Frames and messages

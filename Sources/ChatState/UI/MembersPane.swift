@@ -62,6 +62,7 @@ extension ChatApp {
             }
             return MembersPane(names: names, count: room.members.count)
         case .client(let session):
+            if let pane = roomMembersPane(rows: rows) { return pane }
             let names = session.users.prefix(rows).map {
                 MembersPane.Entry($0.user.username, RGB.cleaned($0.user.color), op: session.marks.ops.contains($0.key),
                                   away: session.marks.away.contains($0.key))

@@ -34,7 +34,8 @@ public enum ExtensionMessage: Equatable, Sendable {
     case ack(id: Int64, seq: Int64)
     /// Feature `commands` (see `ExtensionMessage+Commands.swift`): client to server, a typed
     /// command line, read by the same parser as an original client's `/` chat lines.
-    case command(line: String)
+    /// `room`: the room the line was typed in (feature `rooms`; nil: `#general`).
+    case command(line: String, room: String? = nil)
     /// Server to client: an answer to a command.
     case notice(text: String)
     /// `/me`: a member's action, to everyone (its sender too).
@@ -56,6 +57,17 @@ public enum ExtensionMessage: Equatable, Sendable {
     /// Feature `commands` (see `ExtensionMessage+Marks.swift`): server to client, who is an op
     /// and who is away, for the members pane.
     case marks(Marks)
+    /// Feature `rooms` (see `ExtensionMessage+Rooms.swift`): client to server, a chat in a room
+    /// besides `#general` (whose chats stay the original's ChatMessage).
+    case say(room: String, text: String)
+    /// Server to client: a chat, action or topic in a room besides `#general`, by `uid`.
+    case roomEntry(uid: UID, RoomEntry)
+    /// Server to client: someone joined a room (the joiner's copy lists the room).
+    case join(RoomJoin)
+    /// Server to client: someone left a room (or the server, which leaves every room).
+    case part(room: String, uid: UID, name: String, seq: Int64, wallMillis: Int64)
+    /// Server to client: the answer to `/rooms`.
+    case rooms([RoomSummary])
 
     public var typeName: String {
         switch self {
@@ -80,6 +92,11 @@ public enum ExtensionMessage: Equatable, Sendable {
         case .context: return "Context"
         case .removed: return "Removed"
         case .marks: return "Marks"
+        case .say: return "Say"
+        case .roomEntry: return "RoomEntry"
+        case .join: return "Join"
+        case .part: return "Part"
+        case .rooms: return "Rooms"
         }
     }
 }
@@ -115,6 +132,8 @@ public enum ExtensionCodec {
             writeRemoved(removal, &w)
         case .marks(let marks):
             writeMarks(marks, &w)
+        case .say, .roomEntry, .join, .part, .rooms:
+            writeRooms(message, &w)
         }
         return FrameCodec.frame(kind: kind, parts: w.bytes)
     }
@@ -151,6 +170,7 @@ public enum ExtensionCodec {
             if let message = try decodeCommands(type, members) { return message }
             if let message = try decodeRemoved(type, members) { return message }
             if let message = try decodeMarks(type, members) { return message }
+            if let message = try decodeRooms(type, members) { return message }
             return try decodeHistory(type, members)
         }
     }

@@ -97,4 +97,12 @@ public enum Limits {
     public static let heldNameTries = 8
     /// Private messages kept for one certificate while it is not here; more are refused.
     public static let heldMessagesPerIdentity = 20
+    /// Rooms (see `Rooms`): how many a server keeps, `#general` included (a room is kept,
+    /// with its log and topic, when its last member leaves); how many besides `#general` one
+    /// connection may be in at once; a room name's longest, in characters after its `#`; and
+    /// how many of a room's latest entries the server keeps in memory besides `#general`'s.
+    public static let maxRooms = 100
+    public static let maxRoomsPerConnection = 20
+    public static let maxRoomNameLength = 32
+    public static let otherRoomMemoryEntries = 100
 }
