@@ -84,6 +84,8 @@ public struct CommandSpec: Equatable, Sendable {
         case name
         /// A member's name, then free text.
         case nameAndText
+        /// One word: a room's name (never with spaces, so never quoted).
+        case room
         /// A command's name, which may be left out.
         case optionalCommand
         /// One or more words.
@@ -138,7 +140,7 @@ public struct CommandSpec: Equatable, Sendable {
         CommandSpec(name: "context", arguments: "N", summary: "show result N of the latest search among the entries around it",
                     permission: .everyone, place: .client, shape: .number),
         CommandSpec(name: "join", arguments: "#ROOM", summary: "go into a room, making it if it is new",
-                    permission: .everyone, place: .server, shape: .name),
+                    permission: .everyone, place: .server, shape: .room),
         CommandSpec(name: "part", arguments: "[#ROOM]", summary: "leave a room (this one, if none is named)",
                     permission: .everyone, place: .server, shape: .optionalText),
         CommandSpec(name: "rooms", arguments: "", summary: "every room, with its members and topic",

@@ -40,6 +40,9 @@ public enum CommandParser {
         case .name:
             if words.isEmpty { return wrong("needs a NAME") }
             if named?.after.isEmpty == false { return wrong("takes one NAME (\(CommandName.hint))") }
+        case .room:
+            if words.isEmpty { return wrong("needs a NAME") }
+            if words.count > 1 { return wrong("takes one NAME, without spaces") }
         case .nameAndText:
             if words.isEmpty { return wrong("needs a NAME and a TEXT") }
             if named?.after.isEmpty != false { return wrong("needs a TEXT after the NAME") }
