@@ -165,9 +165,15 @@ final class Simulator {
     var joinedBefore: [ConnID] = []
     var membersBefore: [Room.Member] = []
     var plantFired = false
+    /// The member names the unique-names invariant last checked (none collide in an empty
+    /// room), and each name's keys, computed once per run (a skeleton costs more than a step).
+    var namesChecked: [String] = []
+    var nameKeys: [String: Set<String>] = [:]
     /// Whether the runtime's reading was paused after the last turn.
     var wasPaused = false
+    /// The last `tailLength` steps, a ring: `tail[tailNext]` is the oldest once it is full.
     var tail: [TraceEntry] = []
+    var tailNext = 0
     var serverLog: [String]?
     var serverSteps = 0
     /// Chats the server read from a connection and holds for its sender's rate, in order.
@@ -178,6 +184,10 @@ final class Simulator {
     var answers: [HistoryAnswer] = []
     /// Ops and mutes as the simulator follows them (see `ModerationModel`).
     var moderation = ModerationModel()
+    /// The original's verdict on each payload, decoded once per run.
+    let decodeMemo = DecodeMemo()
+    /// What the server must do with each distinct chat text (see `expectation`).
+    var expectations: [String: (expect: Expect?, command: Bool)] = [:]
 
     init(seed: UInt64, options: SimOptions = SimOptions()) {
         self.seed = seed
@@ -288,7 +298,6 @@ final class Simulator {
                 break
             }
         }
-        checkBounds()
     }
 
     /// A line the host types on the server's console.
@@ -306,19 +315,19 @@ final class Simulator {
         record(TraceEntry(now: now, actor: clients[i].actor, event: event, effects: effects))
         if case .received(_, let bytes) = event {
             let completed = clients[i].inMirror.feed(bytes.array)
+            checkBuffered(clients[i].inMirror, "client \(clients[i].actor)")
             // Texts typed before the first ServerInfo are sent (and shown as our own lines)
             // in the step that reads it: those lines are ours, not received.
             var own = effects.flatMap { e -> [String] in
                 guard case let .send(_, b) = e else { return [] }
-                var r = OriginalFrameReader()
-                return r.feed(b.array).compactMap { p in
+                return OriginalFrameReader.frames(in: b.array).payloads.compactMap { p in
                     // The chat /x goes to a server that reads commands as //x.
-                    if case let .chat(_, t)? = try? OriginalDecoder.decode(p) { t.hasPrefix("//") ? String(t.dropFirst()) : t } else { nil }
+                    if case let .chat(_, t)? = try? decodeMemo.decode(p) { t.hasPrefix("//") ? String(t.dropFirst()) : t } else { nil }
                 }
             }[...]
             // A private message is shown as its sender's line, but it is no chat of the room's.
             var privates = 0
-            for p in completed where p.first == ExtensionCodec.kind {
+            for p in completed where p.first == ExtensionCodec.kind && mayBeMessage(p, ["Private"]) {
                 if case .privateMessage? = try? ExtensionCodec.decode(Array(p.dropFirst())) { privates += 1 }
             }
             // Lines of the room log (history on joining, older pages) happened before this
@@ -335,8 +344,8 @@ final class Simulator {
             }
             // Every table of the chunk, not only the last: a member renamed and gone within one
             // chunk was seen under its new name, which its leave names.
-            for p in completed where p.first == FrameCodec.jsonKind {
-                guard case let .serverInfo(users?, _)? = try? OriginalDecoder.decode(p) else { continue }
+            for p in completed where p.first == FrameCodec.jsonKind && mayBeMessage(p, ["ServerInfo"]) {
+                guard case let .serverInfo(users?, _)? = try? decodeMemo.decode(p) else { continue }
                 for entry in users { if let u = entry.user { clients[i].seen[entry.key] = u.username } }
             }
             for entry in clients[i].app!.session!.users { clients[i].seen[entry.key] = entry.user.username }
@@ -364,7 +373,7 @@ final class Simulator {
         steps += 1
         hash.modelStep(actor: clients[i].actor, now: now, tag: 1, bytes: bytes)
         record(TraceEntry(now: now, actor: clients[i].actor, event: .received(conn: clients[i].conn, bytes: Bytes(bytes)), effects: []))
-        let shown = clients[i].model!.receive(bytes)
+        let shown = clients[i].model!.receive(bytes, memo: decodeMemo)
         if let r = clients[i].model!.rejections.first {
             fail(.originalAccepts, "original client \(clients[i].actor) (\(clients[i].conn)) would choke: \(r)")
             return
@@ -748,13 +757,17 @@ final class Simulator {
 
     func record(_ entry: TraceEntry) {
         if Self.printTrace { print(entry.describe()) }
-        if tail.count >= options.tailLength { tail.removeFirst() }
-        tail.append(entry)
+        if tail.count < options.tailLength {
+            tail.append(entry)
+        } else if !tail.isEmpty {
+            tail[tailNext] = entry
+            tailNext = (tailNext + 1) % tail.count
+        }
     }
 
     func fail(_ invariant: Invariant, _ message: String) {
         guard failure == nil else { return }
         failure = SimFailure(seed: seed, step: steps, now: now, invariant: invariant, message: message,
-                             tail: tail.map { $0.describe() })
+                             tail: (tail[tailNext...] + tail[..<tailNext]).map { $0.describe() })
     }
 }
