@@ -5,19 +5,12 @@ import ChatState
 /// holds it for its sender's rate; `OriginalDecoder.decode` is a pure function of the bytes, so
 /// remembering its answers weakens no check and saves most of the simulator's JSON parsing.
 final class DecodeMemo {
-    /// A payload as a key, hashed as one run of bytes (an array's own hash feeds the hasher a
-    /// byte at a time, which costs more than the lookup saves).
-    private struct Key: Hashable {
-        let bytes: [UInt8]
-        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
-    }
-
-    private var verdicts: [Key: Result<OriginalMessage, Rejection>] = [:]
+    private var verdicts: [PayloadKey: Result<OriginalMessage, Rejection>] = [:]
     /// A run holds a few thousand distinct payloads; past this the memo starts again.
     private static let capacity = 20_000
 
     func decode(_ payload: ArraySlice<UInt8>) throws(Rejection) -> OriginalMessage {
-        let key = Key(bytes: Array(payload))
+        let key = PayloadKey(bytes: Array(payload))
         if let known = verdicts[key] { return try known.get() }
         let verdict: Result<OriginalMessage, Rejection>
         do { verdict = .success(try OriginalDecoder.decode(payload)) } catch { verdict = .failure(error) }
@@ -43,12 +36,32 @@ extension OriginalFrameReader {
     }
 }
 
+/// A payload as a key, hashed as one run of bytes (an array's own hash feeds the hasher a byte
+/// at a time, which costs more than the lookup saves).
+struct PayloadKey: Hashable {
+    let bytes: [UInt8]
+    func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+}
+
+/// A text as a key by its UTF-8 bytes: a String's own hash normalises it first (equal texts in
+/// other spellings only miss the memo).
+struct TextKey: Hashable {
+    let text: String
+    static func == (a: TextKey, b: TextKey) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+    func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
+
 /// Whether a payload may be a message of one of `types`: its bytes hold one of the names, or a
-/// backslash (JSON may spell a name with escapes; pychat's writer never does). Where the
-/// simulator looks for one kind of message only, it decodes only these.
+/// `\u` (JSON may spell a name with escapes; pychat's writer never does). Where the simulator
+/// looks for some kinds of message only, it decodes only these.
 func mayBeMessage(_ payload: ArraySlice<UInt8>, _ types: [StaticString]) -> Bool {
     payload.withUnsafeBufferPointer { p in
-        if p.contains(0x5C) { return true }
+        if p.count >= 2 {
+            for i in 0..<(p.count - 1) where p[i] == 0x5C && p[i + 1] == 0x75 { return true }
+        }
         return types.contains { name in
             let n = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
             guard n.count <= p.count else { return false }

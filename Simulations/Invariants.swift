@@ -227,7 +227,14 @@ extension Simulator {
         // sender had then, even when it is renamed later in the same step.
         var nameNow = Dictionary(membersBefore.map { ($0.uid, $0.name) }, uniquingKeysWith: { a, _ in a })
         // The newest entry stamped so far in this step: the one the next announcement shows.
-        var stamped: Int64 = 0
+        // Only a held announcement asks, so the stamps are decoded only then.
+        var stamps: [ArraySlice<UInt8>] = []
+        func stamped() -> Int64 {
+            stamps.reduce(0) { newest, p in
+                guard case let .stamp(seq, _)? = try? ExtensionCodec.decode(Array(p.dropFirst())) else { return newest }
+                return max(newest, seq)
+            }
+        }
         for effect in effects {
             switch effect {
             case let .send(to, bytes):
@@ -246,9 +253,10 @@ extension Simulator {
                     return fail(.bounded, "the server sends a frame of \(p.count) bytes, over \(Limits.maxFrameLength): "
                                 + printable(Array(p)))
                 }
-                for p in payloads where p.first == ExtensionCodec.kind && mayBeMessage(p, ["Stamp", "Action", "Private"]) {
+                for p in payloads where p.first == ExtensionCodec.kind {
+                    if mayBeMessage(p, ["Stamp"]) { stamps.append(p) }
+                    guard mayBeMessage(p, senderMuted ? ["Action", "Private"] : ["Private"]) else { continue }
                     let ext = try? ExtensionCodec.decode(Array(p.dropFirst()))
-                    if case let .stamp(seq, _)? = ext { stamped = max(stamped, seq) }
                     if senderMuted, case .action? = ext { return fail(.muted, "a muted member's action goes to \(to)") }
                     guard case .privateMessage(let pm)? = ext else { continue }
                     if senderMuted { return fail(.muted, "a muted member's private message goes to \(to)") }
@@ -312,7 +320,7 @@ extension Simulator {
                         } else if Set(to) != after,
                                   // A held announcement skips those whose history on joining holds it.
                                   !(Set(to).isSubset(of: after) && after.subtracting(to).allSatisfy {
-                                      room.joinHistoryEnd(of: $0) > stamped }),
+                                      room.joinHistoryEnd(of: $0) > stamped() }),
                                   // Held announcements go out before a chat, while its sender is a
                                   // member; a sender closed later in the same step is gone after it.
                                   !(sender.map { before.contains($0) && Set(to) == after.union([$0]) } ?? false) {
@@ -365,9 +373,10 @@ extension Simulator {
     /// per distinct text of a run (the workload's texts repeat, and cleaning one costs more
     /// than looking it up).
     func expectation(_ text: String) -> (expect: Expect?, command: Bool) {
-        if let known = expectations[text] { return known }
+        let key = TextKey(text: text)
+        if let known = expectations[key] { return known }
         let answer = (Expect.of(text), Expect.isCommand(text))
-        expectations[text] = answer
+        expectations[key] = answer
         return answer
     }
 

@@ -187,7 +187,7 @@ final class Simulator {
     /// The original's verdict on each payload, decoded once per run.
     let decodeMemo = DecodeMemo()
     /// What the server must do with each distinct chat text (see `expectation`).
-    var expectations: [String: (expect: Expect?, command: Bool)] = [:]
+    var expectations: [TextKey: (expect: Expect?, command: Bool)] = [:]
 
     init(seed: UInt64, options: SimOptions = SimOptions()) {
         self.seed = seed
