@@ -37,6 +37,9 @@ enum Invariant: String, Sendable {
     /// (10) Every timer of the core fires at its deadline: never before it, and no later than
     /// the runtime's next turn after it.
     case timers
+    /// (11) A peer that sends part of a frame and stops is dropped once the frame deadline has
+    /// passed since the frame's first byte (reading time), never before.
+    case frameDeadline = "frame deadline"
 }
 
 struct SimFailure: Error, Sendable, CustomStringConvertible {
@@ -162,7 +165,9 @@ extension Simulator {
             if var mirror = serverMirror[c] {
                 // The frames this chunk completes, framed independently of the room's decoder.
                 var joined = before.contains(c)
-                for p in mirror.feed(bytes.array) {
+                let completed = mirror.feed(bytes.array)
+                let completedNow = completed.count
+                for p in completed {
                     // A pychat client's commands come in kind-2 frames (which only it may send).
                     if p.first == ExtensionCodec.kind { commandStep = true }
                     guard p.first == FrameCodec.jsonKind else { continue }
@@ -178,6 +183,7 @@ extension Simulator {
                 oversized = (mirror.announced ?? 0) > server.config.maxFrameLength
                 serverMirror[c] = mirror
                 checkBuffered(mirror, "\(c): the server")
+                noteServerRead(c, completed: completedNow, buffered: mirror.bufferedCount)
             }
         case let .timer(.floodRelease(c)):
             // Chats read earlier and held for the sender's rate are acted on now.

@@ -86,8 +86,16 @@ struct SimStats: Equatable, Sendable {
     var privateMessages = 0
     /// Steps in which the server carried out a kick, ban, mute or op (issue #14).
     var moderations = 0
+    /// Clients that hung under a flood, and peers dropped for a frame left unfinished.
+    var hungReaders = 0
+    var frameDeadlineDrops = 0
+    /// The most bytes a reader's queue held over the runtime's output limit, after a turn.
+    var worstQueueExcess = 0
 
     mutating func add(_ o: SimStats) {
+        worstQueueExcess = max(worstQueueExcess, o.worstQueueExcess)
+        hungReaders += o.hungReaders
+        frameDeadlineDrops += o.frameDeadlineDrops
         moderations += o.moderations
         commands += o.commands
         renames += o.renames
@@ -132,6 +140,11 @@ final class Simulator {
     let options: SimOptions
     var rng: SimRandom
     let profile: Profile
+    /// The runtime's frame deadline and the hung readers, from a stream of their own (`side`).
+    let flowProfile: FlowProfile
+    var side: SimRandom
+    /// The server's unfinished frame of each connection, as its mirror shows it.
+    var frameClocks: [ConnID: FrameClock] = [:]
     var now = 0
     var steps = 0
     var hash = TraceHash()
@@ -194,6 +207,7 @@ final class Simulator {
         self.options = options
         rng = SimRandom(seed: seed)
         profile = Profile.draw(&rng)
+        (flowProfile, side) = FlowProfile.draw(seed: seed)
         hostUID = profile.hasHost ? UID(randomBits: rng.next(), rng.next()) : nil
         // The product's limits, chat rate included: the workload's bursts get held and released
         // under faults (150 seeds: ~300 pauses, and 3 279 chats relayed against 3 489 with no
@@ -205,9 +219,11 @@ final class Simulator {
         os = SimulatedOS(seed: rng.next(), network: profile.network)
         var runtimeOptions = RuntimeOptions(maxOutputBytes: profile.maxOutputBytes, stallTimeoutMillis: profile.stallMillis)
         runtimeOptions.plantedBug = options.runtimeBug
+        runtimeOptions.frameTimeoutMillis = flowProfile.frameMillis
         // Without signals there is nothing in the runtime's start that can fail here.
         runtime = try! Runtime(config: config, options: runtimeOptions, clock: clock, os: os)
         stallReason = runtimeOptions.stallReason
+        frameReason = runtimeOptions.frameTimeoutReason
         if options.recordServerLog { serverLog = [EventLog.line(EventLog.Header(config: config))] }
         runtime.stepHook = { [unowned self] event, effects in self.serverStepped(event, &effects) }
         runtime.answerHistory = { [unowned self] query in
@@ -216,8 +232,9 @@ final class Simulator {
         }
     }
 
-    /// The reason the runtime gives when it drops a stalled reader.
+    /// The reasons the runtime gives when it drops a stalled reader, an unfinished frame.
     let stallReason: String
+    let frameReason: String
 
     static func run(seed: UInt64, options: SimOptions = SimOptions()) -> SimOutcome {
         Simulator(seed: seed, options: options).run()
@@ -233,6 +250,7 @@ final class Simulator {
             advance(to: now + rng.below(profile.maxAdvance + 1))
             deliver()
             if rng.chance(profile.actionRate, in: 1000) { action() }
+            if failure == nil { maybeHang() }
             i += 1
         }
         if failure == nil { liveness() }
@@ -281,6 +299,7 @@ final class Simulator {
         serverLog?.append(EventLog.line(EventLog.Step(step: serverSteps, time: Int64(now), event: event, effects: effects)))
         checkTimers(event, effects)
         checkStallDrop(event)
+        checkFrameDrop(event)
         checkServerStep(event, effects, joinedBefore: joinedBefore, membersBefore: membersBefore)
         let room = server.room!
         joinedBefore = room.joined
@@ -290,8 +309,13 @@ final class Simulator {
             case let .close(c, _):
                 stats.serverCloses += 1
                 serverMirror[c] = nil
-            case .pauseReading:
+                // The room reads no more of it: its frame is no longer the frame rule's.
+                frameClocks[c] = nil
+            case let .pauseReading(c):
                 stats.floodPauses += 1
+                // Not read while it is over its chat rate, it cannot finish a frame meanwhile:
+                // when the frame rule ends it is no longer exactly known.
+                frameClocks[c]?.exact = false
             case let .store(entries):
                 storedLog += entries
             case .send, .setTimer, .cancelTimer, .resumeReading, .queryHistory, .print, .log, .quit, .connect, .remember, .alert, .keepModeration:
