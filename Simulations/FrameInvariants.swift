@@ -35,6 +35,10 @@ extension Simulator {
         links[c]!.slowReader = 0
         stats.hungReaders += 1
         if Self.printTrace { print("t=\(now) network: \(c) hangs, and the room floods it") }
+        // A flood fills the kernel's buffers and the runtime's queue only where they are small:
+        // elsewhere the reader just hangs (a flood of megabytes would cost more than the rest
+        // of the run, and the liveness phase ends the hang either way).
+        guard profile.network.maxQueuedBytes + profile.maxOutputBytes <= 48 * 1024 else { return }
         // Just under the longest chat (`Limits.maxTextLength`), so none is refused.
         let line = String(repeating: "a flood for a hung reader ", count: 150)
         let speakers = live([.pychat, .original]).filter { clients[$0].conn != c }
