@@ -28,6 +28,9 @@ enum Invariant: String, Sendable {
     /// actions and private messages reach nobody.
     case opsOnly = "ops only"
     case muted
+    /// (11) Rooms (issue #14): a room's chat reaches exactly the room's other members at that
+    /// step, its actions and topics all of them, and no original client ever.
+    case roomDelivery = "room delivery"
     /// The liveness phase ends: with faults stopped, the system quiets down.
     case liveness
     /// (9) The server's flow control, as production runs it: a reader the room waits for
@@ -421,7 +424,8 @@ extension Simulator {
     private func checkStored(_ effects: [Effect], relayed actual: [Expect], nobodyElse: Bool) {
         let stored = effects.flatMap { effect -> [RoomEntry] in if case .store(let e) = effect { e } else { [] } }
         guard !stored.isEmpty else { return }
-        let storedChats = stored.filter { $0.kind == .chat }.map(\.text)
+        // The other rooms' chats are checked by `checkRoomDelivery`; these are #general's.
+        let storedChats = stored.filter { $0.kind == .chat && $0.room == RoomEntry.generalRoom }.map(\.text)
         let relayed = actual.compactMap { e -> String? in if case .relay(let t) = e { t } else { nil } }
         // A chat with nobody to relay it to is stored all the same.
         if storedChats != relayed && !(relayed.isEmpty && nobodyElse) {
@@ -432,9 +436,13 @@ extension Simulator {
            let lastStore = effects.lastIndex(where: { if case .store = $0 { true } else { false } }), lastStore > firstSend {
             return fail(.durable, "a store effect comes after a send of the same step")
         }
-        // Checked before the step's entries join the simulated store.
-        for (n, e) in stored.enumerated() where e.seq != Int64(storedLog.count + n + 1) {
-            return fail(.durable, "entry \(storedLog.count + n + 1) of the log has sequence number \(e.seq)")
+        // Checked before the step's entries join the simulated store; each room numbers its own.
+        var counts = storedPerRoom
+        for e in stored {
+            counts[e.room, default: 0] += 1
+            if e.seq != Int64(counts[e.room]!) {
+                return fail(.durable, "entry \(counts[e.room]!) of #\(e.room)'s log has sequence number \(e.seq)")
+            }
         }
     }
 

@@ -60,6 +60,7 @@ import Testing
         (PlantedBug.misattribute, Invariant.attribution),
         (PlantedBug.swapFrames, Invariant.totalOrder),
         (PlantedBug.unstoredChat, Invariant.durable),
+        (PlantedBug.chatToWrongRoom, Invariant.roomDelivery),
     ])
     func plantedBugIsCaught(bug: PlantedBug, invariant: Invariant) {
         expectCaught("\(bug)", by: invariant, within: 60, from: 0xB06, SimOptions(plantedBug: bug))
@@ -126,6 +127,8 @@ import Testing
         #expect(total.renames > 50)
         #expect(total.privateMessages > 40)
         #expect(total.moderations > 20)
+        #expect(total.roomCommands > 100)
+        #expect(total.roomChats > 20)
     }
 
     /// Throughput, for the record; run it with

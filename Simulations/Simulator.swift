@@ -15,6 +15,8 @@ enum PlantedBug: Sendable, CaseIterable {
     case swapFrames
     /// One step's chat is relayed but its entry never reaches the log (not durable).
     case unstoredChat
+    /// One chat in a room besides #general goes to another room's members.
+    case chatToWrongRoom
 }
 
 struct SimOptions: Sendable {
@@ -91,11 +93,16 @@ struct SimStats: Equatable, Sendable {
     var frameDeadlineDrops = 0
     /// The most bytes a reader's queue held over the runtime's output limit, after a turn.
     var worstQueueExcess = 0
+    /// Room commands typed (issue #14), and chats a room besides #general relayed.
+    var roomCommands = 0
+    var roomChats = 0
 
     mutating func add(_ o: SimStats) {
         worstQueueExcess = max(worstQueueExcess, o.worstQueueExcess)
         hungReaders += o.hungReaders
         frameDeadlineDrops += o.frameDeadlineDrops
+        roomCommands += o.roomCommands
+        roomChats += o.roomChats
         moderations += o.moderations
         commands += o.commands
         renames += o.renames
@@ -177,6 +184,8 @@ final class Simulator {
     /// The room before the step the hook sees (the state after the previous one).
     var joinedBefore: [ConnID] = []
     var membersBefore: [Room.Member] = []
+    /// The rooms' members before the step (see `RoomsInvariants.swift`).
+    var roomsBefore: [String: [ConnID]] = [:]
     var plantFired = false
     /// The member names the unique-names invariant last checked (none collide in an empty
     /// room), and each name's keys, computed once per run (a skeleton costs more than a step).
@@ -193,6 +202,8 @@ final class Simulator {
     var owedChats: [ConnID: [Expect]] = [:]
     /// The room log as the interpreter's store would hold it: every `Effect.store`, in order.
     var storedLog: [RoomEntry] = []
+    /// How many of them each room has: its numbers run 1, 2, 3, ... on their own.
+    var storedPerRoom: [String: Int] = [:]
     /// Answers to the server's queries, delivered after the step that asked.
     var answers: [HistoryAnswer] = []
     /// Ops and mutes as the simulator follows them (see `ModerationModel`).
@@ -301,7 +312,9 @@ final class Simulator {
         checkStallDrop(event)
         checkFrameDrop(event)
         checkServerStep(event, effects, joinedBefore: joinedBefore, membersBefore: membersBefore)
+        checkRoomDelivery(effects, before: roomsBefore)
         let room = server.room!
+        roomsBefore = Self.roomMembers(room)
         joinedBefore = room.joined
         membersBefore = room.members
         for effect in effects {
@@ -318,6 +331,7 @@ final class Simulator {
                 frameClocks[c]?.exact = false
             case let .store(entries):
                 storedLog += entries
+                for e in entries { storedPerRoom[e.room, default: 0] += 1 }
             case .send, .setTimer, .cancelTimer, .resumeReading, .queryHistory, .print, .log, .quit, .connect, .remember, .alert, .keepModeration:
                 break
             }
@@ -357,7 +371,8 @@ final class Simulator {
             // Lines of the room log (history on joining, older pages) happened before this
             // client heard them live; the durable-log invariant covers them at the server.
             stats.logLinesShown += lines.count { $0.fromLog }
-            for line in lines where !line.fromLog {
+            // A room's lines besides #general's are checked at the server (`checkRoomDelivery`).
+            for line in lines where !line.fromLog && line.room == nil {
                 switch line.kind {
                 case .chat where own.first == line.text: own = own.dropFirst()
                 case .chat where privates > 0 && line.text.hasPrefix("[private"): privates -= 1
@@ -640,6 +655,11 @@ final class Simulator {
             guard let c = pickLink() else { return }
             links[c]!.trickle.toggle()
         default:
+            // A pychat user goes into rooms and out of them now and then (issue #14).
+            if rng.chance(1, in: 4), let i = pickLive([.pychat, .pychatUI]) {
+                stats.roomCommands += 1
+                return say(i, Corpus.roomCommand(&rng))
+            }
             let line = Corpus.command(&rng, members: server.room!.members.map(\.name))
             stats.commands += 1
             if p.hasHost, rng.chance(1, in: 6) {
@@ -667,6 +687,10 @@ final class Simulator {
         // Now and then a pychat user searches the room log for a word of what it would have said.
         if clients[i].kind == .pychat || clients[i].kind == .pychatUI, rng.chance(1, in: 20) {
             text = "/search " + (said.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? "hello")
+        } else if clients[i].kind == .pychat || clients[i].kind == .pychatUI, rng.chance(1, in: 8) {
+            // Or goes into a room (most often #rust, where the others meet it), or out of one.
+            stats.roomCommands += 1
+            text = Corpus.roomCommand(&rng)
         }
         switch clients[i].kind {
         case .pychat: pychatStep(i, .inputLine(text))
@@ -771,6 +795,8 @@ final class Simulator {
                   let k = effects.firstIndex(where: { if case .store = $0 { true } else { false } }) else { return }
             effects.remove(at: k)
             plantFired = true
+        case .chatToWrongRoom:
+            plantFired = plantWrongRoom(&effects)
         }
     }
 

@@ -81,8 +81,9 @@ struct TraceHash {
         case let .dialFailed(reason): byte(15); string(reason)
         case let .recalled(texts): byte(16); int(texts.count); for t in texts { string(t) }
         case let .logIdentity(id): byte(17); string(id)
-        case let .restored(room, nextSeq, latest):
+        case let .restored(room, nextSeq, latest, topic):
             byte(12); string(room); int(Int(nextSeq)); int(latest.count); for e in latest { entry(e) }
+            if let topic { entry(topic) }
         case let .historyAnswered(a):
             byte(13); int(Int(a.id)); byte(a.more ? 1 : 0); int(a.entries.count); for e in a.entries { entry(e) }
         case let .identified(c, fingerprint): byte(17); conn(c); string(fingerprint)
@@ -142,6 +143,9 @@ struct TraceHash {
         case .focusIn: byte(27)
         case .focusOut: byte(28)
         case .report(let r): byte(29); string(String(describing: r))
+        case .altDigit(let n): byte(30); int(n)
+        case .altLeft: byte(31)
+        case .altRight: byte(32)
         }
     }
 }

@@ -115,7 +115,7 @@ import Testing
         #expect(Set(chats) == ["hi bob, ça va?", "hi alice", "dan here, 中文 ok"] && chats.count == 3, "\(chats)")
         // The pychat clients' signs: decoded, then ignored, as the original ignores them.
         let signs = received.filter { $0["type"] as? String == "SystemMessage" }.compactMap { $0["text"] as? String }
-        #expect(signs == ["pychat/1 room-size history resume commands context", "pychat/1 room-size history resume commands context"])
+        #expect(signs == ["pychat/1 room-size history resume commands context rooms", "pychat/1 room-size history resume commands context rooms"])
         #expect(lines.filter { $0["event"] as? String == "ignored" }.count == 2)
         #expect(lines.filter { $0["event"] as? String == "left" }.count == 3)
     }

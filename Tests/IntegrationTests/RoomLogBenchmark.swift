@@ -5,7 +5,7 @@ import Testing
 
 /// What the room log costs, printed, never asserted:
 ///   PYCHAT_BENCH=1 swift test -c release --filter RoomLogBenchmark
-/// Appends in commits of 1, 10 and 1 000 entries; a log of 1 million entries opened again
+/// Appends in commits of 1, 10 and 1 000 entries; the index batch's trade (`indexBatchSizes`); a log of 1 million entries opened again
 /// (open, nextSeq, the newest 100); searches over it for a word in every entry and a word in
 /// one; retention deleting in budgets of 500.
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["PYCHAT_BENCH"] == "1"), .serialized)
@@ -70,6 +70,39 @@ struct RoomLogBenchmark {
             let s = Self.seconds(t)
             print(String(format: "RoomLogBenchmark append: %5d per commit: %8.0f entries/s, %7.1f µs per commit (%d entries)",
                          batch, Double(total) / s, s / Double(total / batch) * 1e6, total))
+        }
+    }
+
+    /// What the index batch trades: a commit of one entry costs the rows only, except the one
+    /// that reaches the batch, which indexes it; and the first search after a burst indexes
+    /// up to a batch before it can answer (the worst case: one entry short of a batch).
+    @Test func indexBatchSizes() throws {
+        for batch: Int64 in [250, 500, 1_000, 2_000] {
+            let dir = TempFolder("bench-batch")
+            let log = try RoomLog(path: dir.file("log.sqlite3"), indexBatch: batch)
+            var texts = Texts()
+            Self.fill(log, count: 200_000, batch: 1_000, texts: &texts)
+            var commits: [Double] = []
+            let appended = ContinuousClock().measure {
+                for _ in 0..<10_000 {
+                    let t = ContinuousClock().measure { Self.fill(log, count: 1, batch: 1, texts: &texts) }
+                    commits.append(Self.seconds(t) * 1e3)
+                }
+            }
+            commits.sort()
+            var searches: [Double] = []
+            for _ in 0..<5 {
+                let short = Int(batch - 1 - (log.newestID - log.indexedThrough))
+                if short > 0 { Self.fill(log, count: short, batch: short, texts: &texts) }
+                let t = try ContinuousClock().measure {
+                    _ = try log.answer(HistoryQuery(id: 1, room: "general", range: .search(words: ["the"]), limit: 50))
+                }
+                searches.append(Self.seconds(t) * 1e3)
+            }
+            searches.sort()
+            print(String(format: "RoomLogBenchmark index batch %4d: commits of 1: %6.0f entries/s, p99 %.2f ms, worst %.2f ms; "
+                         + "first search after %d unindexed: median %.1f ms, worst %.1f ms",
+                         batch, 10_000 / Self.seconds(appended), commits[9_899], commits[9_999], batch - 1, searches[2], searches[4]))
         }
     }
 

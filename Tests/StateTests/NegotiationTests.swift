@@ -19,9 +19,9 @@ import Testing
     @Test func theSignIsAnOriginalSystemMessage() {
         // Exactly the original's encoding of a SystemMessage: an original server decodes it
         // without a complaint and, having no case for it, does nothing.
-        let expected = #"{"text": "pychat/1 room-size history resume commands context", "type": "SystemMessage"}"#
+        let expected = #"{"text": "pychat/1 room-size history resume commands context rooms", "type": "SystemMessage"}"#
         #expect(PeerSign.frame(.ours) == [0, 0, 0, UInt8(expected.utf8.count + 1), 1] + Array(expected.utf8))
-        let withoutResume = #"{"text": "pychat/1 room-size history commands context", "type": "SystemMessage"}"#
+        let withoutResume = #"{"text": "pychat/1 room-size history commands context rooms", "type": "SystemMessage"}"#
         #expect(Self.sign.array == [0, 0, 0, UInt8(withoutResume.utf8.count + 1), 1] + Array(withoutResume.utf8))
         #expect(PeerSign.text(Capabilities(version: 7, features: [])) == "pychat/7")
     }
@@ -100,14 +100,15 @@ import Testing
         var s = TestStore(RoomTests.config)
         _ = s.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))
         // Nothing reaches a connection before it joins: the answer waits for the JoinRequest.
-        s.send(.received(conn: Fix.c1, bytes: Self.sign), [.log("pychat peer #1: protocol 1, features: room-size history commands context")])
+        s.send(.received(conn: Fix.c1, bytes: Self.sign), [.log("pychat peer #1: protocol 1, features: room-size history commands context rooms")])
         let joined = s.reduce(.received(conn: Fix.c1, bytes: Fix.frame(.joinRequest(username: "alice", color: "ff8800"))))
         let sends = joined.compactMap { if case let .send(to, bytes) = $0 { (to, bytes) } else { nil } }
-        // The welcome comes first, then the table, the (empty) history, the stamped announcement,
-        // then the negotiated size.
-        #expect(sends.map(\.0) == [[Fix.c1], [Fix.c1], [Fix.c1], [Fix.c1], [Fix.c1], [Fix.c1]])
+        // The welcome comes first, then the table, the (empty) history, the members pane's marks,
+        // the stamped announcement, then the negotiated size.
+        #expect(sends.map(\.0) == [[Fix.c1], [Fix.c1], [Fix.c1], [Fix.c1], [Fix.c1], [Fix.c1], [Fix.c1]])
         #expect(sends.map(\.1) == [Self.welcome, Fix.serverInfo([(Fix.hostUID, "host", "00aa00"), (Fix.uid1, "alice", "ff8800")], for: Fix.uid1),
                                     Bytes(ExtensionCodec.frame(.history(room: "general", entries: [], more: false))),
+                                    Fix.marks([Fix.hostUID]),
                                     Bytes(ExtensionCodec.frame(.stamp(seq: 1, wallMillis: 0))),
                                     Fix.frame(.system(text: "alice joined the chat")), Self.roomSize(2)])
     }
@@ -128,7 +129,7 @@ import Testing
         _ = s.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "a"))
         _ = s.reduce(.received(conn: Fix.c1, bytes: Fix.frame(.joinRequest(username: "alice", color: "ff8800"))))
         s.send(.received(conn: Fix.c1, bytes: Self.sign), [
-            .log("pychat peer #1: protocol 1, features: room-size history commands context"),
+            .log("pychat peer #1: protocol 1, features: room-size history commands context rooms"),
             .send(to: [Fix.c1], bytes: Self.welcome),
             .send(to: [Fix.c1], bytes: Self.roomSize(2)),
             // And the history it negotiated: so far, its own join.
@@ -225,7 +226,7 @@ import Testing
         #expect(app.reduce(.received(conn: ConnID(0), bytes: Self.roomSize(99))) == [.log("ignored a RoomSize from the server")])
         #expect(app.title == "alice @ h:1 · 1 user · not encrypted")
         #expect(app.reduce(.received(conn: ConnID(0), bytes: Self.welcome))
-            == [.log("the server speaks pychat: protocol 1, features: room-size history commands context")])
+            == [.log("the server speaks pychat: protocol 1, features: room-size history commands context rooms")])
         #expect(app.session?.common == Self.offered)
         _ = app.reduce(.received(conn: ConnID(0), bytes: Self.roomSize(1500)))
         #expect(app.title == "alice @ h:1 · 1500 users · not encrypted")

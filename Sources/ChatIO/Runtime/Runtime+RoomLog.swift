@@ -14,15 +14,19 @@ extension Runtime {
     func restoreRoom() {
         restoreModeration()
         guard let roomLog else { return }
-        let room = RoomEntry.generalRoom
-        do {
-            let latest = try roomLog.latest(room: room, limit: Self.restoredEntries)
-            dispatch(.restored(room: room, nextSeq: roomLog.nextSeq(room: room), latest: latest))
-        } catch {
-            // Opening checked the file; a read failing now is a disk going bad. The room starts
-            // after the log's last number all the same, so no number is given twice.
-            log("room log: \(error)")
-            dispatch(.restored(room: room, nextSeq: roomLog.nextSeq(room: room), latest: []))
+        // `#general` first, always (it may have no entry yet), then every other room the log has.
+        for room in [RoomEntry.generalRoom] + roomLog.roomNames.filter({ $0 != RoomEntry.generalRoom }) {
+            let keep = room == RoomEntry.generalRoom ? Self.restoredEntries : Limits.otherRoomMemoryEntries
+            do {
+                let latest = try roomLog.latest(room: room, limit: keep)
+                let topic = try roomLog.latestTopic(room: room)
+                dispatch(.restored(room: room, nextSeq: roomLog.nextSeq(room: room), latest: latest, topic: topic))
+            } catch {
+                // Opening checked the file; a read failing now is a disk going bad. The room starts
+                // after the log's last number all the same, so no number is given twice.
+                log("room log: \(error)")
+                dispatch(.restored(room: room, nextSeq: roomLog.nextSeq(room: room), latest: []))
+            }
         }
     }
 

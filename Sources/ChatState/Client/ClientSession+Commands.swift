@@ -33,9 +33,11 @@ extension ClientSession {
             // The server says our parting words, if it takes commands; we leave either way, once
             // what we sent is written.
             if negotiatedCommands, phase == .joined, let conn { out.send(ExtensionCodec.frame(.command(line: line)), to: [conn]) }
-            out.effects.append(.quit(code: ExitCode.ok, message: nil))
+            out.effects.append(.quit(code: quitCode, message: nil))
         case .who where phase == .joined && !negotiatedCommands:
             whoFromTable(&out)
+        case .join where roomCommand(command, &out):
+            return
         default:
             guard phase == .joined, let conn else {
                 return out.show(.notice("/\(command.name) not sent: not joined to a server yet."))
@@ -45,7 +47,8 @@ extension ClientSession {
                     ? "/\(command.name) needs a pychat server: this is an original PyChat server."
                     : "/\(command.name) needs a server that takes commands: this pychat server does not."))
             }
-            out.send(ExtensionCodec.frame(.command(line: line)), to: [conn])
+            if let refusal = roomsRefusal(command) { return out.show(.notice(refusal)) }
+            out.send(ExtensionCodec.frame(.command(line: line, room: rooms.current)), to: [conn])
         }
     }
 
@@ -76,9 +79,9 @@ extension ClientSession {
     mutating func received(commands message: ExtensionMessage, _ out: inout StepOutput) -> Bool {
         switch message {
         case .notice(let text):
-            out.show(.system(TextRules.cleanText(text)))
+            out.show(answer(TextRules.cleanText(text)))
         case let .action(uid, name, _, text):
-            if !ignored.contains(uid) { out.show(.system(TextRules.cleanText("* \(name) \(text)"))) }
+            if !ignored.contains(uid) { out.show(serverTimed(.system(TextRules.cleanText("* \(name) \(text)")))) }
         case .privateMessage(let p):
             if p.echo || !ignored.contains(p.uid) {
                 var line = p.displayLine
@@ -86,9 +89,13 @@ extension ClientSession {
                 out.show(line)
             }
         case let .who(members, total):
-            for text in MemberDetails.whoLines(members, total: total) { out.show(.system(TextRules.cleanText(text))) }
+            for text in MemberDetails.whoLines(members, total: total) { out.show(answer(TextRules.cleanText(text))) }
         case .whois(let member):
-            out.show(.system(TextRules.cleanText(member.whoisLine)))
+            out.show(answer(TextRules.cleanText(member.whoisLine)))
+        case .removed(let removal):
+            removed(removal, &out)
+        case .marks(let m):
+            marks = (Set(m.ops), Set(m.away))
         default:
             return false
         }

@@ -9,4 +9,22 @@ extension ClientSession {
         line.time = stamp.wallMillis
         return line
     }
+
+    /// After a live line's frame (a kind-1 line, or an `Action`): the entry its `Stamp` named is
+    /// seen, and while our Resume is answered the line waits with the others.
+    mutating func shownLive(from start: Int, _ out: inout StepOutput) {
+        if let seq = link.stamped {
+            link.stamped = nil
+            saw(seq)
+        }
+        holdLive(from: start, &out)
+    }
+}
+
+extension ExtensionMessage {
+    /// An extension frame that shows a room log entry live, after its `Stamp`.
+    var isStampedLine: Bool {
+        if case .action = self { return true }
+        return false
+    }
 }

@@ -31,6 +31,10 @@ public struct ClientSession: Sendable {
     public internal(set) var roomSize: Int?
     /// The room log as far as we were sent it (feature `history`; see ClientSession+History).
     public internal(set) var history = ClientHistory()
+    /// Who is an op and who is away, as a pychat server last said (`Marks`), for the members pane.
+    public internal(set) var marks = (ops: Set<UID>(), away: Set<UID>())
+    /// The rooms besides `#general` we are in, and the one we talk in (`ClientSession+Rooms`).
+    public internal(set) var rooms = ClientRooms()
     /// Members whose chats, actions and private messages are not shown (`/ignore`).
     public internal(set) var ignored: Set<UID> = []
     /// Texts typed while not joined (before the first ServerInfo, or while the server is gone),
@@ -40,6 +44,11 @@ public struct ClientSession: Sendable {
     public internal(set) var link: ClientLink
     /// The interpreter's monotonic milliseconds, from the latest `time` event.
     var now: Int64 = 0
+    /// The wall clock and the zone's offset, from the latest `time` event that told them.
+    var wallNow: Int64?
+    var utcOffsetSeconds = 0
+    /// The last line, once an op put us out (see `ClientSession+Removed.swift`).
+    public internal(set) var removedText: String?
     var decoder: FrameDecoder
     var inputClosed = false
     /// Some bytes came from the server: the first ones tell a TLS server from a PyChat one.
@@ -55,12 +64,19 @@ public struct ClientSession: Sendable {
         switch event {
         case let .time(instant):
             now = instant.monotonicMillis
+            wallNow = instant.wallMillis ?? wallNow
+            utcOffsetSeconds = instant.utcOffsetSeconds ?? utcOffsetSeconds
         case let .connected(conn, _):
             guard phase == .connecting else { return }
             self.conn = conn
             phase = .joining
             decoder = FrameDecoder(limit: config.maxFrameLength, oversized: .skip)
             out.show(.notice("Connected to server \(config.host):\(config.port)"))
+            // A new connection is in #general only: the server forgot our other rooms with the old one.
+            if !rooms.joined.isEmpty {
+                out.show(.notice("In #general only again: /join " + rooms.joined.map { "#" + $0 }.joined(separator: ", ") + " to be back."))
+                rooms = ClientRooms()
+            }
             // The sign first, so a pychat server knows what we speak before we join. An original
             // server takes it in silence (see PeerSign) and never answers it.
             out.send(PeerSign.frame(offered), to: [conn])
@@ -111,6 +127,7 @@ public struct ClientSession: Sendable {
     /// (kept until the server acknowledges it), else as the original's ChatMessage.
     mutating func send(_ text: String, show: Bool = true, _ out: inout StepOutput) {
         guard let conn, let me else { return }
+        if let room = rooms.current { return sayInRoom(text, room, show: show, &out) }
         if show { out.show(ownLine(text)) }
         // A server that reads commands reads a chat's leading / as one: the chat `/x` (typed as
         // `//x`) goes to it as `//x`; an original server relays what it is sent.
@@ -157,12 +174,12 @@ public struct ClientSession: Sendable {
                 case FrameCodec.jsonKind:
                     let shown = out.lines.count
                     handle(try MessageCodec.decode(frame.body), &out)
-                    if let seq = link.stamped {
-                        link.stamped = nil
-                        saw(seq)
-                    }
-                    holdLive(from: shown, &out)
-                case ExtensionCodec.kind: handle(try ExtensionCodec.decode(frame.body), &out)
+                    shownLive(from: shown, &out)
+                case ExtensionCodec.kind:
+                    let message = try ExtensionCodec.decode(frame.body)
+                    let shown = out.lines.count
+                    handle(message, &out)
+                    if message.isStampedLine { shownLive(from: shown, &out) }
                 default: out.log("ignored \(frame.strayKindDescription) from the server")
                 }
             } catch {
@@ -204,6 +221,7 @@ public struct ClientSession: Sendable {
     /// A pychat server's messages: the answer to our sign first, then what we negotiated.
     private mutating func handle(_ message: ExtensionMessage, _ out: inout StepOutput) {
         if negotiatedCommands, received(commands: message, &out) { return }
+        if negotiatedRooms, received(rooms: message, &out) { return }
         switch (message, common) {
         case let (.welcome(theirs), nil):
             // The server names what both speak; we hold it to what we offered all the same.

@@ -22,6 +22,10 @@ public enum ChatCommand: Equatable, Sendable {
     case context(result: Int)
     /// The host's and ops' commands (see `ModerationCommand`).
     case moderate(ModerationCommand)
+    /// Rooms (see `Room+Rooms.swift`): `/join #name`, `/part [#name]`, `/rooms`.
+    case join(String)
+    case part(String?)
+    case rooms
 
     /// The table's row for this command.
     public var spec: CommandSpec { CommandSpec.named(name)! }
@@ -44,6 +48,9 @@ public enum ChatCommand: Equatable, Sendable {
         case .search: return "search"
         case .context: return "context"
         case .moderate(let m): return m.name
+        case .join: return "join"
+        case .part: return "part"
+        case .rooms: return "rooms"
         }
     }
 }
@@ -130,6 +137,12 @@ public struct CommandSpec: Equatable, Sendable {
                     permission: .everyone, place: .client, shape: .words),
         CommandSpec(name: "context", arguments: "N", summary: "show result N of the latest search among the entries around it",
                     permission: .everyone, place: .client, shape: .number),
+        CommandSpec(name: "join", arguments: "#ROOM", summary: "go into a room, making it if it is new",
+                    permission: .everyone, place: .server, shape: .name),
+        CommandSpec(name: "part", arguments: "[#ROOM]", summary: "leave a room (this one, if none is named)",
+                    permission: .everyone, place: .server, shape: .optionalText),
+        CommandSpec(name: "rooms", arguments: "", summary: "every room, with its members and topic",
+                    permission: .everyone, place: .server, shape: .none),
     ] + ModerationCommand.specs
 
     public static func named(_ name: String) -> CommandSpec? { all.first { $0.name == name } }

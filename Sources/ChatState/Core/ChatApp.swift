@@ -8,7 +8,7 @@ public struct ChatApp: Sendable {
     }
 
     public let config: AppConfig
-    public private(set) var role: Role
+    public internal(set) var role: Role
     /// nil when headless.
     public internal(set) var ui: UIState?
     /// The wall clock as the interpreter last told it (Unix ms): the time a line arrived.
@@ -40,7 +40,7 @@ public struct ChatApp: Sendable {
         var out = StepOutput()
         switch event {
         case .key(let key):
-            guard var u = ui else { break }
+            guard var u = ui, !roomKey(key, &out) else { break }
             if key == .tab { u.completionNames = memberNames }
             let action = u.handle(key)
             ui = u
@@ -54,10 +54,10 @@ public struct ChatApp: Sendable {
                 }
                 // Kept for Up and Ctrl-R in later runs too (the interpreter appends it to a file).
                 out.effects.append(.remember(text))
-            case .quit?: out.effects.append(.quit(code: ExitCode.ok, message: nil))
+            case .quit?: out.effects.append(.quit(code: session?.quitCode ?? ExitCode.ok, message: session?.removedText))
             case .olderWanted?:
                 // A full display history has no room above it for older lines.
-                if case .client(var session) = role, !u.history.isFull {
+                if case .client(var session) = role, !u.history.isFull, u.rooms.current == nil {
                     session.requestOlder(&out)
                     role = .client(session)
                 }
@@ -112,6 +112,7 @@ public struct ChatApp: Sendable {
     private mutating func present(_ out: StepOutput) -> [Effect] {
         let effects = out.entries.isEmpty ? out.effects : [.store(out.entries)] + out.effects
         if ui != nil {
+            followRooms()
             if out.restartDisplay { ui!.clearHistory() }
             // Looked up once a step: finding our name in a client's table walks the table.
             let me = out.lines.isEmpty && out.olderLines.isEmpty ? nil : myName
@@ -120,16 +121,17 @@ public struct ChatApp: Sendable {
             for line in out.lines {
                 let line = marked(stamped(line), me: me)
                 if line.mentionsMe, !line.fromLog, let alert = alert(for: line) { alerts.append(alert) }
-                ui!.append(line)
+                ui!.append(line, toRoom: room(of: line))
             }
             // Whatever arrives once the server is back (what it missed, then live) is new.
             if out.connectionLost { ui!.away.markNextLine() }
             if let context = out.context { ui!.showContext(context) }
             return effects + alerts
         }
-        let hasUser = config.role == .client || config.hostUID != nil
+        // A daemon's steps (every relayed chat) build no transcript: looked at first.
+        guard config.role == .client || config.hostUID != nil else { return effects }
         let lines = out.olderLines + out.lines + (out.context?.lines ?? [])
-        guard hasUser, !lines.isEmpty else { return effects }
+        guard !lines.isEmpty else { return effects }
         return lines.map { Effect.print($0.transcript) } + effects
     }
 }
@@ -151,7 +153,10 @@ extension ChatApp {
             case .joining: return "joining \(place)…"
             case .joined:
                 let me = session.me.flatMap { uid in session.users.first { $0.key == uid }?.user.username }
-                return "\(me ?? config.username) @ \(place) · \(users(session.roomSize ?? session.users.count))\(security)\(unread)"
+                let count = shownRoom == nil || session.rooms.current == nil ? session.roomSize ?? session.users.count
+                    : session.rooms.members[session.rooms.current!]?.count ?? 0
+                return "\(me ?? config.username) @ \(place)\(shownRoom.map { " · " + $0 } ?? "") · \(users(count))\(security)\(unread)"
+            case .disconnected(let reason) where session.removedText != nil: return "\(place) · \(reason) · Ctrl-C quits"
             case .disconnected(let reason): return "disconnected from \(place): \(reason)"
             case .waiting: return "\(place) · \(session.waitingText ?? "")"
             }
@@ -170,18 +175,22 @@ extension ChatApp {
     var security: String { config.tls == true ? " · TLS" : " · not encrypted" }
 
     /// The whole screen for the current state; nil when headless.
-    public var frame: Frame? { shownUI.map { ChatView.render($0, title: title, members: membersPane) } }
+    public var frame: Frame? { shownUI.map { ChatView.render($0, title: title, members: membersPane, status: roomStatus) } }
 
     /// The same screen, reusing the rows a renderer kept from its previous frame.
     public func frame(cache: inout WrapCache) -> Frame? {
         guard let ui = shownUI else { return nil }
+        if cache.room != ui.rooms.current {
+            cache = WrapCache()
+            cache.room = ui.rooms.current
+        }
         if session?.queued.isEmpty == false {
             // The cache knows lines by their place in the history, and pending lines take the
             // places the lines sent after them will have: none of them may stay in it.
             cache = WrapCache()
-            return ChatView.render(ui, title: title, members: membersPane)
+            return ChatView.render(ui, title: title, members: membersPane, status: roomStatus)
         }
-        return ChatView.render(ui, title: title, members: membersPane, cache: &cache)
+        return ChatView.render(ui, title: title, members: membersPane, status: roomStatus, cache: &cache)
     }
 
     /// The UI as drawn: a client's pending lines (typed while not joined) below the history.

@@ -26,6 +26,9 @@ public struct DisplayLine: Equatable, Hashable, Sendable, Codable {
     /// Someone else's line that names the local user as a word: drawn highlighted, and it
     /// rings when the terminal is not focused (see `Mention`).
     public var mentionsMe = false
+    /// The room it was said in, if not `#general` (feature `rooms`): the UI puts it in that
+    /// room's buffer, a transcript tags it `[#rust]`.
+    public var room: String?
 
     public init(_ kind: Kind, _ text: String) {
         self.kind = kind
@@ -53,7 +56,7 @@ public struct DisplayLine: Equatable, Hashable, Sendable, Codable {
         // A line of the room log says when it was said (UTC: a transcript is read anywhere);
         // live lines are read as they come.
         let clock = fromLog ? time.map { "[" + ClockText.hhmm($0) + "] " } ?? "" : ""
-        let body = clock + Self.visible(text)
+        let body = (room.map { "[#\($0)] " } ?? "") + clock + Self.visible(text)
         switch kind {
         case .chat(let name, _): return "\(Self.visible(name)): \(body)"
         case .system, .notice: return "* \(body)"

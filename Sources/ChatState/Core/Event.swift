@@ -14,8 +14,9 @@ public enum Event: Equatable, Codable, Sendable {
     case accepted(conn: ConnID, uid: UID, remote: String, address: String? = nil)
     /// What the room log holds, loaded before the server listens: the room's next sequence
     /// number and its latest entries, oldest first (so joins are answered from memory). A server
-    /// without a log (`--ephemeral`) sends none, and the room starts at sequence 1.
-    case restored(room: String, nextSeq: Int64, latest: [RoomEntry])
+    /// without a log (`--ephemeral`) sends none, and the room starts at sequence 1. One for each
+    /// room the log has; `topic`: the room's latest topic entry, however old (nil: never set).
+    case restored(room: String, nextSeq: Int64, latest: [RoomEntry], topic: RoomEntry? = nil)
     /// The room log's identity, chosen by the interpreter at start: a log on disk keeps its own
     /// (the same across restarts, its numbers going on); a server without one (`--ephemeral`)
     /// draws a new one each start, since its numbers start again from 1. A resuming client

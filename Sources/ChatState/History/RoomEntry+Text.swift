@@ -13,7 +13,7 @@ extension RoomEntry {
         case .leave: return author + " left the chat"
         case .rename: return author + " is now known as " + text
         case .action: return "* " + author + " " + text
-        case .topic: return author + " set the topic: " + text
+        case .topic: return text.isEmpty ? author + " cleared the topic" : author + " set the topic: " + text
         case .moderation: return author + " " + text
         }
     }

@@ -55,7 +55,8 @@ extension Room {
     }
 
     /// A `Command` frame's line from a client that negotiated `commands`.
-    mutating func commandFrame(_ raw: String, from conn: ConnID, _ out: inout StepOutput) {
+    /// `room`: the room it was typed in (feature `rooms`; nil: `#general`).
+    mutating func commandFrame(_ raw: String, typedIn room: String? = nil, from conn: ConnID, _ out: inout StepOutput) {
         guard let member = connections[conn]?.member else { return }
         let line = TextRules.cleanText(raw)
         if let refusal = TextRules.refusal(line) {
@@ -64,7 +65,9 @@ extension Room {
         switch CommandParser.read(line) {
         case .chat: violation(conn, "a Command that holds no command", &out)
         case .wrong(let why): answer(member, why, &out)
-        case .command(let command): run(command, by: member, &out)
+        case .command(let command):
+            guard let room = typedIn(room, by: member, &out) else { return }
+            run(command, by: member, in: room, &out)
         }
     }
 
@@ -75,7 +78,8 @@ extension Room {
         }
     }
 
-    mutating func run(_ command: ChatCommand, by member: Member, _ out: inout StepOutput) {
+    /// `room`: the room the line was typed in, if not `#general` (`/topic`, `/me`, `/part`).
+    mutating func run(_ command: ChatCommand, by member: Member, in room: String? = nil, _ out: inout StepOutput) {
         guard mayUse(command.spec, member) else { return answer(member, "/\(command.name) is for ops.", &out) }
         if command.speaks, silenced(member, &out) { return }
         touch(member)
@@ -87,7 +91,9 @@ extension Room {
                 answer(member, line, &out)
             }
         case .nick(let name): rename(member, to: name, &out)
-        case .me(let action): act(member, action, &out)
+        case .me(let action):
+            guard let room else { return act(member, action, &out) }
+            roomEntry(.action, action, in: room, by: member, echo: true, &out)
         case let .msg(name, text):
             guard let target = self.member(named: name) else {
                 return keepForLater(text, to: name, from: member, &out) ? () : answer(member, noOne(name), &out)
@@ -112,19 +118,27 @@ extension Room {
         case .away(let text):
             let mark = text.map { TextRules.fitted($0, characters: Limits.maxAwayLength, bytes: Limits.maxAwayBytes) } ?? "away"
             setPresence(of: member) { $0.away = mark }
+            marksChanged(&out)
             answer(member, "You are marked away: \(mark). /back clears it.", &out)
         case .back:
             let wasAway = presence(of: member).away != nil
             setPresence(of: member) { $0.away = nil }
+            if wasAway { marksChanged(&out) }
             answer(member, wasAway ? "You are back." : "You were not marked away.", &out)
-        case .topic(let text): setTopic(text, by: member, &out)
+        case .topic(let text):
+            guard let room else { return setTopic(text, by: member, &out) }
+            setRoomTopic(text, in: room, by: member, &out)
+        case .join(let name): joinRoom(name, by: member, &out)
+        case .part(let name): partRoom(name, typedIn: room, by: member, &out)
+        case .rooms: listRooms(for: member, &out)
         case .quit(let text): quit(member, saying: text, &out)
         case .ignore(let name): ignore(name, true, by: member, &out)
         case .unignore(let name): ignore(name, false, by: member, &out)
         case .moderate(let m): moderate(m, by: member, &out)
+        case .search(let words) where member.conn == nil: hostSearches(words, &out)
+        case .context(let n) where member.conn == nil: hostShowsContext(ofResult: n, &out)
         case .search, .context:
-            answer(member, member.conn == nil ? "The host's screen cannot search yet; a client can."
-                : "/\(command.name) works in a pychat client: the original PyChat client cannot show its results.", &out)
+            answer(member, "/\(command.name) works in a pychat client: the original PyChat client cannot show its results.", &out)
         }
     }
 
@@ -141,7 +155,14 @@ extension Room {
     /// A SystemMessage's text within the limit (a line built of a long name and a long text).
     static func fitted(_ line: String) -> String { TextRules.fitted(line, characters: .max, bytes: Limits.maxTextBytes) }
 
-    func noOne(_ name: String) -> String { "No one here is called \(CommandParser.shown(Substring(name)))." }
+    /// `No one here is called mary.`, and when a member's name starts with it and a space, the
+    /// way to write that one: `Did you mean "mary jane"? A NAME with spaces goes in double quotes.`
+    func noOne(_ name: String) -> String {
+        let typed = "No one here is called \(CommandParser.shown(Substring(name)))."
+        let start = name.lowercased() + " "
+        guard let meant = members.first(where: { $0.name.lowercased().hasPrefix(start) }) else { return typed }
+        return typed + " Did you mean \"\(meant.name)\"? A NAME with spaces goes in double quotes."
+    }
 
     /// A `History` as a client that did not negotiate `commands` can read it: without the
     /// entries of kinds it does not know (renames, actions, topics), which would make it refuse

@@ -39,20 +39,25 @@ extension Room {
     }
 
 
-    mutating func setTopic(_ text: String?, by member: Member, _ out: inout StepOutput) {
-        guard let text else {
+    mutating func setTopic(_ typed: String?, by member: Member, _ out: inout StepOutput) {
+        guard let typed else {
             return answer(member, topic.map { "The topic: \($0)" } ?? "No topic is set: /topic TEXT sets one.", &out)
         }
-        let length = TextRules.length(text)
-        guard length <= Limits.maxTopicLength else {
-            return answer(member, "/topic: a topic is at most \(Limits.maxTopicLength) characters; this one has \(length).", &out)
-        }
-        topic = text
+        if let refusal = Self.topicRefusal(typed) { return answer(member, refusal, &out) }
+        let text = typed == Self.clearTopic ? "" : typed
+        topic = text.isEmpty ? nil : text
         out.log("topic by \(quoted(member.name)): \(quoted(text))")
         if !pendingAnnouncements.isEmpty { announcePending(&out) }
         let entry = record(.topic, by: member, text: text, &out)
         out.show(.system(entry.summary))
         broadcast(Self.fitted(entry.summary), stamp: entry, &out)
+    }
+
+    /// What is wrong with a topic, if anything: its length.
+    static func topicRefusal(_ text: String) -> String? {
+        let length = TextRules.length(text)
+        guard length > Limits.maxTopicLength else { return nil }
+        return "/topic: a topic is at most \(Limits.maxTopicLength) characters; this one has \(length)."
     }
 
     /// A joiner is told the topic, if there is one (none by default: the original's bytes).

@@ -50,15 +50,18 @@ extension Room {
                 resume(session: session, after: after, log: logID, from: conn, &out)
             case let .chat(id, text):
                 return chat(id: id, text: text, from: conn, &out)
-            case .command(let line):
+            case let .say(room, text):
+                return say(text, in: room, from: conn, &out)
+            case let .command(line, room):
                 guard let c = connections[conn], c.member != nil, c.wantsCommands else {
                     violation(conn, "Command " + (connections[conn]?.member == nil ? "before JoinRequest" : "without the commands feature"), &out)
                     return nil
                 }
                 // A command costs a chat's token: a rename or a /who costs the room more than a chat.
                 if let wait = takeChatToken(conn) { return wait }
-                commandFrame(line, from: conn, &out)
-            case .welcome, .roomSize, .stamp, .history, .searchResults, .resumed, .ack, .notice, .action, .privateMessage, .who, .whois, .context:
+                commandFrame(line, typedIn: room, from: conn, &out)
+            case .welcome, .roomSize, .stamp, .history, .searchResults, .resumed, .ack, .notice, .action, .privateMessage, .who, .whois, .context,
+                 .roomEntry, .join, .part, .rooms, .removed, .marks:
                 violation(conn, "\(message.typeName) is not for the server; ignored", &out)
             }
         } catch {

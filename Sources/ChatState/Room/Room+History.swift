@@ -6,10 +6,13 @@
 extension Room {
     /// A question under way, and whom its answer is for.
     struct PendingQuery: Sendable {
-        let conn: ConnID
+        /// nil: the host's screen (see `Room+HostSearch.swift`).
+        let conn: ConnID?
         /// The asker's uid: an answer that arrives after it left goes to nobody.
         let uid: UID
         let asked: Asked
+        /// The room asked about (`#general`'s, or one of the asker's rooms).
+        var room = RoomEntry.generalRoom
     }
 
     /// What a question to the store was, so its answer goes out as the right message.
@@ -84,7 +87,7 @@ extension Room {
             violation(conn, "\(message.typeName) " + (member ? "without the \(feature) feature" : "before JoinRequest"), &out)
             return nil
         }
-        if let refusal = Self.refusal(of: message, room: log.room) {
+        if let refusal = Self.refusal(of: message, inRoom: { $0 == RoomEntry.generalRoom || c.rooms.contains($0) }) {
             violation(conn, "\(message.typeName) refused: \(refusal)", &out)
             return nil
         }
@@ -93,6 +96,7 @@ extension Room {
             connections[conn]!.queryBucket = bucket
             if let wait { return wait }
         }
+        let log = room(of: message).flatMap { rooms[$0]?.log } ?? self.log
         switch message {
         case let .historyRequest(room, before, limit):
             if let page = log.page(before: before, limit: limit) {
@@ -104,7 +108,7 @@ extension Room {
             ask(.search(words: words), room: room, limit: limit, for: conn, c.uid, .search(words: words), &out)
         case let .contextRequest(room, seq, limit):
             if let entries = log.around(seq, limit: limit) {
-                sendContext(seq, entries, to: conn, &out)
+                sendContext(seq, entries, room: room, to: conn, &out)
             } else {
                 ask(.around(seq: seq), room: room, limit: limit, for: conn, c.uid, .context(seq: seq), &out)
             }
@@ -114,15 +118,25 @@ extension Room {
         return nil
     }
 
-    /// What is wrong with a request, if anything: a room we do not have, a limit out of range,
-    /// words the search cannot take.
-    static func refusal(of message: ExtensionMessage, room ours: String) -> String? {
+    /// The room a request names, if it is not `#general`.
+    private func room(of message: ExtensionMessage) -> String? {
+        switch message {
+        case let .historyRequest(room, _, _), let .contextRequest(room, _, _), let .search(room, _, _):
+            return room == log.room ? nil : room
+        default:
+            return nil
+        }
+    }
+
+    /// What is wrong with a request, if anything: a room the asker is not in, a limit out of
+    /// range, words the search cannot take.
+    static func refusal(of message: ExtensionMessage, inRoom: (String) -> Bool) -> String? {
         switch message {
         case let .historyRequest(room, _, limit), let .contextRequest(room, _, limit):
-            if room != ours { return "no room \(quoted(room))" }
+            if !inRoom(room) { return "no room \(quoted(room))" }
             if !(1...Limits.historyPage).contains(limit) { return "limit \(limit) is not 1 to \(Limits.historyPage)" }
         case let .search(room, words, limit):
-            if room != ours { return "no room \(quoted(room))" }
+            if !inRoom(room) { return "no room \(quoted(room))" }
             if !(1...Limits.maxSearchResults).contains(limit) { return "limit \(limit) is not 1 to \(Limits.maxSearchResults)" }
             if !(1...Limits.maxSearchWords).contains(words.count) {
                 return "\(words.count) words, not 1 to \(Limits.maxSearchWords)"
@@ -137,11 +151,11 @@ extension Room {
         return nil
     }
 
-    private mutating func ask(_ range: HistoryQuery.Range, room: String, limit: Int, for conn: ConnID, _ uid: UID,
+    mutating func ask(_ range: HistoryQuery.Range, room: String, limit: Int, for conn: ConnID?, _ uid: UID,
                               _ asked: Asked, _ out: inout StepOutput) {
         let id = nextQueryID
         nextQueryID += 1
-        pendingQueries[id] = PendingQuery(conn: conn, uid: uid, asked: asked)
+        pendingQueries[id] = PendingQuery(conn: conn, uid: uid, asked: asked, room: room)
         out.effects.append(.queryHistory(HistoryQuery(id: id, room: room, range: range, limit: limit)))
     }
 
@@ -158,17 +172,18 @@ extension Room {
             out.log("an answer from the room log to no question (\(answer.id)); ignored")
             return
         }
-        guard let c = connections[q.conn], c.uid == q.uid, c.member != nil else { return }
+        guard let conn = q.conn else { return hostAnswered(q.asked, answer, &out) }
+        guard let c = connections[conn], c.uid == q.uid, c.member != nil else { return }
         switch q.asked {
-        case .page: send(.history(room: log.room, entries: answer.entries, more: answer.more), to: q.conn, &out)
-        case .search(let words): send(.searchResults(room: log.room, words: words, entries: answer.entries), to: q.conn, &out)
-        case .context(let seq): sendContext(seq, answer.entries, to: q.conn, &out)
+        case .page: send(.history(room: q.room, entries: answer.entries, more: answer.more), to: conn, &out)
+        case .search(let words): send(.searchResults(room: q.room, words: words, entries: answer.entries), to: conn, &out)
+        case .context(let seq): sendContext(seq, answer.entries, room: q.room, to: conn, &out)
         }
     }
 
     /// A `Context`: the entries around `seq`, oldest first, in as many frames as they need.
-    func sendContext(_ seq: Int64, _ entries: [RoomEntry], to conn: ConnID, _ out: inout StepOutput) {
-        for frame in ExtensionCodec.contextFrames(room: log.room, seq: seq, entries: entries) { out.send(frame, to: [conn]) }
+    func sendContext(_ seq: Int64, _ entries: [RoomEntry], room: String, to conn: ConnID, _ out: inout StepOutput) {
+        for frame in ExtensionCodec.contextFrames(room: room, seq: seq, entries: entries) { out.send(frame, to: [conn]) }
     }
 
     /// The latest entries the room holds in memory, oldest first.

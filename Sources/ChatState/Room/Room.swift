@@ -68,6 +68,9 @@ public struct Room: Sendable {
         var identity: String?
         /// Made an op by `/op` without a certificate: for this connection only.
         var opped = false
+        /// The rooms besides `#general` it is in, in order of joining (see `Room+Rooms.swift`).
+        var rooms: [String] = []
+        var wantsRooms: Bool { wantsCommands && wantsHistory && common?.has(Capabilities.Feature.rooms) == true }
     }
 
     let config: AppConfig
@@ -103,6 +106,10 @@ public struct Room: Sendable {
     var hostIgnores: Set<UID> = []
     /// The room's topic (`/topic`), told to each joiner; nil until someone sets one.
     var topic: String?
+    /// The members pane's marks as last worked out (see `Room+Marks.swift`); nil: to work out.
+    var marksCache: Marks?
+    /// The host's `/search` results and `/context` question (see `Room+HostSearch.swift`).
+    var hostSearch = HostSearch()
     /// The latest distinct speakers, the most recent last; at most `Limits.recentSpeakers`.
     var recentSpeakers: [Member] = []
     /// Joins (true) and leaves (false) waiting for the announcement timer, in order.
@@ -126,6 +133,8 @@ public struct Room: Sendable {
     var admission: Admission
     /// Names held by certificates, ops, bans and mutes (see `Room+Moderation.swift`).
     var moderation = Moderation()
+    /// The rooms besides `#general`, which is this room itself (see `Rooms`).
+    var rooms = Rooms()
 
     public init(config: AppConfig) {
         self.config = config
@@ -165,10 +174,11 @@ public struct Room: Sendable {
         case let .time(instant):
             now = instant.monotonicMillis
             if let wall = instant.wallMillis { log.wallNow = wall }
-        case let .restored(room, nextSeq, latest):
-            guard room == log.room else { return }
+        case let .restored(room, nextSeq, latest, topic):
+            guard room == log.room else { return restoreRoom(room, nextSeq: nextSeq, latest: latest, topic: topic, &out) }
             log.restore(nextSeq: nextSeq, latest: latest)
             chatSessions.restore(from: latest)
+            if let topic { self.topic = topic.text.isEmpty ? nil : topic.text }
         case let .logIdentity(id):
             logID = id
         case let .historyAnswered(answer):
@@ -230,10 +240,8 @@ public struct Room: Sendable {
             refuse(conn, remote: remote, "the server is full (\(config.maxConnections) connections)", &out)
             return
         }
-        if let why = banRefusal(.address(address ?? remote), &out) {
-            refuse(conn, remote: remote, why, &out)
-            return
-        }
+        // A banned address is turned away at its JoinRequest (`turnedAwayIfBanned`), when a
+        // pychat client can be told so in a way that stops it from dialling again.
         if let address, case .refuse(let why) = admission.admit(address, at: now) {
             refuse(conn, remote: remote, why, &out)
             return
@@ -277,6 +285,7 @@ public struct Room: Sendable {
         if c.knownVersion < tableVersion { staleMembers -= 1 }
         joined.removeAll { $0 == conn }
         members.removeAll { $0.uid == member.uid }
+        leftMarks(member.uid)
         if let claim = c.nameClaim {
             names.release(claim)
             forgetName(claim)
@@ -286,6 +295,7 @@ public struct Room: Sendable {
         tableChanged()
         scheduleRefresh(&out)
         queueAnnouncement(joined: false, member.name, record(.leave, by: member, &out), &out)
+        if !c.rooms.isEmpty { leaveRooms(c.rooms, conn, member, &out) }
     }
 
     // MARK: Frames and messages
@@ -412,6 +422,7 @@ public struct Room: Sendable {
         }
         joinedWithHistory(conn, &out)
         joinedWithTopic(conn, &out)
+        joinedWithMarks(conn, &out)
         joinedWithIdentity(conn, asked: asked, &out)
         scheduleRefresh(&out)
         let held = announceScheduled

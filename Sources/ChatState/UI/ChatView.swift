@@ -16,15 +16,16 @@ public enum ChatView {
     static let markerStyle = Style(reverse: true)
 
     /// `title` is drawn in the top row: who we are and where (the app decides the words).
-    public static func render(_ ui: UIState, title: String = "", members: MembersPane = MembersPane()) -> Frame {
+    /// `status`: the rooms, drawn in the input pane's top row (empty: none besides `#general`).
+    public static func render(_ ui: UIState, title: String = "", members: MembersPane = MembersPane(), status: String = "") -> Frame {
         var cache = WrapCache()
-        return render(ui, title: title, members: members, cache: &cache)
+        return render(ui, title: title, members: members, status: status, cache: &cache)
     }
 
     /// The same frame, reusing the rows `cache` kept from the previous one (and keeping this
     /// frame's): what a renderer that draws frame after frame calls.
     public static func render(_ ui: UIState, title: String = "", members: MembersPane = MembersPane(),
-                              cache: inout WrapCache) -> Frame {
+                              status: String = "", cache: inout WrapCache) -> Frame {
         let cols = ui.size.cols, rows = ui.size.rows
         var frame = Frame(cols: cols, rows: rows)
         frame.widths = ui.format.widths
@@ -43,6 +44,9 @@ public enum ChatView {
         let title = ui.context == nil ? title : "in context · " + ContextView.back + (title.isEmpty ? "" : " · " + title)
         if !title.isEmpty {
             frame.put(" \(title) ", row: 0, col: 2, width: history.cols - 4, style: Style(bold: true))
+        }
+        if !status.isEmpty {
+            frame.put(" \(status) ", row: input.top, col: 2, width: cols - 4, style: Style(bold: true))
         }
         if ui.showsHelp {
             KeyHelp.draw(in: history.inside, &frame)

@@ -9,13 +9,15 @@
 /// and the event loop calls `escapeTimeout()` when its timer fires.
 ///
 /// Decisions:
-/// - ESC followed by a byte that does not start a sequence (Alt+key) gives `.escape` and
+/// - ESC followed by a digit is Alt-digit (`.altDigit`, weechat's and irssi's room keys); ESC
+///   followed by any other byte that does not start a sequence (Alt+key) gives `.escape` and
 ///   then that byte's key, exactly what a lone ESC, a timeout and the byte would give.
 /// - Unknown or malformed CSI and SS3 sequences, OSC/DCS/SOS/PM/APC strings and mouse
 ///   events other than the wheel are swallowed whole; they never become typed text. A
 ///   string ends at BEL, at ST (`ESC \`), at CAN/SUB, or at any other ESC, which starts a
 ///   new sequence (so a stuck string is ended by the next arrow or Escape key).
-/// - Key modifiers (`CSI 1;5A`) are ignored: Ctrl-Up is `.up`.
+/// - Key modifiers (`CSI 1;5A`) are ignored: Ctrl-Up is `.up`; but Alt-Left and Alt-Right
+///   (`CSI 1;3D`, `CSI 1;3C`, Alt with Shift or Meta too) are `.altLeft`, `.altRight`.
 /// - The terminal's answers are `.report` keys: `CSI row;col R` (a cursor position; xterm's
 ///   Shift-F3 is spelled the same, and pychat has no F3), `CSI ? mode;value $ y` (a mode) and
 ///   `CSI ? ... c` (its attributes). Other replies with private markers are swallowed.
@@ -162,6 +164,9 @@ public struct KeyDecoder: Sendable {
             state = .string(sawEscape: false)
         case 0x1b:
             out.key(.escape)
+        case 0x30...0x39:
+            out.key(.altDigit(Int(b - 0x30)))
+            state = .ground
         default:
             out.key(.escape)
             state = .ground
@@ -284,7 +289,10 @@ public struct KeyDecoder: Sendable {
         guard let fields = Self.numbers(params[...]) else { return }  // private markers: replies, not keys
         let first = fields.first ?? nil
         if let key = Self.cursorKey(final) {
-            out.key(key)
+            // xterm's modifier field is 1 + Shift 1, Alt 2, Ctrl 4, Meta 8: Alt-Left is `1;3D`.
+            let alt = fields.count == 2 && (fields[1] ?? 1) > 1 && ((fields[1] ?? 1) - 1) & 0b1010 != 0
+                && ((fields[1] ?? 1) - 1) & 0b0100 == 0
+            out.key(alt && key == .left ? .altLeft : alt && key == .right ? .altRight : key)
             return
         }
         switch final {

@@ -21,6 +21,7 @@ public enum KeyHelp {
         Entry("Ctrl-U, Ctrl-K, Ctrl-W", "delete to the line's start, to its end, the word before"),
         Entry("Ctrl-T, /timestamps", "show or hide the time of each line"),
         Entry("Ctrl-N", "show or hide the members pane (hidden below \(UIState.membersMinCols) columns)"),
+        Entry("Alt-1..9, Alt-Left/Right", "show room N of the status line, the previous or next room"),
         Entry("F1", "show or hide these keys (Esc closes)"),
         Entry("Ctrl-C, Ctrl-D", "on an empty input: quit (Ctrl-C clears a non-empty one)"),
     ]

@@ -37,6 +37,14 @@ public struct LineFormat: Equatable, Sendable {
         DisplayLine.notice("── \(ClockText.dayName(day)) ──").quieted
     }
 
+    /// The day line to put before `line`, if its day is not the newest line's (which it becomes).
+    func dayLine(before line: DisplayLine, newestDay: inout Int64?) -> DisplayLine? {
+        guard let day = day(of: line) else { return nil }
+        defer { newestDay = day }
+        if let newest = newestDay, newest != day { return dayLine(day) }
+        return nil
+    }
+
     func day(of line: DisplayLine) -> Int64? {
         line.time.map { ClockText.day($0, offsetSeconds: utcOffsetSeconds) }
     }

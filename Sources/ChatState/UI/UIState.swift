@@ -24,11 +24,11 @@ public struct UIState: Equatable, Sendable {
     /// The history pane has focus first, as in the original.
     public internal(set) var focus: Pane = .history
     public internal(set) var input = InputBuffer()
-    public private(set) var history: History
+    public internal(set) var history: History
     /// History lines hidden below the view: 0 follows the newest line.
-    public private(set) var scrollOffset = 0
+    public internal(set) var scrollOffset = 0
     /// Lines that arrived while scrolled up, for the "new lines below" marker.
-    public private(set) var unseen = 0
+    public internal(set) var unseen = 0
     /// Set by a scroll up that brings the oldest line into view, within one key.
     private var reachedOldest = false
     public private(set) var size: TerminalSize
@@ -56,7 +56,9 @@ public struct UIState: Equatable, Sendable {
         var scrollOffset = 0
     }
     /// The local day of the newest dated line: a line on another day gets a day line first.
-    private var newestDay: Int64?
+    var newestDay: Int64?
+    /// The rooms' buffers besides the one shown (see `UIState+Rooms.swift`).
+    public internal(set) var rooms = RoomBuffers()
 
     public init(size: TerminalSize, historyCapacity: Int = Limits.historyLines) {
         self.size = size
@@ -67,10 +69,7 @@ public struct UIState: Equatable, Sendable {
     var pageRows: Int { max(1, size.rows - Self.inputPaneRows - 2) }
 
     public mutating func append(_ line: DisplayLine) {
-        if let day = format.day(of: line) {
-            if let newestDay, newestDay != day { add(format.dayLine(day)) }
-            newestDay = day
-        }
+        if let dayLine = format.dayLine(before: line, newestDay: &newestDay) { add(dayLine) }
         add(line)
         let sequenceNumber = history.sequenceNumber(of: history.count - 1)
         away.arrived(line, as: sequenceNumber)

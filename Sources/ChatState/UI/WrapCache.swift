@@ -12,6 +12,9 @@ public struct WrapCache: Sendable {
     private var lines: [[[Cell]]] = []
     /// What the kept rows were drawn with: timestamps and the zone change every row.
     private var format = LineFormat()
+    /// The room whose buffer the kept rows are of (nil: `#general`): each room's buffer numbers
+    /// its lines from 0, so rows kept for another room are stale.
+    var room: String?
 
     public init() {}
 

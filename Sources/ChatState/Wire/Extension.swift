@@ -34,7 +34,8 @@ public enum ExtensionMessage: Equatable, Sendable {
     case ack(id: Int64, seq: Int64)
     /// Feature `commands` (see `ExtensionMessage+Commands.swift`): client to server, a typed
     /// command line, read by the same parser as an original client's `/` chat lines.
-    case command(line: String)
+    /// `room`: the room the line was typed in (feature `rooms`; nil: `#general`).
+    case command(line: String, room: String? = nil)
     /// Server to client: an answer to a command.
     case notice(text: String)
     /// `/me`: a member's action, to everyone (its sender too).
@@ -50,6 +51,23 @@ public enum ExtensionMessage: Equatable, Sendable {
     case contextRequest(room: String, seq: Int64, limit: Int)
     /// Server to client: the answer, oldest first, in one frame or several (`done` on the last).
     case context(room: String, seq: Int64, entries: [RoomEntry], done: Bool)
+    /// Feature `commands` (see `ExtensionMessage+Removed.swift`): server to a client it is
+    /// closing because an op kicked or banned it, so that it does not reconnect.
+    case removed(Removal)
+    /// Feature `commands` (see `ExtensionMessage+Marks.swift`): server to client, who is an op
+    /// and who is away, for the members pane.
+    case marks(Marks)
+    /// Feature `rooms` (see `ExtensionMessage+Rooms.swift`): client to server, a chat in a room
+    /// besides `#general` (whose chats stay the original's ChatMessage).
+    case say(room: String, text: String)
+    /// Server to client: a chat, action or topic in a room besides `#general`, by `uid`.
+    case roomEntry(uid: UID, RoomEntry)
+    /// Server to client: someone joined a room (the joiner's copy lists the room).
+    case join(RoomJoin)
+    /// Server to client: someone left a room (or the server, which leaves every room).
+    case part(room: String, uid: UID, name: String, seq: Int64, wallMillis: Int64)
+    /// Server to client: the answer to `/rooms`.
+    case rooms([RoomSummary])
 
     public var typeName: String {
         switch self {
@@ -72,6 +90,13 @@ public enum ExtensionMessage: Equatable, Sendable {
         case .whois: return "Whois"
         case .contextRequest: return "ContextRequest"
         case .context: return "Context"
+        case .removed: return "Removed"
+        case .marks: return "Marks"
+        case .say: return "Say"
+        case .roomEntry: return "RoomEntry"
+        case .join: return "Join"
+        case .part: return "Part"
+        case .rooms: return "Rooms"
         }
     }
 }
@@ -103,6 +128,12 @@ public enum ExtensionCodec {
             writeCommands(message, &w)
         case .contextRequest, .context:
             writeContext(message, &w)
+        case .removed(let removal):
+            writeRemoved(removal, &w)
+        case .marks(let marks):
+            writeMarks(marks, &w)
+        case .say, .roomEntry, .join, .part, .rooms:
+            writeRooms(message, &w)
         }
         return FrameCodec.frame(kind: kind, parts: w.bytes)
     }
@@ -137,6 +168,9 @@ public enum ExtensionCodec {
             return .roomSize(users: try count(field("users", of: type), type, "users"))
         default:
             if let message = try decodeCommands(type, members) { return message }
+            if let message = try decodeRemoved(type, members) { return message }
+            if let message = try decodeMarks(type, members) { return message }
+            if let message = try decodeRooms(type, members) { return message }
             return try decodeHistory(type, members)
         }
     }

@@ -25,8 +25,9 @@ public struct PrivateMessage: Equatable, Sendable {
 extension ExtensionCodec {
     static func writeCommands(_ message: ExtensionMessage, _ w: inout JSONWriter) {
         switch message {
-        case let .command(line):
+        case let .command(line, room):
             w.field("{\"type\": \"Command\", \"line\": ", line)
+            if let room { w.field(", \"room\": ", room) }
             w.raw("}")
         case let .notice(text):
             w.field("{\"type\": \"Notice\", \"text\": ", text)
@@ -84,7 +85,8 @@ extension ExtensionCodec {
         let f = ExtensionFields(type: type, members: members)
         switch type {
         case "Command":
-            return .command(line: try f.string("line"))
+            return .command(line: try f.string("line"),
+                            room: members.contains { $0.0 == "room" } ? try f.string("room") : nil)
         case "Notice":
             return .notice(text: try f.string("text"))
         case "Action":

@@ -79,6 +79,8 @@ public enum Limits {
     /// Members `/who` lists (the answer says how many more there are): a screenful, and a frame
     /// of at most this many member details always fits.
     public static let whoListed = 50
+    /// Ops and away members each, in a `Marks` frame: 1 000 uids are 40 KB, within a frame.
+    public static let marksListed = 1000
     /// Longest away text, in characters and in bytes on the wire: longer ones are cut, so that
     /// a `Who` of `whoListed` members fits in a frame.
     public static let maxAwayLength = 64
@@ -95,4 +97,12 @@ public enum Limits {
     public static let heldNameTries = 8
     /// Private messages kept for one certificate while it is not here; more are refused.
     public static let heldMessagesPerIdentity = 20
+    /// Rooms (see `Rooms`): how many a server keeps, `#general` included (a room is kept,
+    /// with its log and topic, when its last member leaves); how many besides `#general` one
+    /// connection may be in at once; a room name's longest, in characters after its `#`; and
+    /// how many of a room's latest entries the server keeps in memory besides `#general`'s.
+    public static let maxRooms = 100
+    public static let maxRoomsPerConnection = 20
+    public static let maxRoomNameLength = 32
+    public static let otherRoomMemoryEntries = 100
 }

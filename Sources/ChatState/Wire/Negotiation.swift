@@ -60,8 +60,12 @@ public struct Capabilities: Equatable, Sendable {
         /// Commands (issue #14): a client's `/` lines go to the server as `Command`, and answers,
         /// actions, private messages and member details come back as extension messages.
         public static let commands = "commands"
+        /// Rooms besides `#general` (issue #14, `Room+Rooms.swift`): `/join`, `/part`, `/rooms`,
+        /// and what happens in those rooms as `Join`, `Part`, `RoomEntry`, `Rooms`. Needs
+        /// `commands` (the lines travel as `Command`) and `history` (a room's log on joining).
+        public static let rooms = "rooms"
         /// Every feature this build understands, in the order it lists them.
-        public static let all = [roomSize, history, resume, commands, context]
+        public static let all = [roomSize, history, resume, commands, context, rooms]
     }
 }
 

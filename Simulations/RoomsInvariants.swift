@@ -1,0 +1,80 @@
+import ChatState
+
+/// Rooms in the simulations (issue #14): the workload's room commands, the invariant that a
+/// room's traffic reaches exactly that room's members, and a bug planted to show it can fail.
+extension Corpus {
+    static let roomNames = ["#rust", "#Rust", "#go", "#g\u{43E}", "#zig", "#general", "rust", "#a!b"]
+
+    /// A room command, right or wrong: joining (made, folded, refused), parting, listing.
+    static func roomCommand(_ r: inout SimRandom) -> String {
+        switch r.below(12) {
+        case 0...4: return "/join #rust"
+        case 5, 6: return "/join " + r.pick(roomNames)
+        case 7: return "/part"
+        case 8: return "/part " + r.pick(roomNames)
+        case 9: return "/rooms"
+        case 10: return r.pick(["/topic in a room", "/me waves in a room", "/topic"])
+        default: return "/join #general"
+        }
+    }
+}
+
+extension Simulator {
+    /// The rooms' members before the step (the state after the previous one).
+    static func roomMembers(_ room: Room) -> [String: [ConnID]] {
+        var members: [String: [ConnID]] = [:]
+        for name in room.roomNames { members[name] = room.roomMembers(name) }
+        return members
+    }
+
+    /// (11) A room's entry (a chat, an action, a topic) reaches exactly the room's members at
+    /// that point of the step (its author too, but for a chat), and never an original client.
+    /// Joins and parts within the step are followed in the order they were sent.
+    func checkRoomDelivery(_ effects: [Effect], before: [String: [ConnID]]) {
+        var members = before
+        var connByUID: [UID: ConnID]?
+        func conn(_ uid: UID) -> ConnID? {
+            if connByUID == nil { connByUID = Dictionary(uidByConn.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a }) }
+            return connByUID![uid]
+        }
+        for case let .send(to, bytes) in effects {
+            let b = bytes.array
+            guard b.count > 5, b[4] == ExtensionCodec.kind, case let message? = try? ExtensionCodec.decode(Array(b[5...])) else { continue }
+            switch message {
+            case .join(let j):
+                if let whole = j.whole { members[j.room] = whole.members.compactMap { conn($0.uid) } }
+                else if let c = conn(j.member.uid), members[j.room]?.contains(c) == false { members[j.room, default: []].append(c) }
+            case let .part(room, uid, _, _, _):
+                members[room]?.removeAll { $0 == conn(uid) }
+            case let .roomEntry(uid, entry):
+                var want = Set(members[entry.room] ?? [])
+                if entry.kind == .chat, let author = conn(uid) { want.remove(author) }
+                if entry.kind == .chat { stats.roomChats += 1 }
+                if Set(to) != want {
+                    return fail(.roomDelivery, "a \(entry.kind) in #\(entry.room) went to \(to.sorted()), its members are \(want.sorted())")
+                }
+                if let original = to.first(where: { clientByConn[$0].map { clients[$0].kind == .original } ?? false }) {
+                    return fail(.roomDelivery, "an original client \(original) was sent #\(entry.room)'s \(entry.kind)")
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    /// `PlantedBug.chatToWrongRoom`: a room's chat goes to another room's members (or, when
+    /// there is no other, to everyone in `#general`).
+    func plantWrongRoom(_ effects: inout [Effect]) -> Bool {
+        let room = server.room!
+        for (k, e) in effects.enumerated() {
+            guard case let .send(to, b) = e, b.array.count > 5, b.array[4] == ExtensionCodec.kind,
+                  case let .roomEntry(_, entry)? = try? ExtensionCodec.decode(Array(b.array[5...])), entry.kind == .chat else { continue }
+            let other = room.roomNames.first { $0 != entry.room && room.roomMembers($0)?.isEmpty == false }
+            let wrong = other.flatMap { room.roomMembers($0) } ?? room.joined
+            guard Set(wrong) != Set(to) else { continue }
+            effects[k] = .send(to: wrong, bytes: b)
+            return true
+        }
+        return false
+    }
+}

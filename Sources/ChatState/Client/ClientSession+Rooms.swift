@@ -1,0 +1,128 @@
+/// Rooms on a pychat client's side (feature `rooms`, docs/PROTOCOL.md "Rooms"). The client is
+/// always in `#general`, and in the rooms it joined; it talks in one of them, the current room:
+/// `/join #rust` goes into `#rust` (or back to it, if already in) and makes it current, `/join
+/// #general` goes back to `#general`, `/part` leaves the current room. Chats typed go to the
+/// current room (`#general`'s as the original's ChatMessage, another's as `Say`), and commands
+/// carry the room they were typed in.
+///
+/// Each line of a room besides `#general` carries the room (`DisplayLine.room`): the UI keeps a
+/// buffer per room, a headless transcript tags the line (`[#rust] bob: hi`).
+public struct ClientRooms: Equatable, Sendable {
+    /// The rooms besides `#general` we are in, in order of joining.
+    public internal(set) var joined: [String] = []
+    /// The room we talk in; nil: `#general`.
+    public internal(set) var current: String?
+    /// Each joined room's members, in order of joining (`#general`'s are the user table).
+    public internal(set) var members: [String: [RoomMember]] = [:]
+}
+
+extension ClientSession {
+    var negotiatedRooms: Bool { negotiatedCommands && common?.has(Capabilities.Feature.rooms) == true }
+
+    /// `/join` and `/part` on the client's side: switching among joined rooms is ours alone;
+    /// nil: for the server (the line goes as a `Command`).
+    mutating func roomCommand(_ command: ChatCommand, _ out: inout StepOutput) -> Bool {
+        guard negotiatedRooms, case .join(let typed) = command, case .success(let name) = RoomName.read(typed) else { return false }
+        if name == RoomName.general {
+            switchRoom(to: nil, &out)
+            return true
+        }
+        guard rooms.joined.contains(name) else { return false }
+        switchRoom(to: name, &out)
+        return true
+    }
+
+    /// A room command on a server without rooms: the one line saying so.
+    func roomsRefusal(_ command: ChatCommand) -> String? {
+        switch command {
+        case .join, .part, .rooms:
+            guard negotiatedCommands, !negotiatedRooms else { return nil }
+            return "/\(command.name) needs a server with rooms: this pychat server has only #general."
+        default:
+            return nil
+        }
+    }
+
+    mutating func switchRoom(to name: String?, _ out: inout StepOutput) {
+        rooms.current = name
+        out.show(.notice("Talking in #\(name ?? RoomName.general) now."))
+    }
+
+    /// A `rooms` message, or a `History` of a room besides `#general`; false for any other.
+    mutating func received(rooms message: ExtensionMessage, _ out: inout StepOutput) -> Bool {
+        switch message {
+        case .join(let j):
+            if j.member.uid == me {
+                if !rooms.joined.contains(j.room) { rooms.joined.append(j.room) }
+                rooms.current = j.room
+                rooms.members[j.room] = j.whole?.members ?? [j.member]
+                let count = j.whole?.members.count ?? 1
+                out.show(.notice("You joined #\(j.room) (\(count == 1 ? "1 member" : "\(count) members")); talking in it now."))
+                if let topic = j.whole?.topic { out.show(tagged(.system(TextRules.cleanText("The topic: \(topic)")), j.room)) }
+            } else {
+                if rooms.members[j.room]?.contains(where: { $0.uid == j.member.uid }) == false { rooms.members[j.room]!.append(j.member) }
+                out.show(tagged(.system(TextRules.cleanText("\(j.member.name) joined")), j.room, at: j.wallMillis))
+            }
+        case let .part(room, uid, name, _, wallMillis):
+            if uid == me {
+                rooms.joined.removeAll { $0 == room }
+                rooms.members[room] = nil
+                if rooms.current == room { rooms.current = nil }
+                out.show(.notice("You left #\(room); talking in #\(rooms.current ?? RoomName.general) now."))
+            } else {
+                rooms.members[room]?.removeAll { $0.uid == uid }
+                out.show(tagged(.system(TextRules.cleanText("\(name) left")), room, at: wallMillis))
+            }
+        case let .roomEntry(uid, entry):
+            if ignored.contains(uid), entry.kind == .chat || entry.kind == .action { return true }
+            var line = entry.displayLine
+            line.fromLog = false
+            out.show(tagged(line, entry.room))
+        case .rooms(let list):
+            out.show(answer(list.count == 1 ? "1 room:" : "\(list.count) rooms:"))
+            for r in list { out.show(answer(TextRules.cleanText(r.line))) }
+        case let .history(room, entries, _) where room != RoomName.general:
+            for entry in entries { out.show(tagged(entry.displayLine, room)) }
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// A line of a room besides `#general`, for that room's buffer.
+    private func tagged(_ line: DisplayLine, _ room: String, at wallMillis: Int64? = nil) -> DisplayLine {
+        var line = line
+        line.room = room
+        if let wallMillis { line.time = wallMillis }
+        return line
+    }
+
+    /// An answer to what the user typed: shown in the room it was typed in.
+    func answer(_ text: String) -> DisplayLine {
+        var line = DisplayLine.system(text)
+        line.room = rooms.current
+        return line
+    }
+
+    /// `/join N` by the number the status line shows (1: `#general`), or the next or previous
+    /// room (`by`: +1, -1, round and round): Alt-digit and Alt-Right, Alt-Left.
+    public mutating func switchRoom(number n: Int, _ out: inout StepOutput) {
+        guard n >= 1, n <= rooms.joined.count + 1 else { return }
+        let target = n == 1 ? nil : rooms.joined[n - 2]
+        if target != rooms.current { switchRoom(to: target, &out) }
+    }
+
+    public mutating func switchRoom(by step: Int, _ out: inout StepOutput) {
+        let count = rooms.joined.count + 1
+        guard count > 1 else { return }
+        let at = rooms.current.flatMap { rooms.joined.firstIndex(of: $0) }.map { $0 + 1 } ?? 0
+        switchRoom(number: (at + step + count) % count + 1, &out)
+    }
+
+    /// Our chat in the current room besides `#general`: shown tagged, sent as a `Say`.
+    mutating func sayInRoom(_ text: String, _ room: String, show: Bool, _ out: inout StepOutput) {
+        guard let conn else { return }
+        if show { out.show(tagged(ownLine(text), room)) }
+        out.send(ExtensionCodec.frame(.say(room: room, text: text)), to: [conn])
+    }
+}

@@ -1,0 +1,63 @@
+/// Rooms on the client's screen (feature `rooms`): the keys that switch rooms, the history pane
+/// following the session's current room, the status line, the title's room and the members of
+/// the room shown. The session decides where chats go; the UI only follows it.
+extension ChatApp {
+    /// Alt-digit, Alt-Left and Alt-Right: the session switches, the UI follows (in `present`).
+    /// False for any other key, or with no rooms to switch among.
+    mutating func roomKey(_ key: Key, _ out: inout StepOutput) -> Bool {
+        guard case .client(var session) = role, !session.rooms.joined.isEmpty else { return false }
+        switch key {
+        case .altDigit(let n): session.switchRoom(number: n == 0 ? 10 : n, &out)
+        case .altLeft: session.switchRoom(by: -1, &out)
+        case .altRight: session.switchRoom(by: 1, &out)
+        default: return false
+        }
+        role = .client(session)
+        return true
+    }
+
+    /// Shows the session's current room, and drops the buffers of rooms it left.
+    mutating func followRooms() {
+        guard ui != nil, let rooms = session?.rooms else { return }
+        // The room shown is no buffer of `others`, but may be the one just left.
+        let kept = Set(ui!.rooms.others.keys).union(ui!.rooms.current.map { [$0] } ?? []).subtracting([RoomName.general])
+        let gone = kept.subtracting(rooms.joined)
+        if ui!.rooms.current != rooms.current || !gone.isEmpty { ui!.showRoom(rooms.current, forgetting: gone) }
+    }
+
+    /// The room a line belongs in: its own, or (this program's notices) the one shown.
+    func room(of line: DisplayLine) -> String {
+        if line.kind == .notice { return ui?.rooms.current ?? RoomName.general }
+        return line.room ?? RoomName.general
+    }
+
+    /// `1 #general  2 #rust (3)  3 #go (2, 1 @)`, the shown room in brackets: empty while the
+    /// client is in no room besides `#general`.
+    var roomStatus: String {
+        guard let ui, let rooms = session?.rooms, !rooms.joined.isEmpty else { return "" }
+        return ([RoomName.general] + rooms.joined).enumerated().map { n, name in
+            let label = "\(n + 1) #\(name)"
+            if name == (ui.rooms.current ?? RoomName.general) { return "[\(label)]" }
+            let (lines, mentions) = ui.rooms.unread(name)
+            if lines == 0 { return label }
+            return label + (mentions > 0 ? " (\(lines), \(mentions) @)" : " (\(lines))")
+        }.joined(separator: "  ")
+    }
+
+    /// The room shown, for the title: nil while the client is in no room besides `#general`.
+    var shownRoom: String? {
+        guard let rooms = session?.rooms, !rooms.joined.isEmpty else { return nil }
+        return "#" + (rooms.current ?? RoomName.general)
+    }
+
+    /// The members pane of a room besides `#general`: its members, in order of joining.
+    func roomMembersPane(rows: Int) -> MembersPane? {
+        guard let session, let room = session.rooms.current, let members = session.rooms.members[room] else { return nil }
+        // Ops and away marks are server-wide: the same in every room.
+        let names = members.prefix(rows).map {
+            MembersPane.Entry(TextRules.cleanText($0.name), $0.color, op: session.marks.ops.contains($0.uid),
+                              away: session.marks.away.contains($0.uid))
+        }
+        return MembersPane(names: names, count: members.count)
+    }
+}

@@ -1,0 +1,48 @@
+/// The server's rooms besides `#general` (issue #14), as on IRC: a pychat connection may be in
+/// several at once. `#general` is not in here: it is the `Room` itself (its `joined`, `topic`
+/// and `log`), which every member is always in, so the original protocol's one room, every
+/// original client's tables and broadcasts, and the relay's hot path stay as they were.
+///
+/// A room is made by the first `/join` of its name and kept when its last member leaves, with
+/// its topic and its latest entries (its log stays in the store, and its numbers go on there),
+/// so `/rooms` lists it and a restart restores it. `Limits.maxRooms` bounds them all.
+struct Rooms: Sendable {
+    /// One room besides `#general`.
+    struct Channel: Sendable {
+        let name: String
+        /// Its members, in order of joining.
+        var members: [ConnID] = []
+        /// nil: none set (or cleared with `/topic -delete`).
+        var topic: String?
+        var log: RoomLog
+
+        init(name: String, log: RoomLog? = nil) {
+            self.name = name
+            self.log = log ?? RoomLog(room: name, memory: Limits.otherRoomMemoryEntries)
+        }
+    }
+
+    /// In order of making (restored ones first, in the store's order): `/rooms` lists them so.
+    private(set) var order: [String] = []
+    private var channels: [String: Channel] = [:]
+    /// Each room's name by its look-alike key (`RoomName.key`).
+    private var byKey: [String: String] = [:]
+
+    /// How many rooms the server has, `#general` included.
+    var count: Int { order.count + 1 }
+
+    subscript(name: String) -> Channel? {
+        get { channels[name] }
+        set { channels[name] = newValue }
+    }
+
+    /// The room a typed name means: itself, or the one it looks like.
+    func existing(_ name: String) -> String? { byKey[RoomName.key(name)] }
+
+    /// Makes a room. The caller checked the limit and that no room looks like it.
+    mutating func make(_ channel: Channel) {
+        order.append(channel.name)
+        channels[channel.name] = channel
+        byKey[RoomName.key(channel.name)] = channel.name
+    }
+}

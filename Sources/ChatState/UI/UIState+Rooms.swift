@@ -1,0 +1,59 @@
+/// A buffer per room (feature `rooms`), as weechat and irssi keep one per channel: the history
+/// pane shows the current room's; a line of another room goes into that room's buffer and
+/// counts there as unread (and as a mention, if it names the user) until the user switches to
+/// it (Alt-digit, Alt-Left/Right, `/join`). The status line lists the rooms with their counts.
+public struct RoomBuffers: Equatable, Sendable {
+    /// One room's lines and place while another is shown.
+    public struct Buffer: Equatable, Sendable {
+        var history: History
+        var scrollOffset = 0
+        var unseen = 0
+        var newestDay: Int64?
+        /// Lines that came while it was not shown, and of them those naming the user.
+        public internal(set) var unread = 0
+        public internal(set) var mentions = 0
+    }
+
+    /// The room shown; nil: `#general`.
+    public internal(set) var current: String?
+    /// Every other room's buffer, by name (`#general`'s as `RoomName.general`).
+    public internal(set) var others: [String: Buffer] = [:]
+
+    public init() {}
+
+    public func unread(_ room: String) -> (lines: Int, mentions: Int) {
+        others[room].map { ($0.unread, $0.mentions) } ?? (0, 0)
+    }
+}
+
+extension UIState {
+    /// A line for the room it belongs to: the shown room's goes into the history pane as ever.
+    mutating func append(_ line: DisplayLine, toRoom room: String) {
+        guard room != (rooms.current ?? RoomName.general) else { return append(line) }
+        var b = rooms.others[room] ?? RoomBuffers.Buffer(history: History(capacity: history.capacity))
+        if let dayLine = format.dayLine(before: line, newestDay: &b.newestDay) { b.history.append(dayLine) }
+        b.history.append(line)
+        if !line.fromLog, line.kind != .notice {
+            b.unread += 1
+            if line.mentionsMe { b.mentions += 1 }
+        }
+        rooms.others[room] = b
+    }
+
+    /// Shows another room's buffer, keeping the one shown for when the user comes back; a
+    /// room left (`forgetting`) loses its buffer.
+    mutating func showRoom(_ room: String?, forgetting gone: Set<String> = []) {
+        let from = rooms.current ?? RoomName.general, to = room ?? RoomName.general
+        for name in gone { rooms.others[name] = nil }
+        guard from != to else { return }
+        if !gone.contains(from) {
+            rooms.others[from] = RoomBuffers.Buffer(history: history, scrollOffset: scrollOffset, unseen: unseen, newestDay: newestDay)
+        }
+        let b = rooms.others.removeValue(forKey: to) ?? RoomBuffers.Buffer(history: History(capacity: history.capacity))
+        history = b.history
+        scrollOffset = b.scrollOffset
+        unseen = b.unseen
+        newestDay = b.newestDay
+        rooms.current = room
+    }
+}
