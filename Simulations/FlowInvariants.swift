@@ -13,15 +13,31 @@ extension Simulator {
         let paused = runtime.isReadingPaused
         if paused && !wasPaused { stats.readingPauses += 1 }
         wasPaused = paused
+        checkFrameDeadlines()
         let lowWater = profile.maxOutputBytes / 2
-        // A queue grows past the limit only by what one turn read before flow control looked:
-        // a read chunk from each connection, relayed to everyone (with uids, at most 4 times).
+        // The pause rule, exactly, as it stands after a turn: a queue over the limit has reading
+        // paused; with every queue at or under low water it is not. (Between the marks either
+        // holds: it depends on the order of the turn's flushes.)
+        let queues = linkOrder.compactMap { runtime.pendingOutputBytes($0) }
+        if let over = queues.first(where: { $0 > profile.maxOutputBytes }), !paused {
+            return fail(.flowControl, "a reader has \(over) bytes queued, over the limit of \(profile.maxOutputBytes), "
+                        + "and the server still reads")
+        }
+        if paused, queues.allSatisfy({ $0 <= lowWater }) {
+            return fail(.flowControl, "reading stays paused with every queue under the low-water mark of \(lowWater) bytes")
+        }
+        // So a queue passes the limit only within the one turn that took it there: that turn
+        // reads at most a chunk from each connection and the host's line, which the room
+        // relays to it with a uid, a stamp and JSON's escapes (an expansion under 4). The
+        // bound is loose by design, a check that nothing else adds to a queue; the exact rule
+        // is the pause rule above (`SimStats.worstQueueExcess`: the largest excess seen).
         let bound = profile.maxOutputBytes + (linkOrder.count + 1) * 4 * RuntimeOptions.readChunkBytes
         for c in linkOrder {
             guard let pending = runtime.pendingOutputBytes(c) else {
                 links[c]!.awaitedSince = nil
                 continue
             }
+            stats.worstQueueExcess = max(stats.worstQueueExcess, pending - profile.maxOutputBytes)
             if pending > bound {
                 return fail(.bounded, "\(c): the server holds \(pending) bytes for it, over \(bound)")
             }

@@ -40,6 +40,9 @@ enum Invariant: String, Sendable {
     /// (10) Every timer of the core fires at its deadline: never before it, and no later than
     /// the runtime's next turn after it.
     case timers
+    /// (11) A peer that sends part of a frame and stops is dropped once the frame deadline has
+    /// passed since the frame's first byte (reading time), never before.
+    case frameDeadline = "frame deadline"
 }
 
 struct SimFailure: Error, Sendable, CustomStringConvertible {
@@ -145,6 +148,9 @@ extension Simulator {
 
     func checkServerStep(_ event: Event, _ effects: [Effect], joinedBefore: [ConnID], membersBefore: [Room.Member]) {
         let room = server.room!
+        // Most steps (the time, a timer, a close) read no chat and do nothing: only the names
+        // can need a look. The chats a sender is owed are settled on its own steps.
+        if effects.isEmpty, !Self.mayReadChats(event) { return checkNamesUnique(room) }
         let joinedAfter = room.joined
         let before = Set(joinedBefore), after = Set(joinedAfter)
         var sender: ConnID?
@@ -162,20 +168,25 @@ extension Simulator {
             if var mirror = serverMirror[c] {
                 // The frames this chunk completes, framed independently of the room's decoder.
                 var joined = before.contains(c)
-                for p in mirror.feed(bytes.array) {
+                let completed = mirror.feed(bytes.array)
+                let completedNow = completed.count
+                for p in completed {
                     // A pychat client's commands come in kind-2 frames (which only it may send).
                     if p.first == ExtensionCodec.kind { commandStep = true }
                     guard p.first == FrameCodec.jsonKind else { continue }
-                    switch try? OriginalDecoder.decode(p) {
+                    switch try? decodeMemo.decode(p) {
                     case .joinRequest?: joined = true
                     case let .chat(_, text)? where joined:
-                        if let e = Expect.of(text) { expected.append(e) }
-                        if Expect.isCommand(text) { commandStep = true }
+                        let (e, command) = expectation(text)
+                        if let e { expected.append(e) }
+                        if command { commandStep = true }
                     default: break
                     }
                 }
                 oversized = (mirror.announced ?? 0) > server.config.maxFrameLength
                 serverMirror[c] = mirror
+                checkBuffered(mirror, "\(c): the server")
+                noteServerRead(c, completed: completedNow, buffered: mirror.bufferedCount)
             }
         case let .timer(.floodRelease(c)):
             // Chats read earlier and held for the sender's rate are acted on now.
@@ -188,8 +199,9 @@ extension Simulator {
             senderUID = hostUID
             mayRelay = true
             // A line starting with "/" is a command on the host's screen, never a chat.
-            if room.host != nil, case .relay? = Expect.of(text) { expected = [Expect.of(text)!] }
-            commandStep = Expect.isCommand(text)
+            let (e, command) = expectation(text)
+            if room.host != nil, case .relay? = e { expected = [e!] }
+            commandStep = command
         default:
             break
         }
@@ -203,8 +215,8 @@ extension Simulator {
             for frame in room.heldFrames(of: c) where frame.kind == FrameCodec.jsonKind {
                 let p = FrameCodec.frame(kind: FrameCodec.jsonKind, parts: frame.body)
                 for payload in reader.feed(p) {
-                    guard case let .chat(_, text)? = try? OriginalDecoder.decode(payload) else { continue }
-                    if Expect.of(text) != nil { stillHeld += 1 }
+                    guard case let .chat(_, text)? = try? decodeMemo.decode(payload) else { continue }
+                    if expectation(text).expect != nil { stillHeld += 1 }
                 }
             }
             owedChats[c] = stillHeld > 0 && room.isConnected(c) ? Array(expected.suffix(stillHeld)) : nil
@@ -224,7 +236,14 @@ extension Simulator {
         // sender had then, even when it is renamed later in the same step.
         var nameNow = Dictionary(membersBefore.map { ($0.uid, $0.name) }, uniquingKeysWith: { a, _ in a })
         // The newest entry stamped so far in this step: the one the next announcement shows.
-        var stamped: Int64 = 0
+        // Only a held announcement asks, so the stamps are decoded only then.
+        var stamps: [ArraySlice<UInt8>] = []
+        func stamped() -> Int64 {
+            stamps.reduce(0) { newest, p in
+                guard case let .stamp(seq, _)? = try? ExtensionCodec.decode(Array(p.dropFirst())) else { return newest }
+                return max(newest, seq)
+            }
+        }
         for effect in effects {
             switch effect {
             case let .send(to, bytes):
@@ -234,9 +253,8 @@ extension Simulator {
                 if let d = to.first(where: { !before.contains($0) && !after.contains($0) }) {
                     return fail(.membership, "the server sends to \(d), which has not joined")
                 }
-                var reader = OriginalFrameReader()
-                let payloads = reader.feed(bytes.array)
-                guard reader.bufferedCount == 0 else {
+                let (payloads, rest) = OriginalFrameReader.frames(in: bytes.array)
+                guard rest == 0 else {
                     return fail(.bounded, "a send effect ends in a partial frame: \(printable(bytes.array))")
                 }
                 // Whatever its --max-frame, the server sends nothing a pychat peer would refuse.
@@ -245,8 +263,9 @@ extension Simulator {
                                 + printable(Array(p)))
                 }
                 for p in payloads where p.first == ExtensionCodec.kind {
+                    if mayBeMessage(p, ["Stamp"]) { stamps.append(p) }
+                    guard mayBeMessage(p, senderMuted ? ["Action", "Private"] : ["Private"]) else { continue }
                     let ext = try? ExtensionCodec.decode(Array(p.dropFirst()))
-                    if case let .stamp(seq, _)? = ext { stamped = max(stamped, seq) }
                     if senderMuted, case .action? = ext { return fail(.muted, "a muted member's action goes to \(to)") }
                     guard case .privateMessage(let pm)? = ext else { continue }
                     if senderMuted { return fail(.muted, "a muted member's private message goes to \(to)") }
@@ -262,7 +281,7 @@ extension Simulator {
                 for p in payloads where p.first == FrameCodec.jsonKind {
                     let message: OriginalMessage
                     do {
-                        message = try OriginalDecoder.decode(p)
+                        message = try decodeMemo.decode(p)
                     } catch {
                         return fail(.originalAccepts, "the server sends a frame the original rejects (\(error)): \(printable(Array(p)))")
                     }
@@ -310,7 +329,7 @@ extension Simulator {
                         } else if Set(to) != after,
                                   // A held announcement skips those whose history on joining holds it.
                                   !(Set(to).isSubset(of: after) && after.subtracting(to).allSatisfy {
-                                      room.joinHistoryEnd(of: $0) > stamped }),
+                                      room.joinHistoryEnd(of: $0) > stamped() }),
                                   // Held announcements go out before a chat, while its sender is a
                                   // member; a sender closed later in the same step is gone after it.
                                   !(sender.map { before.contains($0) && Set(to) == after.union([$0]) } ?? false) {
@@ -359,11 +378,42 @@ extension Simulator {
         moderation.follow(effects, members: membersBefore + room.members)
     }
 
-    /// Invariant (9): no two members' names share a key (`TextRules.nameKeys`).
+    /// What the server must do with a chat text, and whether it is a command: worked out once
+    /// per distinct text of a run (the workload's texts repeat, and cleaning one costs more
+    /// than looking it up).
+    func expectation(_ text: String) -> (expect: Expect?, command: Bool) {
+        let key = TextKey(text: text)
+        if let known = expectations[key] { return known }
+        let answer = (Expect.of(text), Expect.isCommand(text))
+        expectations[key] = answer
+        return answer
+    }
+
+    /// Whether the room may act on chats in this step: those it reads, those it held for the
+    /// sender's rate, the host's lines.
+    static func mayReadChats(_ event: Event) -> Bool {
+        switch event {
+        case .received, .timer(.floodRelease), .inputLine: return true
+        default: return false
+        }
+    }
+
+    /// Invariant (9): no two members' names share a key (`TextRules.nameKeys`). Checked when
+    /// the step changed the list of names (a step that leaves it as it was cannot break what
+    /// held after the last), with each name's keys computed once per run.
     func checkNamesUnique(_ room: Room) {
+        guard !room.members.elementsEqual(namesChecked, by: { $0.name == $1 }) else { return }
+        namesChecked = room.members.map(\.name)
         var holder: [String: String] = [:]
         for m in room.members {
-            for key in Set(TextRules.nameKeys(m.name)) {
+            let keys: Set<String>
+            if let known = nameKeys[m.name] {
+                keys = known
+            } else {
+                keys = Set(TextRules.nameKeys(m.name))
+                nameKeys[m.name] = keys
+            }
+            for key in keys {
                 if let other = holder[key] { return fail(.uniqueNames, "members \(quoted(other)) and \(quoted(m.name)) collide") }
                 holder[key] = m.name
             }
@@ -407,12 +457,11 @@ extension Simulator {
 
     /// pychat's own client must only send what an original server accepts.
     func checkClientFrames(_ i: Int, _ bytes: [UInt8]) {
-        var reader = OriginalFrameReader()
-        let payloads = reader.feed(bytes)
-        if reader.bufferedCount != 0 { return fail(.bounded, "client \(clients[i].actor) sends a partial frame") }
+        let (payloads, rest) = OriginalFrameReader.frames(in: bytes)
+        if rest != 0 { return fail(.bounded, "client \(clients[i].actor) sends a partial frame") }
         for p in payloads where p.first == FrameCodec.jsonKind {
             do {
-                _ = try OriginalDecoder.decode(p)
+                _ = try decodeMemo.decode(p)
             } catch {
                 return fail(.originalAccepts, "client \(clients[i].actor) sends a frame an original server rejects (\(error))")
             }
@@ -470,17 +519,14 @@ extension Simulator {
         return nil
     }
 
-    // MARK: Resources, after every server step
+    // MARK: Resources, where a mirror is fed
 
-    func checkBounds() {
+    /// Neither end holds more of an incomplete frame than the largest frame and its header:
+    /// checked right after each mirror takes bytes, the only moment its count can grow.
+    func checkBuffered(_ mirror: OriginalFrameReader, _ who: @autoclosure () -> String) {
         let frameMax = server.config.maxFrameLength + FrameCodec.headerLength
-        for c in linkOrder {
-            if let m = serverMirror[c], m.bufferedCount > frameMax {
-                return fail(.bounded, "\(c): the server holds \(m.bufferedCount) bytes of an incomplete frame, over \(frameMax)")
-            }
-            if let k = clientByConn[c], clients[k].open, clients[k].app != nil, clients[k].inMirror.bufferedCount > frameMax {
-                return fail(.bounded, "client \(clients[k].actor) holds \(clients[k].inMirror.bufferedCount) bytes of an incomplete frame")
-            }
+        if mirror.bufferedCount > frameMax {
+            fail(.bounded, "\(who()) holds \(mirror.bufferedCount) bytes of an incomplete frame, over \(frameMax)")
         }
     }
 

@@ -276,8 +276,9 @@ struct OriginalClientModel {
         return FrameCodec.frame(.chat(uid: me.uid, text: text))
     }
 
-    /// Feeds bytes from the server; returns the chat messages shown, in order.
-    mutating func receive(_ bytes: [UInt8]) -> [Received] {
+    /// Feeds bytes from the server; returns the chat messages shown, in order. (`memo` decodes
+    /// each payload as `OriginalDecoder` does, once per run.)
+    mutating func receive(_ bytes: [UInt8], memo: DecodeMemo) -> [Received] {
         var shown: [Received] = []
         for payload in reader.feed(bytes) {
             guard payload.first == FrameCodec.jsonKind else {
@@ -289,7 +290,7 @@ struct OriginalClientModel {
             }
             let message: OriginalMessage
             do {
-                message = try OriginalDecoder.decode(payload)
+                message = try memo.decode(payload)
             } catch {
                 rejections.append("rejected: \(error.reason)")
                 continue

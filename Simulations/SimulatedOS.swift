@@ -158,6 +158,13 @@ final class SimulatedOS: OperatingSystem {
         throw DialError(description: "cannot connect to \(host):\(port): the simulation runs only the server")
     }
 
+    // A simulated server never redials: these are never called.
+    func beginConnect(_ address: ResolvedAddress) -> Result<Int32, SystemError> { .failure(SystemError("connect", EPERM)) }
+    func connectResult(_ handle: Int32) -> Int32 { EPERM }
+    func beginLookup(host: String, port: Int) throws(SystemError) -> Int32 { throw SystemError("getaddrinfo", EPERM) }
+    func finishLookup(_ handle: Int32) -> NameLookup.Answer? { nil }
+    func abandonLookup(_ handle: Int32) {}
+
     /// The link of a socket the runtime reads or writes, or nil with `errno` set: EBADF for
     /// no such socket, ECONNRESET once the client's reset has reached the server.
     private func usableLink(_ handle: Int32) -> ConnID? {

@@ -88,11 +88,19 @@ struct SimStats: Equatable, Sendable {
     var privateMessages = 0
     /// Steps in which the server carried out a kick, ban, mute or op (issue #14).
     var moderations = 0
+    /// Clients that hung under a flood, and peers dropped for a frame left unfinished.
+    var hungReaders = 0
+    var frameDeadlineDrops = 0
+    /// The most bytes a reader's queue held over the runtime's output limit, after a turn.
+    var worstQueueExcess = 0
     /// Room commands typed (issue #14), and chats a room besides #general relayed.
     var roomCommands = 0
     var roomChats = 0
 
     mutating func add(_ o: SimStats) {
+        worstQueueExcess = max(worstQueueExcess, o.worstQueueExcess)
+        hungReaders += o.hungReaders
+        frameDeadlineDrops += o.frameDeadlineDrops
         roomCommands += o.roomCommands
         roomChats += o.roomChats
         moderations += o.moderations
@@ -139,6 +147,11 @@ final class Simulator {
     let options: SimOptions
     var rng: SimRandom
     let profile: Profile
+    /// The runtime's frame deadline and the hung readers, from a stream of their own (`side`).
+    let flowProfile: FlowProfile
+    var side: SimRandom
+    /// The server's unfinished frame of each connection, as its mirror shows it.
+    var frameClocks: [ConnID: FrameClock] = [:]
     var now = 0
     var steps = 0
     var hash = TraceHash()
@@ -174,9 +187,15 @@ final class Simulator {
     /// The rooms' members before the step (see `RoomsInvariants.swift`).
     var roomsBefore: [String: [ConnID]] = [:]
     var plantFired = false
+    /// The member names the unique-names invariant last checked (none collide in an empty
+    /// room), and each name's keys, computed once per run (a skeleton costs more than a step).
+    var namesChecked: [String] = []
+    var nameKeys: [String: Set<String>] = [:]
     /// Whether the runtime's reading was paused after the last turn.
     var wasPaused = false
+    /// The last `tailLength` steps, a ring: `tail[tailNext]` is the oldest once it is full.
     var tail: [TraceEntry] = []
+    var tailNext = 0
     var serverLog: [String]?
     var serverSteps = 0
     /// Chats the server read from a connection and holds for its sender's rate, in order.
@@ -189,12 +208,17 @@ final class Simulator {
     var answers: [HistoryAnswer] = []
     /// Ops and mutes as the simulator follows them (see `ModerationModel`).
     var moderation = ModerationModel()
+    /// The original's verdict on each payload, decoded once per run.
+    let decodeMemo = DecodeMemo()
+    /// What the server must do with each distinct chat text (see `expectation`).
+    var expectations: [TextKey: (expect: Expect?, command: Bool)] = [:]
 
     init(seed: UInt64, options: SimOptions = SimOptions()) {
         self.seed = seed
         self.options = options
         rng = SimRandom(seed: seed)
         profile = Profile.draw(&rng)
+        (flowProfile, side) = FlowProfile.draw(seed: seed)
         hostUID = profile.hasHost ? UID(randomBits: rng.next(), rng.next()) : nil
         // The product's limits, chat rate included: the workload's bursts get held and released
         // under faults (150 seeds: ~300 pauses, and 3 279 chats relayed against 3 489 with no
@@ -206,9 +230,11 @@ final class Simulator {
         os = SimulatedOS(seed: rng.next(), network: profile.network)
         var runtimeOptions = RuntimeOptions(maxOutputBytes: profile.maxOutputBytes, stallTimeoutMillis: profile.stallMillis)
         runtimeOptions.plantedBug = options.runtimeBug
+        runtimeOptions.frameTimeoutMillis = flowProfile.frameMillis
         // Without signals there is nothing in the runtime's start that can fail here.
         runtime = try! Runtime(config: config, options: runtimeOptions, clock: clock, os: os)
         stallReason = runtimeOptions.stallReason
+        frameReason = runtimeOptions.frameTimeoutReason
         if options.recordServerLog { serverLog = [EventLog.line(EventLog.Header(config: config))] }
         runtime.stepHook = { [unowned self] event, effects in self.serverStepped(event, &effects) }
         runtime.answerHistory = { [unowned self] query in
@@ -217,8 +243,9 @@ final class Simulator {
         }
     }
 
-    /// The reason the runtime gives when it drops a stalled reader.
+    /// The reasons the runtime gives when it drops a stalled reader, an unfinished frame.
     let stallReason: String
+    let frameReason: String
 
     static func run(seed: UInt64, options: SimOptions = SimOptions()) -> SimOutcome {
         Simulator(seed: seed, options: options).run()
@@ -234,6 +261,7 @@ final class Simulator {
             advance(to: now + rng.below(profile.maxAdvance + 1))
             deliver()
             if rng.chance(profile.actionRate, in: 1000) { action() }
+            if failure == nil { maybeHang() }
             i += 1
         }
         if failure == nil { liveness() }
@@ -282,6 +310,7 @@ final class Simulator {
         serverLog?.append(EventLog.line(EventLog.Step(step: serverSteps, time: Int64(now), event: event, effects: effects)))
         checkTimers(event, effects)
         checkStallDrop(event)
+        checkFrameDrop(event)
         checkServerStep(event, effects, joinedBefore: joinedBefore, membersBefore: membersBefore)
         checkRoomDelivery(effects, before: roomsBefore)
         let room = server.room!
@@ -293,8 +322,13 @@ final class Simulator {
             case let .close(c, _):
                 stats.serverCloses += 1
                 serverMirror[c] = nil
-            case .pauseReading:
+                // The room reads no more of it: its frame is no longer the frame rule's.
+                frameClocks[c] = nil
+            case let .pauseReading(c):
                 stats.floodPauses += 1
+                // Not read while it is over its chat rate, it cannot finish a frame meanwhile:
+                // when the frame rule ends it is no longer exactly known.
+                frameClocks[c]?.exact = false
             case let .store(entries):
                 storedLog += entries
                 for e in entries { storedPerRoom[e.room, default: 0] += 1 }
@@ -302,7 +336,6 @@ final class Simulator {
                 break
             }
         }
-        checkBounds()
     }
 
     /// A line the host types on the server's console.
@@ -320,19 +353,19 @@ final class Simulator {
         record(TraceEntry(now: now, actor: clients[i].actor, event: event, effects: effects))
         if case .received(_, let bytes) = event {
             let completed = clients[i].inMirror.feed(bytes.array)
+            checkBuffered(clients[i].inMirror, "client \(clients[i].actor)")
             // Texts typed before the first ServerInfo are sent (and shown as our own lines)
             // in the step that reads it: those lines are ours, not received.
             var own = effects.flatMap { e -> [String] in
                 guard case let .send(_, b) = e else { return [] }
-                var r = OriginalFrameReader()
-                return r.feed(b.array).compactMap { p in
+                return OriginalFrameReader.frames(in: b.array).payloads.compactMap { p in
                     // The chat /x goes to a server that reads commands as //x.
-                    if case let .chat(_, t)? = try? OriginalDecoder.decode(p) { t.hasPrefix("//") ? String(t.dropFirst()) : t } else { nil }
+                    if case let .chat(_, t)? = try? decodeMemo.decode(p) { t.hasPrefix("//") ? String(t.dropFirst()) : t } else { nil }
                 }
             }[...]
             // A private message is shown as its sender's line, but it is no chat of the room's.
             var privates = 0
-            for p in completed where p.first == ExtensionCodec.kind {
+            for p in completed where p.first == ExtensionCodec.kind && mayBeMessage(p, ["Private"]) {
                 if case .privateMessage? = try? ExtensionCodec.decode(Array(p.dropFirst())) { privates += 1 }
             }
             // Lines of the room log (history on joining, older pages) happened before this
@@ -350,8 +383,8 @@ final class Simulator {
             }
             // Every table of the chunk, not only the last: a member renamed and gone within one
             // chunk was seen under its new name, which its leave names.
-            for p in completed where p.first == FrameCodec.jsonKind {
-                guard case let .serverInfo(users?, _)? = try? OriginalDecoder.decode(p) else { continue }
+            for p in completed where p.first == FrameCodec.jsonKind && mayBeMessage(p, ["ServerInfo"]) {
+                guard case let .serverInfo(users?, _)? = try? decodeMemo.decode(p) else { continue }
                 for entry in users { if let u = entry.user { clients[i].seen[entry.key] = u.username } }
             }
             for entry in clients[i].app!.session!.users { clients[i].seen[entry.key] = entry.user.username }
@@ -379,7 +412,7 @@ final class Simulator {
         steps += 1
         hash.modelStep(actor: clients[i].actor, now: now, tag: 1, bytes: bytes)
         record(TraceEntry(now: now, actor: clients[i].actor, event: .received(conn: clients[i].conn, bytes: Bytes(bytes)), effects: []))
-        let shown = clients[i].model!.receive(bytes)
+        let shown = clients[i].model!.receive(bytes, memo: decodeMemo)
         if let r = clients[i].model!.rejections.first {
             fail(.originalAccepts, "original client \(clients[i].actor) (\(clients[i].conn)) would choke: \(r)")
             return
@@ -774,13 +807,17 @@ final class Simulator {
 
     func record(_ entry: TraceEntry) {
         if Self.printTrace { print(entry.describe()) }
-        if tail.count >= options.tailLength { tail.removeFirst() }
-        tail.append(entry)
+        if tail.count < options.tailLength {
+            tail.append(entry)
+        } else if !tail.isEmpty {
+            tail[tailNext] = entry
+            tailNext = (tailNext + 1) % tail.count
+        }
     }
 
     func fail(_ invariant: Invariant, _ message: String) {
         guard failure == nil else { return }
         failure = SimFailure(seed: seed, step: steps, now: now, invariant: invariant, message: message,
-                             tail: tail.map { $0.describe() })
+                             tail: (tail[tailNext...] + tail[..<tailNext]).map { $0.describe() })
     }
 }

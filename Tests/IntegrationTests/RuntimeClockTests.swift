@@ -29,8 +29,9 @@ import Testing
     func aPlantedBugIsCaught(_ bug: RuntimePlantedBug) async throws {
         let failure = try await onOwnThread { () throws -> String? in
             switch bug {
-            case .stallDropsAtOnce, .stallNeverDrops: return try Self.slowReader(plantedBug: bug)
+            case .stallDropsAtOnce, .stallNeverDrops, .neverPauses: return try Self.slowReader(plantedBug: bug)
             case .deadlineFromBeforeWait: return try Self.idleServer(plantedBug: bug)
+            case .frameDropsEarly, .frameNeverDrops: return try Self.unfinishedFrame(plantedBug: bug)
             }
         }
         #expect(failure != nil, "\(bug) went unnoticed")
@@ -76,6 +77,32 @@ import Testing
         if mallory.takeArrived().closed { return "closed before its join deadline" }
         server.clock.advance(millis: 1)
         return server.turn(until: { mallory.takeArrived().closed }) ? nil : "not closed at its join deadline"
+    }
+
+    @Test func aPeerThatStopsInTheMiddleOfAFrameIsDroppedAtTheFrameDeadline() async throws {
+        let failure = try await onOwnThread { try Self.unfinishedFrame(plantedBug: nil) }
+        #expect(failure == nil)
+    }
+
+    /// A member that joined, then sent half a frame and stopped: dropped once the frame
+    /// deadline has passed since its first byte, and not a millisecond before.
+    static func unfinishedFrame(plantedBug: RuntimePlantedBug?) throws -> String? {
+        var options = RuntimeOptions(frameTimeoutMillis: 2_000)
+        options.plantedBug = plantedBug
+        let server = try InProcessRuntime.server(options: options)
+        defer { _ = server.stop() }
+        let dan = try RawSocket(port: server.port)
+        dan.send(FrameCodec.frame(.joinRequest(username: "dan", color: "000000")))
+        guard server.turn(until: { server.runtime.app.room?.joined.count == 1 }) else { return "dan did not join" }
+        let half = FrameCodec.frame(.chat(uid: nil, text: "never finished"))
+        dan.send(Array(half.prefix(half.count / 2)))
+        guard server.turn(until: { server.runtime.app.room?.inputProgress(of: server.runtime.app.room!.joined[0])?.bufferedBytes ?? 0 > 0 })
+        else { return "the half frame never arrived" }
+        server.clock.advance(millis: 2_000 - 1)
+        for _ in 0..<3 { _ = server.runtime.turn(maxWaitMillis: 0) }
+        if dan.takeArrived().closed { return "dropped before its frame deadline" }
+        server.clock.advance(millis: 1)
+        return server.turn(until: { dan.takeArrived().closed }) ? nil : "not dropped at its frame deadline"
     }
 
     /// A member who stops reading: once its queue passes the limit the server stops reading

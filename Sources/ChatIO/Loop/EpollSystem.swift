@@ -5,8 +5,15 @@ import Glibc
 /// call per system call, which costs no allocation and is noise next to the call itself.
 package final class EpollSystem: OperatingSystem {
     private let loop: EventLoop
+    private let resolve: NameLookup.Resolve
+    /// Lookups under way, by their eventfd.
+    private var lookups: [Int32: NameLookup] = [:]
 
-    package init() throws(SystemError) { loop = try EventLoop() }
+    /// `resolve`: how a redial's name is looked up (a test injects one that never answers).
+    package init(resolve: @escaping NameLookup.Resolve = NameLookup.systemResolve) throws(SystemError) {
+        loop = try EventLoop()
+        self.resolve = resolve
+    }
 
     package func add(_ handle: Int32, _ token: Token, _ interest: Interest) throws(SystemError) {
         try loop.add(handle, token, interest)
@@ -32,6 +39,23 @@ package final class EpollSystem: OperatingSystem {
         let d = try Dialer.connect(host: host, port: port)
         return (d.fd, d.remote)
     }
+
+    package func beginConnect(_ address: ResolvedAddress) -> Result<Int32, SystemError> { Dialer.begin(address) }
+    package func connectResult(_ handle: Int32) -> Int32 { Dialer.pendingError(handle) }
+
+    package func beginLookup(host: String, port: Int) throws(SystemError) -> Int32 {
+        let lookup = try NameLookup.start(host: host, port: port, resolve: resolve)
+        lookups[lookup.fd] = lookup
+        return lookup.fd
+    }
+
+    package func finishLookup(_ handle: Int32) -> NameLookup.Answer? {
+        guard let answer = lookups[handle]?.take() else { return nil }
+        lookups[handle] = nil
+        return answer
+    }
+
+    package func abandonLookup(_ handle: Int32) { lookups.removeValue(forKey: handle)?.abandon() }
 
     package func read(_ handle: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {
         var n: Int

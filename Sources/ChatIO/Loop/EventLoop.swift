@@ -8,6 +8,8 @@ package enum Token: Equatable {
     case signals
     case stdin
     case frontend
+    /// A redial's name lookup, answered off the loop's thread (see `NameLookup`).
+    case lookup
     /// A `Runtime.OutputStream` waiting for writability.
     case output(Int)
     case connection(UInt64)
@@ -22,6 +24,7 @@ package enum Token: Equatable {
         case .signals: return 2
         case .stdin: return 3
         case .frontend: return 4
+        case .lookup: return 5
         case .output(let index): return Self.outputBase + UInt64(index)
         case .connection(let id): return Self.connectionBase + id
         }
@@ -33,6 +36,7 @@ package enum Token: Equatable {
         case 2: self = .signals
         case 3: self = .stdin
         case 4: self = .frontend
+        case 5: self = .lookup
         case Self.outputBase..<Self.connectionBase: self = .output(Int(raw - Self.outputBase))
         case Self.connectionBase...: self = .connection(raw - Self.connectionBase)
         default: return nil

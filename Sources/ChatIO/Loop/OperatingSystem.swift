@@ -1,7 +1,7 @@
 import Glibc
 
 /// The operating system exactly as the runtime uses it, and no wider: readiness of handles,
-/// the listening socket, dialling, reading, gathered writes, shutdown and close, signals, the
+/// the listening socket, dialling (name lookups included), reading, gathered writes, shutdown and close, signals, the
 /// standard streams and chance. Time is the other half and has its own protocol
 /// (`RuntimeClock`). Production runs on `EpollSystem` (epoll and the socket calls); the
 /// simulations run the same `Runtime` over a simulated network (`Simulations/SimulatedOS`), as
@@ -27,6 +27,19 @@ package protocol OperatingSystem: AnyObject {
     func accept(_ listener: Int32) -> Listener.Accepted
     /// A connected socket to `host`, or why not; done before the loop runs.
     func connect(host: String, port: Int) throws(DialError) -> (handle: Int32, remote: String)
+    /// A redial's non-blocking connect to `address`: the socket, connected or on its way (it
+    /// turns writable when done, and `connectResult` says how it went).
+    func beginConnect(_ address: ResolvedAddress) -> Result<Int32, SystemError>
+    /// How a connect begun by `beginConnect` ended, once its socket is writable: 0 or an errno.
+    func connectResult(_ handle: Int32) -> Int32
+    /// Starts resolving `host`:`port` without blocking the loop: a handle that turns readable
+    /// when the answer is in (`finishLookup`), or is given up (`abandonLookup`).
+    func beginLookup(host: String, port: Int) throws(SystemError) -> Int32
+    /// The answer of the lookup on `handle` once it is readable, nil before; the handle is
+    /// released with it (remove it from readiness first).
+    func finishLookup(_ handle: Int32) -> NameLookup.Answer?
+    /// Gives the lookup on `handle` up: its answer, if it ever comes, is dropped.
+    func abandonLookup(_ handle: Int32)
     /// read(2): bytes read, 0 at the end of the stream, -1 with `errno` (never EINTR).
     func read(_ handle: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int
     /// writev(2): bytes taken, or -1 with `errno` (EAGAIN: nothing fits now).

@@ -116,6 +116,13 @@ package enum Sys {
     }
 
     /// Resolves host and port for a stream socket; the caller tries the answers in order.
+    /// Whether `host` is an IPv4 or IPv6 address in numbers, which getaddrinfo answers
+    /// without asking the network.
+    package static func isNumericAddress(_ host: String) -> Bool {
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
+    }
+
     package static func resolve(host: String, port: Int, passive: Bool) throws(ResolveError) -> [ResolvedAddress] {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
@@ -148,7 +155,7 @@ public struct ResolveError: Error, CustomStringConvertible, Sendable {
 }
 
 /// One getaddrinfo answer, copied out so the list can be freed at once.
-package struct ResolvedAddress {
+package struct ResolvedAddress: Sendable {
     package let family: Int32
     package let socktype: Int32
     package let proto: Int32

@@ -64,11 +64,16 @@ struct FlowControl {
     init(maxOutputBytes: Int, stallMillis: Int64, frameMillis: Int64, plantedBug: RuntimePlantedBug? = nil) {
         self.maxOutputBytes = maxOutputBytes
         self.stallMillis = plantedBug == .stallDropsAtOnce ? 0 : stallMillis
-        self.frameMillis = frameMillis
+        self.frameMillis = plantedBug == .frameDropsEarly ? frameMillis / 2 : frameMillis
         neverStalls = plantedBug == .stallNeverDrops
+        neverEndsFrames = plantedBug == .frameNeverDrops
+        neverPauses = plantedBug == .neverPauses
     }
 
+    private let neverPauses: Bool
+
     private let neverStalls: Bool
+    private let neverEndsFrames: Bool
 
     var lowWaterBytes: Int { maxOutputBytes / 2 }
 
@@ -94,7 +99,7 @@ struct FlowControl {
         }
         if progressed && r.awaitedSince != nil { r.awaitedSince = now }
         readers[slot] = r
-        let pause = overLimitCount > 0 || (readingPaused && aboveLowWaterCount > 0)
+        let pause = !neverPauses && (overLimitCount > 0 || (readingPaused && aboveLowWaterCount > 0))
         let changed = pause != readingPaused
         readingPaused = pause
         if changed && pause {
@@ -154,7 +159,8 @@ struct FlowControl {
             case .frame(let slot): (since, limit, verdict) = (readers[slot].frameSince, frameMillis, .unfinishedFrame)
             }
             // While reading is paused, frames cannot end; resuming re-arms their deadlines.
-            guard let since, !(readingPaused && verdict == .unfinishedFrame), !(neverStalls && verdict == .stalled) else { continue }
+            guard let since, !((readingPaused || neverEndsFrames) && verdict == .unfinishedFrame),
+                  !(neverStalls && verdict == .stalled) else { continue }
             if since + limit <= now {
                 out.append((key.slot, verdict))
             } else {

@@ -3,16 +3,22 @@ import Glibc
 
 /// A client dialling its server again when the core says so (`Effect.connect`, issue #13). The
 /// first connection is made before the loop starts (`start`); every later one is made inside
-/// the loop without blocking it: a non-blocking connect per resolved address, its socket watched
-/// for writability, a deadline for each, and the outcome told to the core as `Event.connected`
-/// (after a new TLS handshake, on TLS) or `Event.dialFailed`. Ctrl-C and typing go on meanwhile.
+/// the loop without blocking it: the name looked up off the loop's thread (`NameLookup`, its
+/// answer watched as readiness, with a deadline), a non-blocking connect per resolved address,
+/// its socket watched for writability, a deadline for each, and the outcome told to the core as
+/// `Event.connected` (after a new TLS handshake, on TLS) or `Event.dialFailed`. Ctrl-C, typing
+/// and timers go on meanwhile. Everything reaches the system through `OperatingSystem`.
 extension Runtime {
-    /// The addresses still to try, and the connection being dialled.
+    /// The name lookup under way, the addresses still to try, and the connection being dialled.
     struct Redial {
-        var remaining: [ResolvedAddress]
+        var lookup: Int32?
+        var remaining: [ResolvedAddress] = []
         var current: Connection?
         var lastFailure = "no address"
     }
+
+    /// How long a redial waits for its name lookup.
+    static let lookupTimeoutMillis: Int64 = 10_000
 
     /// Whether a client's connection that failed before the core knew of it was a redial (told
     /// to the core, which tries again) rather than the first connection (the client cannot start).
@@ -20,21 +26,67 @@ extension Runtime {
 
     func redialServer() {
         let config = app.config
+        abandonLookup()
+        let handle: Int32
         do {
-            // A name is resolved here, as at start; an address (the usual case) costs nothing.
-            redial = Redial(remaining: try Sys.resolve(host: config.host, port: config.port, passive: false))
+            handle = try os.beginLookup(host: config.host, port: config.port)
         } catch {
-            dispatch(.dialFailed(reason: error.message))
+            return dispatch(.dialFailed(reason: error.description))
+        }
+        do {
+            try os.add(handle, .lookup, .readOnly)
+        } catch {
+            os.abandonLookup(handle)
+            return dispatch(.dialFailed(reason: error.description))
+        }
+        redial = Redial(lookup: handle)
+        timers.set(.lookup, at: now + Self.lookupTimeoutMillis)
+    }
+
+    /// The lookup's handle turned readable: dial what it found, or tell the core why not.
+    func lookupAnswered() {
+        guard let handle = redial?.lookup else { return }
+        os.remove(handle)
+        guard let answer = os.finishLookup(handle) else {
+            // Woken with no answer yet (it cannot be, but a lookup that never answers must
+            // still end at its deadline): watch it again.
+            try? os.add(handle, .lookup, .readOnly)
             return
         }
-        dialNext()
+        timers.cancel(.lookup)
+        redial?.lookup = nil
+        switch answer {
+        case .success(let addresses):
+            redial?.remaining = addresses
+            dialNext()
+        case .failure(let error):
+            redial = nil
+            dispatch(.dialFailed(reason: error.message))
+        }
+    }
+
+    /// The lookup's deadline passed: given up, and the core told (it tries again later).
+    func lookupTimedOut() {
+        guard redial?.lookup != nil else { return }
+        abandonLookup()
+        redial = nil
+        dispatch(.dialFailed(reason: "cannot resolve \(app.config.host): no answer within \(Self.lookupTimeoutMillis / 1000) s"))
+    }
+
+    /// Drops a lookup under way (a new redial, the end of the session).
+    func abandonLookup() {
+        guard let handle = redial?.lookup else { return }
+        os.remove(handle)
+        os.abandonLookup(handle)
+        timers.cancel(.lookup)
+        redial?.lookup = nil
     }
 
     private func dialNext() {
         guard var r = redial else { return }
         while let a = r.remaining.first {
             r.remaining.removeFirst()
-            switch Dialer.begin(a) {
+            switch os.beginConnect(a) {
             case .failure(let error):
                 r.lastFailure = Sys.message(error.code)
             case .success(let fd):
@@ -56,7 +108,7 @@ extension Runtime {
     /// The dialled socket turned writable (connected, or failed) or its deadline passed.
     func dialProgressed(_ c: Connection, timedOut: Bool = false) {
         guard c.dialing, redial?.current === c else { return }
-        let error = timedOut ? ETIMEDOUT : Dialer.pendingError(c.fd)
+        let error = timedOut ? ETIMEDOUT : os.connectResult(c.fd)
         timers.cancel(.dial(c.id.raw))
         redial?.current = nil
         guard error == 0 else {

@@ -18,6 +18,8 @@ public final class Runtime {
         case tlsVerdict(UInt64)
         /// A client's redial of its server must connect by then (see `Runtime+Reconnect`).
         case dial(UInt64)
+        /// A redial's name lookup must be answered by then.
+        case lookup
     }
 
     package internal(set) var app: ChatApp
@@ -231,6 +233,7 @@ public final class Runtime {
         case .signals: handleSignals()
         case .stdin: readStandardInput()
         case .frontend: readFrontend()
+        case .lookup: lookupAnswered()
         case .output(let index): flushOutput(index)
         case .connection(let id):
             guard let c = connections[raw: id] else { return }
@@ -262,6 +265,8 @@ public final class Runtime {
                 if let c = connections[raw: id], !c.announced, !c.closing { announce(c) }
             case .dial(let id):
                 if let c = connections[raw: id] { dialProgressed(c, timedOut: true) }
+            case .lookup:
+                lookupTimedOut()
             }
         }
         for (slot, verdict) in flow.due(now: now) {
@@ -321,6 +326,7 @@ public final class Runtime {
 
     func finish() -> Int32 {
         if roomLogPending { commitRoomLog() }
+        abandonLookup()
         for c in connections.all { discard(c) }
         closeStandardInput()
         frontend?.restore()

@@ -59,7 +59,7 @@ public struct RuntimeOptions: Sendable {
     }
 
     /// The disconnect reason of a peer that left a frame unfinished.
-    var frameTimeoutReason: String {
+    package var frameTimeoutReason: String {
         "frame unfinished \(Self.secondsText(frameTimeoutMillis)) s after its first byte"
     }
 
@@ -86,4 +86,10 @@ package enum RuntimePlantedBug: Sendable, CaseIterable {
     /// The loop counts the events of a wait from the time before the wait (the idle-server
     /// bug: a newcomer's join deadline had passed when it arrived).
     case deadlineFromBeforeWait
+    /// Flow control never pauses reading, however long a reader's queue.
+    case neverPauses
+    /// Flow control drops a peer's unfinished frame at half its deadline.
+    case frameDropsEarly
+    /// Flow control never drops a peer that stopped in the middle of a frame.
+    case frameNeverDrops
 }

@@ -8,9 +8,13 @@ public enum LocalCommand: Equatable, Sendable {
 
     /// nil: not one of these (chat, or a command for the session).
     public static func parse(_ text: String) -> LocalCommand? {
-        let words = text.split(whereSeparator: { $0.isWhitespace })
-        guard words.count == 1 else { return nil }
-        switch words[0] {
+        // One word between blanks, looked at only when the line starts with "/": splitting a
+        // chat (up to 64 KiB pasted) into words to find that it is none costs more than its step.
+        let rest = text.drop(while: \.isWhitespace)
+        guard rest.first == "/" else { return nil }
+        let word = rest.prefix { !$0.isWhitespace }
+        guard rest.dropFirst(word.count).allSatisfy(\.isWhitespace) else { return nil }
+        switch word {
         case "/timestamps": return .timestamps
         default: return nil
         }

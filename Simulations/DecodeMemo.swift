@@ -1,0 +1,74 @@
+import ChatState
+
+/// The original's verdict on each distinct payload of a run, decoded once. The same frame is
+/// judged where the server sends it, at every client that reads it, and again while the room
+/// holds it for its sender's rate; `OriginalDecoder.decode` is a pure function of the bytes, so
+/// remembering its answers weakens no check and saves most of the simulator's JSON parsing.
+final class DecodeMemo {
+    private var verdicts: [PayloadKey: Result<OriginalMessage, Rejection>] = [:]
+    /// A run holds a few thousand distinct payloads; past this the memo starts again.
+    private static let capacity = 20_000
+
+    func decode(_ payload: ArraySlice<UInt8>) throws(Rejection) -> OriginalMessage {
+        let key = PayloadKey(bytes: Array(payload))
+        if let known = verdicts[key] { return try known.get() }
+        let verdict: Result<OriginalMessage, Rejection>
+        do { verdict = .success(try OriginalDecoder.decode(payload)) } catch { verdict = .failure(error) }
+        if verdicts.count >= Self.capacity { verdicts.removeAll(keepingCapacity: true) }
+        verdicts[key] = verdict
+        return try verdict.get()
+    }
+}
+
+extension OriginalFrameReader {
+    /// The payloads of `bytes` read as whole frames, and how many bytes are left over after the
+    /// last whole one: a reader's `feed` without its buffer, for a write checked on its own.
+    static func frames(in bytes: [UInt8]) -> (payloads: [ArraySlice<UInt8>], rest: Int) {
+        var out: [ArraySlice<UInt8>] = []
+        var start = 0
+        while bytes.count - start >= 4 {
+            let n = Int(bytes[start]) << 24 | Int(bytes[start + 1]) << 16 | Int(bytes[start + 2]) << 8 | Int(bytes[start + 3])
+            guard bytes.count - start - 4 >= n else { break }
+            out.append(bytes[(start + 4)..<(start + 4 + n)])
+            start += 4 + n
+        }
+        return (out, bytes.count - start)
+    }
+}
+
+/// A payload as a key, hashed as one run of bytes (an array's own hash feeds the hasher a byte
+/// at a time, which costs more than the lookup saves).
+struct PayloadKey: Hashable {
+    let bytes: [UInt8]
+    func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+}
+
+/// A text as a key by its UTF-8 bytes: a String's own hash normalises it first (equal texts in
+/// other spellings only miss the memo).
+struct TextKey: Hashable {
+    let text: String
+    static func == (a: TextKey, b: TextKey) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+    func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
+
+/// Whether a payload may be a message of one of `types`: its bytes hold one of the names, or a
+/// `\u` (JSON may spell a name with escapes; pychat's writer never does). Where the simulator
+/// looks for some kinds of message only, it decodes only these.
+func mayBeMessage(_ payload: ArraySlice<UInt8>, _ types: [StaticString]) -> Bool {
+    payload.withUnsafeBufferPointer { p in
+        if p.count >= 2 {
+            for i in 0..<(p.count - 1) where p[i] == 0x5C && p[i + 1] == 0x75 { return true }
+        }
+        return types.contains { name in
+            let n = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+            guard n.count <= p.count else { return false }
+            for i in 0...(p.count - n.count) where p[i] == n[0] {
+                if UnsafeBufferPointer(rebasing: p[i..<(i + n.count)]).elementsEqual(n) { return true }
+            }
+            return false
+        }
+    }
+}
