@@ -7,6 +7,7 @@ extension ClientSession {
         history.stampUsed = stamp.seq
         var line = line
         line.time = stamp.wallMillis
+        line.seq = stamp.seq
         return line
     }
 }

@@ -161,6 +161,9 @@ public struct ClientSession: Sendable {
                         link.stamped = nil
                         saw(seq)
                     }
+                    // A stamp is for the frame right after it: one not shown (an ignored
+                    // sender's chat) must not lend its time and number to the next line.
+                    history.stampUsed = history.lastStamp?.seq
                     holdLive(from: shown, &out)
                 case ExtensionCodec.kind: handle(try ExtensionCodec.decode(frame.body), &out)
                 default: out.log("ignored \(frame.strayKindDescription) from the server")
