@@ -160,8 +160,16 @@ extension Simulator {
                 // The frames this chunk completes, framed independently of the room's decoder.
                 var joined = before.contains(c)
                 for p in mirror.feed(bytes.array) {
-                    // A pychat client's commands come in kind-2 frames (which only it may send).
-                    if p.first == ExtensionCodec.kind { commandStep = true }
+                    // A pychat client's commands come in kind-2 frames (which only it may send);
+                    // so do a resuming client's chats, with their ids (issue #13).
+                    if p.first == ExtensionCodec.kind {
+                        if joined, case let .chat(_, text)? = try? ExtensionCodec.decode(Array(p.dropFirst())) {
+                            if let e = Expect.of(text) { expected.append(e) }
+                            if Expect.isCommand(text) { commandStep = true }
+                        } else {
+                            commandStep = true
+                        }
+                    }
                     guard p.first == FrameCodec.jsonKind else { continue }
                     switch try? OriginalDecoder.decode(p) {
                     case .joinRequest?: joined = true
@@ -197,7 +205,11 @@ extension Simulator {
             expected = owedChats[c, default: []] + expected
             var reader = OriginalFrameReader()
             var stillHeld = 0
-            for frame in room.heldFrames(of: c) where frame.kind == FrameCodec.jsonKind {
+            for frame in room.heldFrames(of: c) {
+                if frame.kind == ExtensionCodec.kind, case let .chat(_, text)? = try? ExtensionCodec.decode(frame.body) {
+                    if Expect.of(text) != nil { stillHeld += 1 }
+                }
+                guard frame.kind == FrameCodec.jsonKind else { continue }
                 let p = FrameCodec.frame(kind: FrameCodec.jsonKind, parts: frame.body)
                 for payload in reader.feed(p) {
                     guard case let .chat(_, text)? = try? OriginalDecoder.decode(payload) else { continue }
@@ -207,7 +219,7 @@ extension Simulator {
             owedChats[c] = stillHeld > 0 && room.isConnected(c) ? Array(expected.suffix(stillHeld)) : nil
             expected.removeLast(min(stillHeld, expected.count))
         }
-        let senderMuted = sender.map(moderation.muted.contains) ?? false
+        let senderMuted = sender.map(moderation.isMuted) ?? false
         if let sender, !moderation.ops.contains(sender), ModerationModel.moderates(effects) {
             return fail(.opsOnly, "\(sender), no op, moderates: \(effects.filter { if case .log = $0 { true } else { false } })")
         }
@@ -229,7 +241,10 @@ extension Simulator {
                     return fail(.totalOrder, "a send effect names a recipient twice: \(to)")
                 }
                 if let d = to.first(where: { !before.contains($0) && !after.contains($0) }) {
-                    return fail(.membership, "the server sends to \(d), which has not joined")
+                    // A banned address is told why, then closed, as it connects.
+                    var refused = false
+                    if case .accepted(d, _, _, _) = event { refused = effects.contains { if case .close(d, _) = $0 { true } else { false } } }
+                    if !refused { return fail(.membership, "the server sends to \(d), which has not joined") }
                 }
                 var reader = OriginalFrameReader()
                 let payloads = reader.feed(bytes.array)
@@ -302,6 +317,8 @@ extension Simulator {
                         } else if commandStep, Set(to).isSubset(of: after.union(before)) {
                             // A command's answer, to its sender or to some members (a kick's line
                             // reaches the member kicked too).
+                        } else if case .accepted(let a, _, _, _) = event, to == [a], text.hasPrefix("Connection refused: ") {
+                            // A banned address is told why as it connects (and closed).
                         } else if to.count == 1, !before.contains(to[0]), after.contains(to[0]), text.hasPrefix("The topic: ") {
                             // The topic, told to a joiner.
                         } else if Set(to) != after,
@@ -353,7 +370,7 @@ extension Simulator {
         checkStored(effects, relayed: actual, nobodyElse: after.subtracting(sender.map { [$0] } ?? []).isEmpty)
         checkNamesUnique(room)
         if ModerationModel.moderates(effects) { stats.moderations += 1 }
-        moderation.follow(effects, members: membersBefore + room.members)
+        moderation.follow(event, effects, members: membersBefore + room.members)
     }
 
     /// Invariant (9): no two members' names share a key (`TextRules.nameKeys`).

@@ -60,6 +60,7 @@ import Testing
         (PlantedBug.misattribute, Invariant.attribution),
         (PlantedBug.swapFrames, Invariant.totalOrder),
         (PlantedBug.unstoredChat, Invariant.durable),
+        (PlantedBug.resumeLosesEntry, Invariant.totalOrder),
     ])
     func plantedBugIsCaught(bug: PlantedBug, invariant: Invariant) {
         expectCaught("\(bug)", by: invariant, within: 60, from: 0xB06, SimOptions(plantedBug: bug))
@@ -121,6 +122,10 @@ import Testing
         #expect(total.renames > 50)
         #expect(total.privateMessages > 40)
         #expect(total.moderations > 20)
+        #expect(total.serverRestarts > 10)
+        #expect(total.rejoins > 50)
+        #expect(total.clientsFollowedAcrossRejoins > 20)
+        #expect(total.logNumbersChecked > 200)
     }
 
     /// Throughput, for the record; run it with
