@@ -116,6 +116,8 @@ extension Simulator {
         os.backlog.append((remote: "\(address):\(rng.int(in: 1024...65535))", address: address))
         acceptedConn = nil
         _ = runtime.turn(maxWaitMillis: 0)
+        stopIfCrashed()
+        guard serverUp else { return nil }
         checkFlow()
         guard failure == nil, let conn = acceptedConn, let uid = uidByConn[conn] else {
             os.lastAccepted = nil

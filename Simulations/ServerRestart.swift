@@ -30,11 +30,17 @@ struct RoomLogFile {
 extension Simulator {
     var serverUp: Bool { serverDownUntil == nil }
 
-    /// The server process dies between two turns of its loop: what it stored is committed
-    /// (a turn commits before any of its writes), every connection is reset, and it comes back
-    /// after a while over the same file (`restartServerIfDue`).
+    /// The server process dies: half the time between two turns of its loop, when what it
+    /// stored is committed (it commits before any write); else in the middle of its next turn
+    /// that stores (`crashIfArmed`), losing what it had not committed, which nobody was sent.
+    /// Every connection is reset, and it comes back after a while over the same file
+    /// (`restartServerIfDue`).
     func stopServer() {
         guard serverUp, roomLogFile != nil else { return }
+        if !os.crashed, !crashArmed, rng.chance(1, in: 2) {
+            crashArmed = true
+            return
+        }
         stats.serverRestarts += 1
         if Self.printTrace { print("t=\(now) server: stopped") }
         serverDownUntil = now + rng.pick([0, 30, 400, 2_500])
@@ -44,6 +50,28 @@ extension Simulator {
         }
         for i in clients.indices where clients[i].open { clientDisconnected(i, reason: "connection reset") }
         linkOrder = []
+    }
+
+    /// Killed in the middle of a step that stores, after the core and before the runtime
+    /// performs it: this step's entries and the turn's uncommitted ones are lost with the
+    /// process, and the rest of the turn reaches no one (the simulated OS swallows it).
+    /// True when it crashed here.
+    func crashIfArmed(_ effects: [Effect]) -> Bool {
+        guard crashArmed, effects.contains(where: { if case .store = $0 { true } else { false } }) else { return false }
+        crashArmed = false
+        let lost = runtime.roomLog?.uncommittedCount ?? 0
+        storedLog.removeLast(lost)
+        stats.serverCrashes += 1
+        if Self.printTrace { print("t=\(now) server: killed mid-turn, \(lost) uncommitted entries and this step's lost") }
+        os.crashed = true
+        // Closed without a commit, as a killed process's file is.
+        runtime.roomLog = nil
+        return true
+    }
+
+    /// After a turn of the server's loop: a crash in it stops the server.
+    func stopIfCrashed() {
+        if os.crashed { stopServer() }
     }
 
     /// Starts the server again once its down time is over: a new runtime on a new OS, which

@@ -123,6 +123,7 @@ import Testing
         #expect(total.privateMessages > 40)
         #expect(total.moderations > 20)
         #expect(total.serverRestarts > 10)
+        #expect(total.serverCrashes > 3)
         #expect(total.rejoins > 50)
         #expect(total.clientsFollowedAcrossRejoins > 20)
         #expect(total.logNumbersChecked > 200)

@@ -96,12 +96,14 @@ struct SimStats: Equatable, Sendable {
     /// Server restarts over its room log on disk; reconnecting clients that joined again; and
     /// of those, the clients and log entries whose numbers were checked gap- and duplicate-free.
     var serverRestarts = 0
+    var serverCrashes = 0
     var rejoins = 0
     var clientsFollowedAcrossRejoins = 0
     var logNumbersChecked = 0
 
     mutating func add(_ o: SimStats) {
         serverRestarts += o.serverRestarts
+        serverCrashes += o.serverCrashes
         rejoins += o.rejoins
         clientsFollowedAcrossRejoins += o.clientsFollowedAcrossRejoins
         logNumbersChecked += o.logNumbersChecked
@@ -201,6 +203,8 @@ final class Simulator {
     var dials: [Int] = []
     /// While the server is down (between a stop and its restart): when it is up again.
     var serverDownUntil: Int?
+    /// The next step that stores kills the server (see `stopServer`).
+    var crashArmed = false
     /// The room log on disk, for seeds whose server restarts (see `ServerRestart.swift`).
     var roomLogFile: RoomLogFile?
 
@@ -298,6 +302,8 @@ final class Simulator {
         for _ in 0..<64 {
             guard failure == nil else { return }
             _ = runtime.turn(maxWaitMillis: 0)
+            stopIfCrashed()
+            guard serverUp else { return }
             checkFlow()
             if !os.reported { return }
         }
@@ -306,7 +312,7 @@ final class Simulator {
     /// Every step of the server's core, seen through the runtime's step hook: after the core,
     /// before the runtime performs the effects (so a planted bug changes what it performs).
     func serverStepped(_ event: Event, _ effects: inout [Effect]) {
-        guard failure == nil else { return }
+        guard failure == nil, !os.crashed, !crashIfArmed(effects) else { return }
         steps += 1
         if case let .accepted(conn, uid, _, _) = event {
             guard os.bindLastAccepted(to: conn) else { return fail(.membership, "\(conn) was accepted from nowhere") }
@@ -346,6 +352,8 @@ final class Simulator {
     /// A line the host types on the server's console.
     func hostSays(_ text: String) {
         runtime.inject(.inputLine(text))
+        stopIfCrashed()
+        guard serverUp else { return }
         // Its flush may have paused reading: the oracle must see it at this tick.
         checkFlow()
     }
@@ -577,6 +585,8 @@ final class Simulator {
         let actor = clients.count + 1
         let address = "10.0.\(actor % 250).\(rng.int(in: 1...254))"
         guard let (conn, uid) = dialServer(from: address) else {
+            // Killed in the turn that accepted it: the client sees a reset, and is gone.
+            guard serverUp else { return }
             return fail(.liveness, "the server did not accept a connection waiting on its listener")
         }
         let name = username ?? rng.pick(Corpus.names)

@@ -37,6 +37,8 @@ public final class RoomLog {
 
     var rooms: [String: Room] = [:]
     private var pending: [RoomEntry] = []
+    /// Entries appended and not committed yet: what a crash now would lose.
+    package var uncommittedCount: Int { pending.count }
     private var refused = 0
     private var missed = 0
     private var retryAt: Int64 = 0
