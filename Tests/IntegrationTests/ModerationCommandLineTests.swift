@@ -15,10 +15,11 @@ import Testing
         return Server(proc: p, port: Int(line.split(separator: ":").last!)!)
     }
 
-    /// `--no-reconnect`: these sessions must end when kicked, turned away or told to stop.
+    /// Reconnecting, as by default: a session that is kicked or turned away as banned must end
+    /// all the same (the server's `Removed`), with exit code 4.
     static func tlsClient(_ name: String, as username: String? = nil, port: Int, _ fixture: TLSFixture, cert: String) throws -> Proc {
         try Proc.pychat(name, ["--headless", "-H", "127.0.0.1", "-P", String(port), "-u", username ?? name, "--ssl",
-                               "--certfile", cert, "--cafile", fixture.caFile, "--no-reconnect"])
+                               "--certfile", cert, "--cafile", fixture.caFile])
     }
 
     /// The fingerprint as `openssl x509 -fingerprint -sha256` prints it (`AB:CD:...`): a check
@@ -55,7 +56,8 @@ import Testing
         try await bob.waitFor("the refusal") { $0.stdout.contains("* /kick is for ops.") }
         alice.send("/kick bob enough\n")
         try await bob.waitFor("the kick") { $0.stdout.contains("* alice kicked bob: enough") }
-        #expect(try await bob.exitCode() == 3)
+        #expect(try await bob.exitCode() == 4, "\(bob.stdout) \(bob.stderr)")
+        #expect(bob.stdout.hasSuffix("* kicked by alice: enough\n"), "\(bob.stdout)")
         alice.closeInput()
         #expect(try await alice.exitCode() == 0)
     }
@@ -134,7 +136,8 @@ import Testing
         try await first.waitForJoins(1)
         first.proc.send("/ban alice 1h being rude\n")
         try await alice.waitFor("the ban") { $0.stdout.contains("* host banned alice for 1h (certificate \(short)): being rude") }
-        #expect(try await alice.exitCode() == 3, "\(alice.stdout) \(alice.stderr)")
+        #expect(try await alice.exitCode() == 4, "\(alice.stdout) \(alice.stderr)")
+        #expect(alice.stdout.contains("* banned by host until "), "\(alice.stdout)")
         #expect(first.proc.stderr.contains("moderation: \"host banned alice for 1h (certificate \(short)): being rude\""))
         first.proc.send("/quit\n")
         #expect(try await first.proc.exitCode() == 0)
@@ -146,7 +149,9 @@ import Testing
         try await again.waitFor("the refusal") {
             $0.stdout.contains("* Connection refused: you are banned from this server by host for ") && $0.stdout.contains(" more: being rude")
         }
-        #expect(try await again.exitCode() != 0)
+        // Told so in a way that stops it: it does not dial again and again.
+        #expect(try await again.exitCode() == 4, "\(again.stdout) \(again.stderr)")
+        #expect(again.stdout.contains("* banned by host until ") && again.stdout.hasSuffix(": being rude\n"), "\(again.stdout)")
         #expect(!second.proc.stderr.contains("as \"alice\""), "\(second.proc.stderr)")
         // Another certificate from the same address is welcome: the ban is alice's certificate's.
         let bob = try Self.tlsClient("bob", port: second.port, fixture, cert: bobCert)

@@ -32,6 +32,9 @@ import Testing
                 .unban(.address("10.0.0.8")),
                 .keepMessage(Self.message(to: Self.certA, "first")), .keepMessage(Self.message(to: Self.certB, "for bob")),
                 .keepMessage(Self.message(to: Self.certA, "second")), .deliveredMessages(identity: Self.certB),
+                .mute(Mute(subject: .address("10.0.0.9"), untilWallMillis: 90_000)), .mute(Mute(subject: .identity(Self.certB), untilWallMillis: 5)),
+                .mute(Mute(subject: .identity(Self.certB), untilWallMillis: nil)), .mute(Mute(subject: .address("10.0.0.3"), untilWallMillis: nil)),
+                .unmute(.address("10.0.0.3")),
             ] {
                 try log.keep(change)
             }
@@ -40,7 +43,8 @@ import Testing
         #expect(try reopened.moderationRecords() == ModerationRecords(
             names: [.init(identity: Self.certA, name: "alice"), .init(identity: Self.certB, name: "robert")],
             ops: [Self.certB], bans: [forAWhile, forGood],
-            messages: [Self.message(to: Self.certA, "first"), Self.message(to: Self.certA, "second")]))
+            messages: [Self.message(to: Self.certA, "first"), Self.message(to: Self.certA, "second")],
+            mutes: [Mute(subject: .address("10.0.0.9"), untilWallMillis: 90_000), Mute(subject: .identity(Self.certB), untilWallMillis: nil)]))
     }
 
     @Test func aVersion1LogGetsTheModerationTablesAndKeepsItsEntries() throws {
@@ -50,14 +54,37 @@ import Testing
             let log = try RoomLog(path: path)
             #expect(log.record([roomEntry(1, "before the upgrade")]) == [])
             // What pychat before schema 2 left: no moderation tables, version 1.
-            try log.db.execute("DROP TABLE identities; DROP TABLE bans; DROP TABLE held_messages; PRAGMA user_version = 1")
+            try log.db.execute("DROP TABLE identities; DROP TABLE bans; DROP TABLE held_messages; DROP TABLE mutes; PRAGMA user_version = 1")
         }
         do {
             let log = try RoomLog(path: path)
-            #expect(try log.db.integer("PRAGMA user_version") == 2)
+            #expect(try log.db.integer("PRAGMA user_version") == 3)
             #expect(try log.page(.before(seq: .max), limit: 10).entries.map(\.text) == ["before the upgrade"])
             try log.keep(.setOp(identity: Self.certA, op: true))
+            try log.keep(.mute(Mute(subject: .identity(Self.certB), untilWallMillis: nil)))
         }
-        #expect(try RoomLog(path: path).moderationRecords() == ModerationRecords(ops: [Self.certA]))
+        #expect(try RoomLog(path: path).moderationRecords()
+            == ModerationRecords(ops: [Self.certA], mutes: [Mute(subject: .identity(Self.certB), untilWallMillis: nil)]))
+    }
+
+    @Test func aVersion2LogGetsTheMutesTableAndKeepsEverythingElse() throws {
+        let dir = TempFolder("moderation-v2")
+        let path = dir.file("log.sqlite3")
+        let ban = Ban(subject: .address("10.0.0.7"), name: "bob", by: "host", reason: nil, setAtWallMillis: 1, expiresAtWallMillis: nil)
+        do {
+            let log = try RoomLog(path: path)
+            #expect(log.record([roomEntry(1, "before the upgrade")]) == [])
+            try log.keep(.ban(ban))
+            // What pychat before schema 3 left: no mutes table, version 2.
+            try log.db.execute("DROP TABLE mutes; PRAGMA user_version = 2")
+        }
+        do {
+            let log = try RoomLog(path: path)
+            #expect(try log.db.integer("PRAGMA user_version") == 3)
+            #expect(try log.page(.before(seq: .max), limit: 10).entries.map(\.text) == ["before the upgrade"])
+            try log.keep(.mute(Mute(subject: .address("10.0.0.7"), untilWallMillis: 42)))
+        }
+        #expect(try RoomLog(path: path).moderationRecords()
+            == ModerationRecords(bans: [ban], mutes: [Mute(subject: .address("10.0.0.7"), untilWallMillis: 42)]))
     }
 }

@@ -18,20 +18,32 @@ import Testing
         return (server, alice, bob)
     }
 
-    @Test func aMentionRingsTheBell() async throws {
+    /// bob says something for no one, then `line`: alice's window has no bell flag after the
+    /// first, and has one once `shown` is on her screen.
+    static func ringsAfter(_ line: String, shows shown: String) async throws {
         let tmux = try Tmux()
-        let (server, alice, bob) = try await Self.aliceAndBob(tmux)
+        let (server, alice, bob) = try await aliceAndBob(tmux)
         defer { server.proc.kill(); bob.kill() }
         bob.send("nothing for anyone\n")
         _ = try await tmux.waitFor(alice, text: "bob:  nothing for anyone")
         #expect(try tmux.display(alice, "#{window_bell_flag}") == "0")
 
-        bob.send("ALICE, look\n")
-        _ = try await tmux.waitFor(alice, text: "bob:  ALICE, look")
+        bob.send(line + "\n")
+        _ = try await tmux.waitFor(alice, text: shown)
         for _ in 0..<100 where try tmux.display(alice, "#{window_bell_flag}") != "1" {
             try await Task.sleep(nanoseconds: 50_000_000)
         }
         #expect(try tmux.display(alice, "#{window_bell_flag}") == "1")
+    }
+
+    @Test func aMentionRingsTheBell() async throws {
+        try await Self.ringsAfter("ALICE, look", shows: "bob:  ALICE, look")
+    }
+
+    /// A private message is a mention, whatever it says: the bell rings for one that does not
+    /// name her.
+    @Test func aPrivateMessageRingsTheBell() async throws {
+        try await Self.ringsAfter("/msg alice psst", shows: "bob:  [private] psst")
     }
 
     @Test(arguments: [("--no-notify", ""), ("", "env PYCHAT_NO_NOTIFY=1 ")])

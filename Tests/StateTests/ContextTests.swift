@@ -224,13 +224,14 @@ import Testing
                                             "── end of the context · Esc: back to live chat ──"])
     }
 
+    /// Headless, there is no Esc to press: the lines do not speak of one.
     @Test func aHeadlessClientPrintsTheContext() {
         var bot = Self.searched(terminal: nil)
         #expect(bot.reduce(.inputLine("/context 1")) == [.send(to: [ClientHistoryTests.conn], bytes: Self.request(5, limit: 100))])
         #expect(ClientHistoryTests.receive(&bot, Self.context(5, 5...6)) == [
-            .print("* ── search result 1 in context · Esc: back to live chat ──"),
+            .print("* ── search result 1 in context ──"),
             .print("bob: [22:13] ▶ b5"), .print("bob: [22:13] b6"),
-            .print("* ── end of the context · Esc: back to live chat ──"),
+            .print("* ── end of the context ──"),
         ])
     }
 }

@@ -179,7 +179,7 @@ enum Sessions {
         #expect(atSix.lines()[0] == "┌─ host · serving 127.0.0.1:8080 · 3 users · not encrypted─┐│")
         #expect(atSix.lines()[1...3] == [
             pad("Server started on 127.0.0.1:8080") + "│ 3 here",
-            pad("Established connection: remote_address 127.0.0.1:40001") + "│ host",
+            pad("Established connection: remote_address 127.0.0.1:40001") + "│ @host",
             pad("alice joined the chat") + "│ alice",
         ])
         var screens: [Int] = []

@@ -9,6 +9,8 @@ enum Fix {
     static let c1 = ConnID(1), c2 = ConnID(2), c3 = ConnID(3)
 
     static func frame(_ m: Message) -> Bytes { Bytes(FrameCodec.frame(m)) }
+    /// The members pane's marks a pychat client with `commands` is sent (ops first, the host among them).
+    static func marks(_ ops: [UID], away: [UID] = []) -> Bytes { Bytes(ExtensionCodec.frame(.marks(Marks(ops: ops, away: away)))) }
 
     static func json(_ s: String) -> [UInt8] { Array(s.utf8) }
 

@@ -175,6 +175,7 @@ import Testing
             .send(to: [Fix.c3], bytes: Fix.serverInfo([(Fix.hostUID, "host", "00aa00"), (Fix.uid1, "alice", "ff8800"),
                                                       (Fix.uid2, "bob", "0000ff"), (Fix.uid3, "carol", "00ff00")], for: Fix.uid3)),
             .send(to: [Fix.c3], bytes: Self.history(shown, more: false)),
+            .send(to: [Fix.c3], bytes: Fix.marks([Fix.hostUID])),
             .setTimer(.tableRefresh, millis: Limits.tableRefreshMillis),
             .send(to: [Fix.c1, Fix.c3], bytes: Self.stamp(4)),
             .send(.system(text: "carol joined the chat"), to: Fix.c1, Fix.c2, Fix.c3),

@@ -107,25 +107,22 @@ import Testing
             .setTimer(.announce, millis: 100),
         ], shows: [.system("host banned alice for 1h (certificate a1a1a1a1a1a1a1a1)"),
                    .notice("Connection ended: remote_address 127.0.0.1:1").quieted, .system("alice left the chat")])
-        // From another address, with the same certificate: refused as soon as it is known.
+        // From another address, with the same certificate: refused at its JoinRequest.
         _ = s.reduce(M.at(1800))
         _ = s.reduce(.accepted(conn: Fix.c2, uid: Fix.uid2, remote: "10.9.9.9:1", address: "10.9.9.9"))
-        s.send(.identified(conn: Fix.c2, fingerprint: Self.certA), [
-            .log("identity #2: a1a1a1a1a1a1a1a1"),
-            .log("reject #2 from 10.9.9.9:1: banned (certificate a1a1a1a1a1a1a1a1)"),
-            .send(.system(text: "Connection refused: you are banned from this server by host for 30m more"), to: Fix.c2),
-            .close(conn: Fix.c2, reason: "banned"),
-            .cancelTimer(.joinDeadline(Fix.c2)),
-            .log("disconnect #2 before joining: banned"),
-        ], shows: [.notice("Connection ended: remote_address 10.9.9.9:1").quieted])
+        s.send(.identified(conn: Fix.c2, fingerprint: Self.certA), [.log("identity #2: a1a1a1a1a1a1a1a1")])
+        s.send(.received(conn: Fix.c2, bytes: M.joinRequest("alice")),
+               M.turnedAway(Fix.c2, remote: "10.9.9.9:1", "you are banned from this server by host for 30m more",
+                            why: "banned (certificate a1a1a1a1a1a1a1a1)"),
+               shows: [.notice("Connection ended: remote_address 10.9.9.9:1").quieted])
         // Another certificate from the banned member's address is welcome: bans are by certificate under TLS.
         _ = Self.connect(&s, Fix.c3, Self.certB, as: "carol")
         #expect(s.room.members.map(\.name) == ["host", "carol"])
         _ = s.reduce(M.at(3600))
         _ = s.reduce(.accepted(conn: ConnID(4), uid: UID(high: 7, low: 4), remote: "127.0.0.1:4", address: "127.0.0.1"))
-        s.send(.identified(conn: ConnID(4), fingerprint: Self.certA),
-               [.log("identity #4: a1a1a1a1a1a1a1a1"), .keepModeration(.unban(.identity(Self.certA)))])
-        _ = s.reduce(.received(conn: ConnID(4), bytes: Fix.frame(.joinRequest(username: "alice", color: "ff8800"))))
+        s.send(.identified(conn: ConnID(4), fingerprint: Self.certA), [.log("identity #4: a1a1a1a1a1a1a1a1")])
+        let joined = s.reduce(.received(conn: ConnID(4), bytes: Fix.frame(.joinRequest(username: "alice", color: "ff8800"))))
+        #expect(joined.first == .keepModeration(.unban(.identity(Self.certA))))
         #expect(s.room.members.map(\.name) == ["host", "carol", "alice"])
     }
 
@@ -137,8 +134,7 @@ import Testing
             .keepModeration(.ban(ban)),
             .log("moderation: \"host banned alice (certificate a1a1a1a1a1a1a1a1): spam\""),
         ], shows: [.system("host banned alice (certificate a1a1a1a1a1a1a1a1): spam")])
-        _ = s.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "r", address: "127.0.0.1"))
-        _ = s.reduce(.identified(conn: Fix.c1, fingerprint: Self.certA))
+        _ = Self.connect(&s, Fix.c1, Self.certA, as: "alice")
         #expect(!s.room.isConnected(Fix.c1))
         s.send(.inputLine("/unban a1a1a1a1a1a1a1a1"), [
             .keepModeration(.unban(.identity(Self.certA))),
@@ -152,8 +148,7 @@ import Testing
         var s = Self.server(ModerationRecords(names: [], ops: [Self.certA], bans: [ban]))
         _ = Self.connect(&s, Fix.c1, Self.certA, as: "alice", pychat: true)
         #expect(s.room.isOp(s.room.members[1]))
-        _ = s.reduce(.accepted(conn: Fix.c2, uid: Fix.uid2, remote: "r", address: "127.0.0.1"))
-        _ = s.reduce(.identified(conn: Fix.c2, fingerprint: Self.certB))
+        _ = Self.connect(&s, Fix.c2, Self.certB, as: "bob")
         #expect(!s.room.isConnected(Fix.c2))
         // An op by certificate: kept, and taken away for good.
         s.send(.received(conn: Fix.c1, bytes: R.command("/bans")),
@@ -162,11 +157,13 @@ import Testing
             .keepModeration(.setOp(identity: Self.certA, op: false)),
             .log("moderation: \"host took alice's op away\""),
             .send(.system(text: "host took alice's op away"), to: Fix.c1),
+            .send(to: [Fix.c1], bytes: Fix.marks([Fix.hostUID])),
         ], shows: [.system("host took alice's op away")])
         s.send(.inputLine("/op alice"), [
             .keepModeration(.setOp(identity: Self.certA, op: true)),
             .log("moderation: \"host made alice an op\""),
             .send(.system(text: "host made alice an op"), to: Fix.c1),
+            .send(to: [Fix.c1], bytes: Fix.marks([Fix.hostUID, UID(high: 7, low: 1)])),
         ], shows: [.system("host made alice an op")])
     }
 

@@ -89,7 +89,7 @@ import Testing
             ("/mute alice forever", "/mute takes no duration forever: a DURATION is a number and s, m, h or d (30s, 10m, 2h, 7d), at most 3650d. Usage: /mute NAME [DURATION]"),
             ("/mute alice 1m 2m", "/mute takes a NAME and at most a DURATION. Usage: /mute NAME [DURATION]"),
             ("/unmute alice", "alice is not muted."),
-            ("/op al ice", "/op takes one NAME, without spaces. Usage: /op NAME"),
+            ("/op al ice", "/op takes one NAME (a NAME with spaces goes in double quotes: \"mary jane\"). Usage: /op NAME"),
             ("/deop alice", "alice is not an op."),
             ("/bans now", "/bans takes nothing after it. Usage: /bans"),
             ("/bans", "No bans are in force."),
@@ -117,7 +117,19 @@ import Testing
 
     // MARK: /ban by address
 
-    @Test func aBannedAddressIsTurnedAwayAtConnectUntilTheWallClockSaysTheBanIsOver() {
+    static func joinRequest(_ name: String) -> Bytes { Fix.frame(.joinRequest(username: name, color: "ff8800")) }
+
+    /// What turning a joiner away costs: the refusal, the close, and the room forgetting it.
+    static func turnedAway(_ conn: ConnID, remote: String, _ refusal: String, why: String = "banned (address 10.0.0.1)",
+                           removed: Removal? = nil) -> [Effect] {
+        [.log("reject \(conn) from \(remote): \(why)")]
+            + (removed == nil ? [] : [.send(to: [conn], bytes: R.ext(.welcome(Capabilities(version: 1, features: ["commands"]))))])
+            + [.send(.system(text: "Connection refused: " + refusal), to: conn)]
+            + (removed.map { [.send(to: [conn], bytes: R.ext(.removed($0)))] } ?? [])
+            + [.close(conn: conn, reason: "banned"), .cancelTimer(.joinDeadline(conn)), .log("disconnect \(conn) before joining: banned")]
+    }
+
+    @Test func aBannedAddressIsTurnedAwayAtJoinUntilTheWallClockSaysTheBanIsOver() {
         var s = Self.room()
         let ban = Ban(subject: .address("10.0.0.1"), name: "alice", by: "host", reason: "flood",
                       setAtWallMillis: Self.t0, expiresAtWallMillis: Self.t0 + 600_000)
@@ -126,27 +138,37 @@ import Testing
             .log("moderation: \"host banned alice for 10m (address 10.0.0.1): flood\""),
             .send(.system(text: "host banned alice for 10m (address 10.0.0.1): flood"), to: Fix.c1, Fix.c2),
         ] + Self.aliceLeaves("banned by host"), shows: [.system("host banned alice for 10m (address 10.0.0.1): flood")] + Self.aliceLeft)
-        // Five minutes later, from the same address: refused with a SystemMessage, before any join.
+        // Five minutes later, from the same address: refused with a SystemMessage at its JoinRequest,
+        // the first frame an original client sends.
         _ = s.reduce(Self.at(300))
-        s.send(.accepted(conn: Fix.c3, uid: Fix.uid3, remote: "10.0.0.1:6000", address: "10.0.0.1"), [
-            .log("reject #3 from 10.0.0.1:6000: you are banned from this server by host for 5m more: flood"),
-            .send(.system(text: "Connection refused: you are banned from this server by host for 5m more: flood"), to: Fix.c3),
-            .close(conn: Fix.c3, reason: "you are banned from this server by host for 5m more: flood"),
-        ])
+        _ = s.reduce(.accepted(conn: Fix.c3, uid: Fix.uid3, remote: "10.0.0.1:6000", address: "10.0.0.1"))
+        s.send(.received(conn: Fix.c3, bytes: Self.joinRequest("alice")),
+               Self.turnedAway(Fix.c3, remote: "10.0.0.1:6000", "you are banned from this server by host for 5m more: flood"),
+               shows: [.notice("Connection ended: remote_address 10.0.0.1:6000").quieted])
+        // A pychat client (its sign came first) is welcomed, then told in a `Removed` too, with the
+        // ban's end, so that it does not dial again.
+        _ = s.reduce(.accepted(conn: ConnID(7), uid: UID(high: 7, low: 7), remote: "10.0.0.1:6007", address: "10.0.0.1"))
+        _ = s.reduce(.received(conn: ConnID(7), bytes: R.commandsSign))
+        s.send(.received(conn: ConnID(7), bytes: Self.joinRequest("alice")),
+               Self.turnedAway(ConnID(7), remote: "10.0.0.1:6007", "you are banned from this server by host for 5m more: flood",
+                               removed: Removal(.banned, by: "host", reason: "flood", untilWallMillis: Self.t0 + 600_000)),
+               shows: [.notice("Connection ended: remote_address 10.0.0.1:6007").quieted])
         // Another address is not banned.
         _ = s.reduce(.accepted(conn: ConnID(4), uid: UID(high: 4, low: 4), remote: "10.0.0.9:1", address: "10.0.0.9"))
-        #expect(s.room.isConnected(ConnID(4)))
+        _ = s.reduce(.received(conn: ConnID(4), bytes: Self.joinRequest("zoe")))
+        #expect(s.room.members.map(\.name) == ["host", "bob", "zoe"])
         s.send(.inputLine("/bans"), [], shows: [.notice("1 ban in force:"), .notice("  alice (address 10.0.0.1) by host for 5m more: flood")])
         // The monotonic clock is not what ends a ban: only the wall clock.
         _ = s.reduce(.time(Instant(monotonicMillis: 10_000_000, wallMillis: Self.t0 + 599_999)))
         _ = s.reduce(.accepted(conn: ConnID(5), uid: UID(high: 5, low: 5), remote: "10.0.0.1:6001", address: "10.0.0.1"))
+        _ = s.reduce(.received(conn: ConnID(5), bytes: Self.joinRequest("alice")))
         #expect(!s.room.isConnected(ConnID(5)))
         // At its end, it is forgotten (in the database too) and she comes in.
         _ = s.reduce(Self.at(600))
-        s.send(.accepted(conn: ConnID(6), uid: UID(high: 6, low: 6), remote: "10.0.0.1:6002", address: "10.0.0.1"), [
-            .keepModeration(.unban(.address("10.0.0.1"))),
-            .log("connect #6 from 10.0.0.1:6002"), .setTimer(.joinDeadline(ConnID(6)), millis: 10_000),
-        ], shows: [.notice("Established connection: remote_address 10.0.0.1:6002").quieted])
+        _ = s.reduce(.accepted(conn: ConnID(6), uid: UID(high: 6, low: 6), remote: "10.0.0.1:6002", address: "10.0.0.1"))
+        let joined = s.reduce(.received(conn: ConnID(6), bytes: Self.joinRequest("alice")))
+        #expect(joined.first == .keepModeration(.unban(.address("10.0.0.1"))))
+        #expect(s.room.members.map(\.name) == ["host", "bob", "zoe", "alice"])
         s.send(.inputLine("/bans"), [], shows: [.notice("No bans are in force.")])
     }
 
@@ -191,6 +213,7 @@ import Testing
     @Test func aMutedMembersChatReachesNobodyAndTheyAreTold() {
         var s = Self.room()
         s.send(.inputLine("/mute alice 1m"), [
+            .keepModeration(.mute(Mute(subject: .address("10.0.0.1"), untilWallMillis: Self.t0 + 60_000))),
             .log("moderation: \"host muted alice for 1m\""),
             .send(.system(text: "host muted alice for 1m"), to: Fix.c1, Fix.c2),
         ], shows: [.system("host muted alice for 1m")])
@@ -206,9 +229,10 @@ import Testing
         }
         // What does not speak to others still works.
         s.send(.received(conn: Fix.c1, bytes: R.say("/topic")), [.send(.system(text: "No topic is set: /topic TEXT sets one."), to: Fix.c1)])
-        // A minute on, by the wall clock, she speaks again.
+        // A minute on, by the wall clock, she speaks again, and the database forgets the mute.
         _ = s.reduce(Self.at(60))
-        s.send(.received(conn: Fix.c1, bytes: R.say("back")), [.send(.chat(uid: Fix.uid1, text: "back"), to: Fix.c2)],
+        s.send(.received(conn: Fix.c1, bytes: R.say("back")),
+               [.keepModeration(.unmute(.address("10.0.0.1"))), .send(.chat(uid: Fix.uid1, text: "back"), to: Fix.c2)],
                shows: [.chat("alice", R.aliceColor, "back")])
     }
 
@@ -217,11 +241,30 @@ import Testing
         _ = s.reduce(.inputLine("/mute bob"))
         s.send(.received(conn: Fix.c2, bytes: R.say("hi")), [Self.notice("You are muted: what you say reaches no one.")])
         s.send(.inputLine("/unmute bob"), [
+            .keepModeration(.unmute(.address("10.0.0.2"))),
             .log("moderation: \"host unmuted bob\""),
             .send(.system(text: "host unmuted bob"), to: Fix.c1, Fix.c2),
         ], shows: [.system("host unmuted bob")])
         s.send(.received(conn: Fix.c2, bytes: R.say("hi")), [.send(.chat(uid: Fix.uid2, text: "hi"), to: Fix.c1)],
                shows: [.chat("bob", R.bobColor, "hi")])
+    }
+
+    @Test func aRestoredMuteHoldsAfterARestartUntilTheWallClockEndsIt() {
+        var s = TestStore(RoomTests.config)
+        _ = s.reduce(Self.at(0))
+        s.send(.restoredModeration(ModerationRecords(mutes: [
+            Mute(subject: .address("10.0.0.1"), untilWallMillis: Self.t0 + 1_800_000), Mute(subject: .address("10.0.0.2"), untilWallMillis: nil),
+        ])), [])
+        _ = s.reduce(.accepted(conn: Fix.c1, uid: Fix.uid1, remote: "10.0.0.1:5001", address: "10.0.0.1"))
+        _ = s.reduce(.received(conn: Fix.c1, bytes: Self.joinRequest("alice")))
+        _ = s.reduce(.accepted(conn: Fix.c2, uid: Fix.uid2, remote: "10.0.0.2:5002", address: "10.0.0.2"))
+        _ = s.reduce(.received(conn: Fix.c2, bytes: Self.joinRequest("bob")))
+        s.send(.received(conn: Fix.c1, bytes: R.say("hi")), [.send(.system(text: "You are muted for 30m more: what you say reaches no one."), to: Fix.c1)])
+        s.send(.received(conn: Fix.c2, bytes: R.say("hi")), [.send(.system(text: "You are muted: what you say reaches no one."), to: Fix.c2)])
+        _ = s.reduce(Self.at(1800))
+        let spoke = s.reduce(.received(conn: Fix.c1, bytes: R.say("free")))
+        #expect(spoke.first == .keepModeration(.unmute(.address("10.0.0.1"))))
+        #expect(spoke.contains(.send(.chat(uid: Fix.uid1, text: "free"), to: Fix.c2)))
     }
 
     // MARK: /op and /deop
@@ -231,6 +274,7 @@ import Testing
         s.send(.inputLine("/op bob"), [
             .log("moderation: \"host made bob an op\""),
             .send(.system(text: "host made bob an op"), to: Fix.c1, Fix.c2),
+            .send(to: [Fix.c2], bytes: Fix.marks([Fix.hostUID, Fix.uid2])),
         ], shows: [.system("host made bob an op")])
         s.send(.inputLine("/op bob"), [], shows: [.notice("bob is already an op.")])
         s.send(.received(conn: Fix.c1, bytes: R.say("/who")), [
@@ -238,6 +282,7 @@ import Testing
             .send(.system(text: "  alice idle 0s"), to: Fix.c1), .send(.system(text: "  @bob idle 0s"), to: Fix.c1),
         ])
         s.send(.received(conn: Fix.c2, bytes: R.command("/mute alice")), [
+            .keepModeration(.mute(Mute(subject: .address("10.0.0.1"), untilWallMillis: nil))),
             .log("moderation: \"bob muted alice\""),
             .send(.system(text: "bob muted alice"), to: Fix.c1, Fix.c2),
         ], shows: [.system("bob muted alice")])
@@ -249,6 +294,7 @@ import Testing
         s.send(.inputLine("/deop bob"), [
             .log("moderation: \"host took bob's op away\""),
             .send(.system(text: "host took bob's op away"), to: Fix.c1, Fix.c2),
+            .send(to: [Fix.c2], bytes: Fix.marks([Fix.hostUID])),
         ], shows: [.system("host took bob's op away")])
         _ = s.reduce(Self.at(10))
         s.send(.received(conn: Fix.c2, bytes: R.command("/unmute alice")), [Self.notice("/unmute is for ops.")])
@@ -287,7 +333,8 @@ extension ModerationTests {
         _ = s.reduce(Self.at(1))
         let effects = s.reduce(.received(conn: Fix.c2, bytes: R.command("/ban alice 1m line one\nreject #9 from x\tforged")))
         #expect(effects.contains(.log("moderation: \"bob banned alice for 1m (address 10.0.0.1): line one reject #9 from x forged\"")))
-        let refused = s.reduce(.accepted(conn: Fix.c3, uid: Fix.uid3, remote: "10.0.0.1:7", address: "10.0.0.1"))
-        #expect(refused.first == .log("reject #3 from 10.0.0.1:7: you are banned from this server by bob for 1m more: line one reject #9 from x forged"))
+        _ = s.reduce(.accepted(conn: Fix.c3, uid: Fix.uid3, remote: "10.0.0.1:7", address: "10.0.0.1"))
+        let refused = s.reduce(.received(conn: Fix.c3, bytes: Self.joinRequest("alice")))
+        #expect(refused.contains(.send(.system(text: "Connection refused: you are banned from this server by bob for 1m more: line one reject #9 from x forged"), to: Fix.c3)))
     }
 }

@@ -103,11 +103,12 @@ import Testing
         s.send(.received(conn: Fix.c1, bytes: Self.sign), [.log("pychat peer #1: protocol 1, features: room-size history commands context")])
         let joined = s.reduce(.received(conn: Fix.c1, bytes: Fix.frame(.joinRequest(username: "alice", color: "ff8800"))))
         let sends = joined.compactMap { if case let .send(to, bytes) = $0 { (to, bytes) } else { nil } }
-        // The welcome comes first, then the table, the (empty) history, the stamped announcement,
-        // then the negotiated size.
-        #expect(sends.map(\.0) == [[Fix.c1], [Fix.c1], [Fix.c1], [Fix.c1], [Fix.c1], [Fix.c1]])
+        // The welcome comes first, then the table, the (empty) history, the members pane's marks,
+        // the stamped announcement, then the negotiated size.
+        #expect(sends.map(\.0) == [[Fix.c1], [Fix.c1], [Fix.c1], [Fix.c1], [Fix.c1], [Fix.c1], [Fix.c1]])
         #expect(sends.map(\.1) == [Self.welcome, Fix.serverInfo([(Fix.hostUID, "host", "00aa00"), (Fix.uid1, "alice", "ff8800")], for: Fix.uid1),
                                     Bytes(ExtensionCodec.frame(.history(room: "general", entries: [], more: false))),
+                                    Fix.marks([Fix.hostUID]),
                                     Bytes(ExtensionCodec.frame(.stamp(seq: 1, wallMillis: 0))),
                                     Fix.frame(.system(text: "alice joined the chat")), Self.roomSize(2)])
     }

@@ -89,6 +89,13 @@ import Testing
         _ = app.reduce(.key(.text("/ti")))
         _ = app.reduce(.key(.tab))
         #expect(app.ui!.input.text == "/timestamps ")
+        // Every command in the table, `/context` too; Tab again offers the next match.
+        var context = NewUserFixTests.joinedClient()
+        _ = context.reduce(.key(.tab))
+        _ = context.reduce(.key(.text("/co")))
+        _ = context.reduce(.key(.tab))
+        #expect(context.ui!.input.text == "/context ")
+        #expect(Completion.commands.contains("/msg") && Completion.commands.contains("/kick") && Completion.commands.contains("/search"))
         // A word that starts nothing: focus moves.
         var other = NewUserFixTests.joinedClient()
         _ = other.reduce(.key(.tab))

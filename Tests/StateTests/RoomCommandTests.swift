@@ -68,7 +68,7 @@ import Testing
             ("/nick ali\u{200B}ce", "/nick: not a name. A name is at most 32 characters, none of them invisible."),
             ("/nick " + String(repeating: "a", count: 33), "/nick: not a name. A name is at most 32 characters, none of them invisible."),
             ("/nick", "/nick needs a NAME. Usage: /nick NAME"),
-            ("/nick al ice", "/nick takes one NAME, without spaces. Usage: /nick NAME"),
+            ("/nick al ice", "/nick takes one NAME (a NAME with spaces goes in double quotes: \"mary jane\"). Usage: /nick NAME"),
         ]
         for (n, (line, answer)) in answers.enumerated() {
             // A second apart: each takes a chat's token.
@@ -180,7 +180,8 @@ import Testing
         // A private message to the host names it: it rings on the host's screen (a mention).
         s.send(.received(conn: Fix.c1, bytes: Self.say("/reply hi host")), [.send(.system(text: "[private to host] hi host"), to: Fix.c1),
                                                                             .alert(title: "pychat: alice", body: "alice: [private] hi host")],
-               shows: [.chat("alice", Self.aliceColor, "[private] hi host")])
+               shows: [PrivateMessage(uid: Fix.uid1, from: "alice", color: Self.aliceColor, to: "host", text: "hi host", echo: false).displayLine])
+        #expect(PrivateMessage(uid: Fix.uid1, from: "alice", color: Self.aliceColor, to: "host", text: "x", echo: false).displayLine.mentionsMe)
     }
 
     @Test func privateMessageRefusals() {
@@ -207,7 +208,8 @@ import Testing
     @Test func awayMarksShowInWhoAndAnswerPrivateMessages() {
         var s = Self.room()
         s.send(.received(conn: Fix.c2, bytes: Self.command("/away lunch")),
-               [.send(to: [Fix.c2], bytes: Self.ext(.notice(text: "You are marked away: lunch. /back clears it.")))])
+               [.send(to: [Fix.c2], bytes: Fix.marks([Fix.hostUID], away: [Fix.uid2])),
+                .send(to: [Fix.c2], bytes: Self.ext(.notice(text: "You are marked away: lunch. /back clears it.")))])
         s.send(.received(conn: Fix.c1, bytes: Self.say("/msg bob hi")), [
             .send(to: [Fix.c2], bytes: Self.ext(.privateMessage(PrivateMessage(uid: Fix.uid1, from: "alice", color: Self.aliceColor,
                                                                                  to: "bob", text: "hi", echo: false)))),
@@ -231,10 +233,12 @@ import Testing
         s.send(.received(conn: Fix.c1, bytes: Self.say("/whois bob")),
                [.send(.system(text: "bob: colour 0000ff, a pychat client, here 2m, idle 0s, away: lunch"), to: Fix.c1)])
         s.send(.received(conn: Fix.c1, bytes: Self.say("/whois nobody")), [.send(.system(text: "No one here is called nobody."), to: Fix.c1)])
-        s.send(.received(conn: Fix.c2, bytes: Self.command("/back")), [.send(to: [Fix.c2], bytes: Self.ext(.notice(text: "You are back.")))])
+        s.send(.received(conn: Fix.c2, bytes: Self.command("/back")), [.send(to: [Fix.c2], bytes: Fix.marks([Fix.hostUID])),
+                                                                        .send(to: [Fix.c2], bytes: Self.ext(.notice(text: "You are back.")))])
         s.send(.received(conn: Fix.c2, bytes: Self.command("/back")),
                [.send(to: [Fix.c2], bytes: Self.ext(.notice(text: "You were not marked away.")))])
-        s.send(.inputLine("/away"), [], shows: [.notice("You are marked away: away. /back clears it.")])
+        s.send(.inputLine("/away"), [.send(to: [Fix.c2], bytes: Fix.marks([Fix.hostUID], away: [Fix.hostUID]))],
+               shows: [.notice("You are marked away: away. /back clears it.")])
         s.send(.inputLine("/who"), [], shows: [
             .notice("3 members here:"), .notice("  @host (away: away) idle 0s"), .notice("  alice idle 0s"), .notice("  bob idle 0s"),
         ])

@@ -1,11 +1,13 @@
-/// The tables of names held by certificates, ops and bans (issue #14), in the room log's file:
-/// one database per server, so a restart finds them with its log. Added in schema version 2;
-/// a version 1 file gets them by `migrateFrom1`, its entries untouched.
+/// The tables of names held by certificates, ops, bans and mutes (issue #14), in the room log's
+/// file: one database per server, so a restart finds them with its log. Added in schema version
+/// 2, `mutes` in 3; an older file gets what it lacks by `migrateFrom1` or `migrateFrom2` (in the
+/// transaction that opens the file), its entries untouched.
 ///
 /// - `identities`: one row per certificate (its SHA-256 fingerprint) that holds a name or is an
 ///   op. Fingerprints are the key, so a row is found without a scan.
 /// - `bans`: one per subject, a certificate (`identity`) or an address; `expires_ms` is
 ///   wall-clock Unix milliseconds, NULL for a ban until `/unban`.
+/// - `mutes`: one per subject, as `bans`; `expires_ms` NULL for a mute until `/unmute`.
 /// - `held_messages`: private messages to a certificate that was not here, deleted once given
 ///   to it; `from_uid` is the sender's uid, 16 bytes as the entries keep theirs.
 enum ModerationSchema {
@@ -36,9 +38,20 @@ enum ModerationSchema {
             wall_ms INTEGER NOT NULL
         );
         CREATE INDEX held_messages_by_identity ON held_messages(identity);
+        \(createMutes)
         """
 
-    static let migrateFrom1 = create + "PRAGMA user_version = 2;"
+    static let createMutes = """
+        CREATE TABLE mutes(
+            kind TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            expires_ms INTEGER,
+            PRIMARY KEY(kind, subject)
+        ) WITHOUT ROWID;
+        """
+
+    static let migrateFrom1 = create + "PRAGMA user_version = 3;"
+    static let migrateFrom2 = createMutes + "PRAGMA user_version = 3;"
 
     static let holdName = """
         INSERT INTO identities(fingerprint, name) VALUES (?1, ?2)
@@ -53,6 +66,10 @@ enum ModerationSchema {
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
         """
     static let unban = "DELETE FROM bans WHERE kind = ?1 AND subject = ?2"
+    static let mute = "INSERT OR REPLACE INTO mutes(kind, subject, expires_ms) VALUES (?1, ?2, ?3)"
+    static let unmute = "DELETE FROM mutes WHERE kind = ?1 AND subject = ?2"
+    /// In key order, as `identities`.
+    static let mutes = "SELECT kind, subject, expires_ms FROM mutes ORDER BY kind, subject"
     static let keepMessage = """
         INSERT INTO held_messages(identity, from_uid, from_name, color, to_name, text, wall_ms)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)

@@ -25,6 +25,11 @@ extension RoomLog {
                                         reason: bans.isNull(4) ? nil : bans.text(4), setAtWallMillis: bans.int64(5),
                                         expiresAtWallMillis: bans.isNull(6) ? nil : bans.int64(6)))
             }
+            let mutes = try db.prepare(ModerationSchema.mutes)
+            while try mutes.step() {
+                guard let subject = ModerationSubject(kind: mutes.text(0), value: mutes.text(1)) else { continue }
+                records.mutes.append(Mute(subject: subject, untilWallMillis: mutes.isNull(2) ? nil : mutes.int64(2)))
+            }
             let messages = try db.prepare(ModerationSchema.messages)
             while try messages.step() {
                 let uid = messages.blob(1)
@@ -60,8 +65,7 @@ extension RoomLog {
                 s.bind(2, op ? 1 : 0)
             case let .ban(ban):
                 s = try db.prepare(ModerationSchema.ban)
-                s.bindCopy(1, ban.subject.kind)
-                s.bindCopy(2, ban.subject.value)
+                s.bindSubject(ban.subject)
                 s.bindCopy(3, ban.name)
                 s.bindCopy(4, ban.by)
                 s.bindCopy(5, ban.reason)
@@ -69,8 +73,14 @@ extension RoomLog {
                 if let expires = ban.expiresAtWallMillis { s.bind(7, expires) } else { s.bindNull(7) }
             case let .unban(subject):
                 s = try db.prepare(ModerationSchema.unban)
-                s.bindCopy(1, subject.kind)
-                s.bindCopy(2, subject.value)
+                s.bindSubject(subject)
+            case let .mute(mute):
+                s = try db.prepare(ModerationSchema.mute)
+                s.bindSubject(mute.subject)
+                if let until = mute.untilWallMillis { s.bind(3, until) } else { s.bindNull(3) }
+            case let .unmute(subject):
+                s = try db.prepare(ModerationSchema.unmute)
+                s.bindSubject(subject)
             case let .keepMessage(m):
                 s = try db.prepare(ModerationSchema.keepMessage)
                 s.bindCopy(1, m.identity)
@@ -93,6 +103,12 @@ extension RoomLog {
 }
 
 extension SQLiteStatement {
+    /// A ban's or a mute's subject as parameters 1 and 2, the tables' key.
+    func bindSubject(_ subject: ModerationSubject) {
+        bindCopy(1, subject.kind)
+        bindCopy(2, subject.value)
+    }
+
     /// Binds a copy of the text (NULL for nil): for statements bound once and run at once,
     /// where `bindText`'s no-copy binding would need a closure per parameter.
     func bindCopy(_ index: Int32, _ text: String?) {

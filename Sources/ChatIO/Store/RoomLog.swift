@@ -159,6 +159,7 @@ public final class RoomLog {
         }
         if version == RoomLogSchema.version { return }
         if version == 1 { return try db.execute(ModerationSchema.migrateFrom1) }
+        if version == 2 { return try db.execute(ModerationSchema.migrateFrom2) }
         let tables = try db.integer("SELECT count(*) FROM sqlite_master") ?? 0
         guard tables == 0 else {
             throw RoomLogError(path: path, reason: .corrupt(detail: "an SQLite database of something else"))

@@ -19,8 +19,8 @@
 ///   index is exactly the rows up to `indexed_through`, and indexing goes on from there.
 enum RoomLogSchema {
     /// The version this pychat writes. A file with a higher one is refused, never changed.
-    /// 2: the moderation tables (`ModerationSchema`).
-    static let version: Int64 = 2
+    /// 2: the moderation tables (`ModerationSchema`). 3: mutes kept too.
+    static let version: Int64 = 3
 
     static let create = """
         CREATE TABLE rooms(

@@ -33,7 +33,7 @@ extension ClientSession {
             // The server says our parting words, if it takes commands; we leave either way, once
             // what we sent is written.
             if negotiatedCommands, phase == .joined, let conn { out.send(ExtensionCodec.frame(.command(line: line)), to: [conn]) }
-            out.effects.append(.quit(code: ExitCode.ok, message: nil))
+            out.effects.append(.quit(code: quitCode, message: nil))
         case .who where phase == .joined && !negotiatedCommands:
             whoFromTable(&out)
         default:
@@ -78,7 +78,7 @@ extension ClientSession {
         case .notice(let text):
             out.show(.system(TextRules.cleanText(text)))
         case let .action(uid, name, _, text):
-            if !ignored.contains(uid) { out.show(.system(TextRules.cleanText("* \(name) \(text)"))) }
+            if !ignored.contains(uid) { out.show(serverTimed(.system(TextRules.cleanText("* \(name) \(text)")))) }
         case .privateMessage(let p):
             if p.echo || !ignored.contains(p.uid) {
                 var line = p.displayLine
@@ -89,6 +89,10 @@ extension ClientSession {
             for text in MemberDetails.whoLines(members, total: total) { out.show(.system(TextRules.cleanText(text))) }
         case .whois(let member):
             out.show(.system(TextRules.cleanText(member.whoisLine)))
+        case .removed(let removal):
+            removed(removal, &out)
+        case .marks(let m):
+            marks = (Set(m.ops), Set(m.away))
         default:
             return false
         }

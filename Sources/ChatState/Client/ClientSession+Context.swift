@@ -36,7 +36,7 @@ extension ClientSession {
         let all = history.contextEntries
         history.contextAsked = nil
         history.contextEntries = []
-        out.context = ContextView(result: asked.result, seq: seq, entries: all)
+        out.context = ContextView(result: asked.result, seq: seq, entries: all, interactive: config.terminal != nil)
     }
 }
 
@@ -49,8 +49,10 @@ public struct ContextView: Equatable, Sendable {
 
     public static let back = "Esc: back to live chat"
 
-    public init(result: Int, seq: Int64, entries: [RoomEntry]) {
-        var lines = [DisplayLine.notice("── search result \(result) in context · \(Self.back) ──")]
+    /// `interactive`: a screen, where Esc goes back; a headless transcript has no Esc to tell of.
+    public init(result: Int, seq: Int64, entries: [RoomEntry], interactive: Bool = true) {
+        let back = interactive ? " · \(Self.back)" : ""
+        var lines = [DisplayLine.notice("── search result \(result) in context\(back) ──")]
         var chosen: Int?
         for e in entries {
             if e.seq >= seq, chosen == nil {
@@ -65,7 +67,7 @@ public struct ContextView: Equatable, Sendable {
         if chosen == nil, !entries.contains(where: { $0.seq == seq }) {
             lines.append(.notice("── result \(result) is no longer in the room log ──"))
         }
-        lines.append(.notice("── end of the context · \(Self.back) ──"))
+        lines.append(.notice("── end of the context\(back) ──"))
         self.lines = lines
     }
 }

@@ -90,11 +90,8 @@ extension ClientSession {
     /// What a search found, newest first on the wire: shown oldest first under a heading, so
     /// the newest is nearest the input, as in the chat.
     mutating func received(results entries: [RoomEntry], for words: [String], _ out: inout StepOutput) {
-        let what = TextRules.cleanText(words.joined(separator: " "))
-        let count = entries.count == 1 ? "1 result" : "\(entries.count) results"
-        let pick = negotiatedContext && !entries.isEmpty ? "; /context N shows one in context" : ""
-        out.show(.notice("Search for \"\(what)\": \(count)" + (entries.isEmpty ? "." : ", oldest first\(pick):")))
-        history.results = entries.reversed().map(\.seq)
-        for (n, e) in entries.reversed().enumerated() { out.show(e.displayLine.numbered(n + 1)) }
+        let (lines, seqs) = SearchResultsView.lines(entries, words: words, canPick: negotiatedContext)
+        history.results = seqs
+        for line in lines { out.show(line) }
     }
 }

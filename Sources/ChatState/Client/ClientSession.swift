@@ -31,6 +31,8 @@ public struct ClientSession: Sendable {
     public internal(set) var roomSize: Int?
     /// The room log as far as we were sent it (feature `history`; see ClientSession+History).
     public internal(set) var history = ClientHistory()
+    /// Who is an op and who is away, as a pychat server last said (`Marks`), for the members pane.
+    public internal(set) var marks = (ops: Set<UID>(), away: Set<UID>())
     /// Members whose chats, actions and private messages are not shown (`/ignore`).
     public internal(set) var ignored: Set<UID> = []
     /// Texts typed while not joined (before the first ServerInfo, or while the server is gone),
@@ -40,6 +42,11 @@ public struct ClientSession: Sendable {
     public internal(set) var link: ClientLink
     /// The interpreter's monotonic milliseconds, from the latest `time` event.
     var now: Int64 = 0
+    /// The wall clock and the zone's offset, from the latest `time` event that told them.
+    var wallNow: Int64?
+    var utcOffsetSeconds = 0
+    /// The last line, once an op put us out (see `ClientSession+Removed.swift`).
+    public internal(set) var removedText: String?
     var decoder: FrameDecoder
     var inputClosed = false
     /// Some bytes came from the server: the first ones tell a TLS server from a PyChat one.
@@ -55,6 +62,8 @@ public struct ClientSession: Sendable {
         switch event {
         case let .time(instant):
             now = instant.monotonicMillis
+            wallNow = instant.wallMillis ?? wallNow
+            utcOffsetSeconds = instant.utcOffsetSeconds ?? utcOffsetSeconds
         case let .connected(conn, _):
             guard phase == .connecting else { return }
             self.conn = conn
@@ -157,15 +166,12 @@ public struct ClientSession: Sendable {
                 case FrameCodec.jsonKind:
                     let shown = out.lines.count
                     handle(try MessageCodec.decode(frame.body), &out)
-                    if let seq = link.stamped {
-                        link.stamped = nil
-                        saw(seq)
-                    }
-                    // A stamp is for the frame right after it: one not shown (an ignored
-                    // sender's chat) must not lend its time and number to the next line.
-                    history.stampUsed = history.lastStamp?.seq
-                    holdLive(from: shown, &out)
-                case ExtensionCodec.kind: handle(try ExtensionCodec.decode(frame.body), &out)
+                    shownLive(from: shown, &out)
+                case ExtensionCodec.kind:
+                    let message = try ExtensionCodec.decode(frame.body)
+                    let shown = out.lines.count
+                    handle(message, &out)
+                    if message.isStampedLine { shownLive(from: shown, &out) }
                 default: out.log("ignored \(frame.strayKindDescription) from the server")
                 }
             } catch {

@@ -29,6 +29,9 @@ public enum CommandParser {
     private static func read(_ spec: CommandSpec, _ rest: Substring) -> TypedLine {
         func wrong(_ what: String) -> TypedLine { spec.wrong(what) }
         let words = rest.split(whereSeparator: \.isWhitespace)
+        // The NAME of a command that takes one, quoted if it holds spaces.
+        let named = spec.shape == .name || spec.shape == .nameAndText ? CommandName.split(rest) : nil
+        if (spec.shape == .name || spec.shape == .nameAndText), !rest.isEmpty, named == nil { return wrong(CommandName.unclosed) }
         switch spec.shape {
         case .none:
             if !rest.isEmpty { return wrong("takes nothing after it") }
@@ -36,10 +39,10 @@ public enum CommandParser {
             if rest.isEmpty && spec.shape == .text { return wrong("needs \(spec.arguments)") }
         case .name:
             if words.isEmpty { return wrong("needs a NAME") }
-            if words.count > 1 { return wrong("takes one NAME, without spaces") }
+            if named?.after.isEmpty == false { return wrong("takes one NAME (\(CommandName.hint))") }
         case .nameAndText:
             if words.isEmpty { return wrong("needs a NAME and a TEXT") }
-            if words.count == 1 { return wrong("needs a TEXT after the NAME") }
+            if named?.after.isEmpty != false { return wrong("needs a TEXT after the NAME") }
         case .optionalCommand:
             if words.count > 1 { return wrong("takes one COMMAND") }
             if let w = words.first, CommandSpec.named(w.trimmingPrefix("/").lowercased()) == nil {
@@ -57,14 +60,12 @@ public enum CommandParser {
             }
         }
         let text = rest.isEmpty ? nil : String(rest)
-        let first = words.first.map(String.init) ?? ""
+        let first = named.map { String($0.name) } ?? words.first.map(String.init) ?? ""
         switch spec.name {
         case "help": return .command(.help(topic: words.first.map { String($0.trimmingPrefix("/")).lowercased() }))
         case "nick": return .command(.nick(first))
         case "me": return .command(.me(String(rest)))
-        case "msg":
-            let afterName = rest.dropFirst(first.count).trimmingWhitespace()
-            return .command(.msg(to: first, text: String(afterName)))
+        case "msg": return .command(.msg(to: first, text: String(named?.after ?? "")))
         case "reply": return .command(.reply(String(rest)))
         case "who": return .command(.who)
         case "whois": return .command(.whois(first))

@@ -54,7 +54,7 @@ public struct ChatApp: Sendable {
                 }
                 // Kept for Up and Ctrl-R in later runs too (the interpreter appends it to a file).
                 out.effects.append(.remember(text))
-            case .quit?: out.effects.append(.quit(code: ExitCode.ok, message: nil))
+            case .quit?: out.effects.append(.quit(code: session?.quitCode ?? ExitCode.ok, message: session?.removedText))
             case .olderWanted?:
                 // A full display history has no room above it for older lines.
                 if case .client(var session) = role, !u.history.isFull {
@@ -152,6 +152,7 @@ extension ChatApp {
             case .joined:
                 let me = session.me.flatMap { uid in session.users.first { $0.key == uid }?.user.username }
                 return "\(me ?? config.username) @ \(place) · \(users(session.roomSize ?? session.users.count))\(security)\(unread)"
+            case .disconnected(let reason) where session.removedText != nil: return "\(place) · \(reason) · Ctrl-C quits"
             case .disconnected(let reason): return "disconnected from \(place): \(reason)"
             case .waiting: return "\(place) · \(session.waitingText ?? "")"
             }

@@ -80,4 +80,6 @@ public enum ExitCode {
     public static let usage: Int32 = 2
     /// The server closed the connection or went away.
     public static let serverGone: Int32 = 3
+    /// An op of the server kicked or banned us: dialling again would not help.
+    public static let removed: Int32 = 4
 }

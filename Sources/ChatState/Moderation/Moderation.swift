@@ -1,5 +1,5 @@
-/// The room's moderation state: names held by certificates, ops, bans (all three kept in the
-/// database through `Effect.keepModeration`) and mutes (for as long as the server runs).
+/// The room's moderation state: names held by certificates, ops, bans and mutes (all kept in
+/// the database through `Effect.keepModeration`).
 /// Dictionaries are only looked up; whatever is listed is sorted first, so no hash order
 /// reaches a line.
 struct Moderation: Sendable {
@@ -20,6 +20,7 @@ struct Moderation: Sendable {
         for held in records.names { hold(held.name, by: held.identity) }
         ops.formUnion(records.ops)
         for ban in records.bans { bans[ban.subject] = ban }
+        for m in records.mutes { mutes[m.subject] = .some(m.untilWallMillis) }
     }
 
     // MARK: Held names
@@ -102,13 +103,14 @@ struct Moderation: Sendable {
     /// lookup (hashing an address) per chat.
     var hasMutes: Bool { !mutes.isEmpty }
 
-    /// nil: not muted (an expired mute is forgotten); else until when (nil inside: for good).
-    mutating func mute(of subject: ModerationSubject, at wall: Int64) -> Int64?? {
-        guard let until = mutes[subject] else { return nil }
+    /// `inForce` nil: not muted; else until when (nil inside: for good). An expired mute is
+    /// forgotten (and `expired` says so, for the database to forget it too).
+    mutating func mute(of subject: ModerationSubject, at wall: Int64) -> (inForce: Int64??, expired: Bool) {
+        guard let until = mutes[subject] else { return (nil, false) }
         if let end = until, wall >= end {
             mutes[subject] = nil
-            return nil
+            return (nil, true)
         }
-        return .some(until)
+        return (.some(until), false)
     }
 }

@@ -43,10 +43,12 @@ public enum ModerationCommand: Equatable, Sendable {
 
     /// Reads a moderation command's arguments (`rest`: what follows its name, trimmed).
     static func read(_ spec: CommandSpec, _ rest: Substring) -> TypedLine {
-        let words = rest.split(whereSeparator: \.isWhitespace)
-        if spec.name == "bans" { return words.isEmpty ? .command(.moderate(.bans)) : spec.wrong("takes nothing after it") }
-        guard let first = words.first.map(String.init) else { return spec.wrong("needs a NAME") }
-        let afterName = rest.dropFirst(first.count).trimmingWhitespace()
+        if spec.name == "bans" { return rest.isEmpty ? .command(.moderate(.bans)) : spec.wrong("takes nothing after it") }
+        guard !rest.isEmpty else { return spec.wrong("needs a NAME") }
+        guard let (name, afterName) = CommandName.split(rest) else { return spec.wrong(CommandName.unclosed) }
+        let first = String(name)
+        // The words after the NAME (a quoted one may hold spaces).
+        let words = [name] + afterName.split(whereSeparator: \.isWhitespace)
         // One line: a reason is told in refusals and log lines, where a newline would start another.
         func reason(_ s: Substring) -> String? {
             let line = String(s.map { $0.isNewline || $0 == "\t" ? " " : $0 })
@@ -71,7 +73,7 @@ public enum ModerationCommand: Equatable, Sendable {
             guard let d = Self.duration(second) else { return spec.wrong(badDuration(second)) }
             return .command(.moderate(.mute(name: first, duration: d)))
         default:
-            if words.count > 1 { return spec.wrong("takes one NAME, without spaces") }
+            if words.count > 1 { return spec.wrong("takes one NAME (\(CommandName.hint))") }
             switch spec.name {
             case "unban": return .command(.moderate(.unban(first)))
             case "unmute": return .command(.moderate(.unmute(first)))

@@ -85,6 +85,8 @@ public struct ModerationRecords: Equatable, Codable, Sendable {
     public var bans: [Ban]
     /// Private messages to certificates that were not here, oldest first.
     public var messages: [HeldMessage]
+    /// Mutes in force when the server stopped (schema version 3).
+    public var mutes: [Mute]
 
     public struct HeldName: Equatable, Codable, Sendable {
         public var identity: String
@@ -96,11 +98,34 @@ public struct ModerationRecords: Equatable, Codable, Sendable {
         }
     }
 
-    public init(names: [HeldName] = [], ops: [String] = [], bans: [Ban] = [], messages: [HeldMessage] = []) {
+    public init(names: [HeldName] = [], ops: [String] = [], bans: [Ban] = [], messages: [HeldMessage] = [], mutes: [Mute] = []) {
         self.names = names
         self.ops = ops
         self.bans = bans
         self.messages = messages
+        self.mutes = mutes
+    }
+
+    private enum CodingKeys: String, CodingKey { case names, ops, bans, messages, mutes }
+
+    /// A session recorded before mutes were kept has no `mutes`: it replays as none.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(names: try c.decode([HeldName].self, forKey: .names), ops: try c.decode([String].self, forKey: .ops),
+                  bans: try c.decode([Ban].self, forKey: .bans), messages: try c.decode([HeldMessage].self, forKey: .messages),
+                  mutes: try c.decodeIfPresent([Mute].self, forKey: .mutes) ?? [])
+    }
+}
+
+/// One mute: whom, and until when (wall-clock Unix milliseconds of `Event.time`; nil: until
+/// `/unmute`). Kept in the database like a ban, so a restart does not lift it.
+public struct Mute: Equatable, Codable, Sendable {
+    public var subject: ModerationSubject
+    public var untilWallMillis: Int64?
+
+    public init(subject: ModerationSubject, untilWallMillis: Int64?) {
+        self.subject = subject
+        self.untilWallMillis = untilWallMillis
     }
 }
 
@@ -112,6 +137,10 @@ public enum ModerationChange: Equatable, Codable, Sendable {
     /// A new ban, in place of any earlier one of the same subject.
     case ban(Ban)
     case unban(ModerationSubject)
+    /// A mute, in place of any earlier one of the same subject.
+    case mute(Mute)
+    /// The subject's mute ended (`/unmute`, or its time ran out).
+    case unmute(ModerationSubject)
     /// A private message to a certificate that is not here, kept until it next joins.
     case keepMessage(HeldMessage)
     /// The certificate has been given every message kept for it.

@@ -112,19 +112,22 @@ extension Room {
         case .away(let text):
             let mark = text.map { TextRules.fitted($0, characters: Limits.maxAwayLength, bytes: Limits.maxAwayBytes) } ?? "away"
             setPresence(of: member) { $0.away = mark }
+            marksChanged(&out)
             answer(member, "You are marked away: \(mark). /back clears it.", &out)
         case .back:
             let wasAway = presence(of: member).away != nil
             setPresence(of: member) { $0.away = nil }
+            if wasAway { marksChanged(&out) }
             answer(member, wasAway ? "You are back." : "You were not marked away.", &out)
         case .topic(let text): setTopic(text, by: member, &out)
         case .quit(let text): quit(member, saying: text, &out)
         case .ignore(let name): ignore(name, true, by: member, &out)
         case .unignore(let name): ignore(name, false, by: member, &out)
         case .moderate(let m): moderate(m, by: member, &out)
+        case .search(let words) where member.conn == nil: hostSearches(words, &out)
+        case .context(let n) where member.conn == nil: hostShowsContext(ofResult: n, &out)
         case .search, .context:
-            answer(member, member.conn == nil ? "The host's screen cannot search yet; a client can."
-                : "/\(command.name) works in a pychat client: the original PyChat client cannot show its results.", &out)
+            answer(member, "/\(command.name) works in a pychat client: the original PyChat client cannot show its results.", &out)
         }
     }
 
@@ -141,7 +144,14 @@ extension Room {
     /// A SystemMessage's text within the limit (a line built of a long name and a long text).
     static func fitted(_ line: String) -> String { TextRules.fitted(line, characters: .max, bytes: Limits.maxTextBytes) }
 
-    func noOne(_ name: String) -> String { "No one here is called \(CommandParser.shown(Substring(name)))." }
+    /// `No one here is called mary.`, and when a member's name starts with it and a space, the
+    /// way to write that one: `Did you mean "mary jane"? A NAME with spaces goes in double quotes.`
+    func noOne(_ name: String) -> String {
+        let typed = "No one here is called \(CommandParser.shown(Substring(name)))."
+        let start = name.lowercased() + " "
+        guard let meant = members.first(where: { $0.name.lowercased().hasPrefix(start) }) else { return typed }
+        return typed + " Did you mean \"\(meant.name)\"? A NAME with spaces goes in double quotes."
+    }
 
     /// A `History` as a client that did not negotiate `commands` can read it: without the
     /// entries of kinds it does not know (renames, actions, topics), which would make it refuse

@@ -8,8 +8,11 @@ extension Room {
         if !hostIgnores.contains(member.uid) { out.show(.system(entry.summary)) }
         let pychat = joined.filter { connections[$0]?.wantsCommands == true }
         let others = pychat.isEmpty ? joined : joined.filter { connections[$0]?.wantsCommands != true }
+        // One stamp for everyone who reads them, just before the frame it stamps (an `Action` or
+        // the SystemMessage), as for a chat: the line shows the server's time, and a resuming
+        // client counts the entry as seen.
+        stamp(entry, to: stampRecipients(joined), &out)
         out.send(ExtensionCodec.frame(.action(uid: member.uid, name: member.name, color: member.color, text: action)), to: pychat)
-        stamp(entry, to: stampRecipients(others), &out)
         out.send(FrameCodec.frame(.system(text: Self.fitted(entry.summary))), to: others)
     }
 
@@ -43,8 +46,13 @@ extension PrivateMessage {
     /// `[private to bob] text`.
     public var line: String { echo ? "[private to \(to)] \(text)" : "[private] \(from): \(text)" }
 
-    /// How a screen shows it: in the sender's colour under the sender's name.
+    /// How a screen shows it: in the sender's colour under the sender's name. One to us counts
+    /// as a mention (highlighted, and the bell and a notification when the terminal is away), as
+    /// in weechat and irssi; our own copy does not.
     public var displayLine: DisplayLine {
-        .chat(from, color, echo ? "[private to \(to)] " + TextRules.cleanText(text) : "[private] " + TextRules.cleanText(text))
+        var line = DisplayLine.chat(from, color, echo ? "[private to \(to)] " + TextRules.cleanText(text)
+                                                      : "[private] " + TextRules.cleanText(text))
+        line.mentionsMe = !echo
+        return line
     }
 }

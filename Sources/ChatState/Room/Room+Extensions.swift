@@ -58,7 +58,7 @@ extension Room {
                 // A command costs a chat's token: a rename or a /who costs the room more than a chat.
                 if let wait = takeChatToken(conn) { return wait }
                 commandFrame(line, from: conn, &out)
-            case .welcome, .roomSize, .stamp, .history, .searchResults, .resumed, .ack, .notice, .action, .privateMessage, .who, .whois, .context:
+            case .welcome, .roomSize, .stamp, .history, .searchResults, .resumed, .ack, .notice, .action, .privateMessage, .who, .whois, .context, .removed, .marks:
                 violation(conn, "\(message.typeName) is not for the server; ignored", &out)
             }
         } catch {

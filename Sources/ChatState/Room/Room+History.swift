@@ -6,7 +6,8 @@
 extension Room {
     /// A question under way, and whom its answer is for.
     struct PendingQuery: Sendable {
-        let conn: ConnID
+        /// nil: the host's screen (see `Room+HostSearch.swift`).
+        let conn: ConnID?
         /// The asker's uid: an answer that arrives after it left goes to nobody.
         let uid: UID
         let asked: Asked
@@ -137,7 +138,7 @@ extension Room {
         return nil
     }
 
-    private mutating func ask(_ range: HistoryQuery.Range, room: String, limit: Int, for conn: ConnID, _ uid: UID,
+    mutating func ask(_ range: HistoryQuery.Range, room: String, limit: Int, for conn: ConnID?, _ uid: UID,
                               _ asked: Asked, _ out: inout StepOutput) {
         let id = nextQueryID
         nextQueryID += 1
@@ -158,11 +159,12 @@ extension Room {
             out.log("an answer from the room log to no question (\(answer.id)); ignored")
             return
         }
-        guard let c = connections[q.conn], c.uid == q.uid, c.member != nil else { return }
+        guard let conn = q.conn else { return hostAnswered(q.asked, answer, &out) }
+        guard let c = connections[conn], c.uid == q.uid, c.member != nil else { return }
         switch q.asked {
-        case .page: send(.history(room: log.room, entries: answer.entries, more: answer.more), to: q.conn, &out)
-        case .search(let words): send(.searchResults(room: log.room, words: words, entries: answer.entries), to: q.conn, &out)
-        case .context(let seq): sendContext(seq, answer.entries, to: q.conn, &out)
+        case .page: send(.history(room: log.room, entries: answer.entries, more: answer.more), to: conn, &out)
+        case .search(let words): send(.searchResults(room: log.room, words: words, entries: answer.entries), to: conn, &out)
+        case .context(let seq): sendContext(seq, answer.entries, to: conn, &out)
         }
     }
 

@@ -3,12 +3,12 @@
 /// remembers for one certificate is another's only with a suffix (at join) or not at all (at
 /// `/nick`). Without TLS no connection has an identity, and names are first come, first served.
 extension Room {
-    /// `Event.identified`: the connection's certificate. A banned one is turned away at once.
+    /// `Event.identified`: the connection's certificate. A banned one is turned away at its
+    /// JoinRequest (see `turnedAwayIfBanned`).
     mutating func identified(_ conn: ConnID, fingerprint: String, _ out: inout StepOutput) {
         guard let c = connections[conn], c.identity == nil, c.member == nil else { return }
         connections[conn]!.identity = fingerprint
         out.log("identity \(conn): \(Identity.short(fingerprint))")
-        _ = turnedAwayIfBanned(conn, &out)
     }
 
     /// The name a joiner gets. As `UniqueNames` chooses it, and then, for a joiner with a

@@ -21,23 +21,35 @@ extension Room {
         return .address(c.address ?? c.remote)
     }
 
-    /// Why a subject may not come in, if it is banned now (an expired ban is forgotten here,
-    /// in the database too).
-    mutating func banRefusal(_ subject: ModerationSubject, _ out: inout StepOutput) -> String? {
+    /// The ban that keeps a subject out now, if any (an expired ban is forgotten here, in the
+    /// database too).
+    mutating func banInForce(_ subject: ModerationSubject, _ out: inout StepOutput) -> Ban? {
         let (ban, expired) = moderation.ban(of: subject, at: log.wallNow)
         if let expired { out.effects.append(.keepModeration(.unban(expired.subject))) }
-        guard let ban else { return nil }
-        return "you are banned from this server by \(ban.by)" + remaining(until: ban.expiresAtWallMillis)
-            + (ban.reason.map { ": " + $0 } ?? "")
+        return ban
     }
 
-    /// A connection whose subject is banned is told why and closed; true when it was.
+    /// A joiner whose subject is banned is told why and closed; true when it was. Checked at
+    /// the JoinRequest, not at accept or at the TLS handshake: by then a pychat client has given
+    /// its sign, so it can be told in a `Removed` too (and will not dial again), while an
+    /// original client, whose first frame is its JoinRequest, reads the same SystemMessage.
     mutating func turnedAwayIfBanned(_ conn: ConnID, _ out: inout StepOutput) -> Bool {
-        guard let c = connections[conn], let s = subject(of: conn), let why = banRefusal(s, &out) else { return false }
+        guard let c = connections[conn], let s = subject(of: conn), let ban = banInForce(s, &out) else { return false }
         out.log("reject \(conn) from \(c.remote): banned (\(s.description))")
+        let why = "you are banned from this server by \(ban.by)" + remaining(until: ban.expiresAtWallMillis)
+            + (ban.reason.map { ": " + $0 } ?? "")
+        if c.wantsCommands { welcome(conn, &out) }
         out.send(FrameCodec.frame(.system(text: Self.fitted("Connection refused: " + why))), to: [conn])
+        tellRemoved(conn, Removal(.banned, by: ban.by, reason: ban.reason, untilWallMillis: ban.expiresAtWallMillis), &out)
         close(conn, reason: "banned", &out)
         return true
+    }
+
+    /// A pychat client an op puts out is told so, after the line every member reads and before
+    /// the close, so that it does not reconnect (see `Removal`).
+    func tellRemoved(_ conn: ConnID, _ removal: Removal, _ out: inout StepOutput) {
+        guard connections[conn]?.wantsCommands == true else { return }
+        out.send(ExtensionCodec.frame(.removed(removal)), to: [conn])
     }
 
     /// ` for 9m more`, or nothing for good.
@@ -50,9 +62,10 @@ extension Room {
 
     /// A muted member's chat reaches no one: it is told so, and true is returned.
     mutating func silenced(_ member: Member, _ out: inout StepOutput) -> Bool {
-        guard moderation.hasMutes, let conn = member.conn, let s = subject(of: conn), let until = moderation.mute(of: s, at: log.wallNow) else {
-            return false
-        }
+        guard moderation.hasMutes, let conn = member.conn, let s = subject(of: conn) else { return false }
+        let (inForce, expired) = moderation.mute(of: s, at: log.wallNow)
+        if expired { out.effects.append(.keepModeration(.unmute(s))) }
+        guard let until = inForce else { return false }
         answer(member, "You are muted\(remaining(until: until)): what you say reaches no one.", &out)
         return true
     }
@@ -77,18 +90,24 @@ extension Room {
         switch command {
         case let .kick(_, reason):
             announce("kicked \(target.name)" + (reason.map { ": " + $0 } ?? ""), by: actor, &out)
+            tellRemoved(conn, Removal(.kicked, by: actor.name, reason: reason), &out)
             close(conn, reason: "kicked by \(actor.name)", &out)
         case let .ban(_, duration, reason):
             guard let ban = newBan(subject, name: target.name, duration: duration, reason: reason, by: actor, &out) else { return }
             announce("banned \(target.name)\(spoken(ban)) (\(subject.description))" + (reason.map { ": " + $0 } ?? ""), by: actor, &out)
             // Every member of the subject goes: one certificate or one address may be here twice.
-            for other in joined where self.subject(of: other) == subject { close(other, reason: "banned by \(actor.name)", &out) }
+            for other in joined where self.subject(of: other) == subject {
+                tellRemoved(other, Removal(.banned, by: actor.name, reason: reason, untilWallMillis: ban.expiresAtWallMillis), &out)
+                close(other, reason: "banned by \(actor.name)", &out)
+            }
         case let .mute(_, duration):
             let until = duration.map { log.wallNow + $0 }
             moderation.mute(subject, until: until)
+            out.effects.append(.keepModeration(.mute(Mute(subject: subject, untilWallMillis: until))))
             announce("muted \(target.name)" + (duration.map { " for " + MemberDetails.duration(Int($0 / 1000)) } ?? ""), by: actor, &out)
         case .unmute:
             guard moderation.unmute(subject) else { return answer(actor, "\(target.name) is not muted.", &out) }
+            out.effects.append(.keepModeration(.unmute(subject)))
             announce("unmuted \(target.name)", by: actor, &out)
         case .op:
             guard !isOp(target) else { return answer(actor, "\(target.name) is already an op.", &out) }
@@ -99,6 +118,7 @@ extension Room {
                 connections[conn]?.opped = true
             }
             announce("made \(target.name) an op", by: actor, &out)
+            marksChanged(&out)
         case .deop:
             guard isOp(target) else { return answer(actor, "\(target.name) is not an op.", &out) }
             connections[conn]?.opped = false
@@ -107,6 +127,7 @@ extension Room {
                 out.effects.append(.keepModeration(.setOp(identity: identity, op: false)))
             }
             announce("took \(target.name)'s op away", by: actor, &out)
+            marksChanged(&out)
         case .bans, .unban:
             return
         }

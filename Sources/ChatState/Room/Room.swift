@@ -103,6 +103,10 @@ public struct Room: Sendable {
     var hostIgnores: Set<UID> = []
     /// The room's topic (`/topic`), told to each joiner; nil until someone sets one.
     var topic: String?
+    /// The members pane's marks as last worked out (see `Room+Marks.swift`); nil: to work out.
+    var marksCache: Marks?
+    /// The host's `/search` results and `/context` question (see `Room+HostSearch.swift`).
+    var hostSearch = HostSearch()
     /// The latest distinct speakers, the most recent last; at most `Limits.recentSpeakers`.
     var recentSpeakers: [Member] = []
     /// Joins (true) and leaves (false) waiting for the announcement timer, in order.
@@ -230,10 +234,8 @@ public struct Room: Sendable {
             refuse(conn, remote: remote, "the server is full (\(config.maxConnections) connections)", &out)
             return
         }
-        if let why = banRefusal(.address(address ?? remote), &out) {
-            refuse(conn, remote: remote, why, &out)
-            return
-        }
+        // A banned address is turned away at its JoinRequest (`turnedAwayIfBanned`), when a
+        // pychat client can be told so in a way that stops it from dialling again.
         if let address, case .refuse(let why) = admission.admit(address, at: now) {
             refuse(conn, remote: remote, why, &out)
             return
@@ -277,6 +279,7 @@ public struct Room: Sendable {
         if c.knownVersion < tableVersion { staleMembers -= 1 }
         joined.removeAll { $0 == conn }
         members.removeAll { $0.uid == member.uid }
+        leftMarks(member.uid)
         if let claim = c.nameClaim {
             names.release(claim)
             forgetName(claim)
@@ -412,6 +415,7 @@ public struct Room: Sendable {
         }
         joinedWithHistory(conn, &out)
         joinedWithTopic(conn, &out)
+        joinedWithMarks(conn, &out)
         joinedWithIdentity(conn, asked: asked, &out)
         scheduleRefresh(&out)
         let held = announceScheduled

@@ -9,9 +9,9 @@ public struct Completion: Equatable, Sendable {
     /// Characters the current candidate put in (the candidate and its space).
     var inserted: Int
 
-    /// Commands Tab completes after `/`. (The session's commands are `ClientCommand`'s; its
-    /// table lists only `/search` so far.)
-    public static let commands = ["/search"] + LocalCommand.names
+    /// Commands Tab completes after `/`: every row of the command table (so `/context` and
+    /// whatever is added to it), then the screen's own.
+    public static let commands = CommandSpec.all.map { "/" + $0.name } + LocalCommand.names
 
     /// The completion a first Tab starts, or nil when the word before the cursor starts nothing.
     /// Names match ignoring case, in the order given (first come, first offered), each once.

@@ -1,14 +1,20 @@
 /// Who is here, beside the history: how many, then the names in their colours (on the chat's
 /// white, as in their lines), in the order of the server's table (the host first), as many as
 /// fit and a count of the rest. Hidden on a screen narrower than `UIState.membersMinCols`.
+/// As in weechat's nicklist, an op's name has `@` before it and an away member's is dimmed
+/// (grey, its colour dropped): on a pychat server, which says who is which (`Marks`).
 public struct MembersPane: Equatable, Sendable {
     public struct Entry: Equatable, Sendable {
         public var name: String
         public var color: RGB
+        public var op: Bool
+        public var away: Bool
 
-        public init(_ name: String, _ color: RGB) {
+        public init(_ name: String, _ color: RGB, op: Bool = false, away: Bool = false) {
             self.name = name
             self.color = color
+            self.op = op
+            self.away = away
         }
     }
 
@@ -34,8 +40,9 @@ public struct MembersPane: Equatable, Sendable {
         let everyone = count <= rows && names.count >= count
         let shown = everyone ? min(names.count, rows) : min(names.count, max(0, rows - 1))
         for (n, member) in names.prefix(shown).enumerated() {
-            let style = Style(foreground: .rgb(member.color.r, member.color.g, member.color.b), background: ChatView.chatBackground)
-            frame.put(member.name, row: box.top + 2 + n, col: left, width: width, style: style)
+            let style = member.away ? LineFormat.quietStyle
+                : Style(foreground: .rgb(member.color.r, member.color.g, member.color.b), background: ChatView.chatBackground)
+            frame.put((member.op ? "@" : "") + member.name, row: box.top + 2 + n, col: left, width: width, style: style)
         }
         if !everyone {
             frame.put("and \(count - shown) more", row: box.top + 2 + shown, col: left, width: width, style: LineFormat.quietStyle)
@@ -50,9 +57,15 @@ extension ChatApp {
         let rows = max(0, ui.size.rows - UIState.inputPaneRows)
         switch role {
         case .server(let room):
-            return MembersPane(names: room.members.prefix(rows).map { MembersPane.Entry($0.name, $0.color) }, count: room.members.count)
+            let names = room.members.prefix(rows).map {
+                MembersPane.Entry($0.name, $0.color, op: room.isOp($0), away: room.presence(of: $0).away != nil)
+            }
+            return MembersPane(names: names, count: room.members.count)
         case .client(let session):
-            let names = session.users.prefix(rows).map { MembersPane.Entry($0.user.username, RGB.cleaned($0.user.color)) }
+            let names = session.users.prefix(rows).map {
+                MembersPane.Entry($0.user.username, RGB.cleaned($0.user.color), op: session.marks.ops.contains($0.key),
+                                  away: session.marks.away.contains($0.key))
+            }
             return MembersPane(names: names, count: session.roomSize ?? session.users.count)
         }
     }

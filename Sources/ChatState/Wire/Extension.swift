@@ -50,6 +50,12 @@ public enum ExtensionMessage: Equatable, Sendable {
     case contextRequest(room: String, seq: Int64, limit: Int)
     /// Server to client: the answer, oldest first, in one frame or several (`done` on the last).
     case context(room: String, seq: Int64, entries: [RoomEntry], done: Bool)
+    /// Feature `commands` (see `ExtensionMessage+Removed.swift`): server to a client it is
+    /// closing because an op kicked or banned it, so that it does not reconnect.
+    case removed(Removal)
+    /// Feature `commands` (see `ExtensionMessage+Marks.swift`): server to client, who is an op
+    /// and who is away, for the members pane.
+    case marks(Marks)
 
     public var typeName: String {
         switch self {
@@ -72,6 +78,8 @@ public enum ExtensionMessage: Equatable, Sendable {
         case .whois: return "Whois"
         case .contextRequest: return "ContextRequest"
         case .context: return "Context"
+        case .removed: return "Removed"
+        case .marks: return "Marks"
         }
     }
 }
@@ -103,6 +111,10 @@ public enum ExtensionCodec {
             writeCommands(message, &w)
         case .contextRequest, .context:
             writeContext(message, &w)
+        case .removed(let removal):
+            writeRemoved(removal, &w)
+        case .marks(let marks):
+            writeMarks(marks, &w)
         }
         return FrameCodec.frame(kind: kind, parts: w.bytes)
     }
@@ -137,6 +149,8 @@ public enum ExtensionCodec {
             return .roomSize(users: try count(field("users", of: type), type, "users"))
         default:
             if let message = try decodeCommands(type, members) { return message }
+            if let message = try decodeRemoved(type, members) { return message }
+            if let message = try decodeMarks(type, members) { return message }
             return try decodeHistory(type, members)
         }
     }

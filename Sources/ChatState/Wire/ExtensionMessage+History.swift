@@ -245,7 +245,7 @@ extension ExtensionCodec {
     }
 
     /// Unix milliseconds: any whole number.
-    private static func time(_ v: JSONValue, _ type: String, _ field: String) throws(DecodeError) -> Int64 {
+    static func time(_ v: JSONValue, _ type: String, _ field: String) throws(DecodeError) -> Int64 {
         guard case .number(let text) = v, let n = Int64(text) else {
             throw .wrongFieldType(type: type, field: field, expected: "time in milliseconds", found: v.typeName)
         }

@@ -79,6 +79,8 @@ public enum Limits {
     /// Members `/who` lists (the answer says how many more there are): a screenful, and a frame
     /// of at most this many member details always fits.
     public static let whoListed = 50
+    /// Ops and away members each, in a `Marks` frame: 1 000 uids are 40 KB, within a frame.
+    public static let marksListed = 1000
     /// Longest away text, in characters and in bytes on the wire: longer ones are cut, so that
     /// a `Who` of `whoListed` members fits in a frame.
     public static let maxAwayLength = 64
