@@ -171,8 +171,17 @@ extension Simulator {
                 let completed = mirror.feed(bytes.array)
                 let completedNow = completed.count
                 for p in completed {
-                    // A pychat client's commands come in kind-2 frames (which only it may send).
-                    if p.first == ExtensionCodec.kind { commandStep = true }
+                    // A pychat client's commands come in kind-2 frames (which only it may send);
+                    // so do a resuming client's chats, with their ids (issue #13).
+                    if p.first == ExtensionCodec.kind {
+                        if joined, case let .chat(_, text)? = try? ExtensionCodec.decode(Array(p.dropFirst())) {
+                            let (e, command) = expectation(text)
+                            if let e { expected.append(e) }
+                            if command { commandStep = true }
+                        } else {
+                            commandStep = true
+                        }
+                    }
                     guard p.first == FrameCodec.jsonKind else { continue }
                     switch try? decodeMemo.decode(p) {
                     case .joinRequest?: joined = true
@@ -212,7 +221,11 @@ extension Simulator {
             expected = owedChats[c, default: []] + expected
             var reader = OriginalFrameReader()
             var stillHeld = 0
-            for frame in room.heldFrames(of: c) where frame.kind == FrameCodec.jsonKind {
+            for frame in room.heldFrames(of: c) {
+                if frame.kind == ExtensionCodec.kind, case let .chat(_, text)? = try? ExtensionCodec.decode(frame.body) {
+                    if expectation(text).expect != nil { stillHeld += 1 }
+                }
+                guard frame.kind == FrameCodec.jsonKind else { continue }
                 let p = FrameCodec.frame(kind: FrameCodec.jsonKind, parts: frame.body)
                 for payload in reader.feed(p) {
                     guard case let .chat(_, text)? = try? decodeMemo.decode(payload) else { continue }
@@ -222,7 +235,7 @@ extension Simulator {
             owedChats[c] = stillHeld > 0 && room.isConnected(c) ? Array(expected.suffix(stillHeld)) : nil
             expected.removeLast(min(stillHeld, expected.count))
         }
-        let senderMuted = sender.map(moderation.muted.contains) ?? false
+        let senderMuted = sender.map(moderation.isMuted) ?? false
         if let sender, !moderation.ops.contains(sender), ModerationModel.moderates(effects) {
             return fail(.opsOnly, "\(sender), no op, moderates: \(effects.filter { if case .log = $0 { true } else { false } })")
         }
@@ -375,7 +388,7 @@ extension Simulator {
         checkStored(effects, relayed: actual, nobodyElse: after.subtracting(sender.map { [$0] } ?? []).isEmpty)
         checkNamesUnique(room)
         if ModerationModel.moderates(effects) { stats.moderations += 1 }
-        moderation.follow(effects, members: membersBefore + room.members)
+        moderation.follow(event, effects, members: membersBefore + room.members)
     }
 
     /// What the server must do with a chat text, and whether it is a command: worked out once

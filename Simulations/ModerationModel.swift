@@ -1,17 +1,25 @@
 import ChatState
 
 /// The simulator's own account of moderation (issue #14): which connections are ops and which
-/// are muted, followed from the `moderation:` lines the server logs for what it carried out,
-/// and forgotten when a connection is closed (without TLS an op or a mute is for its address's
-/// connection; the workload mutes for good, as the simulation's server has no wall clock).
-/// The invariants check the server against it: a moderation action only by the host or an op,
-/// and a muted member's chats, actions and private messages reaching nobody.
+/// members are muted, followed from the `moderation:` lines the server logs for what it carried
+/// out. Without TLS an op is for its connection, forgotten when it closes, and a mute is for
+/// its address, which a client that reconnects keeps (the workload mutes for good, as the
+/// simulation's server has no wall clock). The invariants check the server against it: a
+/// moderation action only by the host or an op, and a muted member's chats, actions and private
+/// messages reaching nobody.
 struct ModerationModel {
     var ops: Set<ConnID> = []
-    var muted: Set<ConnID> = []
+    var mutedAddresses: Set<String> = []
+    /// Each connection's address, from its accept.
+    var addressOf: [ConnID: String] = [:]
+
+    func isMuted(_ conn: ConnID) -> Bool {
+        addressOf[conn].map(mutedAddresses.contains) ?? false
+    }
 
     /// Follows one server step.
-    mutating func follow(_ effects: [Effect], members: [Room.Member]) {
+    mutating func follow(_ event: Event, _ effects: [Effect], members: [Room.Member]) {
+        if case let .accepted(conn, _, _, address?) = event { addressOf[conn] = address }
         for effect in effects {
             switch effect {
             case let .log(line) where line.hasPrefix("moderation: "):
@@ -21,13 +29,12 @@ struct ModerationModel {
                         func said(_ what: String) -> Bool { line == "moderation: " + quoted(actor.name + " " + what) }
                         if said("made \(target.name) an op") { ops.insert(conn) }
                         if said("took \(target.name)'s op away") { ops.remove(conn) }
-                        if said("muted \(target.name)") { muted.insert(conn) }
-                        if said("unmuted \(target.name)") { muted.remove(conn) }
+                        if said("muted \(target.name)"), let a = addressOf[conn] { mutedAddresses.insert(a) }
+                        if said("unmuted \(target.name)"), let a = addressOf[conn] { mutedAddresses.remove(a) }
                     }
                 }
             case let .close(conn, _):
                 ops.remove(conn)
-                muted.remove(conn)
             default:
                 break
             }

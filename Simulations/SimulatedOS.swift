@@ -23,6 +23,9 @@ final class SimulatedOS: OperatingSystem {
     var lastAccepted: Int32?
     /// Whether the last `wait` had anything to report (the simulator runs turns until not).
     private(set) var reported = false
+    /// The process was killed mid-turn (see `ServerRestart.swift`): nothing it writes from now
+    /// leaves it, and it reads nothing more.
+    var crashed = false
 
     static let listenerHandle: Int32 = 3
     private static let firstSocket: Int32 = 16
@@ -180,6 +183,10 @@ final class SimulatedOS: OperatingSystem {
     }
 
     func read(_ handle: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        if crashed {
+            errno = EAGAIN
+            return -1
+        }
         guard let c = usableLink(handle) else { return -1 }
         if now < links[c]!.heldUntil {
             errno = EAGAIN
@@ -206,6 +213,7 @@ final class SimulatedOS: OperatingSystem {
         guard let c = usableLink(handle) else { return -1 }
         var total = 0
         for i in 0..<Int(count) { total += vectors[i].iov_len }
+        if crashed { return total }
         // The client is gone and its reset has not come back yet: the bytes vanish.
         guard links[c]!.clientOpen else { return total }
         let room = network.maxQueuedBytes - links[c]!.down.queuedBytes
@@ -226,12 +234,12 @@ final class SimulatedOS: OperatingSystem {
     }
 
     func shutdownWrite(_ handle: Int32) {
-        guard let c = socket(handle)?.conn else { return }
+        guard !crashed, let c = socket(handle)?.conn else { return }
         links[c]?.down.finished = true
     }
 
     func close(_ handle: Int32) {
-        guard handle != Self.listenerHandle, let s = socket(handle) else { return }
+        guard !crashed, handle != Self.listenerHandle, let s = socket(handle) else { return }
         sockets[Int(handle - Self.firstSocket)].open = false
         live.removeAll { $0 == handle }
         guard let c = s.conn, links[c] != nil else { return }

@@ -61,6 +61,7 @@ import Testing
         (PlantedBug.swapFrames, Invariant.totalOrder),
         (PlantedBug.unstoredChat, Invariant.durable),
         (PlantedBug.chatToWrongRoom, Invariant.roomDelivery),
+        (PlantedBug.resumeLosesEntry, Invariant.totalOrder),
     ])
     func plantedBugIsCaught(bug: PlantedBug, invariant: Invariant) {
         expectCaught("\(bug)", by: invariant, within: 60, from: 0xB06, SimOptions(plantedBug: bug))
@@ -112,7 +113,7 @@ import Testing
         #expect(total.serverCloses > 0)
         #expect(total.resets > 0)
         #expect(total.partitions > 0)
-        #expect(total.slowConsumersDropped > 15)
+        #expect(total.slowConsumersDropped > 8)  // 13 over 300 seeds: a server restart ends some stalls first
         #expect(total.hungReaders > 100)
         #expect(total.frameDeadlineDrops > 0)
         #expect(total.readingPauses > 30)
@@ -129,6 +130,11 @@ import Testing
         #expect(total.moderations > 20)
         #expect(total.roomCommands > 100)
         #expect(total.roomChats > 20)
+        #expect(total.serverRestarts > 10)
+        #expect(total.serverCrashes > 3)
+        #expect(total.rejoins > 50)
+        #expect(total.clientsFollowedAcrossRejoins > 20)
+        #expect(total.logNumbersChecked > 200)
     }
 
     /// Throughput, for the record; run it with

@@ -17,6 +17,8 @@ enum PlantedBug: Sendable, CaseIterable {
     case unstoredChat
     /// One chat in a room besides #general goes to another room's members.
     case chatToWrongRoom
+    /// Every answer to a `Resume` leaves out its oldest chat (a gap after a rejoin).
+    case resumeLosesEntry
 }
 
 struct SimOptions: Sendable {
@@ -41,14 +43,19 @@ struct ChatRecord: Equatable {
 struct SimClient {
     let actor: Int
     let kind: ClientKind
-    let conn: ConnID
-    let uid: UID
+    /// Its connection and its uid there: new ones each time a reconnecting client dials again.
+    var conn: ConnID
+    var uid: UID
     let username: String
     let color: String
+    /// Where it dials from: the same machine each time.
+    let address: String
     var app: ChatApp?
     var model: OriginalClientModel?
     /// The client process still has its connection (it has not seen the end of it).
     var open = true
+    /// A pychat client that dials again when it loses the server (see `Reconnects.swift`).
+    var follow: ReconnectFollow?
     /// What the server relayed to this client, in order: the sequence its chat lines must follow.
     var expected: [ChatRecord] = []
     var receivedCount = 0
@@ -96,6 +103,13 @@ struct SimStats: Equatable, Sendable {
     /// Room commands typed (issue #14), and chats a room besides #general relayed.
     var roomCommands = 0
     var roomChats = 0
+    /// Server restarts over its room log on disk; reconnecting clients that joined again; and
+    /// of those, the clients and log entries whose numbers were checked gap- and duplicate-free.
+    var serverRestarts = 0
+    var serverCrashes = 0
+    var rejoins = 0
+    var clientsFollowedAcrossRejoins = 0
+    var logNumbersChecked = 0
 
     mutating func add(_ o: SimStats) {
         worstQueueExcess = max(worstQueueExcess, o.worstQueueExcess)
@@ -103,6 +117,11 @@ struct SimStats: Equatable, Sendable {
         frameDeadlineDrops += o.frameDeadlineDrops
         roomCommands += o.roomCommands
         roomChats += o.roomChats
+        serverRestarts += o.serverRestarts
+        serverCrashes += o.serverCrashes
+        rejoins += o.rejoins
+        clientsFollowedAcrossRejoins += o.clientsFollowedAcrossRejoins
+        logNumbersChecked += o.logNumbersChecked
         moderations += o.moderations
         commands += o.commands
         renames += o.renames
@@ -134,7 +153,8 @@ struct SimOutcome {
     var clients: Int
     var hash: UInt64
     var failure: SimFailure?
-    /// The server's event log (EventLog format), when asked for.
+    /// The server's event log (EventLog format), when asked for: its latest process's, when it
+    /// restarted.
     var serverLog: String?
 }
 
@@ -159,8 +179,9 @@ final class Simulator {
     var stats = SimStats()
 
     let clock: ManualClock
-    let os: SimulatedOS
-    let runtime: Runtime
+    /// The server's OS and runtime: new ones when the server restarts (see `ServerRestart.swift`).
+    var os: SimulatedOS
+    var runtime: Runtime
     /// The server's core, as the runtime holds it.
     var server: ChatApp { runtime.app }
     let hostUID: UID?
@@ -212,13 +233,24 @@ final class Simulator {
     let decodeMemo = DecodeMemo()
     /// What the server must do with each distinct chat text (see `expectation`).
     var expectations: [TextKey: (expect: Expect?, command: Bool)] = [:]
+    /// Reconnecting clients whose core asked to dial, in order (see `Reconnects.swift`).
+    var dials: [Int] = []
+    /// While the server is down (between a stop and its restart): when it is up again.
+    var serverDownUntil: Int?
+    /// The next step that stores kills the server (see `stopServer`).
+    var crashArmed = false
+    /// The room log on disk, for seeds whose server restarts (see `ServerRestart.swift`).
+    var roomLogFile: RoomLogFile?
 
     init(seed: UInt64, options: SimOptions = SimOptions()) {
         self.seed = seed
         self.options = options
         rng = SimRandom(seed: seed)
-        profile = Profile.draw(&rng)
+        var profile = Profile.draw(&rng)
         (flowProfile, side) = FlowProfile.draw(seed: seed)
+        var restartSide = SimRandom(seed: seed ^ 0x4E57_A7C0_5EED_0013)
+        profile.drawRestarts(&restartSide)
+        self.profile = profile
         hostUID = profile.hasHost ? UID(randomBits: rng.next(), rng.next()) : nil
         // The product's limits, chat rate included: the workload's bursts get held and released
         // under faults (150 seeds: ~300 pauses, and 3 279 chats relayed against 3 489 with no
@@ -231,21 +263,40 @@ final class Simulator {
         var runtimeOptions = RuntimeOptions(maxOutputBytes: profile.maxOutputBytes, stallTimeoutMillis: profile.stallMillis)
         runtimeOptions.plantedBug = options.runtimeBug
         runtimeOptions.frameTimeoutMillis = flowProfile.frameMillis
-        // Without signals there is nothing in the runtime's start that can fail here.
-        runtime = try! Runtime(config: config, options: runtimeOptions, clock: clock, os: os)
+        self.config = config
+        self.runtimeOptions = runtimeOptions
+        runtime = Self.makeRuntime(config: config, options: runtimeOptions, clock: clock, os: os)
         stallReason = runtimeOptions.stallReason
         frameReason = runtimeOptions.frameTimeoutReason
         if options.recordServerLog { serverLog = [EventLog.line(EventLog.Header(config: config))] }
-        runtime.stepHook = { [unowned self] event, effects in self.serverStepped(event, &effects) }
-        runtime.answerHistory = { [unowned self] query in
-            self.stats.storeQueries += 1
-            return self.answer(query)
-        }
+        if profile.serverRestarts > 0 { roomLogFile = RoomLogFile(identity: UID(randomBits: rng.next(), rng.next())) }
+        installHooks()
     }
 
+    let config: AppConfig
+    let runtimeOptions: RuntimeOptions
     /// The reasons the runtime gives when it drops a stalled reader, an unfinished frame.
     let stallReason: String
     let frameReason: String
+
+    static func makeRuntime(config: AppConfig, options: RuntimeOptions, clock: ManualClock, os: SimulatedOS) -> Runtime {
+        // Without signals there is nothing in the runtime's start that can fail here.
+        try! Runtime(config: config, options: options, clock: clock, os: os)
+    }
+
+    /// The simulator sees every step of the server's core; without a real room log on disk,
+    /// it answers the server's history questions from what the server stored.
+    func installHooks() {
+        runtime.stepHook = { [unowned self] event, effects in self.serverStepped(event, &effects) }
+        if let roomLogFile {
+            runtime.roomLog = roomLogFile.open()
+        } else {
+            runtime.answerHistory = { [unowned self] query in
+                self.stats.storeQueries += 1
+                return self.answer(query)
+            }
+        }
+    }
 
     static func run(seed: UInt64, options: SimOptions = SimOptions()) -> SimOutcome {
         Simulator(seed: seed, options: options).run()
@@ -266,6 +317,9 @@ final class Simulator {
         }
         if failure == nil { liveness() }
         if failure == nil { checkConvergence() }
+        if failure == nil { checkLogNumbers() }
+        runtime.roomLog = nil
+        roomLogFile?.remove()
         return SimOutcome(seed: seed, stats: stats, steps: steps, clients: clients.count, hash: hash.value, failure: failure,
                           serverLog: serverLog.map { $0.joined(separator: "\n") + "\n" })
     }
@@ -283,9 +337,12 @@ final class Simulator {
     /// Runs the server's loop until it has nothing more to do at this tick (a bounded number of
     /// turns: a trickling link is read a few bytes per turn, the rest waits for the next tick).
     func runServer() {
+        guard serverUp else { return }
         for _ in 0..<64 {
             guard failure == nil else { return }
             _ = runtime.turn(maxWaitMillis: 0)
+            stopIfCrashed()
+            guard serverUp else { return }
             checkFlow()
             if !os.reported { return }
         }
@@ -294,7 +351,7 @@ final class Simulator {
     /// Every step of the server's core, seen through the runtime's step hook: after the core,
     /// before the runtime performs the effects (so a planted bug changes what it performs).
     func serverStepped(_ event: Event, _ effects: inout [Effect]) {
-        guard failure == nil else { return }
+        guard failure == nil, !os.crashed, !crashIfArmed(effects) else { return }
         steps += 1
         if case let .accepted(conn, uid, _, _) = event {
             guard os.bindLastAccepted(to: conn) else { return fail(.membership, "\(conn) was accepted from nowhere") }
@@ -309,6 +366,7 @@ final class Simulator {
         record(TraceEntry(now: now, actor: 0, event: event, effects: effects))
         serverLog?.append(EventLog.line(EventLog.Step(step: serverSteps, time: Int64(now), event: event, effects: effects)))
         checkTimers(event, effects)
+        checkRestored(event)
         checkStallDrop(event)
         checkFrameDrop(event)
         checkServerStep(event, effects, joinedBefore: joinedBefore, membersBefore: membersBefore)
@@ -341,13 +399,16 @@ final class Simulator {
     /// A line the host types on the server's console.
     func hostSays(_ text: String) {
         runtime.inject(.inputLine(text))
+        stopIfCrashed()
+        guard serverUp else { return }
         // Its flush may have paused reading: the oracle must see it at this tick.
         checkFlow()
     }
 
     func pychatStep(_ i: Int, _ event: Event) {
-        guard failure == nil, clients[i].open, clients[i].app != nil else { return }
+        guard failure == nil, clients[i].open || clients[i].follow?.running == true, clients[i].app != nil else { return }
         steps += 1
+        let nameBefore = ownName(i)
         let (effects, lines) = clients[i].app!.step(event)
         hash.step(actor: clients[i].actor, now: now, event: event, effects: effects)
         record(TraceEntry(now: now, actor: clients[i].actor, event: event, effects: effects))
@@ -356,13 +417,7 @@ final class Simulator {
             checkBuffered(clients[i].inMirror, "client \(clients[i].actor)")
             // Texts typed before the first ServerInfo are sent (and shown as our own lines)
             // in the step that reads it: those lines are ours, not received.
-            var own = effects.flatMap { e -> [String] in
-                guard case let .send(_, b) = e else { return [] }
-                return OriginalFrameReader.frames(in: b.array).payloads.compactMap { p in
-                    // The chat /x goes to a server that reads commands as //x.
-                    if case let .chat(_, t)? = try? decodeMemo.decode(p) { t.hasPrefix("//") ? String(t.dropFirst()) : t } else { nil }
-                }
-            }[...]
+            var own = ownChats(i, effects)[...]
             // A private message is shown as its sender's line, but it is no chat of the room's.
             var privates = 0
             for p in completed where p.first == ExtensionCodec.kind && mayBeMessage(p, ["Private"]) {
@@ -371,10 +426,13 @@ final class Simulator {
             // Lines of the room log (history on joining, older pages) happened before this
             // client heard them live; the durable-log invariant covers them at the server.
             stats.logLinesShown += lines.count { $0.fromLog }
-            // A room's lines besides #general's are checked at the server (`checkRoomDelivery`).
+            // Our own lines carry our name (before or after a rename in this step): someone
+            // else's line may have the same text. A room's lines besides #general's are checked
+            // at the server (`checkRoomDelivery`).
+            let names = [nameBefore, ownName(i)]
             for line in lines where !line.fromLog && line.room == nil {
                 switch line.kind {
-                case .chat where own.first == line.text: own = own.dropFirst()
+                case let .chat(name, _) where own.first == line.text && names.contains(name): own = own.dropFirst()
                 case .chat where privates > 0 && line.text.hasPrefix("[private"): privates -= 1
                 case let .chat(name, _): clientShowed(i, ChatRecord(uid: nil, name: name, text: line.text))
                 case .system: clients[i].systemTexts[line.text, default: 0] += 1
@@ -387,7 +445,22 @@ final class Simulator {
                 guard case let .serverInfo(users?, _)? = try? decodeMemo.decode(p) else { continue }
                 for entry in users { if let u = entry.user { clients[i].seen[entry.key] = u.username } }
             }
-            for entry in clients[i].app!.session!.users { clients[i].seen[entry.key] = entry.user.username }
+            // The table of this connection: a reconnecting client keeps its last one until
+            // the new server sends its own (`me` is set by that).
+            if clients[i].app!.session!.me != nil {
+                for entry in clients[i].app!.session!.users { clients[i].seen[entry.key] = entry.user.username }
+            }
+            if clients[i].follow != nil {
+                let resumed = Self.resumedSeqs(completed)
+                followLogNumbers(i, lines, resumed: resumed ?? [])
+                // Leaves held for the announcement timer come in the history of a join or
+                // rejoin when it holds them, not live (see `Room.joinHistoryEnd`).
+                if let resumed {
+                    for line in lines where line.fromLog && line.kind == .system && line.seq.map(resumed.contains) == true {
+                        clients[i].systemTexts[line.text, default: 0] += 1
+                    }
+                }
+            }
         }
         if let ui = clients[i].app!.ui {
             // Drawing a screen of up to 220x70 costs more than many steps, so one step in 512 is
@@ -398,13 +471,29 @@ final class Simulator {
             switch effect {
             case let .send(to, bytes):
                 checkClientFrames(i, bytes.array)
+                followChatIDs(i, bytes)
                 for c in to where c == clients[i].conn { clientWrite(i, bytes.array) }
-            case .close, .quit:
+            case .close:
                 clientClose(i)
-            case .setTimer, .cancelTimer, .pauseReading, .resumeReading, .print, .log, .store, .queryHistory, .connect, .remember, .alert, .keepModeration:
+            case .quit:
+                clientClose(i)
+                clients[i].follow?.running = false
+            case let .setTimer(id, millis):
+                clients[i].follow?.timers[id] = now + millis
+            case let .cancelTimer(id):
+                clients[i].follow?.timers[id] = nil
+            case .connect:
+                dials.append(i)
+            case .pauseReading, .resumeReading, .print, .log, .store, .queryHistory, .remember, .alert, .keepModeration:
                 break
             }
         }
+    }
+
+    /// The name a pychat client shows its own lines under.
+    func ownName(_ i: Int) -> String {
+        guard let session = clients[i].app?.session else { return clients[i].username }
+        return session.me.flatMap { me in session.users.first { $0.key == me }?.user.username } ?? clients[i].username
     }
 
     func modelReceive(_ i: Int, _ bytes: [UInt8]) {
@@ -482,6 +571,8 @@ final class Simulator {
     // MARK: The network
 
     func deliver() {
+        restartServerIfDue()
+        fireClientTimers()
         runServer()
         guard !linkOrder.isEmpty else { return }
         // Start at a random link, so no connection is always served first.
@@ -495,6 +586,7 @@ final class Simulator {
         }
         // What the clients answered at once (latency 0) is read at this tick too.
         runServer()
+        dialQueued()
     }
 
     /// The client's side of a link: a reset, then bytes, then the end of the stream. (The
@@ -538,24 +630,24 @@ final class Simulator {
     /// A client dials the server, which accepts at once (a turn of its loop at this tick): the
     /// connection's id and the newcomer's uid are the runtime's.
     func connectClient(kind: ClientKind, username: String? = nil, color: String? = nil) {
+        guard serverUp else { return }
         let actor = clients.count + 1
         let address = "10.0.\(actor % 250).\(rng.int(in: 1...254))"
-        os.backlog.append((remote: "\(address):\(rng.int(in: 1024...65535))", address: address))
-        acceptedConn = nil
-        _ = runtime.turn(maxWaitMillis: 0)
-        checkFlow()
-        guard failure == nil else { return }
-        guard let conn = acceptedConn, let uid = uidByConn[conn] else {
+        guard let (conn, uid) = dialServer(from: address) else {
+            // Killed in the turn that accepted it: the client sees a reset, and is gone.
+            guard serverUp else { return }
             return fail(.liveness, "the server did not accept a connection waiting on its listener")
         }
         let name = username ?? rng.pick(Corpus.names)
         let colour = color ?? rng.pick(Corpus.colors)
-        var client = SimClient(actor: actor, kind: kind, conn: conn, uid: uid, username: name, color: colour)
+        var client = SimClient(actor: actor, kind: kind, conn: conn, uid: uid, username: name, color: colour, address: address)
         switch kind {
         case .pychat, .pychatUI:
             let terminal = kind == .pychatUI ? TerminalSize(cols: rng.int(in: 0...220), rows: rng.int(in: 0...70)) : nil
+            let policy = profile.reconnecting > 0 && rng.chance(profile.reconnecting, in: 4) ? reconnectPolicy() : nil
+            client.follow = policy.map { _ in ReconnectFollow() }
             client.app = ChatApp(config: AppConfig(role: .client, host: "127.0.0.1", port: 8080, username: name,
-                                                   color: colour, terminal: terminal))
+                                                   color: colour, terminal: terminal, reconnect: policy))
         case .original, .silent:
             client.model = OriginalClientModel(username: name, color: colour)
         }
@@ -595,11 +687,19 @@ final class Simulator {
             4,  // leave
             p.hostile, p.resets, p.partitions, p.cuts, p.slowReaders, p.restarts, p.trickle,
             8,  // a command
+            p.serverRestarts,
         ]
+        // While the server is down, only its clients act: a reconnecting one types on.
+        guard serverUp else {
+            if let i = pickWaiting() { say(i, Corpus.text(&rng)) }
+            return
+        }
         switch rng.weighted(weights) {
         case 0: connectClient(kind: randomKind())
         case 1:
-            guard let i = pickLive([.pychat, .pychatUI, .original]) else { return }
+            // A reconnecting client waiting to dial again types on: its lines are pending.
+            let waiting = profile.reconnecting > 0 && rng.chance(1, in: 4) ? pickWaiting() : nil
+            guard let i = waiting ?? pickLive([.pychat, .pychatUI, .original]) else { return }
             say(i, Corpus.text(&rng))
         case 2: hostSays(Corpus.text(&rng))
         case 3:
@@ -609,8 +709,10 @@ final class Simulator {
             guard let i = pickLive([.pychatUI]) else { return }
             pychatStep(i, .resize(cols: rng.int(in: -2...220), rows: rng.int(in: -2...70)))
         case 5:
+            // The user quits the program.
             guard let i = pickLive(Set(ClientKind.allCases)) else { return }
             clientClose(i)
+            clients[i].follow?.running = false
         case 6:
             guard let i = pickLive([.original]), let model = clients[i].model, model.me != nil else { return }
             let others = model.users.map(\.key).filter { $0 != clients[i].uid }
@@ -654,6 +756,8 @@ final class Simulator {
         case 12:
             guard let c = pickLink() else { return }
             links[c]!.trickle.toggle()
+        case 14:
+            stopServer()
         default:
             // A pychat user goes into rooms and out of them now and then (issue #14).
             if rng.chance(1, in: 4), let i = pickLive([.pychat, .pychatUI]) {
@@ -731,7 +835,8 @@ final class Simulator {
         while failure == nil {
             // The server has something to do now, or at its next deadline; the network at the
             // next arrival on any link.
-            var next: Int? = os.hasReadiness() ? now : runtime.nextDeadline().map { Int($0) }
+            var next: Int? = !serverUp ? serverDownUntil : os.hasReadiness() ? now : runtime.nextPendingDeadline().map { Int($0) }
+            if let t = nextClientTimer() { next = min(next ?? t, t) }
             for c in linkOrder {
                 let l = links[c]!
                 var t = l.nextActivity(after: now, serverReads: os.serverReads(c))
@@ -790,6 +895,15 @@ final class Simulator {
             guard chats.count >= 2 else { return }
             effects.swapAt(chats[0], chats[1])
             plantFired = true
+        case .resumeLosesEntry:
+            for (k, e) in effects.enumerated() {
+                guard case let .send(to, b) = e, b.array.count > 5, b.array[4] == ExtensionCodec.kind,
+                      case var .resumed(part)? = try? ExtensionCodec.decode(Array(b.array[5...])),
+                      let n = part.entries.firstIndex(where: { $0.kind == .chat }) else { continue }
+                part.entries.remove(at: n)
+                part.ownIDs.remove(at: n)
+                effects[k] = .send(to: to, bytes: Bytes(Array(ExtensionCodec.frames(part).joined())))
+            }
         case .unstoredChat:
             guard effects.contains(where: { if case let .send(_, b) = $0 { chat(b) != nil } else { false } }),
                   let k = effects.firstIndex(where: { if case .store = $0 { true } else { false } }) else { return }

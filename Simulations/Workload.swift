@@ -27,6 +27,10 @@ struct Profile {
     var restarts: Int
     var hostile: Int
     var trickle: Int
+    /// In 4: the chance that a pychat client reconnects (issue #13); the weight of stopping the
+    /// server (it restarts over its room log on disk, so these seeds run a real SQLite file).
+    var reconnecting: Int
+    var serverRestarts: Int
 
     static func draw(_ r: inout SimRandom) -> Profile {
         let faults = r.chance(1, in: 6) ? 0 : 1  // some seeds run without any fault at all
@@ -44,7 +48,14 @@ struct Profile {
             maxOutputBytes: r.pick([1024, 4 * 1024, 16 * 1024, RuntimeOptions.defaultMaxOutputBytes]),
             stallMillis: r.pick([300, 1_500, RuntimeOptions.defaultStallTimeoutMillis]),
             resets: on(3), partitions: on(4), cuts: on(2), slowReaders: on(3), restarts: on(3),
-            hostile: on(6), trickle: on(2))
+            hostile: on(6), trickle: on(2), reconnecting: 0, serverRestarts: 0)
+    }
+
+    /// Reconnecting clients and server restarts (issue #13), drawn from a stream of their own so
+    /// a seed that has neither runs exactly as it did before they existed.
+    mutating func drawRestarts(_ r: inout SimRandom) {
+        reconnecting = r.pick([0, 0, 2, 4])
+        serverRestarts = reconnecting > 0 && r.chance(1, in: 2) ? 2 : 0
     }
 }
 

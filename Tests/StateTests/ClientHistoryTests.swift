@@ -51,6 +51,20 @@ import Testing
         #expect(screen.contains("│── history above, live below ──                 │"))
     }
 
+    /// The simulations check that a reconnecting client shows every entry once by these numbers.
+    @Test func aLineKnowsItsLogNumberAndAStampLendsItToNoOtherLine() {
+        var app = Self.joined()
+        #expect(app.ui!.history.lines.map(\.seq) == [nil, 5, 6, nil, 7])
+        _ = app.reduce(.key(.paste("/ignore bob")))
+        _ = app.reduce(.key(.enter))
+        // Stamp 8 is for bob's chat, which is not shown: the next line is not entry 8.
+        _ = Self.receive(&app, HistoryTests.stamp(8, HistoryTests.wall + 60_000), Fix.frame(.chat(uid: Fix.uid2, text: "hi")),
+                         Fix.frame(.system(text: "bob is away")))
+        let last = app.ui!.history.lines.last!
+        #expect(last.text == "bob is away")
+        #expect(last.seq == nil && last.time == nil)
+    }
+
     @Test func anEmptyHistoryHasNoMarker() {
         var app = Self.client()
         _ = app.reduce(.connected(conn: Self.conn, remote: "r"))

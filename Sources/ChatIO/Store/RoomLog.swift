@@ -37,6 +37,8 @@ public final class RoomLog {
 
     var rooms: [String: Room] = [:]
     private var pending: [RoomEntry] = []
+    /// Entries appended and not committed yet: what a crash now would lose.
+    package var uncommittedCount: Int { pending.count }
     private var refused = 0
     private var missed = 0
     private var retryAt: Int64 = 0
@@ -65,7 +67,8 @@ public final class RoomLog {
     let indexBatch: Int64
 
     /// Opens (or creates, with its folders) the log at `path`; every failure is one line.
-    public init(path: String, indexBatch: Int64 = RoomLog.indexBatch) throws(RoomLogError) {
+    /// A new file gets `newIdentity`, or a random one (a simulation passes one drawn from its seed).
+    public init(path: String, indexBatch: Int64 = RoomLog.indexBatch, newIdentity: UID? = nil) throws(RoomLogError) {
         self.path = path
         self.indexBatch = indexBatch
         func failed(_ f: SQLiteFailure) -> RoomLogError { RoomLogError(path: path, f) }
@@ -99,7 +102,7 @@ public final class RoomLog {
             // file fails here as busy.
             try db.execute("BEGIN IMMEDIATE")
             try Self.prepareSchema(db, path: path)
-            identity = try Self.identity(db)
+            identity = try Self.identity(db, new: newIdentity)
             try db.execute("COMMIT")
 
             begin = try db.prepare("BEGIN")
@@ -136,12 +139,12 @@ public final class RoomLog {
 
     /// The file's identity, made (a random UUID) the first time a pychat that keeps one opens it.
     /// A table of its own, so that version 1 files of earlier builds gain it without a migration.
-    private static func identity(_ db: SQLiteDatabase) throws -> String {
+    private static func identity(_ db: SQLiteDatabase, new: UID?) throws -> String {
         try db.execute(RoomLogSchema.createIdentity)
         let read = try db.prepare(RoomLogSchema.identity)
         defer { read.reset() }
         if try read.step() { return read.text(0) }
-        let id = UID(randomBits: UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max)).description
+        let id = (new ?? UID(randomBits: UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max))).description
         // A UUID's canonical form is hex digits and dashes: safe as a literal.
         try db.execute(RoomLogSchema.insertIdentity(id))
         return id

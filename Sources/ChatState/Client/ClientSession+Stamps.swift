@@ -7,6 +7,7 @@ extension ClientSession {
         history.stampUsed = stamp.seq
         var line = line
         line.time = stamp.wallMillis
+        line.seq = stamp.seq
         return line
     }
 
@@ -17,6 +18,9 @@ extension ClientSession {
             link.stamped = nil
             saw(seq)
         }
+        // A stamp is for the frame right after it: one not shown (an ignored sender's chat)
+        // must not lend its time and number to the next line.
+        history.stampUsed = history.lastStamp?.seq
         holdLive(from: start, &out)
     }
 }

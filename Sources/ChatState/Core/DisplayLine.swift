@@ -21,6 +21,9 @@ public struct DisplayLine: Equatable, Hashable, Sendable, Codable {
     /// stamped, else when it reached us (the interpreter's wall clock, from `Event.time`); nil
     /// only before the interpreter first told the time.
     public var time: Int64?
+    /// The room log's number for the entry this line shows, when the server told it (a stamped
+    /// live line, a line of the log): which entry it is, across reconnects and restarts.
+    public var seq: Int64?
     /// Housekeeping (a connection opened or ended on the host's screen): drawn dimmed.
     public var quiet = false
     /// Someone else's line that names the local user as a word: drawn highlighted, and it

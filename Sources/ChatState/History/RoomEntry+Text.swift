@@ -35,6 +35,7 @@ extension RoomEntry {
         }
         line.fromLog = true
         line.time = wallMillis
+        line.seq = seq
         return line
     }
 }
