@@ -51,6 +51,48 @@ import Testing
         }
     }
 
+    /// After a reconnect the server has forgotten our rooms with the old connection: the
+    /// client asks for them again once resumed, and the room it talks in stays the same.
+    @Test func aReconnectedClientGoesBackIntoItsRoomsAndKeepsTheRoomItTalksIn() {
+        let features = ["history", "resume", "commands", "rooms"]
+        let welcome = Bytes(ExtensionCodec.frame(.welcome(Capabilities(version: 1, features: features))))
+        let resumed = { (through: Int64) in Self.ext(.resumed(ResumedPart(room: "general", lastChat: 0, skipped: 0, through: through,
+                                                                          entries: [], done: true))) }
+        var app = ChatApp(config: AppConfig(role: .client, host: "h", port: 1, username: "alice", color: "ff8800",
+                                            terminal: TerminalSize(cols: 100, rows: 20), reconnect: ResumePair.policy))
+        _ = app.reduce(.connected(conn: Self.conn, remote: "r"))
+        _ = app.reduce(.received(conn: Self.conn, bytes: Bytes(welcome.array + Self.table.array + resumed(1).array)))
+        for room in ["rust", "go"] {
+            _ = app.reduce(.received(conn: Self.conn, bytes: Self.ext(.join(RoomJoin(room: room, member: Self.alice, seq: 2,
+                                                                                    wallMillis: 0, whole: ([Self.bob, Self.alice], nil))))))
+        }
+        _ = app.reduce(.inputLine("/join #rust"))
+        #expect(app.session?.rooms.current == "rust")
+        _ = app.reduce(.disconnected(conn: Self.conn, reason: "reset"))
+        #expect(app.reduce(.timer(.reconnect)).contains(.connect))
+        let again = ConnID(1)
+        _ = app.reduce(.connected(conn: again, remote: "r"))
+        let rejoin = app.reduce(.received(conn: again, bytes: Bytes(welcome.array + Self.table.array + resumed(3).array)))
+
+        // The Resume first (on its Welcome), then, once resumed, the rooms in the order joined.
+        #expect(rejoin.filter { if case .send = $0 { true } else { false } } == [
+            .send(to: [again], bytes: Self.ext(.resume(session: ResumePair.policy.session, after: 1))),
+            .send(to: [again], bytes: Self.ext(.command(line: "/join #rust"))),
+            .send(to: [again], bytes: Self.ext(.command(line: "/join #go"))),
+        ])
+        for room in ["rust", "go"] {
+            _ = app.reduce(.received(conn: again, bytes: Self.ext(.join(RoomJoin(room: room, member: Self.alice, seq: 4,
+                                                                               wallMillis: 0, whole: ([Self.bob, Self.alice], nil))))))
+        }
+        #expect(app.session?.rooms.current == "rust")
+        #expect(app.session?.rooms.joined == ["rust", "go"])
+        #expect(app.ui!.history.lines.suffix(2).map(\.text) == ["Back in #rust (2 members).", "Back in #go (2 members)."])
+        // A room joined afresh after that is current again, as always.
+        _ = app.reduce(.received(conn: again, bytes: Self.ext(.join(RoomJoin(room: "c", member: Self.alice, seq: 1,
+                                                                           wallMillis: 0, whole: ([Self.alice], nil))))))
+        #expect(app.session?.rooms.current == "c")
+    }
+
     @Test func joiningMakesTheRoomCurrentAndChatsAndCommandsGoToIt() {
         var app = Self.inRust()
         #expect(app.session?.rooms == ClientRooms(joined: ["rust"], current: "rust", members: ["rust": [Self.bob, Self.alice]]))

@@ -205,6 +205,8 @@ extension ClientSession {
         if let conn {
             for s in link.unacked { out.send(ExtensionCodec.frame(.chat(id: s.id, text: s.text)), to: [conn]) }
         }
+        // Back into our rooms before anything typed for them.
+        if !firstJoin { rejoinRooms(&out) }
         sendQueued(&out)
         quitIfDone(&out)
     }

@@ -14,6 +14,9 @@ public struct ClientRooms: Equatable, Sendable {
     public internal(set) var current: String?
     /// Each joined room's members, in order of joining (`#general`'s are the user table).
     public internal(set) var members: [String: [RoomMember]] = [:]
+    /// Rooms asked for again after a reconnect, whose `Join` has not come back yet: it does not
+    /// change the room we talk in.
+    var rejoining: Set<String> = []
 }
 
 extension ClientSession {
@@ -43,6 +46,21 @@ extension ClientSession {
         }
     }
 
+    /// After a rejoin: back into the rooms we were in (the server forgot them with our old
+    /// connection), in the order we joined them, the room we talk in staying so.
+    mutating func rejoinRooms(_ out: inout StepOutput) {
+        guard let conn, !rooms.joined.isEmpty else { return }
+        guard negotiatedRooms else {
+            out.show(.notice("In #general only now: this server has no rooms."))
+            rooms = ClientRooms()
+            return
+        }
+        rooms.rejoining = Set(rooms.joined)
+        for room in rooms.joined {
+            out.send(ExtensionCodec.frame(.command(line: "/join #" + room)), to: [conn])
+        }
+    }
+
     mutating func switchRoom(to name: String?, _ out: inout StepOutput) {
         rooms.current = name
         out.show(.notice("Talking in #\(name ?? RoomName.general) now."))
@@ -54,10 +72,15 @@ extension ClientSession {
         case .join(let j):
             if j.member.uid == me {
                 if !rooms.joined.contains(j.room) { rooms.joined.append(j.room) }
-                rooms.current = j.room
                 rooms.members[j.room] = j.whole?.members ?? [j.member]
                 let count = j.whole?.members.count ?? 1
-                out.show(.notice("You joined #\(j.room) (\(count == 1 ? "1 member" : "\(count) members")); talking in it now."))
+                let members = count == 1 ? "1 member" : "\(count) members"
+                if rooms.rejoining.remove(j.room) != nil {
+                    out.show(tagged(.notice("Back in #\(j.room) (\(members))."), j.room))
+                } else {
+                    rooms.current = j.room
+                    out.show(.notice("You joined #\(j.room) (\(members)); talking in it now."))
+                }
                 if let topic = j.whole?.topic { out.show(tagged(.system(TextRules.cleanText("The topic: \(topic)")), j.room)) }
             } else {
                 if rooms.members[j.room]?.contains(where: { $0.uid == j.member.uid }) == false { rooms.members[j.room]!.append(j.member) }

@@ -72,11 +72,8 @@ public struct ClientSession: Sendable {
             phase = .joining
             decoder = FrameDecoder(limit: config.maxFrameLength, oversized: .skip)
             out.show(.notice("Connected to server \(config.host):\(config.port)"))
-            // A new connection is in #general only: the server forgot our other rooms with the old one.
-            if !rooms.joined.isEmpty {
-                out.show(.notice("In #general only again: /join " + rooms.joined.map { "#" + $0 }.joined(separator: ", ") + " to be back."))
-                rooms = ClientRooms()
-            }
+            // A new connection is in #general only: the server forgot our other rooms with the
+            // old one, which we ask for again once resumed (`rejoinRooms`).
             // The sign first, so a pychat server knows what we speak before we join. An original
             // server takes it in silence (see PeerSign) and never answers it.
             out.send(PeerSign.frame(offered), to: [conn])
