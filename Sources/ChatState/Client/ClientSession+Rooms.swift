@@ -17,6 +17,13 @@ public struct ClientRooms: Equatable, Sendable {
     /// Rooms asked for again after a reconnect, whose `Join` has not come back yet: it does not
     /// change the room we talk in.
     var rejoining: Set<String> = []
+    /// The newest entry of each room we were shown: a room's history after a rejoin shows only
+    /// what came after it (what we missed, up to a page), never a line twice.
+    var newest: [String: Int64] = [:]
+
+    mutating func saw(_ seq: Int64, in room: String) {
+        newest[room] = max(newest[room] ?? seq, seq)
+    }
 }
 
 extension ClientSession {
@@ -70,6 +77,7 @@ extension ClientSession {
     mutating func received(rooms message: ExtensionMessage, _ out: inout StepOutput) -> Bool {
         switch message {
         case .join(let j):
+            // Our own join's number comes after what we missed: only others' lines count as seen.
             if j.member.uid == me {
                 if !rooms.joined.contains(j.room) { rooms.joined.append(j.room) }
                 rooms.members[j.room] = j.whole?.members ?? [j.member]
@@ -83,21 +91,25 @@ extension ClientSession {
                 }
                 if let topic = j.whole?.topic { out.show(tagged(.system(TextRules.cleanText("The topic: \(topic)")), j.room)) }
             } else {
+                rooms.saw(j.seq, in: j.room)
                 if rooms.members[j.room]?.contains(where: { $0.uid == j.member.uid }) == false { rooms.members[j.room]!.append(j.member) }
                 out.show(tagged(.system(TextRules.cleanText("\(j.member.name) joined")), j.room, at: j.wallMillis))
             }
-        case let .part(room, uid, name, _, wallMillis):
+        case let .part(room, uid, name, seq, wallMillis):
             if uid == me {
                 rooms.joined.removeAll { $0 == room }
                 rooms.members[room] = nil
+                rooms.newest[room] = nil
                 if rooms.current == room { rooms.current = nil }
                 out.show(.notice("You left #\(room); talking in #\(rooms.current ?? RoomName.general) now."))
             } else {
+                rooms.saw(seq, in: room)
                 rooms.members[room]?.removeAll { $0.uid == uid }
                 out.show(tagged(.system(TextRules.cleanText("\(name) left")), room, at: wallMillis))
             }
         case let .roomEntry(uid, entry):
             if ignored.contains(uid), entry.kind == .chat || entry.kind == .action { return true }
+            rooms.saw(entry.seq, in: entry.room)
             var line = entry.displayLine
             line.fromLog = false
             out.show(tagged(line, entry.room))
@@ -105,7 +117,9 @@ extension ClientSession {
             out.show(answer(list.count == 1 ? "1 room:" : "\(list.count) rooms:"))
             for r in list { out.show(answer(TextRules.cleanText(r.line))) }
         case let .history(room, entries, _) where room != RoomName.general:
-            for entry in entries { out.show(tagged(entry.displayLine, room)) }
+            let shown = rooms.newest[room]
+            for entry in entries where shown.map({ entry.seq > $0 }) ?? true { out.show(tagged(entry.displayLine, room)) }
+            if let newest = entries.map(\.seq).max() { rooms.saw(newest, in: room) }
         default:
             return false
         }
