@@ -28,6 +28,8 @@ enum Invariant: String, Sendable {
     /// actions and private messages reach nobody.
     case opsOnly = "ops only"
     case muted
+    /// (11) A banned address never joins before its ban ends (issue #14).
+    case bannedStayOut = "banned stay out"
     /// (11) Rooms (issue #14): a room's chat reaches exactly the room's other members at that
     /// step, its actions and topics all of them, and no original client ever.
     case roomDelivery = "room delivery"
@@ -235,6 +237,20 @@ extension Simulator {
             owedChats[c] = stillHeld > 0 && room.isConnected(c) ? Array(expected.suffix(stillHeld)) : nil
             expected.removeLast(min(stillHeld, expected.count))
         }
+        // Told why and closed, never joined: a connection over its address's limits as it is
+        // accepted, a banned joiner at its JoinRequest.
+        var turnedAway = sender.flatMap { s in effects.contains(.close(conn: s, reason: "banned")) ? s : nil }
+        if turnedAway != nil { stats.bannedTurnedAway += 1 }
+        if case let .accepted(a, _, _, _) = event, effects.contains(where: { if case .close(a, _) = $0 { true } else { false } }) {
+            turnedAway = a
+        }
+        let wallNow = clock.wallMillis()
+        for c in after.subtracting(before) {
+            if let until = moderation.banInForce(on: c, wallNow: wallNow) {
+                return fail(.bannedStayOut, "\(c) joined from a banned address "
+                            + (until.map { "\(($0 - wallNow) / 1000) s before its ban ends" } ?? "banned until /unban"))
+            }
+        }
         let senderMuted = sender.map(moderation.isMuted) ?? false
         if let sender, !moderation.ops.contains(sender), ModerationModel.moderates(effects) {
             return fail(.opsOnly, "\(sender), no op, moderates: \(effects.filter { if case .log = $0 { true } else { false } })")
@@ -263,7 +279,7 @@ extension Simulator {
                 guard Set(to).count == to.count else {
                     return fail(.totalOrder, "a send effect names a recipient twice: \(to)")
                 }
-                if let d = to.first(where: { !before.contains($0) && !after.contains($0) }) {
+                if let d = to.first(where: { !before.contains($0) && !after.contains($0) }), to != [turnedAway] {
                     return fail(.membership, "the server sends to \(d), which has not joined")
                 }
                 let (payloads, rest) = OriginalFrameReader.frames(in: bytes.array)
@@ -337,6 +353,8 @@ extension Simulator {
                         } else if commandStep, Set(to).isSubset(of: after.union(before)) {
                             // A command's answer, to its sender or to some members (a kick's line
                             // reaches the member kicked too).
+                        } else if to == [turnedAway], text.hasPrefix("Connection refused: ") {
+                            // A banned joiner is told why.
                         } else if to.count == 1, !before.contains(to[0]), after.contains(to[0]), text.hasPrefix("The topic: ") {
                             // The topic, told to a joiner.
                         } else if Set(to) != after,

@@ -3,15 +3,25 @@ import ChatState
 /// The simulator's own account of moderation (issue #14): which connections are ops and which
 /// members are muted, followed from the `moderation:` lines the server logs for what it carried
 /// out. Without TLS an op is for its connection, forgotten when it closes, and a mute is for
-/// its address, which a client that reconnects keeps (the workload mutes for good, as the
-/// simulation's server has no wall clock). The invariants check the server against it: a
+/// its address, which a client that reconnects keeps, as does a restarted server (the workload
+/// mutes for good). The invariants check the server against it: a
 /// moderation action only by the host or an op, and a muted member's chats, actions and private
 /// messages reaching nobody.
 struct ModerationModel {
     var ops: Set<ConnID> = []
     var mutedAddresses: Set<String> = []
+    /// Bans in force as the server kept them (`Effect.keepModeration`), and until when on the
+    /// wall clock (nil: until `/unban`); kept in the file, so across restarts too.
+    var bans: [ModerationSubject: Int64?] = [:]
     /// Each connection's address, from its accept.
     var addressOf: [ConnID: String] = [:]
+
+    /// The ban that should have kept `conn` out at `wallNow`, if any (the simulations run
+    /// without TLS: a connection's subject is its address).
+    func banInForce(on conn: ConnID, wallNow: Int64) -> Int64?? {
+        guard let address = addressOf[conn], let until = bans[.address(address)] else { return nil }
+        return until.map { $0 > wallNow } ?? true ? .some(until) : nil
+    }
 
     func isMuted(_ conn: ConnID) -> Bool {
         addressOf[conn].map(mutedAddresses.contains) ?? false
@@ -33,6 +43,10 @@ struct ModerationModel {
                         if said("unmuted \(target.name)"), let a = addressOf[conn] { mutedAddresses.remove(a) }
                     }
                 }
+            case let .keepModeration(.ban(ban)):
+                bans[ban.subject] = .some(ban.expiresAtWallMillis)
+            case let .keepModeration(.unban(subject)):
+                bans[subject] = nil
             case let .close(conn, _):
                 ops.remove(conn)
             default:

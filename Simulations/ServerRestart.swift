@@ -99,7 +99,8 @@ extension Simulator {
         frameClocks = [:]
         acceptedConn = nil
         wasPaused = false
-        moderation = ModerationModel()
+        // Ops without TLS were for their connections; mutes and bans are kept in the file.
+        moderation = ModerationModel(mutedAddresses: moderation.mutedAddresses, bans: moderation.bans)
         joinedBefore = server.room!.joined
         membersBefore = server.room!.members
         try! runtime.start()

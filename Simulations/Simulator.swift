@@ -107,6 +107,8 @@ struct SimStats: Equatable, Sendable {
     /// of those, the clients and log entries whose numbers were checked gap- and duplicate-free.
     var serverRestarts = 0
     var serverCrashes = 0
+    /// Joiners from a banned address turned away (the "banned stay out" invariant's cases).
+    var bannedTurnedAway = 0
     var rejoins = 0
     var clientsFollowedAcrossRejoins = 0
     var logNumbersChecked = 0
@@ -118,6 +120,7 @@ struct SimStats: Equatable, Sendable {
         roomCommands += o.roomCommands
         roomChats += o.roomChats
         serverRestarts += o.serverRestarts
+        bannedTurnedAway += o.bannedTurnedAway
         serverCrashes += o.serverCrashes
         rejoins += o.rejoins
         clientsFollowedAcrossRejoins += o.clientsFollowedAcrossRejoins
@@ -629,10 +632,10 @@ final class Simulator {
 
     /// A client dials the server, which accepts at once (a turn of its loop at this tick): the
     /// connection's id and the newcomer's uid are the runtime's.
-    func connectClient(kind: ClientKind, username: String? = nil, color: String? = nil) {
+    func connectClient(kind: ClientKind, username: String? = nil, color: String? = nil, from machine: String? = nil) {
         guard serverUp else { return }
         let actor = clients.count + 1
-        let address = "10.0.\(actor % 250).\(rng.int(in: 1...254))"
+        let address = machine ?? "10.0.\(actor % 250).\(rng.int(in: 1...254))"
         guard let (conn, uid) = dialServer(from: address) else {
             // Killed in the turn that accepted it: the client sees a reset, and is gone.
             guard serverUp else { return }
@@ -695,7 +698,11 @@ final class Simulator {
             return
         }
         switch rng.weighted(weights) {
-        case 0: connectClient(kind: randomKind())
+        case 0:
+            // Now and then a banned user tries again from the same machine (never hash order).
+            let banned = moderation.bans.keys.compactMap { if case let .address(a) = $0 { a } else { nil } }.sorted()
+            let evader = !banned.isEmpty && rng.chance(1, in: 2) ? rng.pick(banned) : nil
+            connectClient(kind: randomKind(), from: evader)
         case 1:
             // A reconnecting client waiting to dial again types on: its lines are pending.
             let waiting = profile.reconnecting > 0 && rng.chance(1, in: 4) ? pickWaiting() : nil
@@ -752,7 +759,9 @@ final class Simulator {
             guard let i = pickLive([.pychat, .pychatUI, .original]) else { return }
             let old = clients[i]
             reset(i)
-            connectClient(kind: old.kind, username: old.username, color: old.color)
+            // The same user starts the program again, from the same machine: a ban on its
+            // address must keep it out.
+            connectClient(kind: old.kind, username: old.username, color: old.color, from: old.address)
         case 12:
             guard let c = pickLink() else { return }
             links[c]!.trickle.toggle()
