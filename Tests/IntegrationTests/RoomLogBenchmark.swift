@@ -135,6 +135,12 @@ struct RoomLogBenchmark {
         let log = try #require(opened)
         print(String(format: "RoomLogBenchmark restart: open + nextSeq + latest(100) with %d entries: %.1f ms (%d shown)",
                      Self.million, Self.seconds(open) * 1e3, newest.count))
+        // What a restarted server also asks of each room before it listens: its latest topic
+        // (this room has none, the worst case: a walk of the whole room).
+        var topic: RoomEntry?
+        let topicTime = try ContinuousClock().measure { topic = try log.latestTopic(room: "general") }
+        print(String(format: "RoomLogBenchmark restart: latestTopic with %d entries and no topic: %.1f ms (%@)",
+                     Self.million, Self.seconds(topicTime) * 1e3, topic == nil ? "none" : "found"))
 
         for (name, words) in [("common (every entry)", ["the"]), ("common pair", ["the", "w0"]),
                               ("rare (one entry)", ["zyzzyva"]), ("absent", ["nowhere"])] {
