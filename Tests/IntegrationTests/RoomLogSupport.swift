@@ -36,7 +36,9 @@ final class SmallDisk {
     /// Fills the disk with a file until a write fails; returns its path.
     func fill() -> String {
         let filler = folder.file("filler")
-        let fd = open(filler, O_WRONLY | O_CREAT, 0o600)
+        // O_CLOEXEC: a process another test spawns meanwhile (a tmux server lives on) must not
+        // inherit it, or it holds the filler's blocks after the unlink and the disk stays full.
+        let fd = open(filler, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         let chunk = [UInt8](repeating: 0x55, count: 4096)
         while chunk.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == chunk.count {}
         close(fd)

@@ -71,7 +71,7 @@ import Testing
 
     /// Whether a terminal takes output now (without writing to it).
     static func isWritable(_ path: String) -> Bool {
-        let fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY)
+        let fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         guard fd >= 0 else { return true }
         defer { close(fd) }
         var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
