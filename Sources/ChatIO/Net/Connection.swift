@@ -21,15 +21,10 @@ final class Connection {
     var shutDown = false
     /// The layer's own goodbye (TLS close_notify) has been queued.
     var layerClosed = false
-    /// The core knows this connection (false for a TLS client before its handshake ends and
-    /// the server has shown it accepted our certificate).
-    var announced = true
+    /// Whether the core knows this connection yet, and has been told its certificate.
+    var gate = ConnectionGate.open
     /// A client's redial whose connect has not finished (watched for writability only).
     var dialing = false
-    /// A TLS server's connection has had its certificate reported (`Event.identified`).
-    var identified = false
-    /// A TLS client's handshake is done and the `tlsVerdict` timer is armed.
-    var awaitingVerdict = false
 
     /// The core paused reading this connection (its sender is over its chat rate).
     var readPaused = false

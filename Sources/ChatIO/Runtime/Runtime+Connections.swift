@@ -68,20 +68,16 @@ extension Runtime {
                     return
                 }
                 markDirty(c)  // A handshake answer may be waiting.
-                if !c.identified && app.config.role == .server && layer.isHandshakeDone {
-                    // Before any of its frames: the core knows whose certificate a JoinRequest is.
-                    c.identified = true
-                    if let fingerprint = layer.peerFingerprint { dispatch(.identified(conn: c.id, fingerprint: fingerprint)) }
+                let steps = c.gate.progressed(isServer: app.config.role == .server, handshakeDone: layer.isHandshakeDone,
+                                              established: layer.isEstablished, fingerprint: layer.peerFingerprint, now: now)
+                for step in steps {
+                    switch step {
+                    case .identify(let fingerprint): dispatch(.identified(conn: c.id, fingerprint: fingerprint))
+                    case .announce: announce(c)
+                    case .awaitVerdict(let deadline): timers.set(.tlsVerdict(c.id.raw), at: deadline)
+                    }
                 }
-                if !c.announced && layer.isEstablished {
-                    announce(c)
-                } else if !c.announced && layer.isHandshakeDone && !c.awaitingVerdict {
-                    c.awaitingVerdict = true
-                    // TLS 1.3: the server's verdict on our certificate is its next flight. Until
-                    // it comes we are not connected: a rejection is a failure to connect.
-                    timers.set(.tlsVerdict(c.id.raw), at: now + RuntimeOptions.tlsVerdictMillis)
-                }
-                if !plaintext.isEmpty && c.announced && connections.contains(c) {
+                if !plaintext.isEmpty && c.gate.announced && connections.contains(c) {
                     dispatch(.received(conn: c.id, bytes: Bytes(plaintext)))
                     noteInput(c)
                 }
@@ -96,9 +92,8 @@ extension Runtime {
         }
     }
 
-    /// Tells the core about a client's connection once its TLS layer let it through.
+    /// Tells the core about a client's connection, once its gate let it through.
     func announce(_ c: Connection) {
-        c.announced = true
         timers.cancel(.tlsVerdict(c.id.raw))
         dispatch(.connected(conn: c.id, remote: c.remote))
     }
@@ -156,14 +151,14 @@ extension Runtime {
 
     /// The connection failed or the peer left: forget it and tell the core.
     func lose(_ c: Connection, reason: String) {
-        let announced = c.announced && !c.closing
+        let announced = c.gate.announced && !c.closing
         discard(c)
         if announced {
             dispatch(.disconnected(conn: c.id, reason: reason))
-        } else if !c.announced && app.config.role == .client && isRedialling {
+        } else if !c.gate.announced && app.config.role == .client && isRedialling {
             // A redial that failed in its TLS handshake: the core tries again.
             dispatch(.dialFailed(reason: reason == "closed by peer" ? "the server closed the connection during the TLS handshake" : reason))
-        } else if !c.announced && app.config.role == .client {
+        } else if !c.gate.announced && app.config.role == .client {
             // The core never saw this connection (its TLS handshake failed): the client
             // cannot start, as with a refused connection.
             let config = app.config

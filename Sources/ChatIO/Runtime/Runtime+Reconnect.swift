@@ -92,7 +92,7 @@ extension Runtime {
             case .success(let fd):
                 let c = register(fd: fd, remote: a.description)
                 c.dialing = true
-                c.announced = false
+                c.gate = .pending
                 c.registered = Interest(read: false, write: true)
                 os.modify(fd, .connection(c.id.raw), c.registered)
                 r.current = c
@@ -122,7 +122,7 @@ extension Runtime {
         c.registered = Interest(read: !readingPaused, write: false)
         os.modify(c.fd, .connection(c.id.raw), c.registered)
         guard let context = options.tls else {
-            announce(c)
+            if c.gate.admit() { announce(c) }
             return
         }
         // A new handshake each attempt; the core hears of the connection once it is done.

@@ -209,7 +209,7 @@ public final class Runtime {
                     throw StartupError("cannot connect to \(config.host):\(config.port): \(error)")
                 }
                 let c = register(fd: d.handle, remote: d.remote, transport: .layered(layer))
-                c.announced = false
+                c.gate = .pending
                 markDirty(c)
             } else {
                 let c = register(fd: d.handle, remote: d.remote)
@@ -261,8 +261,7 @@ public final class Runtime {
             case .widthProbe:
                 for event in frontend?.probeExpired() ?? [] { dispatch(event) }
             case .tlsVerdict(let id):
-                // A server that sends no session tickets gives no sign of accepting us: go on.
-                if let c = connections[raw: id], !c.announced, !c.closing { announce(c) }
+                if let c = connections[raw: id], !c.closing, c.gate.verdictTimedOut() { announce(c) }
             case .dial(let id):
                 if let c = connections[raw: id] { dialProgressed(c, timedOut: true) }
             case .lookup:
