@@ -4,8 +4,8 @@ import Testing
 /// The host user in rooms besides `#general` (issues #14, #15), exhaustively: `pychat --serve`'s
 /// own screen joins (making), switches, parts and is refused as a client is; its chats, actions
 /// and topics reach exactly the room's pychat members (never alice, the original client); the
-/// members see it in `Join.whole` and `/rooms`; everything in its rooms is shown in the
-/// right buffer, with the status line, title and members pane a client has.
+/// members see it in `Join.whole`, `/rooms` and `/who`; everything in its rooms is shown in the
+/// right buffer, with the status line, title and members pane a client has; `/who` per room.
 /// The room is RoomsTests': the host, alice (#1, original), bob (#2) and carol (#3), pychat.
 @Suite struct HostRoomsTests {
     typealias R = RoomCommandTests
@@ -148,13 +148,32 @@ import Testing
 
     // MARK: Seen by the members: /rooms and /who
 
-    @Test func roomsCountsTheHost() {
+    @Test func roomsCountsTheHostAndWhoTypedInARoomListsThatRoom() throws {
         var s = Self.rustWithHost()
         s.send(.received(conn: Fix.c2, bytes: Self.command("/rooms")), [
             .send(to: [Fix.c2], bytes: R.ext(.rooms([RoomSummary(name: "general", members: 4, topic: nil),
                                                      RoomSummary(name: "rust", members: 3, topic: nil)]))),
         ])
         s.send(.inputLine("/rooms"), [], shows: [.notice("2 rooms:"), .notice("  #general 4 members"), .notice("  #rust 3 members")])
+        // /who typed in #rust: its three, the host first; in #general: all four, as ever.
+        func who(_ effects: [Effect]) throws -> ([String], Int) {
+            guard case .send(_, let bytes)? = effects.first, effects.count == 1,
+                  case let .who(members, total) = try ExtensionCodec.decode(Array(bytes.array[5...])) else {
+                Issue.record("not one Who: \(effects)")
+                return ([], 0)
+            }
+            return (members.map(\.name), total)
+        }
+        #expect(try who(s.reduce(.received(conn: Fix.c2, bytes: Self.command("/who", in: "rust")))) == (["host", "bob", "carol"], 3))
+        #expect(try who(s.reduce(.received(conn: Fix.c2, bytes: Self.command("/who")))) == (["host", "alice", "bob", "carol"], 4))
+        // The host's /who in #rust, as lines.
+        let (_, lines) = s.app.step(.inputLine("/who"))
+        #expect(lines.map(\.text).first == "3 members here:")
+        #expect(lines.count == 4 && lines[1].text.hasPrefix("  @host") && lines[3].text.hasPrefix("  carol"), "\(lines)")
+        // alice, the original client, in #general: everyone, as SystemMessages, as before.
+        let toAlice = s.reduce(.received(conn: Fix.c1, bytes: R.say("/who")))
+        #expect(toAlice.first == .send(.system(text: "4 members here:"), to: Fix.c1))
+        #expect(toAlice.count == 5)
     }
 
     // MARK: The host's screen

@@ -108,7 +108,7 @@ extension Room {
                 return answer(member, "Whoever sent you the last private message has left.", &out)
             }
             sendPrivate(text, from: member, to: target, &out)
-        case .who: who(for: member, &out)
+        case .who: who(for: member, in: room, &out)
         case .whois(let name):
             guard let target = self.member(named: name) else { return answer(member, noOne(name), &out) }
             if let conn = member.conn, connections[conn]?.wantsCommands == true {
