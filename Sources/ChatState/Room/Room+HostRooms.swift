@@ -15,6 +15,9 @@ struct HostRooms: Equatable, Sendable {
 }
 
 extension Room {
+    /// The room besides `#general` the host talks in; nil: `#general`.
+    public var hostTalksIn: String? { hostRooms.current }
+
     /// The host's chat in the room it talks in: shown in that room's buffer at once, recorded,
     /// and sent to the room's members as a `RoomEntry` (never to an original client).
     mutating func hostSay(_ text: String, inRoom name: String, by host: Member, _ out: inout StepOutput) {
