@@ -50,6 +50,7 @@ extension Simulator {
                 var want = Set(members[entry.room] ?? [])
                 if entry.kind == .chat, let author = conn(uid) { want.remove(author) }
                 if entry.kind == .chat { stats.roomChats += 1 }
+                if uid == hostUID { stats.hostRoomEntries += 1 }
                 if Set(to) != want {
                     return fail(.roomDelivery, "a \(entry.kind) in #\(entry.room) went to \(to.sorted()), its members are \(want.sorted())")
                 }

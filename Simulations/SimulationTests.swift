@@ -127,9 +127,13 @@ import Testing
         #expect(total.commands > 1_000)
         #expect(total.renames > 50)
         #expect(total.privateMessages > 40)
-        #expect(total.moderations > 20)
+        // Moderations are rare and swing with the random stream: 28 on main before the host's room
+        // commands (hostrooms), 17 with only one more draw per host line and nothing else changed, 18 with them.
+        #expect(total.moderations > 12)
         #expect(total.roomCommands > 100)
         #expect(total.roomChats > 20)
+        #expect(total.hostRoomCommands > 20)
+        #expect(total.hostRoomEntries > 10)
         #expect(total.serverRestarts > 10)
         #expect(total.serverCrashes > 3)
         #expect(total.bannedTurnedAway > 0)

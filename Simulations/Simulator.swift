@@ -103,6 +103,9 @@ struct SimStats: Equatable, Sendable {
     /// Room commands typed (issue #14), and chats a room besides #general relayed.
     var roomCommands = 0
     var roomChats = 0
+    /// Room commands the host typed, and its rooms' entries (its chats, actions, topics) checked.
+    var hostRoomCommands = 0
+    var hostRoomEntries = 0
     /// Server restarts over its room log on disk; reconnecting clients that joined again; and
     /// of those, the clients and log entries whose numbers were checked gap- and duplicate-free.
     var serverRestarts = 0
@@ -119,6 +122,8 @@ struct SimStats: Equatable, Sendable {
         frameDeadlineDrops += o.frameDeadlineDrops
         roomCommands += o.roomCommands
         roomChats += o.roomChats
+        hostRoomCommands += o.hostRoomCommands
+        hostRoomEntries += o.hostRoomEntries
         serverRestarts += o.serverRestarts
         bannedTurnedAway += o.bannedTurnedAway
         serverCrashes += o.serverCrashes
@@ -708,7 +713,14 @@ final class Simulator {
             let waiting = profile.reconnecting > 0 && rng.chance(1, in: 4) ? pickWaiting() : nil
             guard let i = waiting ?? pickLive([.pychat, .pychatUI, .original]) else { return }
             say(i, Corpus.text(&rng))
-        case 2: hostSays(Corpus.text(&rng))
+        case 2:
+            // The host goes into rooms and out of them too, and talks in the one it is in (issue #14).
+            if rng.chance(1, in: 8) {
+                stats.hostRoomCommands += 1
+                hostSays(Corpus.roomCommand(&rng))
+            } else {
+                hostSays(Corpus.text(&rng))
+            }
         case 3:
             guard let i = pickLive([.pychatUI]) else { return }
             for key in Corpus.keys(&rng) { pychatStep(i, .key(key)) }

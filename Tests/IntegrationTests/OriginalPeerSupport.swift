@@ -70,3 +70,12 @@ func expectNothingOriginalWouldChokeOn(_ peer: Proc, sourceLocation: SourceLocat
     #expect(complaints.isEmpty, "\(peer.name) complained: \(complaints)\n--- its output:\n\(peer.stdout)",
             sourceLocation: sourceLocation)
 }
+
+/// The texts an original-like peer was sent, once its session is checked whole: it choked on
+/// nothing, and every frame was the original's (kind 1), so it saw nothing of another room.
+func originalTexts(_ peer: Proc, sourceLocation: SourceLocation = #_sourceLocation) -> [String] {
+    expectNothingOriginalWouldChokeOn(peer, sourceLocation: sourceLocation)
+    let frames = jsonLines(peer.stdout).filter { $0["kind"] != nil }
+    #expect(frames.allSatisfy { $0["kind"] as? Int == 1 }, sourceLocation: sourceLocation)
+    return frames.compactMap { ($0["msg"] as? [String: Any])?["text"] as? String }
+}

@@ -34,6 +34,12 @@ final class Tmux: @unchecked Sendable {
         try tmux("send-keys", "-t", target, "-l", text)
     }
 
+    /// Types a line and Return: what a user sends.
+    func send(_ target: String, line: String) throws {
+        try type(target, line)
+        try keys(target, "Enter")
+    }
+
     func screen(_ target: String) throws -> [String] {
         try tmux("capture-pane", "-p", "-t", target).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }

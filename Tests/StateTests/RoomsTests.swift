@@ -104,17 +104,13 @@ import Testing
         #expect(s.reduce(.received(conn: Fix.c2, bytes: Self.command("/join #" + String(repeating: "é", count: 32)))).count == 4)
     }
 
-    @Test func theOriginalClientAndTheHostStayInGeneral() {
+    /// (The host's screen goes into rooms: `HostRoomsTests`.)
+    @Test func theOriginalClientStaysInGeneral() {
         var s = Self.rust()
         s.send(.received(conn: Fix.c1, bytes: R.say("/join #rust")),
                [.send(.system(text: "/join needs a pychat client that knows rooms: an original PyChat client stays in #general."), to: Fix.c1)])
         s.send(.received(conn: Fix.c1, bytes: R.say("/part #rust")),
                [.send(.system(text: "/part needs a pychat client that knows rooms: an original PyChat client stays in #general."), to: Fix.c1)])
-        var host = s.app.room!
-        var out = StepOutput()
-        host.hostSay("/join #rust", &out)
-        #expect(out.lines == [.notice("/join: the host's screen stays in #general; rooms are for pychat clients.")])
-        #expect(out.effects.isEmpty)
         // A pychat client that did not negotiate `rooms` is told so, and stays in #general.
         var old = TestStore(RoomTests.config)
         _ = old.reduce(.accepted(conn: Fix.c2, uid: Fix.uid2, remote: "b"))

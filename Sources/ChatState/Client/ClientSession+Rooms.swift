@@ -70,7 +70,7 @@ extension ClientSession {
 
     mutating func switchRoom(to name: String?, _ out: inout StepOutput) {
         rooms.current = name
-        out.show(.notice("Talking in #\(name ?? RoomName.general) now."))
+        out.show(RoomsOnScreen.talking(in: name))
     }
 
     /// A `rooms` message, or a `History` of a room besides `#general`; false for any other.
@@ -82,18 +82,17 @@ extension ClientSession {
                 if !rooms.joined.contains(j.room) { rooms.joined.append(j.room) }
                 rooms.members[j.room] = j.whole?.members ?? [j.member]
                 let count = j.whole?.members.count ?? 1
-                let members = count == 1 ? "1 member" : "\(count) members"
                 if rooms.rejoining.remove(j.room) != nil {
-                    out.show(tagged(.notice("Back in #\(j.room) (\(members))."), j.room))
+                    out.show(tagged(.notice("Back in #\(j.room) (\(RoomsOnScreen.members(count)))."), j.room))
                 } else {
                     rooms.current = j.room
-                    out.show(.notice("You joined #\(j.room) (\(members)); talking in it now."))
+                    out.show(RoomsOnScreen.youJoined(j.room, members: count))
                 }
-                if let topic = j.whole?.topic { out.show(tagged(.system(TextRules.cleanText("The topic: \(topic)")), j.room)) }
+                if let topic = j.whole?.topic { out.show(RoomsOnScreen.topic(topic, in: j.room)) }
             } else {
                 rooms.saw(j.seq, in: j.room)
                 if rooms.members[j.room]?.contains(where: { $0.uid == j.member.uid }) == false { rooms.members[j.room]!.append(j.member) }
-                out.show(tagged(.system(TextRules.cleanText("\(j.member.name) joined")), j.room, at: j.wallMillis))
+                out.show(RoomsOnScreen.arrived(j.member.name, in: j.room, at: j.wallMillis))
             }
         case let .part(room, uid, name, seq, wallMillis):
             if uid == me {
@@ -101,18 +100,16 @@ extension ClientSession {
                 rooms.members[room] = nil
                 rooms.newest[room] = nil
                 if rooms.current == room { rooms.current = nil }
-                out.show(.notice("You left #\(room); talking in #\(rooms.current ?? RoomName.general) now."))
+                out.show(RoomsOnScreen.youLeft(room, talkingIn: rooms.current))
             } else {
                 rooms.saw(seq, in: room)
                 rooms.members[room]?.removeAll { $0.uid == uid }
-                out.show(tagged(.system(TextRules.cleanText("\(name) left")), room, at: wallMillis))
+                out.show(RoomsOnScreen.went(name, from: room, at: wallMillis))
             }
         case let .roomEntry(uid, entry):
             if ignored.contains(uid), entry.kind == .chat || entry.kind == .action { return true }
             rooms.saw(entry.seq, in: entry.room)
-            var line = entry.displayLine
-            line.fromLog = false
-            out.show(tagged(line, entry.room))
+            out.show(RoomsOnScreen.live(entry))
         case .rooms(let list):
             out.show(answer(list.count == 1 ? "1 room:" : "\(list.count) rooms:"))
             for r in list { out.show(answer(TextRules.cleanText(r.line))) }
@@ -127,33 +124,13 @@ extension ClientSession {
     }
 
     /// A line of a room besides `#general`, for that room's buffer.
-    private func tagged(_ line: DisplayLine, _ room: String, at wallMillis: Int64? = nil) -> DisplayLine {
-        var line = line
-        line.room = room
-        if let wallMillis { line.time = wallMillis }
-        return line
-    }
+    private func tagged(_ line: DisplayLine, _ room: String) -> DisplayLine { RoomsOnScreen.tagged(line, room) }
 
     /// An answer to what the user typed: shown in the room it was typed in.
     func answer(_ text: String) -> DisplayLine {
         var line = DisplayLine.system(text)
         line.room = rooms.current
         return line
-    }
-
-    /// `/join N` by the number the status line shows (1: `#general`), or the next or previous
-    /// room (`by`: +1, -1, round and round): Alt-digit and Alt-Right, Alt-Left.
-    public mutating func switchRoom(number n: Int, _ out: inout StepOutput) {
-        guard n >= 1, n <= rooms.joined.count + 1 else { return }
-        let target = n == 1 ? nil : rooms.joined[n - 2]
-        if target != rooms.current { switchRoom(to: target, &out) }
-    }
-
-    public mutating func switchRoom(by step: Int, _ out: inout StepOutput) {
-        let count = rooms.joined.count + 1
-        guard count > 1 else { return }
-        let at = rooms.current.flatMap { rooms.joined.firstIndex(of: $0) }.map { $0 + 1 } ?? 0
-        switchRoom(number: (at + step + count) % count + 1, &out)
     }
 
     /// Our chat in the current room besides `#general`: shown tagged, sent as a `Say`.

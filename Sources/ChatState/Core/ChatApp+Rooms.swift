@@ -1,24 +1,42 @@
-/// Rooms on the client's screen (feature `rooms`): the keys that switch rooms, the history pane
-/// following the session's current room, the status line, the title's room and the members of
-/// the room shown. The session decides where chats go; the UI only follows it.
+/// Rooms on the screen (feature `rooms`), a client's or the host's: the keys that switch rooms,
+/// the history pane following the current room, the status line, the title's room and the
+/// members of the room shown. The session (or the host's side of the room) decides where chats
+/// go; the UI only follows it.
 extension ChatApp {
-    /// Alt-digit, Alt-Left and Alt-Right: the session switches, the UI follows (in `present`).
-    /// False for any other key, or with no rooms to switch among.
+    /// The rooms of the one at this screen, and the one it talks in (nil: `#general`): a
+    /// client's, or the host's (`Room+HostRooms`); nil for a server with no host user.
+    var screenRooms: (joined: [String], current: String?)? {
+        switch role {
+        case .client(let session): return (session.rooms.joined, session.rooms.current)
+        case .server(let room): return room.host == nil ? nil : (room.hostRooms.joined, room.hostRooms.current)
+        }
+    }
+
+    /// Alt-digit, Alt-Left and Alt-Right: the session (or the host) switches, the UI follows (in
+    /// `present`). False for any other key, or with no rooms to switch among.
     mutating func roomKey(_ key: Key, _ out: inout StepOutput) -> Bool {
-        guard case .client(var session) = role, !session.rooms.joined.isEmpty else { return false }
         switch key {
-        case .altDigit(let n): session.switchRoom(number: n == 0 ? 10 : n, &out)
-        case .altLeft: session.switchRoom(by: -1, &out)
-        case .altRight: session.switchRoom(by: 1, &out)
+        case .altDigit, .altLeft, .altRight: break
         default: return false
         }
-        role = .client(session)
+        guard let rooms = screenRooms, !rooms.joined.isEmpty else { return false }
+        // A number with no room is the key's still: Alt-9 among three rooms does nothing.
+        guard let target = RoomsOnScreen.room(for: key, from: rooms.current, of: rooms.joined), target != rooms.current else { return true }
+        switch role {
+        case .client(var session):
+            session.switchRoom(to: target, &out)
+            role = .client(session)
+        case .server(var room):
+            role = .server(Room(vacant: config))
+            room.hostShows(target, &out)
+            role = .server(room)
+        }
         return true
     }
 
-    /// Shows the session's current room, and drops the buffers of rooms it left.
+    /// Shows the current room, and drops the buffers of rooms left.
     mutating func followRooms() {
-        guard ui != nil, let rooms = session?.rooms else { return }
+        guard ui != nil, let rooms = screenRooms else { return }
         // The room shown is no buffer of `others`, but may be the one just left.
         let kept = Set(ui!.rooms.others.keys).union(ui!.rooms.current.map { [$0] } ?? []).subtracting([RoomName.general])
         let gone = kept.subtracting(rooms.joined)
@@ -34,7 +52,7 @@ extension ChatApp {
     /// `1 #general  2 #rust (3)  3 #go (2, 1 @)`, the shown room in brackets: empty while the
     /// client is in no room besides `#general`.
     var roomStatus: String {
-        guard let ui, let rooms = session?.rooms, !rooms.joined.isEmpty else { return "" }
+        guard let ui, let rooms = screenRooms, !rooms.joined.isEmpty else { return "" }
         return ([RoomName.general] + rooms.joined).enumerated().map { n, name in
             let label = "\(n + 1) #\(name)"
             if name == (ui.rooms.current ?? RoomName.general) { return "[\(label)]" }
@@ -44,9 +62,9 @@ extension ChatApp {
         }.joined(separator: "  ")
     }
 
-    /// The room shown, for the title: nil while the client is in no room besides `#general`.
+    /// The room shown, for the title: nil while in no room besides `#general`.
     var shownRoom: String? {
-        guard let rooms = session?.rooms, !rooms.joined.isEmpty else { return nil }
+        guard let rooms = screenRooms, !rooms.joined.isEmpty else { return nil }
         return "#" + (rooms.current ?? RoomName.general)
     }
 

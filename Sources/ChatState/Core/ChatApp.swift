@@ -143,7 +143,8 @@ extension ChatApp {
         switch role {
         case .server(let room):
             let address = room.listeningOn ?? "\(config.host):\(config.port)"
-            return "\(room.host?.name ?? "pychat") · serving \(address) · \(users(room.members.count))\(security)\(unread)"
+            let count = room.hostRooms.current.flatMap { room.rooms[$0]?.count } ?? room.members.count
+            return "\(room.host?.name ?? "pychat") · serving \(address)\(shownRoom.map { " · " + $0 } ?? "") · \(users(count))\(security)\(unread)"
         case .client(let session):
             let place = "\(config.host):\(config.port)"
             switch session.phase {

@@ -43,13 +43,14 @@ extension Room {
     }
 
     /// A member's typed line: its chat text, or nil when it was a command (carried out here,
-    /// or answered with what is wrong). `//text` is the chat `/text`.
-    mutating func chatText(_ line: String, from member: Member, _ out: inout StepOutput) -> String? {
+    /// or answered with what is wrong). `//text` is the chat `/text`. `room`: the room it was
+    /// typed in, if not `#general` (the host's; an original client is in `#general` only).
+    mutating func chatText(_ line: String, from member: Member, in room: String? = nil, _ out: inout StepOutput) -> String? {
         guard line.hasPrefix("/") else { return line }
         switch CommandParser.read(line) {
         case .chat(let text): return text
         case .wrong(let why): answer(member, why, &out)
-        case .command(let command): run(command, by: member, &out)
+        case .command(let command): run(command, by: member, in: room, &out)
         }
         return nil
     }
@@ -107,7 +108,7 @@ extension Room {
                 return answer(member, "Whoever sent you the last private message has left.", &out)
             }
             sendPrivate(text, from: member, to: target, &out)
-        case .who: who(for: member, &out)
+        case .who: who(for: member, in: room, &out)
         case .whois(let name):
             guard let target = self.member(named: name) else { return answer(member, noOne(name), &out) }
             if let conn = member.conn, connections[conn]?.wantsCommands == true {

@@ -29,13 +29,15 @@ extension Room {
                              client: client, fingerprint: shortFingerprint(of: member))
     }
 
-    /// `/who`: the first `Limits.whoListed` members in the room's order, and how many there are.
-    func who(for member: Member, _ out: inout StepOutput) {
-        let listed = members.prefix(Limits.whoListed).map(details(of:))
+    /// `/who`: the first `Limits.whoListed` members in the room's order, and how many there are;
+    /// typed in a room besides `#general` (`room`), that room's members (the host first, if in it).
+    func who(for member: Member, in room: String? = nil, _ out: inout StepOutput) {
+        let everyone = room.flatMap { rooms[$0] }.map(roomMembers(of:)) ?? members
+        let listed = everyone.prefix(Limits.whoListed).map(details(of:))
         if let conn = member.conn, connections[conn]?.wantsCommands == true {
-            return send(.who(members: listed, total: members.count), to: conn, &out)
+            return send(.who(members: listed, total: everyone.count), to: conn, &out)
         }
-        for line in MemberDetails.whoLines(listed, total: members.count) { answer(member, line, &out) }
+        for line in MemberDetails.whoLines(listed, total: everyone.count) { answer(member, line, &out) }
     }
 
 

@@ -9,17 +9,20 @@
 extension Room {
     /// `/join #name`: into the room, made if it is new; the joiner is sent the room (`Join`,
     /// with its members and topic) and its latest entries (`History`), its members the join.
+    /// The host is shown them instead, and `/join` of a room it is in (`#general` too) switches.
     mutating func joinRoom(_ typed: String, by member: Member, _ out: inout StepOutput) {
-        guard let conn = roomsMember(member, "/join", &out) else { return }
+        guard let mine = roomsOf(member, "/join", &out) else { return }
         let name: String
         switch RoomName.read(typed) {
         case .failure(let refusal): return answer(member, refusal.line, &out)
         case .success(let read): name = rooms.existing(read) ?? read
         }
+        if member.conn == nil, name == RoomName.general || mine.contains(name) {
+            return hostShows(name == RoomName.general ? nil : name, &out)
+        }
         if name == RoomName.general { return answer(member, "You are in #general: everyone is.", &out) }
-        guard var c = connections[conn] else { return }
-        if c.rooms.contains(name) { return answer(member, "You are in #\(name) already.", &out) }
-        guard c.rooms.count < Limits.maxRoomsPerConnection else {
+        if mine.contains(name) { return answer(member, "You are in #\(name) already.", &out) }
+        guard mine.count < Limits.maxRoomsPerConnection else {
             return answer(member, "You are in \(Limits.maxRoomsPerConnection) rooms besides #general, the most one may be in: /part one first.", &out)
         }
         if rooms[name] == nil {
@@ -29,28 +32,36 @@ extension Room {
             rooms.make(Rooms.Channel(name: name))
             out.log("room #\(name) made by \(quoted(member.name))")
         }
-        c.rooms.append(name)
-        connections[conn] = c
         var channel = rooms[name]!
         let latest = channel.log.newest(Limits.historyPage)
-        channel.members.append(conn)
+        let others = channel.members
+        if let conn = member.conn {
+            connections[conn]?.rooms.append(name)
+            channel.members.append(conn)
+        } else {
+            channel.hasHost = true
+        }
         channel.log.wallNow = log.wallNow
         let entry = channel.log.record(.join, by: member)
         rooms[name] = channel
         out.entries.append(entry)
-        out.log("join #\(name) \(conn) \(quoted(member.name))")
-        let whole = channel.members.compactMap { connections[$0]?.member }.map(RoomMember.init)
-        send(.join(RoomJoin(room: name, member: RoomMember(member), seq: entry.seq, wallMillis: entry.wallMillis,
-                            whole: (whole, channel.topic))), to: conn, &out)
-        send(.history(room: name, entries: latest, more: RoomLog.more(before: latest)), to: conn, &out)
-        let others = channel.members.filter { $0 != conn }
+        out.log("join #\(name) \(member.conn?.description ?? "host") \(quoted(member.name))")
+        if let conn = member.conn {
+            let whole = roomMembers(of: channel).map(RoomMember.init)
+            send(.join(RoomJoin(room: name, member: RoomMember(member), seq: entry.seq, wallMillis: entry.wallMillis,
+                                whole: (whole, channel.topic))), to: conn, &out)
+            send(.history(room: name, entries: latest, more: RoomLog.more(before: latest)), to: conn, &out)
+            if channel.hasHost { out.show(RoomsOnScreen.arrived(member.name, in: name, at: entry.wallMillis)) }
+        } else {
+            hostJoined(name, channel, latest: latest, &out)
+        }
         out.send(ExtensionCodec.frame(.join(RoomJoin(room: name, member: RoomMember(member), seq: entry.seq,
                                                      wallMillis: entry.wallMillis))), to: others)
     }
 
     /// `/part [#name]`: out of that room, or of the one the line was typed in.
     mutating func partRoom(_ typed: String?, typedIn room: String?, by member: Member, _ out: inout StepOutput) {
-        guard let conn = roomsMember(member, "/part", &out) else { return }
+        guard let mine = roomsOf(member, "/part", &out) else { return }
         var name = room ?? RoomName.general
         if let typed {
             switch RoomName.read(typed) {
@@ -61,28 +72,37 @@ extension Room {
         if name == RoomName.general {
             return answer(member, "Everyone is always in #general, the original's room: /quit leaves the server.", &out)
         }
-        guard connections[conn]?.rooms.contains(name) == true else { return answer(member, "You are not in #\(name).", &out) }
-        leaveRoom(name, conn, member, &out)
+        guard mine.contains(name) else { return answer(member, "You are not in #\(name).", &out) }
+        leaveRoom(name, member, &out)
     }
 
-    /// Takes a member out of one room: recorded, and told to it and to those still there.
-    mutating func leaveRoom(_ name: String, _ conn: ConnID, _ member: Member, _ out: inout StepOutput) {
+    /// Takes a member (or the host) out of one room: recorded, and told to it and to those still there.
+    mutating func leaveRoom(_ name: String, _ member: Member, _ out: inout StepOutput) {
         guard var channel = rooms[name] else { return }
         let told = channel.members
-        channel.members.removeAll { $0 == conn }
+        if let conn = member.conn {
+            channel.members.removeAll { $0 == conn }
+            connections[conn]?.rooms.removeAll { $0 == name }
+        } else {
+            channel.hasHost = false
+        }
         channel.log.wallNow = log.wallNow
         let entry = channel.log.record(.leave, by: member)
         rooms[name] = channel
-        connections[conn]?.rooms.removeAll { $0 == name }
         out.entries.append(entry)
-        out.log("part #\(name) \(conn) \(quoted(member.name))")
+        out.log("part #\(name) \(member.conn?.description ?? "host") \(quoted(member.name))")
         out.send(ExtensionCodec.frame(.part(room: name, uid: member.uid, name: member.name, seq: entry.seq,
                                             wallMillis: entry.wallMillis)), to: told.filter { connections[$0] != nil })
+        if member.conn == nil {
+            hostParted(name, &out)
+        } else if channel.hasHost {
+            out.show(RoomsOnScreen.went(member.name, from: name, at: entry.wallMillis))
+        }
     }
 
     /// A member that left the server leaves each of its rooms (its connection is gone already).
-    mutating func leaveRooms(_ names: [String], _ conn: ConnID, _ member: Member, _ out: inout StepOutput) {
-        for name in names { leaveRoom(name, conn, member, &out) }
+    mutating func leaveRooms(_ names: [String], _ member: Member, _ out: inout StepOutput) {
+        for name in names { leaveRoom(name, member, &out) }
     }
 
     /// A `Say`: a member's chat in one of its rooms, to the room's other members.
@@ -115,6 +135,7 @@ extension Room {
         out.entries.append(entry)
         let to = echo ? channel.members : channel.members.filter { $0 != member.conn }
         out.send(ExtensionCodec.frame(.roomEntry(uid: member.uid, entry)), to: to)
+        showHost(entry, of: channel, by: member, echo: echo, &out)
     }
 
     /// `/topic` typed in a room besides `#general`: shown, set, or cleared (`/topic -delete`).
@@ -136,7 +157,7 @@ extension Room {
         var list = [RoomSummary(name: RoomName.general, members: members.count, topic: topic)]
         for name in rooms.order {
             let channel = rooms[name]!
-            list.append(RoomSummary(name: name, members: channel.members.count, topic: channel.topic))
+            list.append(RoomSummary(name: name, members: channel.count, topic: channel.topic))
         }
         if let conn = member.conn, connections[conn]?.wantsRooms == true { return send(.rooms(list), to: conn, &out) }
         answer(member, list.count == 1 ? "1 room:" : "\(list.count) rooms:", &out)
@@ -156,20 +177,17 @@ extension Room {
         return .some(room)
     }
 
-    /// The member's connection, if it may use the rooms commands: a pychat client that
-    /// negotiated `rooms`. The host's screen and an original client stay in `#general`.
-    private func roomsMember(_ member: Member, _ command: String, _ out: inout StepOutput) -> ConnID? {
-        guard let conn = member.conn else {
-            answer(member, "\(command): the host's screen stays in #general; rooms are for pychat clients.", &out)
-            return nil
-        }
-        guard connections[conn]?.wantsRooms == true else {
+    /// The rooms besides `#general` the member is in, if it may use the rooms commands: the
+    /// host, or a pychat client that negotiated `rooms`. An original client stays in `#general`.
+    private func roomsOf(_ member: Member, _ command: String, _ out: inout StepOutput) -> [String]? {
+        guard let conn = member.conn else { return hostRooms.joined }
+        guard let c = connections[conn], c.wantsRooms else {
             let original = connections[conn]?.common == nil
             answer(member, "\(command) needs a pychat client that knows rooms: " + (original
                 ? "an original PyChat client stays in #general." : "this one stays in #general."), &out)
             return nil
         }
-        return conn
+        return c.rooms
     }
 
     /// What the log held of a room besides `#general` when the server started: the room is

@@ -135,6 +135,8 @@ public struct Room: Sendable {
     var moderation = Moderation()
     /// The rooms besides `#general`, which is this room itself (see `Rooms`).
     var rooms = Rooms()
+    /// The host user's rooms besides `#general`, and the one it talks in (`Room+HostRooms.swift`).
+    var hostRooms = HostRooms()
 
     public init(config: AppConfig) {
         self.config = config
@@ -212,7 +214,8 @@ public struct Room: Sendable {
         }
     }
 
-    /// A message typed by the host user: shown locally and sent to every member.
+    /// A message typed by the host user: shown locally and sent to every member (in a room
+    /// besides `#general`: to that room's, `Room+HostRooms.swift`).
     public mutating func hostSay(_ raw: String, _ out: inout StepOutput) {
         guard let host else { return }
         let line = TextRules.cleanText(raw)
@@ -223,7 +226,8 @@ public struct Room: Sendable {
             return
         }
         activity.note(host.uid, at: now)
-        guard let text = chatText(line, from: host, &out) else { return }
+        guard let text = chatText(line, from: host, in: hostRooms.current, &out) else { return }
+        if let room = hostRooms.current { return hostSay(text, inRoom: room, by: host, &out) }
         out.show(.chat(host.name, host.color, text))
         // As for a member's chat: held announcements first, so stamps reach everyone in order.
         if !pendingAnnouncements.isEmpty { announcePending(&out) }
@@ -295,7 +299,7 @@ public struct Room: Sendable {
         tableChanged()
         scheduleRefresh(&out)
         queueAnnouncement(joined: false, member.name, record(.leave, by: member, &out), &out)
-        if !c.rooms.isEmpty { leaveRooms(c.rooms, conn, member, &out) }
+        if !c.rooms.isEmpty { leaveRooms(c.rooms, member, &out) }
     }
 
     // MARK: Frames and messages

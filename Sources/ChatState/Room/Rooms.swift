@@ -10,8 +10,13 @@ struct Rooms: Sendable {
     /// One room besides `#general`.
     struct Channel: Sendable {
         let name: String
-        /// Its members, in order of joining.
+        /// Its members' connections, in order of joining: whom its traffic is sent to.
         var members: [ConnID] = []
+        /// Whether the host user is in it too (it has no connection, so it is not in `members`:
+        /// what the room sends goes to `members`, what the host is shown is `Room+HostRooms`).
+        var hasHost = false
+        /// How many are in it, the host counted.
+        var count: Int { members.count + (hasHost ? 1 : 0) }
         /// nil: none set (or cleared with `/topic -delete`).
         var topic: String?
         var log: RoomLog

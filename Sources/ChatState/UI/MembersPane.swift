@@ -57,10 +57,8 @@ extension ChatApp {
         let rows = max(0, ui.size.rows - UIState.inputPaneRows)
         switch role {
         case .server(let room):
-            let names = room.members.prefix(rows).map {
-                MembersPane.Entry($0.name, $0.color, op: room.isOp($0), away: room.presence(of: $0).away != nil)
-            }
-            return MembersPane(names: names, count: room.members.count)
+            if let pane = room.hostRoomPane(rows: rows) { return pane }
+            return MembersPane(names: room.members.prefix(rows).map(room.paneEntry), count: room.members.count)
         case .client(let session):
             if let pane = roomMembersPane(rows: rows) { return pane }
             let names = session.users.prefix(rows).map {
