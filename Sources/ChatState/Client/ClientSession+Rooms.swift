@@ -20,6 +20,9 @@ public struct ClientRooms: Equatable, Sendable {
     /// The newest entry of each room we were shown: a room's history after a rejoin shows only
     /// what came after it (what we missed, up to a page), never a line twice.
     var newest: [String: Int64] = [:]
+    /// Rooms whose join's history (a `History`, or a rejoin's `Resumed`) has not all come yet:
+    /// their live lines wait behind it (`ClientSession+RoomResume.swift`).
+    var catching: [String: RoomCatching] = [:]
 
     mutating func saw(_ seq: Int64, in room: String) {
         newest[room] = max(newest[room] ?? seq, seq)
@@ -64,7 +67,8 @@ extension ClientSession {
         }
         rooms.rejoining = Set(rooms.joined)
         for room in rooms.joined {
-            out.send(ExtensionCodec.frame(.command(line: "/join #" + room)), to: [conn])
+            // The newest entry we showed of it: the server answers with every entry after it.
+            out.send(ExtensionCodec.frame(.command(line: "/join #" + room, after: rooms.newest[room])), to: [conn])
         }
     }
 
@@ -81,6 +85,7 @@ extension ClientSession {
             if j.member.uid == me {
                 if !rooms.joined.contains(j.room) { rooms.joined.append(j.room) }
                 rooms.members[j.room] = j.whole?.members ?? [j.member]
+                rooms.catching[j.room] = RoomCatching(after: rooms.newest[j.room], joinSeq: j.seq)
                 let count = j.whole?.members.count ?? 1
                 let members = count == 1 ? "1 member" : "\(count) members"
                 if rooms.rejoining.remove(j.room) != nil {
@@ -91,35 +96,37 @@ extension ClientSession {
                 }
                 if let topic = j.whole?.topic { out.show(tagged(.system(TextRules.cleanText("The topic: \(topic)")), j.room)) }
             } else {
-                rooms.saw(j.seq, in: j.room)
                 if rooms.members[j.room]?.contains(where: { $0.uid == j.member.uid }) == false { rooms.members[j.room]!.append(j.member) }
-                out.show(tagged(.system(TextRules.cleanText("\(j.member.name) joined")), j.room, at: j.wallMillis))
+                showLive(tagged(.system(TextRules.cleanText("\(j.member.name) joined")), j.room, at: j.wallMillis), seq: j.seq, &out)
             }
         case let .part(room, uid, name, seq, wallMillis):
             if uid == me {
                 rooms.joined.removeAll { $0 == room }
                 rooms.members[room] = nil
                 rooms.newest[room] = nil
+                rooms.catching[room] = nil
                 if rooms.current == room { rooms.current = nil }
                 out.show(.notice("You left #\(room); talking in #\(rooms.current ?? RoomName.general) now."))
             } else {
-                rooms.saw(seq, in: room)
                 rooms.members[room]?.removeAll { $0.uid == uid }
-                out.show(tagged(.system(TextRules.cleanText("\(name) left")), room, at: wallMillis))
+                showLive(tagged(.system(TextRules.cleanText("\(name) left")), room, at: wallMillis), seq: seq, &out)
             }
         case let .roomEntry(uid, entry):
             if ignored.contains(uid), entry.kind == .chat || entry.kind == .action { return true }
-            rooms.saw(entry.seq, in: entry.room)
             var line = entry.displayLine
             line.fromLog = false
-            out.show(tagged(line, entry.room))
+            showLive(tagged(line, entry.room), seq: entry.seq, &out)
         case .rooms(let list):
             out.show(answer(list.count == 1 ? "1 room:" : "\(list.count) rooms:"))
             for r in list { out.show(answer(TextRules.cleanText(r.line))) }
         case let .history(room, entries, _) where room != RoomName.general:
+            guard rooms.catching[room] == nil else { return caughtUp(room, entries, ownIDs: [], skipped: 0, done: true, &out) }
             let shown = rooms.newest[room]
             for entry in entries where shown.map({ entry.seq > $0 }) ?? true { out.show(tagged(entry.displayLine, room)) }
             if let newest = entries.map(\.seq).max() { rooms.saw(newest, in: room) }
+        case .resumed(let part) where part.room != RoomName.general:
+            guard rooms.catching[part.room] != nil else { out.log("ignored a Resumed of #\(part.room), which we are not rejoining"); return true }
+            return caughtUp(part.room, part.entries, ownIDs: part.ownIDs, skipped: part.skipped, done: part.done, &out)
         default:
             return false
         }
@@ -127,7 +134,7 @@ extension ClientSession {
     }
 
     /// A line of a room besides `#general`, for that room's buffer.
-    private func tagged(_ line: DisplayLine, _ room: String, at wallMillis: Int64? = nil) -> DisplayLine {
+    func tagged(_ line: DisplayLine, _ room: String, at wallMillis: Int64? = nil) -> DisplayLine {
         var line = line
         line.room = room
         if let wallMillis { line.time = wallMillis }

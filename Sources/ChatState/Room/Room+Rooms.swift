@@ -9,7 +9,9 @@
 extension Room {
     /// `/join #name`: into the room, made if it is new; the joiner is sent the room (`Join`,
     /// with its members and topic) and its latest entries (`History`), its members the join.
-    mutating func joinRoom(_ typed: String, by member: Member, _ out: inout StepOutput) {
+    /// `after`: a reconnected client's newest entry of the room, answered with what came after
+    /// it instead (`Room+RoomResume.swift`).
+    mutating func joinRoom(_ typed: String, by member: Member, after: Int64? = nil, _ out: inout StepOutput) {
         guard let conn = roomsMember(member, "/join", &out) else { return }
         let name: String
         switch RoomName.read(typed) {
@@ -42,7 +44,11 @@ extension Room {
         let whole = channel.members.compactMap { connections[$0]?.member }.map(RoomMember.init)
         send(.join(RoomJoin(room: name, member: RoomMember(member), seq: entry.seq, wallMillis: entry.wallMillis,
                             whole: (whole, channel.topic))), to: conn, &out)
-        send(.history(room: name, entries: latest, more: RoomLog.more(before: latest)), to: conn, &out)
+        if let after, c.wantsResume, let session = c.session {
+            catchUp(name, after: after, before: entry.seq, session: session, for: conn, &out)
+        } else {
+            send(.history(room: name, entries: latest, more: RoomLog.more(before: latest)), to: conn, &out)
+        }
         let others = channel.members.filter { $0 != conn }
         out.send(ExtensionCodec.frame(.join(RoomJoin(room: name, member: RoomMember(member), seq: entry.seq,
                                                      wallMillis: entry.wallMillis))), to: others)
@@ -99,17 +105,17 @@ extension Room {
         if let refusal = TextRules.refusal(text) { answer(member, refusal.notice, &out); return nil }
         if silenced(member, &out) { return nil }
         activity.note(member.uid, at: now)
-        roomEntry(.chat, text, in: name, by: member, echo: false, &out)
+        roomEntry(.chat, text, in: name, by: member, echo: false, clientID: Self.sayClientID(c.session), &out)
         return nil
     }
 
     /// Records an entry of a room and sends it to the room's members (its author too, unless
     /// it is a chat: the sender shows its own at once, as in `#general`).
     mutating func roomEntry(_ kind: RoomEntry.Kind, _ text: String, in name: String, by member: Member,
-                            echo: Bool, _ out: inout StepOutput) {
+                            echo: Bool, clientID: String? = nil, _ out: inout StepOutput) {
         guard var channel = rooms[name] else { return }
         channel.log.wallNow = log.wallNow
-        let entry = channel.log.record(kind, by: member, text: text)
+        let entry = channel.log.record(kind, by: member, text: text, clientID: clientID)
         if kind == .topic { channel.topic = text.isEmpty ? nil : text }
         rooms[name] = channel
         out.entries.append(entry)
