@@ -58,8 +58,11 @@ extension ClientSession {
             var line = ownLine("(pending) " + text)
             line.pending = true
             return line
-        }
+        } + pendingRoomLines
     }
+
+    /// Lines are held, typed while not joined or for a room not caught up yet.
+    public var hasPendingLines: Bool { !queued.isEmpty || !rooms.joining.isEmpty || !rooms.typed.isEmpty }
 
     // MARK: Losing the server and dialling again
 

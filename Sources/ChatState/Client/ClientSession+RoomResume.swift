@@ -58,6 +58,7 @@ extension ClientSession {
             if let seq = held.seq { rooms.saw(seq, in: room) }
             out.show(held.line)
         }
+        sendTyped(in: room, &out)
         return true
     }
 }

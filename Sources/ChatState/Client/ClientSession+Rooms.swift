@@ -23,6 +23,10 @@ public struct ClientRooms: Equatable, Sendable {
     /// Rooms whose join's history (a `History`, or a rejoin's `Resumed`) has not all come yet:
     /// their live lines wait behind it (`ClientSession+RoomResume.swift`).
     var catching: [String: RoomCatching] = [:]
+    /// Our `/join`s not answered yet, and chats typed for rooms still catching up: held until
+    /// they can go to their room (`ClientSession+JoinPending.swift`).
+    var joining: [PendingJoin] = []
+    var typed: [String: [String]] = [:]
 
     mutating func saw(_ seq: Int64, in room: String) {
         newest[room] = max(newest[room] ?? seq, seq)
@@ -59,9 +63,10 @@ extension ClientSession {
     /// After a rejoin: back into the rooms we were in (the server forgot them with our old
     /// connection), in the order we joined them, the room we talk in staying so.
     mutating func rejoinRooms(_ out: inout StepOutput) {
-        guard let conn, !rooms.joined.isEmpty else { return }
+        guard let conn, !rooms.joined.isEmpty || !rooms.joining.isEmpty else { return }
         guard negotiatedRooms else {
             out.show(.notice("In #general only now: this server has no rooms."))
+            for line in pendingRoomLines { out.show(.notice("Not sent: " + line.text)) }
             rooms = ClientRooms()
             return
         }
@@ -70,6 +75,8 @@ extension ClientSession {
             // The newest entry we showed of it: the server answers with every entry after it.
             out.send(ExtensionCodec.frame(.command(line: "/join #" + room, after: rooms.newest[room])), to: [conn])
         }
+        // The /joins a cut left unanswered, asked again: what was typed for them waits still.
+        for pending in rooms.joining { out.send(ExtensionCodec.frame(.command(line: "/join #" + pending.room)), to: [conn]) }
     }
 
     mutating func switchRoom(to name: String?, _ out: inout StepOutput) {
@@ -91,6 +98,7 @@ extension ClientSession {
                 if rooms.rejoining.remove(j.room) != nil {
                     out.show(tagged(.notice("Back in #\(j.room) (\(members))."), j.room))
                 } else {
+                    joinAnswered(j.room)
                     rooms.current = j.room
                     out.show(.notice("You joined #\(j.room) (\(members)); talking in it now."))
                 }

@@ -184,7 +184,7 @@ extension ChatApp {
             cache = WrapCache()
             cache.room = ui.rooms.current
         }
-        if session?.queued.isEmpty == false {
+        if session?.hasPendingLines == true {
             // The cache knows lines by their place in the history, and pending lines take the
             // places the lines sent after them will have: none of them may stay in it.
             cache = WrapCache()

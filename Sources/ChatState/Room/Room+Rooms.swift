@@ -93,10 +93,15 @@ extension Room {
 
     /// A `Say`: a member's chat in one of its rooms, to the room's other members.
     mutating func say(_ raw: String, in name: String, from conn: ConnID, _ out: inout StepOutput) -> Int64? {
-        guard let c = connections[conn], let member = c.member, c.wantsRooms, c.rooms.contains(name) else {
-            let why = connections[conn]?.member == nil ? "before JoinRequest"
-                : connections[conn]?.wantsRooms != true ? "without the rooms feature" : "to a room it is not in"
-            violation(conn, "Say " + why, &out)
+        guard let c = connections[conn], let member = c.member, c.wantsRooms else {
+            violation(conn, "Say " + (connections[conn]?.member == nil ? "before JoinRequest" : "without the rooms feature"), &out)
+            return nil
+        }
+        // A Say can cross a part, a kick from the room or its deletion on the wire: the client
+        // did nothing wrong, so it is told, not counted a protocol error.
+        guard c.rooms.contains(name) else {
+            out.log("Say from \(conn) to a room it is not in; not sent")
+            answer(member, "Not sent: you are not in \(RoomName.quoted(peer: name)).", &out)
             return nil
         }
         if let wait = takeChatToken(conn) { return wait }
@@ -154,9 +159,7 @@ extension Room {
     func typedIn(_ room: String?, by member: Member, _ out: inout StepOutput) -> String?? {
         guard let room, room != RoomName.general else { return .some(nil) }
         guard let conn = member.conn, connections[conn]?.rooms.contains(room) == true else {
-            // The name is the peer's: quoted only if it is a room's name (short, no controls).
-            let named = RoomName.read("#" + room) == .success(room) ? "#\(room)" : "that room"
-            answer(member, "You are not in \(named).", &out)
+            answer(member, "You are not in \(RoomName.quoted(peer: room)).", &out)
             return nil
         }
         return .some(room)
