@@ -124,7 +124,7 @@ public struct ChatApp: Sendable {
                 ui!.append(line, toRoom: room(of: line))
             }
             // Whatever arrives once the server is back (what it missed, then live) is new.
-            if out.connectionLost { ui!.away.markNextLine() }
+            if out.connectionLost { ui!.markEveryRoomsNextLine() }
             if let context = out.context { ui!.showContext(context) }
             return effects + alerts
         }
