@@ -22,6 +22,8 @@ struct ReconnectFollow {
     var uids: [UID] = []
     /// The newest chat id it sent: one sent again after a rejoin is on its screen already.
     var lastChatID: Int64 = 0
+    /// The same, for each room besides `#general` it is in (`RoomReconnects.swift`).
+    var rooms: [String: RoomFollow] = [:]
 }
 
 extension Simulator {

@@ -62,6 +62,7 @@ import Testing
         (PlantedBug.unstoredChat, Invariant.durable),
         (PlantedBug.chatToWrongRoom, Invariant.roomDelivery),
         (PlantedBug.resumeLosesEntry, Invariant.totalOrder),
+        (PlantedBug.roomResumeLosesEntry, Invariant.totalOrder),
     ])
     func plantedBugIsCaught(bug: PlantedBug, invariant: Invariant) {
         expectCaught("\(bug)", by: invariant, within: 300, from: 0xB06, SimOptions(plantedBug: bug))
@@ -140,6 +141,8 @@ import Testing
         #expect(total.rejoins > 50)
         #expect(total.clientsFollowedAcrossRejoins > 20)
         #expect(total.logNumbersChecked > 200)
+        #expect(total.roomsFollowedAcrossRejoins > 10)
+        #expect(total.roomLogNumbersChecked > 10)
     }
 
     /// Throughput, for the record; run it with

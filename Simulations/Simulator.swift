@@ -19,6 +19,8 @@ enum PlantedBug: Sendable, CaseIterable {
     case chatToWrongRoom
     /// Every answer to a `Resume` leaves out its oldest chat (a gap after a rejoin).
     case resumeLosesEntry
+    /// Every answer to a rejoin of a room besides #general leaves out its oldest chat.
+    case roomResumeLosesEntry
 }
 
 struct SimOptions: Sendable {
@@ -115,6 +117,9 @@ struct SimStats: Equatable, Sendable {
     var rejoins = 0
     var clientsFollowedAcrossRejoins = 0
     var logNumbersChecked = 0
+    /// The same across rejoins for rooms besides #general: rooms followed, their entries checked.
+    var roomsFollowedAcrossRejoins = 0
+    var roomLogNumbersChecked = 0
 
     mutating func add(_ o: SimStats) {
         worstQueueExcess = max(worstQueueExcess, o.worstQueueExcess)
@@ -130,6 +135,8 @@ struct SimStats: Equatable, Sendable {
         rejoins += o.rejoins
         clientsFollowedAcrossRejoins += o.clientsFollowedAcrossRejoins
         logNumbersChecked += o.logNumbersChecked
+        roomsFollowedAcrossRejoins += o.roomsFollowedAcrossRejoins
+        roomLogNumbersChecked += o.roomLogNumbersChecked
         moderations += o.moderations
         commands += o.commands
         renames += o.renames
@@ -326,6 +333,7 @@ final class Simulator {
         if failure == nil { liveness() }
         if failure == nil { checkConvergence() }
         if failure == nil { checkLogNumbers() }
+        if failure == nil { checkRoomLogNumbers() }
         runtime.roomLog = nil
         roomLogFile?.remove()
         return SimOutcome(seed: seed, stats: stats, steps: steps, clients: clients.count, hash: hash.value, failure: failure,
@@ -461,6 +469,7 @@ final class Simulator {
             if clients[i].follow != nil {
                 let resumed = Self.resumedSeqs(completed)
                 followLogNumbers(i, lines, resumed: resumed ?? [])
+                followRoomNumbers(i, lines, completed)
                 // Leaves held for the announcement timer come in the history of a join or
                 // rejoin when it holds them, not live (see `Room.joinHistoryEnd`).
                 if let resumed {
@@ -916,10 +925,11 @@ final class Simulator {
             guard chats.count >= 2 else { return }
             effects.swapAt(chats[0], chats[1])
             plantFired = true
-        case .resumeLosesEntry:
+        case .resumeLosesEntry, .roomResumeLosesEntry:
             for (k, e) in effects.enumerated() {
                 guard case let .send(to, b) = e, b.array.count > 5, b.array[4] == ExtensionCodec.kind,
                       case var .resumed(part)? = try? ExtensionCodec.decode(Array(b.array[5...])),
+                      options.plantedBug == .resumeLosesEntry || part.room != RoomEntry.generalRoom,
                       let n = part.entries.firstIndex(where: { $0.kind == .chat }) else { continue }
                 part.entries.remove(at: n)
                 part.ownIDs.remove(at: n)

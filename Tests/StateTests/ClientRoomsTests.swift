@@ -65,6 +65,7 @@ import Testing
         for room in ["rust", "go"] {
             _ = app.reduce(.received(conn: Self.conn, bytes: Self.ext(.join(RoomJoin(room: room, member: Self.alice, seq: 2,
                                                                                     wallMillis: 0, whole: ([Self.bob, Self.alice], nil))))))
+            _ = app.reduce(.received(conn: Self.conn, bytes: Self.ext(.history(room: room, entries: [], more: false))))
         }
         _ = app.reduce(.inputLine("/join #rust"))
         #expect(app.session?.rooms.current == "rust")
@@ -79,11 +80,12 @@ import Testing
         _ = app.reduce(.connected(conn: again, remote: "r"))
         let rejoin = app.reduce(.received(conn: again, bytes: Bytes(welcome.array + Self.table.array + resumed(3).array)))
 
-        // The Resume first (on its Welcome), then, once resumed, the rooms in the order joined.
+        // The Resume first (on its Welcome), then, once resumed, the rooms in the order joined,
+        // each with the newest entry of it shown (in #go: our own join).
         #expect(rejoin.filter { if case .send = $0 { true } else { false } } == [
             .send(to: [again], bytes: Self.ext(.resume(session: ResumePair.policy.session, after: 1))),
-            .send(to: [again], bytes: Self.ext(.command(line: "/join #rust"))),
-            .send(to: [again], bytes: Self.ext(.command(line: "/join #go"))),
+            .send(to: [again], bytes: Self.ext(.command(line: "/join #rust", after: 5))),
+            .send(to: [again], bytes: Self.ext(.command(line: "/join #go", after: 2))),
         ])
         for room in ["rust", "go"] {
             _ = app.reduce(.received(conn: again, bytes: Self.ext(.join(RoomJoin(room: room, member: Self.alice, seq: 4,
@@ -91,7 +93,7 @@ import Testing
         }
         #expect(app.session?.rooms.current == "rust")
         #expect(app.session?.rooms.joined == ["rust", "go"])
-        // The room's history on joining again: only what came after what it showed.
+        // A server that ignores `after` sends the latest page: only what came after what it showed.
         _ = app.reduce(.received(conn: again, bytes: Self.ext(.history(room: "rust", entries: [entry(4, "old"), entry(5, "seen"),
                                                                                               entry(6, "missed")], more: true))))
         #expect(app.ui!.history.lines.filter { $0.room == "rust" }.suffix(3).map(\.text) == ["seen", "Back in #rust (2 members).", "missed"])
@@ -103,7 +105,8 @@ import Testing
 
     @Test func joiningMakesTheRoomCurrentAndChatsAndCommandsGoToIt() {
         var app = Self.inRust()
-        #expect(app.session?.rooms == ClientRooms(joined: ["rust"], current: "rust", members: ["rust": [Self.bob, Self.alice]]))
+        #expect(app.session?.rooms == ClientRooms(joined: ["rust"], current: "rust", members: ["rust": [Self.bob, Self.alice]],
+                                                   newest: ["rust": 2]))
         #expect(app.reduce(.inputLine("hi rust")) == [.send(to: [Self.conn], bytes: Self.ext(.say(room: "rust", text: "hi rust")))])
         #expect(app.reduce(.inputLine("/topic oxide")) == [.send(to: [Self.conn], bytes: Self.ext(.command(line: "/topic oxide", room: "rust")))])
         // Back to #general by /join: its chats are the original's ChatMessage again.

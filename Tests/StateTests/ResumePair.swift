@@ -25,6 +25,12 @@ struct ResumePair {
     /// Every frame bob (an original client) received.
     var bobFrames: [RawFrame] = []
     private var bobDecoder = FrameDecoder(limit: Limits.maxFrameLength)
+    /// The room log as a store would keep it, and the server's questions to it not answered yet:
+    /// `pump` answers them once quiet (as the SQLite store does, oldest first), unless
+    /// `answering` is off.
+    var stored: [RoomEntry] = []
+    var asked: [HistoryQuery] = []
+    var answering = true
 
     init(config: AppConfig = ResumePair.clientConfig, server serverConfig: AppConfig = RoomTests.config) {
         server = ChatApp(config: serverConfig)
@@ -44,6 +50,10 @@ struct ResumePair {
 
     mutating func serverStep(_ event: Event) -> [Effect] {
         let effects = server.reduce(event)
+        for effect in effects {
+            if case .store(let entries) = effect { stored += entries }
+            if case .queryHistory(let q) = effect { asked.append(q) }
+        }
         for case let .send(to, bytes) in effects {
             if let conn, to.contains(conn) { toClient += bytes.array }
             if to.contains(Self.bob) { bobFrames += bobDecoder.feed(bytes.array) }
@@ -71,12 +81,30 @@ struct ResumePair {
 
     /// Delivers what is in flight, both ways, until quiet.
     mutating func pump() {
-        while let c = conn, !toServer.isEmpty || !toClient.isEmpty {
+        while let c = conn, !toServer.isEmpty || !toClient.isEmpty || (answering && !asked.isEmpty) {
             let up = toServer, down = toClient
             toServer = []
             toClient = []
             if !up.isEmpty { _ = serverStep(.received(conn: c, bytes: Bytes(up))) }
             if !down.isEmpty { clientStep(.received(conn: c, bytes: Bytes(down))) }
+            if up.isEmpty && down.isEmpty { answerQueries() }
+        }
+    }
+
+    /// The store's answers to the server's page questions, from `stored`, as `HistoryQuery`
+    /// says (`before`: the newest `limit` older ones; `after`: the oldest `limit` newer ones).
+    mutating func answerQueries() {
+        let questions = asked
+        asked = []
+        for q in questions {
+            let log = stored.filter { $0.room == q.room }
+            let entries: [RoomEntry]
+            switch q.range {
+            case .before(let seq): entries = Array(log.filter { $0.seq < seq }.suffix(q.limit))
+            case .after(let seq): entries = Array(log.filter { $0.seq > seq }.prefix(q.limit))
+            case .around, .search: entries = []
+            }
+            _ = serverStep(.historyAnswered(HistoryAnswer(id: q.id, entries: entries, more: false)))
         }
     }
 

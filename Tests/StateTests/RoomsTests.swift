@@ -131,8 +131,15 @@ import Testing
         // alice in #general: everyone, as ever (bob and carol stamped: they negotiated history).
         let effects = s.reduce(.received(conn: Fix.c1, bytes: R.say("hi all")))
         #expect(effects.contains(.send(.chat(uid: Fix.uid1, text: "hi all"), to: Fix.c2, Fix.c3)))
-        // A Say to a room it is not in, or a made-up one, is a protocol error.
-        s.send(.received(conn: Fix.c2, bytes: R.ext(.say(room: "go", text: "x"))), [.log("protocol error from #2: Say to a room it is not in")])
+        // A Say to a room it is not in (it may have crossed a part on the wire) is told, and not
+        // counted a protocol error; a made-up name is not quoted back.
+        s.send(.received(conn: Fix.c2, bytes: R.ext(.say(room: "go", text: "x"))), [
+            .log("Say from #2 to a room it is not in; not sent"), Self.notice("Not sent: you are not in #go."),
+        ])
+        s.send(.received(conn: Fix.c2, bytes: R.ext(.say(room: "a\u{1B}[2J", text: "x"))), [
+            .log("Say from #2 to a room it is not in; not sent"), Self.notice("Not sent: you are not in that room."),
+        ])
+        #expect(s.room.violations(of: Fix.c2) == 0)
         // /me and /topic typed in #rust stay in #rust, to all of its members.
         s.send(.received(conn: Fix.c3, bytes: Self.command("/me waves", in: "rust")), [
             .send(to: [Fix.c2, Fix.c3], bytes: R.ext(.roomEntry(uid: Fix.uid3, Self.entry(4, .action, Self.carol, "waves")))),
@@ -167,7 +174,9 @@ import Testing
             .log("part #rust #2 \"bob\""),
             .send(to: [Fix.c2, Fix.c3], bytes: R.ext(.part(room: "rust", uid: Fix.uid2, name: "bob", seq: 3, wallMillis: 0))),
         ])
-        s.send(.received(conn: Fix.c2, bytes: R.ext(.say(room: "rust", text: "x"))), [.log("protocol error from #2: Say to a room it is not in")])
+        s.send(.received(conn: Fix.c2, bytes: R.ext(.say(room: "rust", text: "x"))), [
+            .log("Say from #2 to a room it is not in; not sent"), Self.notice("Not sent: you are not in #rust."),
+        ])
         _ = s.reduce(.received(conn: Fix.c2, bytes: Self.command("/join #go")))
         // carol goes: bob, in #go with her, is told; #rust, now empty, is kept.
         let effects = s.reduce(.disconnected(conn: Fix.c3, reason: "gone"))

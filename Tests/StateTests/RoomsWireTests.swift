@@ -21,6 +21,15 @@ import Testing
          #"{"type": "Part", "room": "rust", "uid": "00000000-0000-4000-8000-000000000003", "name": "carol", "seq": 4, "time": 1700000060000}"#),
         (.rooms([RoomSummary(name: "general", members: 4, topic: nil), RoomSummary(name: "rust", members: 2, topic: "borrowck")]),
          #"{"type": "Rooms", "rooms": [{"name": "general", "members": 4, "topic": null}, {"name": "rust", "members": 2, "topic": "borrowck"}]}"#),
+        // A rejoin after a reconnect, and the room's answer ("Rejoining after a reconnect").
+        (.command(line: "/join #rust", after: 1234), #"{"type": "Command", "line": "/join #rust", "after": 1234}"#),
+        (.resumed(ResumedPart(room: "rust", lastChat: 0, skipped: 0, through: 1240, entries: [
+            RoomEntry(room: "rust", seq: 1239, wallMillis: 1700000000000, kind: .chat, author: "bob", authorUID: nil,
+                      color: RGB.cleaned("0000ff"), text: "h\u{e9}llo"),
+            RoomEntry(room: "rust", seq: 1240, wallMillis: 1700000060000, kind: .chat, author: "alice", authorUID: nil,
+                      color: RGB.cleaned("ff8800"), text: "mine"),
+        ], ownIDs: [nil, 0], done: true)),
+         #"{"type": "Resumed", "room": "rust", "lastChat": 0, "skipped": 0, "through": 1240, "entries": [{"seq": 1239, "time": 1700000000000, "kind": "chat", "name": "bob", "color": "0000ff", "text": "h\u00e9llo"}, {"seq": 1240, "time": 1700000060000, "kind": "chat", "name": "alice", "color": "ff8800", "text": "mine", "id": 0}], "done": true}"#),
     ]
 
     @Test func theMessagesAreTheDocumentedBytesAndDecodeBack() throws {

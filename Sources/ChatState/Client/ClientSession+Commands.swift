@@ -49,6 +49,7 @@ extension ClientSession {
             }
             if let refusal = roomsRefusal(command) { return out.show(.notice(refusal)) }
             out.send(ExtensionCodec.frame(.command(line: line, room: rooms.current)), to: [conn])
+            noteJoining(command)
         }
     }
 
@@ -80,6 +81,7 @@ extension ClientSession {
         switch message {
         case .notice(let text):
             out.show(answer(TextRules.cleanText(text)))
+            joinRefused(&out)
         case let .action(uid, name, _, text):
             if !ignored.contains(uid) { out.show(serverTimed(.system(TextRules.cleanText("* \(name) \(text)")))) }
         case .privateMessage(let p):

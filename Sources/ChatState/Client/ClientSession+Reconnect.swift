@@ -58,8 +58,11 @@ extension ClientSession {
             var line = ownLine("(pending) " + text)
             line.pending = true
             return line
-        }
+        } + pendingRoomLines
     }
+
+    /// Lines are held, typed while not joined or for a room not caught up yet.
+    public var hasPendingLines: Bool { !queued.isEmpty || !rooms.joining.isEmpty || !rooms.typed.isEmpty }
 
     // MARK: Losing the server and dialling again
 
@@ -78,6 +81,8 @@ extension ClientSession {
         link.held = []
         link.heldSeen = nil
         link.stamped = nil
+        // Lines held behind a room's history come again in the next rejoin's answer.
+        rooms.catching = [:]
         history.joinHistorySeen = false
         history.pageAsked = false
         out.log("disconnected: \(reason)")
@@ -164,6 +169,8 @@ extension ClientSession {
                 // The server's log is another one (it started again): what we saw is not in it,
                 // and what follows is its latest entries, not what we missed.
                 out.show(.notice("── the server's room log started again: its latest entries follow ──"))
+                // Its rooms' numbers started again too: what we saw of them names nothing there.
+                rooms.newest = [:]
             }
             if let theirs = part.log { link.logID = theirs }
             // Everything up to the server's last chat id from us arrived: not sent again.

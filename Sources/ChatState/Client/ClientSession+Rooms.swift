@@ -20,6 +20,13 @@ public struct ClientRooms: Equatable, Sendable {
     /// The newest entry of each room we were shown: a room's history after a rejoin shows only
     /// what came after it (what we missed, up to a page), never a line twice.
     var newest: [String: Int64] = [:]
+    /// Rooms whose join's history (a `History`, or a rejoin's `Resumed`) has not all come yet:
+    /// their live lines wait behind it (`ClientSession+RoomResume.swift`).
+    var catching: [String: RoomCatching] = [:]
+    /// Our `/join`s not answered yet, and chats typed for rooms still catching up: held until
+    /// they can go to their room (`ClientSession+JoinPending.swift`).
+    var joining: [PendingJoin] = []
+    var typed: [String: [String]] = [:]
 
     mutating func saw(_ seq: Int64, in room: String) {
         newest[room] = max(newest[room] ?? seq, seq)
@@ -56,16 +63,20 @@ extension ClientSession {
     /// After a rejoin: back into the rooms we were in (the server forgot them with our old
     /// connection), in the order we joined them, the room we talk in staying so.
     mutating func rejoinRooms(_ out: inout StepOutput) {
-        guard let conn, !rooms.joined.isEmpty else { return }
+        guard let conn, !rooms.joined.isEmpty || !rooms.joining.isEmpty else { return }
         guard negotiatedRooms else {
             out.show(.notice("In #general only now: this server has no rooms."))
+            for line in pendingRoomLines { out.show(.notice("Not sent: " + line.text)) }
             rooms = ClientRooms()
             return
         }
         rooms.rejoining = Set(rooms.joined)
         for room in rooms.joined {
-            out.send(ExtensionCodec.frame(.command(line: "/join #" + room)), to: [conn])
+            // The newest entry we showed of it: the server answers with every entry after it.
+            out.send(ExtensionCodec.frame(.command(line: "/join #" + room, after: rooms.newest[room])), to: [conn])
         }
+        // The /joins a cut left unanswered, asked again: what was typed for them waits still.
+        for pending in rooms.joining { out.send(ExtensionCodec.frame(.command(line: "/join #" + pending.room)), to: [conn]) }
     }
 
     mutating func switchRoom(to name: String?, _ out: inout StepOutput) {
@@ -81,42 +92,46 @@ extension ClientSession {
             if j.member.uid == me {
                 if !rooms.joined.contains(j.room) { rooms.joined.append(j.room) }
                 rooms.members[j.room] = j.whole?.members ?? [j.member]
+                rooms.catching[j.room] = RoomCatching(after: rooms.newest[j.room], joinSeq: j.seq)
                 let count = j.whole?.members.count ?? 1
                 if rooms.rejoining.remove(j.room) != nil {
                     out.show(tagged(.notice("Back in #\(j.room) (\(RoomsOnScreen.members(count)))."), j.room))
                 } else {
+                    joinAnswered(j.room)
                     rooms.current = j.room
                     out.show(RoomsOnScreen.youJoined(j.room, members: count))
                 }
                 if let topic = j.whole?.topic { out.show(RoomsOnScreen.topic(topic, in: j.room)) }
             } else {
-                rooms.saw(j.seq, in: j.room)
                 if rooms.members[j.room]?.contains(where: { $0.uid == j.member.uid }) == false { rooms.members[j.room]!.append(j.member) }
-                out.show(RoomsOnScreen.arrived(j.member.name, in: j.room, at: j.wallMillis))
+                showLive(RoomsOnScreen.arrived(j.member.name, in: j.room, at: j.wallMillis), seq: j.seq, &out)
             }
         case let .part(room, uid, name, seq, wallMillis):
             if uid == me {
                 rooms.joined.removeAll { $0 == room }
                 rooms.members[room] = nil
                 rooms.newest[room] = nil
+                rooms.catching[room] = nil
                 if rooms.current == room { rooms.current = nil }
                 out.show(RoomsOnScreen.youLeft(room, talkingIn: rooms.current))
             } else {
-                rooms.saw(seq, in: room)
                 rooms.members[room]?.removeAll { $0.uid == uid }
-                out.show(RoomsOnScreen.went(name, from: room, at: wallMillis))
+                showLive(RoomsOnScreen.went(name, from: room, at: wallMillis), seq: seq, &out)
             }
         case let .roomEntry(uid, entry):
             if ignored.contains(uid), entry.kind == .chat || entry.kind == .action { return true }
-            rooms.saw(entry.seq, in: entry.room)
-            out.show(RoomsOnScreen.live(entry))
+            showLive(RoomsOnScreen.live(entry), seq: entry.seq, &out)
         case .rooms(let list):
             out.show(answer(list.count == 1 ? "1 room:" : "\(list.count) rooms:"))
             for r in list { out.show(answer(TextRules.cleanText(r.line))) }
         case let .history(room, entries, _) where room != RoomName.general:
+            guard rooms.catching[room] == nil else { return caughtUp(room, entries, ownIDs: [], skipped: 0, done: true, &out) }
             let shown = rooms.newest[room]
             for entry in entries where shown.map({ entry.seq > $0 }) ?? true { out.show(tagged(entry.displayLine, room)) }
             if let newest = entries.map(\.seq).max() { rooms.saw(newest, in: room) }
+        case .resumed(let part) where part.room != RoomName.general:
+            guard rooms.catching[part.room] != nil else { out.log("ignored a Resumed of #\(part.room), which we are not rejoining"); return true }
+            return caughtUp(part.room, part.entries, ownIDs: part.ownIDs, skipped: part.skipped, done: part.done, &out)
         default:
             return false
         }
@@ -124,7 +139,7 @@ extension ClientSession {
     }
 
     /// A line of a room besides `#general`, for that room's buffer.
-    private func tagged(_ line: DisplayLine, _ room: String) -> DisplayLine { RoomsOnScreen.tagged(line, room) }
+    func tagged(_ line: DisplayLine, _ room: String) -> DisplayLine { RoomsOnScreen.tagged(line, room) }
 
     /// An answer to what the user typed: shown in the room it was typed in.
     func answer(_ text: String) -> DisplayLine {

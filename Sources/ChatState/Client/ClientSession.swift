@@ -124,6 +124,7 @@ public struct ClientSession: Sendable {
     /// (kept until the server acknowledges it), else as the original's ChatMessage.
     mutating func send(_ text: String, show: Bool = true, _ out: inout StepOutput) {
         guard let conn, let me else { return }
+        if heldForRoom(text) { return }
         if let room = rooms.current { return sayInRoom(text, room, show: show, &out) }
         if show { out.show(ownLine(text)) }
         // A server that reads commands reads a chat's leading / as one: the chat `/x` (typed as

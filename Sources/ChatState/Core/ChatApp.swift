@@ -124,7 +124,7 @@ public struct ChatApp: Sendable {
                 ui!.append(line, toRoom: room(of: line))
             }
             // Whatever arrives once the server is back (what it missed, then live) is new.
-            if out.connectionLost { ui!.away.markNextLine() }
+            if out.connectionLost { ui!.markEveryRoomsNextLine() }
             if let context = out.context { ui!.showContext(context) }
             return effects + alerts
         }
@@ -185,7 +185,7 @@ extension ChatApp {
             cache = WrapCache()
             cache.room = ui.rooms.current
         }
-        if session?.queued.isEmpty == false {
+        if session?.hasPendingLines == true {
             // The cache knows lines by their place in the history, and pending lines take the
             // places the lines sent after them will have: none of them may stay in it.
             cache = WrapCache()

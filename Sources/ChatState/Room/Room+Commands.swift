@@ -56,8 +56,10 @@ extension Room {
     }
 
     /// A `Command` frame's line from a client that negotiated `commands`.
-    /// `room`: the room it was typed in (feature `rooms`; nil: `#general`).
-    mutating func commandFrame(_ raw: String, typedIn room: String? = nil, from conn: ConnID, _ out: inout StepOutput) {
+    /// `room`: the room it was typed in (feature `rooms`; nil: `#general`); `after`: a rejoin's
+    /// newest entry of the room it joins (`Room+RoomResume.swift`).
+    mutating func commandFrame(_ raw: String, typedIn room: String? = nil, after: Int64? = nil, from conn: ConnID,
+                               _ out: inout StepOutput) {
         guard let member = connections[conn]?.member else { return }
         let line = TextRules.cleanText(raw)
         if let refusal = TextRules.refusal(line) {
@@ -68,6 +70,7 @@ extension Room {
         case .wrong(let why): answer(member, why, &out)
         case .command(let command):
             guard let room = typedIn(room, by: member, &out) else { return }
+            if let after, case .join(let typed) = command { return joinRoom(typed, by: member, after: after, &out) }
             run(command, by: member, in: room, &out)
         }
     }

@@ -52,14 +52,14 @@ extension Room {
                 return chat(id: id, text: text, from: conn, &out)
             case let .say(room, text):
                 return say(text, in: room, from: conn, &out)
-            case let .command(line, room):
+            case let .command(line, room, after):
                 guard let c = connections[conn], c.member != nil, c.wantsCommands else {
                     violation(conn, "Command " + (connections[conn]?.member == nil ? "before JoinRequest" : "without the commands feature"), &out)
                     return nil
                 }
                 // A command costs a chat's token: a rename or a /who costs the room more than a chat.
                 if let wait = takeChatToken(conn) { return wait }
-                commandFrame(line, typedIn: room, from: conn, &out)
+                commandFrame(line, typedIn: room, after: after, from: conn, &out)
             case .welcome, .roomSize, .stamp, .history, .searchResults, .resumed, .ack, .notice, .action, .privateMessage, .who, .whois, .context,
                  .roomEntry, .join, .part, .rooms, .removed, .marks:
                 violation(conn, "\(message.typeName) is not for the server; ignored", &out)

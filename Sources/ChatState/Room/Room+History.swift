@@ -20,6 +20,8 @@ extension Room {
         case page
         case search(words: [String])
         case context(seq: Int64)
+        /// A rejoined room's missed entries (`Room+RoomResume.swift`).
+        case roomResume(RoomCatchUp)
     }
 
     /// Records what just happened in the room; the step hands its entries over in one
@@ -178,6 +180,7 @@ extension Room {
         case .page: send(.history(room: q.room, entries: answer.entries, more: answer.more), to: conn, &out)
         case .search(let words): send(.searchResults(room: q.room, words: words, entries: answer.entries), to: conn, &out)
         case .context(let seq): sendContext(seq, answer.entries, room: q.room, to: conn, &out)
+        case .roomResume(let catchUp): caughtUp(catchUp, answer.entries, to: conn, &out)
         }
     }
 

@@ -33,7 +33,7 @@ extension Room {
     /// The store's answer to one of the host's questions.
     mutating func hostAnswered(_ asked: Asked, _ answer: HistoryAnswer, _ out: inout StepOutput) {
         switch asked {
-        case .page:
+        case .page, .roomResume:
             return
         case .search(let words):
             let (lines, seqs) = SearchResultsView.lines(answer.entries, words: words, canPick: true)

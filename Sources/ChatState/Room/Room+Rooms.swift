@@ -10,7 +10,9 @@ extension Room {
     /// `/join #name`: into the room, made if it is new; the joiner is sent the room (`Join`,
     /// with its members and topic) and its latest entries (`History`), its members the join.
     /// The host is shown them instead, and `/join` of a room it is in (`#general` too) switches.
-    mutating func joinRoom(_ typed: String, by member: Member, _ out: inout StepOutput) {
+    /// `after`: a reconnected client's newest entry of the room, answered with what came after
+    /// it instead (`Room+RoomResume.swift`).
+    mutating func joinRoom(_ typed: String, by member: Member, after: Int64? = nil, _ out: inout StepOutput) {
         guard let mine = roomsOf(member, "/join", &out) else { return }
         let name: String
         switch RoomName.read(typed) {
@@ -50,7 +52,11 @@ extension Room {
             let whole = roomMembers(of: channel).map(RoomMember.init)
             send(.join(RoomJoin(room: name, member: RoomMember(member), seq: entry.seq, wallMillis: entry.wallMillis,
                                 whole: (whole, channel.topic))), to: conn, &out)
-            send(.history(room: name, entries: latest, more: RoomLog.more(before: latest)), to: conn, &out)
+            if let after, let c = connections[conn], c.wantsResume, let session = c.session {
+                catchUp(name, after: after, before: entry.seq, session: session, for: conn, &out)
+            } else {
+                send(.history(room: name, entries: latest, more: RoomLog.more(before: latest)), to: conn, &out)
+            }
             if channel.hasHost { out.show(RoomsOnScreen.arrived(member.name, in: name, at: entry.wallMillis)) }
         } else {
             hostJoined(name, channel, latest: latest, &out)
@@ -107,10 +113,15 @@ extension Room {
 
     /// A `Say`: a member's chat in one of its rooms, to the room's other members.
     mutating func say(_ raw: String, in name: String, from conn: ConnID, _ out: inout StepOutput) -> Int64? {
-        guard let c = connections[conn], let member = c.member, c.wantsRooms, c.rooms.contains(name) else {
-            let why = connections[conn]?.member == nil ? "before JoinRequest"
-                : connections[conn]?.wantsRooms != true ? "without the rooms feature" : "to a room it is not in"
-            violation(conn, "Say " + why, &out)
+        guard let c = connections[conn], let member = c.member, c.wantsRooms else {
+            violation(conn, "Say " + (connections[conn]?.member == nil ? "before JoinRequest" : "without the rooms feature"), &out)
+            return nil
+        }
+        // A Say can cross a part, a kick from the room or its deletion on the wire: the client
+        // did nothing wrong, so it is told, not counted a protocol error.
+        guard c.rooms.contains(name) else {
+            out.log("Say from \(conn) to a room it is not in; not sent")
+            answer(member, "Not sent: you are not in \(RoomName.quoted(peer: name)).", &out)
             return nil
         }
         if let wait = takeChatToken(conn) { return wait }
@@ -119,17 +130,17 @@ extension Room {
         if let refusal = TextRules.refusal(text) { answer(member, refusal.notice, &out); return nil }
         if silenced(member, &out) { return nil }
         activity.note(member.uid, at: now)
-        roomEntry(.chat, text, in: name, by: member, echo: false, &out)
+        roomEntry(.chat, text, in: name, by: member, echo: false, clientID: Self.sayClientID(c.session), &out)
         return nil
     }
 
     /// Records an entry of a room and sends it to the room's members (its author too, unless
     /// it is a chat: the sender shows its own at once, as in `#general`).
     mutating func roomEntry(_ kind: RoomEntry.Kind, _ text: String, in name: String, by member: Member,
-                            echo: Bool, _ out: inout StepOutput) {
+                            echo: Bool, clientID: String? = nil, _ out: inout StepOutput) {
         guard var channel = rooms[name] else { return }
         channel.log.wallNow = log.wallNow
-        let entry = channel.log.record(kind, by: member, text: text)
+        let entry = channel.log.record(kind, by: member, text: text, clientID: clientID)
         if kind == .topic { channel.topic = text.isEmpty ? nil : text }
         rooms[name] = channel
         out.entries.append(entry)
@@ -169,9 +180,7 @@ extension Room {
     func typedIn(_ room: String?, by member: Member, _ out: inout StepOutput) -> String?? {
         guard let room, room != RoomName.general else { return .some(nil) }
         guard let conn = member.conn, connections[conn]?.rooms.contains(room) == true else {
-            // The name is the peer's: quoted only if it is a room's name (short, no controls).
-            let named = RoomName.read("#" + room) == .success(room) ? "#\(room)" : "that room"
-            answer(member, "You are not in \(named).", &out)
+            answer(member, "You are not in \(RoomName.quoted(peer: room)).", &out)
             return nil
         }
         return .some(room)

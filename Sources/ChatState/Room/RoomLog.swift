@@ -44,6 +44,13 @@ struct RoomLog: Sendable {
         return (start..<latest.count).map { latest[$0] }.filter { $0.seq < before }
     }
 
+    /// The entries after `after` and before `before`, oldest first, when memory holds all of them
+    /// (its oldest is the first after `after`, or older). nil: only the store can answer.
+    func all(after: Int64, before: Int64) -> [RoomEntry]? {
+        guard let first = latest.first, first.seq <= after + 1 else { return nil }
+        return entries(after: after, before: before)
+    }
+
     /// The newest `limit` entries in memory, oldest first.
     func newest(_ limit: Int) -> [RoomEntry] {
         let n = min(limit, latest.count)

@@ -26,6 +26,10 @@ public enum RoomName {
     /// (it is lower-cased already, so folding adds nothing).
     static func key(_ name: String) -> String { TextRules.nameKeys(name)[0] }
 
+    /// A room name a peer sent, to quote back: `#rust` if it is a room's name (short, no
+    /// controls), else `that room`.
+    static func quoted(peer name: String) -> String { read("#" + name) == .success(name) ? "#" + name : "that room" }
+
     /// `#rust`: how a room is shown.
     public static func shown(name: String) -> String { "#" + name }
 

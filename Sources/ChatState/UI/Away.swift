@@ -45,6 +45,12 @@ public struct Away: Equatable, Sendable {
     /// The marker goes above the next line that arrives, focused or not.
     mutating func markNextLine() { markerPending = true }
 
+    /// Another room's buffer is shown, with its own marker.
+    mutating func show(marker: Int?) {
+        markerAt = marker
+        markerPending = false
+    }
+
     /// The marker goes above history line `sequenceNumber`, the first the user has not seen.
     mutating func markAbove(_ sequenceNumber: Int) {
         markerAt = sequenceNumber

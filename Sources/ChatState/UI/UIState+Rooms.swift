@@ -12,6 +12,11 @@ public struct RoomBuffers: Equatable, Sendable {
         /// Lines that came while it was not shown, and of them those naming the user.
         public internal(set) var unread = 0
         public internal(set) var mentions = 0
+        /// Where "new since you were here" goes when it is shown again (`History.sequenceNumber`):
+        /// above the first line that came while it was not shown (issue #15).
+        public internal(set) var marker: Int?
+        /// The next line that comes moves the marker: it is not shown (or the server came back).
+        var markNext = false
     }
 
     /// The room shown; nil: `#general`.
@@ -33,6 +38,11 @@ extension UIState {
         var b = rooms.others[room] ?? RoomBuffers.Buffer(history: History(capacity: history.capacity))
         if let dayLine = format.dayLine(before: line, newestDay: &b.newestDay) { b.history.append(dayLine) }
         b.history.append(line)
+        // What is missed after a reconnect comes from the log, and is new all the same.
+        if b.markNext, line.kind != .notice {
+            b.marker = b.history.sequenceNumber(of: b.history.count - 1)
+            b.markNext = false
+        }
         if !line.fromLog, line.kind != .notice {
             b.unread += 1
             if line.mentionsMe { b.mentions += 1 }
@@ -47,7 +57,9 @@ extension UIState {
         for name in gone { rooms.others[name] = nil }
         guard from != to else { return }
         if !gone.contains(from) {
-            rooms.others[from] = RoomBuffers.Buffer(history: history, scrollOffset: scrollOffset, unseen: unseen, newestDay: newestDay)
+            // Whatever comes in it from now until it is shown again is new.
+            rooms.others[from] = RoomBuffers.Buffer(history: history, scrollOffset: scrollOffset, unseen: unseen,
+                                                    newestDay: newestDay, marker: away.markerAt, markNext: true)
         }
         let b = rooms.others.removeValue(forKey: to) ?? RoomBuffers.Buffer(history: History(capacity: history.capacity))
         history = b.history
@@ -55,5 +67,18 @@ extension UIState {
         unseen = b.unseen
         newestDay = b.newestDay
         rooms.current = room
+        // The marker is the shown buffer's: its own, where it was left or where its new lines begin.
+        away.show(marker: b.marker)
+        format.readMarker = away.markerAt
+    }
+
+    /// The server is back: in every room, what comes next (what was missed, then live) is new.
+    mutating func markEveryRoomsNextLine() {
+        away.markNextLine()
+        rooms.others = rooms.others.mapValues { b in
+            var b = b
+            b.markNext = true
+            return b
+        }
     }
 }

@@ -34,8 +34,10 @@ public enum ExtensionMessage: Equatable, Sendable {
     case ack(id: Int64, seq: Int64)
     /// Feature `commands` (see `ExtensionMessage+Commands.swift`): client to server, a typed
     /// command line, read by the same parser as an original client's `/` chat lines.
-    /// `room`: the room the line was typed in (feature `rooms`; nil: `#general`).
-    case command(line: String, room: String? = nil)
+    /// `room`: the room the line was typed in (feature `rooms`; nil: `#general`). `after`: on a
+    /// `/join` a reconnected client sends by itself, the newest entry of that room it has shown
+    /// (feature `rooms` with `resume`; see `Room+RoomResume.swift`).
+    case command(line: String, room: String? = nil, after: Int64? = nil)
     /// Server to client: an answer to a command.
     case notice(text: String)
     /// `/me`: a member's action, to everyone (its sender too).

@@ -25,9 +25,14 @@ public struct PrivateMessage: Equatable, Sendable {
 extension ExtensionCodec {
     static func writeCommands(_ message: ExtensionMessage, _ w: inout JSONWriter) {
         switch message {
-        case let .command(line, room):
+        case let .command(line, room, after):
             w.field("{\"type\": \"Command\", \"line\": ", line)
             if let room { w.field(", \"room\": ", room) }
+            // Only on a rejoin's `/join`: every other Command is the bytes it always was.
+            if let after {
+                w.raw(", \"after\": ")
+                w.number(Int(after))
+            }
             w.raw("}")
         case let .notice(text):
             w.field("{\"type\": \"Notice\", \"text\": ", text)
@@ -85,8 +90,10 @@ extension ExtensionCodec {
         let f = ExtensionFields(type: type, members: members)
         switch type {
         case "Command":
+            var after: Int64?
+            if let v = members.first(where: { $0.0 == "after" })?.1 { after = try seq(v, type, "after") }
             return .command(line: try f.string("line"),
-                            room: members.contains { $0.0 == "room" } ? try f.string("room") : nil)
+                            room: members.contains { $0.0 == "room" } ? try f.string("room") : nil, after: after)
         case "Notice":
             return .notice(text: try f.string("text"))
         case "Action":
