@@ -10,8 +10,11 @@ import Testing
         let room = try await RestartableServer("ephemeral", ["--ephemeral"])
         let alice = try client("alice", port: room.port, ClientReconnectTests.fast)
         defer { alice.kill() }
+        try await alice.waitFor("alice's join") { $0.stdout.contains("* alice joined the chat") }
         let bob = try client("bob", port: room.port, ["--no-reconnect"])
         defer { bob.kill() }
+        // alice in first: bob's lines reach her live (a joiner would get them as history, stamped).
+        try await alice.waitFor("bob's join") { $0.stdout.contains("* bob joined the chat") }
         bob.send("old 1\nold 2\nold 3\n")
         try await alice.waitFor("bob's old lines") { $0.stdout.contains("bob: old 3") }
         bob.closeInput()
