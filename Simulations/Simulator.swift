@@ -424,7 +424,7 @@ final class Simulator {
             // A private message is shown as its sender's line, but it is no chat of the room's.
             var privates = 0
             for p in completed where p.first == ExtensionCodec.kind && mayBeMessage(p, ["Private"]) {
-                if case .privateMessage? = try? ExtensionCodec.decode(Array(p.dropFirst())) { privates += 1 }
+                if case .privateMessage? = decodeMemo.ext(p.dropFirst()) { privates += 1 }
             }
             // Lines of the room log (history on joining, older pages) happened before this
             // client heard them live; the durable-log invariant covers them at the server.
@@ -454,7 +454,7 @@ final class Simulator {
                 for entry in clients[i].app!.session!.users { clients[i].seen[entry.key] = entry.user.username }
             }
             if clients[i].follow != nil {
-                let resumed = Self.resumedSeqs(completed)
+                let resumed = resumedSeqs(completed)
                 followLogNumbers(i, lines, resumed: resumed ?? [])
                 // Leaves held for the announcement timer come in the history of a join or
                 // rejoin when it holds them, not live (see `Room.joinHistoryEnd`).
@@ -907,7 +907,7 @@ final class Simulator {
         case .resumeLosesEntry:
             for (k, e) in effects.enumerated() {
                 guard case let .send(to, b) = e, b.array.count > 5, b.array[4] == ExtensionCodec.kind,
-                      case var .resumed(part)? = try? ExtensionCodec.decode(Array(b.array[5...])),
+                      case var .resumed(part)? = decodeMemo.ext(b.array[5...]),
                       let n = part.entries.firstIndex(where: { $0.kind == .chat }) else { continue }
                 part.entries.remove(at: n)
                 part.ownIDs.remove(at: n)
