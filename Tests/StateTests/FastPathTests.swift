@@ -45,6 +45,21 @@ import Testing
         #expect(DisplayLine.visible("a\u{200E}b\u{85}c\n") == "a<U+200E>b<85>c\n  ")
     }
 
+    @Test func aTextWithNoControlIsRelayedAsItIs() {
+        // As for a transcript line: every scalar of the first two planes between letters.
+        var skipped = 0
+        for v in UInt32(0)...0x1FFFF {
+            guard let scalar = Unicode.Scalar(v) else { continue }
+            let s = "a" + String(Character(scalar)) + "b"
+            if !TextRules.hasControl(s) {
+                #expect(TextRules.withoutControls(s) == s, "U+\(String(v, radix: 16))")
+                skipped += 1
+            }
+        }
+        #expect(skipped > 120_000)
+        #expect(TextRules.cleanText("a\u{1}\tb\u{7F}\u{85}\u{A0}c\n") == "a\tb\u{A0}c\n")
+    }
+
     @Test func anASCIIMentionIsFoundAsCharactersFindIt() {
         // Every name and text over a small alphabet (cases, word characters, punctuation,
         // CR and LF) up to a length: the byte answer, where there is one, is the Character one.
