@@ -18,6 +18,20 @@ final class DecodeMemo {
         verdicts[key] = verdict
         return try verdict.get()
     }
+
+    /// pychat's own reading of each distinct extension body (the payload after its kind byte),
+    /// nil where it fails: the same frame is looked at where the room sends it, where it holds
+    /// it, where each end reads it. `ExtensionCodec.decode` is a pure function of the bytes.
+    private var extensions: [PayloadKey: ExtensionMessage?] = [:]
+
+    func ext(_ body: some Collection<UInt8>) -> ExtensionMessage? {
+        let key = PayloadKey(bytes: Array(body))
+        if let known = extensions[key] { return known }
+        let message = try? ExtensionCodec.decode(key.bytes)
+        if extensions.count >= Self.capacity { extensions.removeAll(keepingCapacity: true) }
+        extensions[key] = message
+        return message
+    }
 }
 
 extension OriginalFrameReader {

@@ -176,7 +176,7 @@ extension Simulator {
                     // A pychat client's commands come in kind-2 frames (which only it may send);
                     // so do a resuming client's chats, with their ids (issue #13).
                     if p.first == ExtensionCodec.kind {
-                        if joined, case let .chat(_, text)? = try? ExtensionCodec.decode(Array(p.dropFirst())) {
+                        if joined, case let .chat(_, text)? = decodeMemo.ext(p.dropFirst()) {
                             let (e, command) = expectation(text)
                             if let e { expected.append(e) }
                             if command { commandStep = true }
@@ -225,7 +225,7 @@ extension Simulator {
             var reader = OriginalFrameReader()
             var stillHeld = 0
             for frame in room.heldFrames(of: c) {
-                if frame.kind == ExtensionCodec.kind, case let .chat(_, text)? = try? ExtensionCodec.decode(frame.body) {
+                if frame.kind == ExtensionCodec.kind, case let .chat(_, text)? = decodeMemo.ext(frame.body) {
                     if expectation(text).expect != nil { stillHeld += 1 }
                 }
                 guard frame.kind == FrameCodec.jsonKind else { continue }
@@ -270,7 +270,7 @@ extension Simulator {
         var stamps: [ArraySlice<UInt8>] = []
         func stamped() -> Int64 {
             stamps.reduce(0) { newest, p in
-                guard case let .stamp(seq, _)? = try? ExtensionCodec.decode(Array(p.dropFirst())) else { return newest }
+                guard case let .stamp(seq, _)? = decodeMemo.ext(p.dropFirst()) else { return newest }
                 return max(newest, seq)
             }
         }
@@ -295,7 +295,7 @@ extension Simulator {
                 for p in payloads where p.first == ExtensionCodec.kind {
                     if mayBeMessage(p, ["Stamp"]) { stamps.append(p) }
                     guard mayBeMessage(p, senderMuted ? ["Action", "Private"] : ["Private"]) else { continue }
-                    let ext = try? ExtensionCodec.decode(Array(p.dropFirst()))
+                    let ext = decodeMemo.ext(p.dropFirst())
                     if senderMuted, case .action? = ext { return fail(.muted, "a muted member's action goes to \(to)") }
                     guard case .privateMessage(let pm)? = ext else { continue }
                     if senderMuted { return fail(.muted, "a muted member's private message goes to \(to)") }

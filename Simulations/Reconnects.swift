@@ -137,7 +137,7 @@ extension Simulator {
             var r = OriginalFrameReader()
             for p in r.feed(b.array) {
                 var chat: String?
-                if p.first == ExtensionCodec.kind, case let .chat(id, t)? = try? ExtensionCodec.decode(Array(p.dropFirst())) {
+                if p.first == ExtensionCodec.kind, case let .chat(id, t)? = decodeMemo.ext(p.dropFirst()) {
                     if let last = clients[i].follow?.lastChatID, id <= last { continue }
                     chat = t
                 } else if case let .chat(_, t)? = try? decodeMemo.decode(p) {
@@ -155,17 +155,17 @@ extension Simulator {
         guard clients[i].follow != nil else { return }
         var r = OriginalFrameReader()
         for p in r.feed(bytes.array) where p.first == ExtensionCodec.kind {
-            if case let .chat(id, _)? = try? ExtensionCodec.decode(Array(p.dropFirst())) {
+            if case let .chat(id, _)? = decodeMemo.ext(p.dropFirst()) {
                 clients[i].follow!.lastChatID = max(clients[i].follow!.lastChatID, id)
             }
         }
     }
 
     /// The entries the `Resumed` frames among `payloads` carry.
-    static func resumedSeqs(_ payloads: [ArraySlice<UInt8>]) -> Set<Int64>? {
+    func resumedSeqs(_ payloads: [ArraySlice<UInt8>]) -> Set<Int64>? {
         var seqs: Set<Int64>?
         for p in payloads where p.first == ExtensionCodec.kind {
-            guard case let .resumed(part)? = try? ExtensionCodec.decode(Array(p.dropFirst())) else { continue }
+            guard case let .resumed(part)? = decodeMemo.ext(p.dropFirst()) else { continue }
             seqs = (seqs ?? []).union(part.entries.map(\.seq))
         }
         return seqs

@@ -23,7 +23,7 @@ extension Simulator {
         let me = clients[i].uid
         var carried: [String: Set<Int64>] = [:]
         for p in payloads where p.first == ExtensionCodec.kind {
-            switch try? ExtensionCodec.decode(Array(p.dropFirst())) {
+            switch decodeMemo.ext(p.dropFirst()) {
             case .join(let j)? where j.member.uid == me:
                 // A rejoin after a reconnect goes on with the room; a join after a part starts again.
                 if f.rooms[j.room] == nil { f.rooms[j.room] = RoomFollow(start: j.seq) }

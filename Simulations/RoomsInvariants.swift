@@ -39,7 +39,7 @@ extension Simulator {
         }
         for case let .send(to, bytes) in effects {
             let b = bytes.array
-            guard b.count > 5, b[4] == ExtensionCodec.kind, case let message? = try? ExtensionCodec.decode(Array(b[5...])) else { continue }
+            guard b.count > 5, b[4] == ExtensionCodec.kind, case let message? = decodeMemo.ext(b[5...]) else { continue }
             switch message {
             case .join(let j):
                 if let whole = j.whole { members[j.room] = whole.members.compactMap { conn($0.uid) } }
@@ -69,7 +69,7 @@ extension Simulator {
         let room = server.room!
         for (k, e) in effects.enumerated() {
             guard case let .send(to, b) = e, b.array.count > 5, b.array[4] == ExtensionCodec.kind,
-                  case let .roomEntry(_, entry)? = try? ExtensionCodec.decode(Array(b.array[5...])), entry.kind == .chat else { continue }
+                  case let .roomEntry(_, entry)? = decodeMemo.ext(b.array[5...]), entry.kind == .chat else { continue }
             let other = room.roomNames.first { $0 != entry.room && room.roomMembers($0)?.isEmpty == false }
             let wrong = other.flatMap { room.roomMembers($0) } ?? room.joined
             guard Set(wrong) != Set(to) else { continue }

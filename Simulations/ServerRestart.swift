@@ -11,8 +11,13 @@ struct RoomLogFile {
 
     init(identity: UID) {
         self.identity = identity
-        path = "/tmp/pychat-sim-\(getpid())-\(UID(randomBits: .random(in: .min ... .max), .random(in: .min ... .max))).sqlite3"
+        path = "\(Self.folder)/pychat-sim-\(getpid())-\(UID(randomBits: .random(in: .min ... .max), .random(in: .min ... .max))).sqlite3"
     }
+
+    /// In memory where the machine has a tmpfs: a simulated kill is no power cut, so the
+    /// file's fsyncs (one per checkpoint, 20 000 over 1 000 seeds on ext4) only made the run
+    /// wait for the disk and spend a tenth of its CPU in the kernel. The file is as on disk.
+    static let folder = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"
 
     func open() -> RoomLog {
         do {

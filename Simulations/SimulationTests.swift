@@ -147,24 +147,40 @@ import Testing
 
     /// Throughput, for the record; run it with
     /// `PYCHAT_SIM_BENCH=1 swift test -c release --filter SimulationTests/benchmark`.
+    /// Events per second of this thread's CPU time (what one core does, whatever else the
+    /// machine runs) and of wall time, and a digest of every seed's trace hash and step count:
+    /// a change meant to be only faster must leave the digest as it was.
     @Test(.enabled(if: Seeds.environment["PYCHAT_SIM_BENCH"] == "1"))
     func benchmark() {
         let sessions = Seeds.environment["PYCHAT_SIM_COUNT"].flatMap { Int($0) } ?? 3_000
         let clock = ContinuousClock()
         var steps = 0, failures = 0
+        var digest = TraceHash()
+        let cpuBefore = Self.threadCPUSeconds()
         let elapsed = clock.measure {
             for seed in SimRandom.seeds(from: 0xBE4C, count: sessions) {
                 let o = Simulator.run(seed: seed)
                 steps += o.steps
+                digest.u64(o.hash)
+                digest.int(o.steps)
                 if let f = o.failure {
                     failures += 1
                     print(f.description.split(separator: "\n").prefix(3).joined(separator: " | "))
                 }
             }
         }
+        let cpu = Self.threadCPUSeconds() - cpuBefore
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print("simulation benchmark: \(sessions) sessions, \(steps) events in \(String(format: "%.2f", seconds)) s on one core: "
-              + "\(Int(Double(steps) / seconds)) events/s, \(Int(Double(sessions) / seconds)) sessions/s, \(failures) failures")
+        print("simulation benchmark: \(sessions) sessions, \(steps) events in \(String(format: "%.2f", cpu)) s of CPU "
+              + "(\(String(format: "%.2f", seconds)) s wall) on one core: \(Int(Double(steps) / cpu)) events/s of CPU, "
+              + "\(Int(Double(steps) / seconds)) of wall, \(Int(Double(sessions) / cpu)) sessions/s, \(failures) failures, "
+              + "digest \(String(digest.value, radix: 16))")
+    }
+
+    private static func threadCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     private func writeLog(_ seed: UInt64) {

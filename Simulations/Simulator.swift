@@ -437,7 +437,7 @@ final class Simulator {
             // A private message is shown as its sender's line, but it is no chat of the room's.
             var privates = 0
             for p in completed where p.first == ExtensionCodec.kind && mayBeMessage(p, ["Private"]) {
-                if case .privateMessage? = try? ExtensionCodec.decode(Array(p.dropFirst())) { privates += 1 }
+                if case .privateMessage? = decodeMemo.ext(p.dropFirst()) { privates += 1 }
             }
             // Lines of the room log (history on joining, older pages) happened before this
             // client heard them live; the durable-log invariant covers them at the server.
@@ -467,7 +467,7 @@ final class Simulator {
                 for entry in clients[i].app!.session!.users { clients[i].seen[entry.key] = entry.user.username }
             }
             if clients[i].follow != nil {
-                let resumed = Self.resumedSeqs(completed)
+                let resumed = resumedSeqs(completed)
                 followLogNumbers(i, lines, resumed: resumed ?? [])
                 followRoomNumbers(i, lines, completed)
                 // Leaves held for the announcement timer come in the history of a join or
@@ -821,8 +821,9 @@ final class Simulator {
         // Now and then a pychat user searches the room log for a word of what it would have said.
         if clients[i].kind == .pychat || clients[i].kind == .pychatUI, rng.chance(1, in: 20) {
             text = "/search " + (said.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? "hello")
-        } else if clients[i].kind == .pychat || clients[i].kind == .pychatUI, rng.chance(1, in: 8) {
-            // Or goes into a room (most often #rust, where the others meet it), or out of one.
+        } else if clients[i].kind == .pychat || clients[i].kind == .pychatUI, rng.chance(1, in: clients[i].follow == nil ? 8 : 3) {
+            // Or goes into a room (most often #rust, where the others meet it), or out of one;
+            // a reconnecting one more often, so that rooms are resumed across its rejoins.
             stats.roomCommands += 1
             text = Corpus.roomCommand(&rng)
         }
@@ -928,7 +929,7 @@ final class Simulator {
         case .resumeLosesEntry, .roomResumeLosesEntry:
             for (k, e) in effects.enumerated() {
                 guard case let .send(to, b) = e, b.array.count > 5, b.array[4] == ExtensionCodec.kind,
-                      case var .resumed(part)? = try? ExtensionCodec.decode(Array(b.array[5...])),
+                      case var .resumed(part)? = decodeMemo.ext(b.array[5...]),
                       options.plantedBug == .resumeLosesEntry || part.room != RoomEntry.generalRoom,
                       let n = part.entries.firstIndex(where: { $0.kind == .chat }) else { continue }
                 part.entries.remove(at: n)

@@ -67,6 +67,13 @@ public struct DisplayLine: Equatable, Hashable, Sendable, Codable {
     }
 
     static func visible(_ s: String) -> String {
+        // Most lines have nothing to show otherwise: returned as they are, without rebuilding
+        // them a scalar at a time (a headless client formats every line it is sent).
+        mayChange(s) ? rewritten(s) : s
+    }
+
+    /// `visible`'s rewriting, a scalar at a time.
+    static func rewritten(_ s: String) -> String {
         var out = String.UnicodeScalarView()
         for scalar in s.unicodeScalars {
             switch scalar.value {
@@ -87,5 +94,18 @@ public struct DisplayLine: Equatable, Hashable, Sendable, Codable {
             }
         }
         return String(out)
+    }
+
+    /// Whether `visible` may change `s`: some UTF-8 byte is a C0 control other than tab, DEL,
+    /// or the lead byte of the only other scalars it rewrites: C2 (C1 controls, U+0080-U+009F),
+    /// D8 (U+061C) and E2 (the bidi controls at U+200E-U+2069). No such byte, no change.
+    static func mayChange(_ s: String) -> Bool {
+        var s = s
+        return s.withUTF8 { bytes in
+            for b in bytes where (b < 0x20 && b != 0x09) || b == 0x7F || b == 0xC2 || b == 0xD8 || b == 0xE2 {
+                return true
+            }
+            return false
+        }
     }
 }

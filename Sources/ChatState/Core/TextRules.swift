@@ -6,8 +6,12 @@ public enum TextRules {
     /// to `Limits.maxClusterScalars` code points, at most `Limits.maxNameLength` characters and
     /// `Limits.maxNameBytes` bytes on the wire, `Anonymous` when nothing is left.
     public static func cleanName(_ raw: String) -> String {
-        var scalars = String.UnicodeScalarView()
-        scalars.append(contentsOf: raw.unicodeScalars.filter { !CharacterClass.isInvisibleInName($0) })
+        // Printable ASCII has nothing invisible in it (`isInvisibleInName`): no rebuilding.
+        var scalars = raw.unicodeScalars
+        if !raw.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            scalars = String.UnicodeScalarView()
+            scalars.append(contentsOf: raw.unicodeScalars.filter { !CharacterClass.isInvisibleInName($0) })
+        }
         // One walk over the characters of what may be a 64 KiB name: leading white space is
         // skipped as it is fitted, and only the fitted name is trimmed at its end.
         let name = fitted(String(scalars), characters: Limits.maxNameLength, bytes: Limits.maxNameBytes,
@@ -60,8 +64,21 @@ public enum TextRules {
 
     /// A chat text as it is relayed: control characters other than newline and tab removed.
     public static func cleanText(_ raw: String) -> String {
-        // Most texts are printable ASCII (plus tab and newline) and stay as they are.
-        if raw.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0A || $0 == 0x09 }) { return raw }
+        // Most texts hold no control character and stay as they are: one look at the bytes.
+        hasControl(raw) ? withoutControls(raw) : raw
+    }
+
+    /// Whether some UTF-8 byte of `raw` may be a control `cleanText` removes: a C0 control
+    /// other than tab and newline, DEL, or C2, the lead byte of the C1 controls (U+0080-U+009F).
+    static func hasControl(_ raw: String) -> Bool {
+        var raw = raw
+        return raw.withUTF8 { bytes in
+            bytes.contains { b in (b < 0x20 && b != 0x0A && b != 0x09) || b == 0x7F || b == 0xC2 }
+        }
+    }
+
+    /// `cleanText`'s removal, a scalar at a time.
+    static func withoutControls(_ raw: String) -> String {
         var scalars = String.UnicodeScalarView()
         // The control characters (category Cc) are exactly C0, DEL and C1.
         scalars.append(contentsOf: raw.unicodeScalars.filter { s in

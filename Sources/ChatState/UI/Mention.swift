@@ -5,6 +5,11 @@ public enum Mention {
     /// is named in "hi Bob!" but not in "bobby". Linear in the text: names are at most
     /// `Limits.maxNameLength` characters.
     public static func names(_ name: String, in text: String) -> Bool {
+        asciiNames(name, in: text) ?? characterNames(name, in: text)
+    }
+
+    /// `names` a Character at a time: any text.
+    static func characterNames(_ name: String, in text: String) -> Bool {
         let needle = Array(name.lowercased())
         guard !needle.isEmpty else { return false }
         let hay = Array(text.lowercased())
@@ -20,6 +25,35 @@ public enum Mention {
     }
 
     private static func isWordCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
+
+    /// `names` over bytes, when both are ASCII without CR (so each byte is one Character: CR LF
+    /// is the only ASCII pair Swift joins into one): the same answer without two arrays of
+    /// Characters per line. Nil when the bytes do not qualify.
+    static func asciiNames(_ name: String, in text: String) -> Bool? {
+        var name = name, text = text
+        return name.withUTF8 { needle -> Bool? in
+            text.withUTF8 { hay -> Bool? in
+                func plain(_ b: UnsafeBufferPointer<UInt8>) -> Bool { !b.contains { $0 >= 0x80 || $0 == 0x0D } }
+                guard plain(needle), plain(hay) else { return nil }
+                guard !needle.isEmpty else { return false }
+                guard hay.count >= needle.count else { return false }
+                func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+                func isWord(_ b: UInt8) -> Bool {
+                    let l = lower(b)
+                    return (l >= 0x61 && l <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x5F
+                }
+                let first = lower(needle[0])
+                for start in 0...(hay.count - needle.count) where lower(hay[start]) == first {
+                    let end = start + needle.count
+                    var k = 1
+                    while k < needle.count, lower(hay[start + k]) == lower(needle[k]) { k += 1 }
+                    guard k == needle.count else { continue }
+                    if (start == 0 || !isWord(hay[start - 1])) && (end == hay.count || !isWord(hay[end])) { return true }
+                }
+                return false
+            }
+        }
+    }
 
     /// Longest text of a notification: a terminal shows a line or two of it.
     public static let maxNotificationCharacters = 200

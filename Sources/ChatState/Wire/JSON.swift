@@ -115,9 +115,11 @@ public struct JSONParser {
         var members: [(String, JSONValue)] = []
         skipSpace()
         if peek == UInt8(ascii: "}") { i += 1; return .object(members) }
-        // Each key's code points (WTF-8, so distinct lone surrogates stay distinct) to its
-        // member's index: one hash per key, whatever the keys are made of.
-        var seen: [[UInt8]: Int] = [:]
+        // Each key's code points (WTF-8, so distinct lone surrogates stay distinct), to find
+        // a duplicate: compared with the few before it while an object is small (a message
+        // has two to four), hashed once each past that, whatever the keys are made of.
+        var keys: [ArraySlice<UInt8>] = []
+        var seen: [KeyBytes: Int] = [:]
         while true {
             skipSpace()
             guard peek == UInt8(ascii: "\"") else { throw fail("expecting a property name in double quotes") }
@@ -127,10 +129,9 @@ public struct JSONParser {
             i += 1
             skipSpace()
             let v = try value()
-            if let k = seen[key.bytes] {
+            if let k = Self.index(of: key.bytes, keys: &keys, seen: &seen) {
                 members[k].1 = v
             } else {
-                seen[key.bytes] = members.count
                 members.append((key.string, v))
             }
             skipSpace()
@@ -140,6 +141,27 @@ public struct JSONParser {
             default: throw fail("expecting ',' or '}' in an object")
             }
         }
+    }
+
+    /// Keys compared one by one up to this many; past it, by hash.
+    private static let linearKeys = 8
+
+    /// The member index of an earlier key with the same code points, else nil after noting
+    /// `key` as the next member's.
+    private static func index(of key: ArraySlice<UInt8>, keys: inout [ArraySlice<UInt8>],
+                              seen: inout [KeyBytes: Int]) -> Int? {
+        if keys.count < linearKeys {
+            if let k = keys.firstIndex(of: key) { return k }
+            keys.append(key)
+            if keys.count == linearKeys {
+                for (n, k) in keys.enumerated() { seen[KeyBytes(bytes: k)] = n }
+            }
+            return nil
+        }
+        if let k = seen[KeyBytes(bytes: key)] { return k }
+        seen[KeyBytes(bytes: key)] = keys.count
+        keys.append(key)
+        return nil
     }
 
     private mutating func array() throws(Failure) -> JSONValue {
@@ -204,8 +226,19 @@ public struct JSONParser {
 
     /// A string's code points as WTF-8 (UTF-8 that may hold lone surrogates: their exact
     /// identity, for telling keys apart), and as a Swift String (each lone surrogate U+FFFD).
-    private mutating func stringBytes() throws(Failure) -> (bytes: [UInt8], string: String) {
+    private mutating func stringBytes() throws(Failure) -> (bytes: ArraySlice<UInt8>, string: String) {
         i += 1
+        // Most strings have no escape: their code points are the input's own bytes.
+        let first = i
+        while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 {
+            i += 1
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
+            let slice = bytes[first..<i]
+            i += 1
+            return (slice, String(decoding: slice, as: UTF8.self))
+        }
+        i = first
         var out: [UInt8] = []
         var loneSurrogates = false
         while true {
@@ -218,7 +251,7 @@ public struct JSONParser {
             if c == UInt8(ascii: "\"") {
                 i += 1
                 let string = loneSurrogates ? Self.replacingSurrogates(out) : String(decoding: out, as: UTF8.self)
-                return (out, string)
+                return (out[...], string)
             }
             if c < 0x20 { throw fail("invalid control character in a string") }
             i += 1
@@ -279,4 +312,11 @@ public struct JSONParser {
         }
         return String(decoding: fixed, as: UTF8.self)
     }
+}
+
+/// A key's code points, hashed as one run of bytes (an array's own hash feeds the hasher a
+/// byte at a time).
+private struct KeyBytes: Hashable {
+    let bytes: ArraySlice<UInt8>
+    func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
 }
