@@ -43,7 +43,7 @@ import Testing
         var app = C.joined()
         _ = app.reduce(.inputLine("/join #zz"))
         _ = app.reduce(.inputLine("lost?"))
-        let (effects, lines) = app.step(.received(conn: Self.conn, bytes: C.ext(.notice(text: "The server has 100 rooms, the most it keeps: /rooms lists them."))))
+        let (effects, lines) = app.step(.received(conn: Self.conn, bytes: C.ext(.notice(text: "The server has 100 rooms, the most it keeps: /rooms lists them.", refusedJoin: "zz"))))
         #expect(Self.sends(effects) == [])
         #expect(lines.map(\.text) == ["The server has 100 rooms, the most it keeps: /rooms lists them.",
                                       "Not sent, as #zz was not joined: lost?"])
@@ -51,6 +51,29 @@ import Testing
         #expect(app.session?.rooms.current == nil)
         // Lines typed after the refusal go where they always would, #general.
         #expect(Self.sends(app.reduce(.inputLine("here"))) == [.send(to: [Self.conn], bytes: Fix.frame(.chat(uid: Fix.uid1, text: "here")))])
+    }
+
+    /// Commands are answered in order, so the answer to one typed before the `/join` comes while
+    /// it is unanswered: it names no room, so it refuses nothing, and the lines wait on.
+    @Test func anAnswerToAnEarlierCommandIsNoRefusalOfTheJoin() {
+        var p = ResumePair(server: RoomsTests.config)
+        for line in ["/away lunch", "/join #rust", "still for rust"] { p.aliceTypes(line) }
+        p.pump()
+        #expect(p.shown.contains { $0.text == "You are marked away: lunch. /back clears it." })
+        #expect(!p.shown.contains { $0.text.hasPrefix("Not sent") }, "\(p.shown.map(\.text))")
+        #expect(p.stored.filter { $0.room == "rust" && $0.kind == .chat }.map(\.text) == ["still for rust"])
+    }
+
+    /// The server refuses a 21st room with the room named: only that join's lines are not sent.
+    @Test func aRealRefusalNamesItsRoomAndOnlyItsLinesAreNotSent() {
+        var p = ResumePair(server: RoomsTests.config)
+        for n in 1...Limits.maxRoomsPerConnection { p.aliceTypes("/join #r\(n)") }
+        p.pump()
+        for line in ["/away lunch", "/join #one-too-many", "held for it"] { p.aliceTypes(line) }
+        p.pump()
+        #expect(p.shown.contains { $0.text == "Not sent, as #one-too-many was not joined: held for it" }, "\(p.shown.map(\.text))")
+        #expect(!p.stored.contains { $0.text == "held for it" })
+        #expect(p.client.session?.pendingLines == [])
     }
 
     @Test func aCutWhileJoiningKeepsTheLinesAndAsksForTheRoomAgain() {

@@ -8,6 +8,8 @@ import Testing
     static let docExamples: [(ExtensionMessage, String)] = [
         (.command(line: "/nick alicia"), #"{"type": "Command", "line": "/nick alicia"}"#),
         (.notice(text: "bob is away: lunch"), #"{"type": "Notice", "text": "bob is away: lunch"}"#),
+        (.notice(text: "You are in 20 rooms besides #general, the most one may be in: /part one first.", refusedJoin: "zz"),
+         #"{"type": "Notice", "text": "You are in 20 rooms besides #general, the most one may be in: /part one first.", "join": "zz"}"#),
         (.action(uid: Fix.uid1, name: "alice", color: alice, text: "waves"),
          #"{"type": "Action", "uid": "00000000-0000-4000-8000-000000000001", "name": "alice", "color": "ff8800", "text": "waves"}"#),
         (.privateMessage(PrivateMessage(uid: Fix.uid1, from: "alice", color: alice, to: "bob", text: "psst", echo: false)),
@@ -29,7 +31,7 @@ import Testing
             #expect(try ExtensionCodec.decode(Array(frame.dropFirst(5))) == message)
         }
         // The lengths docs/PROTOCOL.md gives in front of each example.
-        #expect(Self.docExamples.map { ExtensionCodec.frame($0.0).count - 4 } == [44, 49, 119, 147, 264, 134])
+        #expect(Self.docExamples.map { ExtensionCodec.frame($0.0).count - 4 } == [44, 49, 123, 119, 147, 264, 134])
     }
 
     @Test func badBodiesSayWhatIsWrong() {

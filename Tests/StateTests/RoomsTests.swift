@@ -12,7 +12,9 @@ import Testing
     static let carol = RoomMember(uid: Fix.uid3, name: "carol", color: RGB.cleaned("cc00cc"))
 
     static func command(_ line: String, in room: String? = nil) -> Bytes { R.ext(.command(line: line, room: room)) }
-    static func notice(_ text: String, to conn: ConnID = Fix.c2) -> Effect { .send(to: [conn], bytes: R.ext(.notice(text: text))) }
+    static func notice(_ text: String, to conn: ConnID = Fix.c2, refusingJoin room: String? = nil) -> Effect {
+        .send(to: [conn], bytes: R.ext(.notice(text: text, refusedJoin: room)))
+    }
     static func entry(_ seq: Int64, _ kind: RoomEntry.Kind, _ m: RoomMember, _ text: String = "", room: String = "rust") -> RoomEntry {
         RoomEntry(room: room, seq: seq, wallMillis: 0, kind: kind, author: m.name, authorUID: m.uid, color: m.color, text: text)
     }
@@ -77,7 +79,7 @@ import Testing
             .send(to: [Fix.c2], bytes: R.ext(.history(room: "go", entries: [], more: false))),
         ])
         // `#g` + a Cyrillic о is #go.
-        s.send(.received(conn: Fix.c2, bytes: Self.command("/join #g\u{43E}")), [Self.notice("You are in #go already.")])
+        s.send(.received(conn: Fix.c2, bytes: Self.command("/join #g\u{43E}")), [Self.notice("You are in #go already.", refusingJoin: "g\u{43E}")])
         #expect(s.room.roomNames == ["rust", "go"])
     }
 
@@ -193,7 +195,7 @@ import Testing
         var s = Self.room()
         for n in 1...Limits.maxRoomsPerConnection { _ = s.reduce(.received(conn: Fix.c2, bytes: Self.command("/join #r\(n)"))) }
         s.send(.received(conn: Fix.c2, bytes: Self.command("/join #more")),
-               [Self.notice("You are in 20 rooms besides #general, the most one may be in: /part one first.")])
+               [Self.notice("You are in 20 rooms besides #general, the most one may be in: /part one first.", refusingJoin: "more")])
         // Parting one makes room for another.
         _ = s.reduce(.received(conn: Fix.c2, bytes: Self.command("/part #r1")))
         #expect(s.reduce(.received(conn: Fix.c2, bytes: Self.command("/join #more"))).count == 4)
@@ -210,7 +212,7 @@ import Testing
         }
         #expect(s.room.roomNames.count == Limits.maxRooms - 1)
         s.send(.received(conn: Fix.c3, bytes: Self.command("/join #one-too-many")),
-               [Self.notice("The server has 100 rooms, the most it keeps: /rooms lists them.", to: Fix.c3)])
+               [Self.notice("The server has 100 rooms, the most it keeps: /rooms lists them.", to: Fix.c3, refusingJoin: "one-too-many")])
         // #r1, empty since bob left it, is kept: carol joins it (a log line, her Join, its History).
         #expect(s.reduce(.received(conn: Fix.c3, bytes: Self.command("/join #r1"))).count == 3)
     }

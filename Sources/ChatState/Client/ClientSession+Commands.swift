@@ -79,9 +79,9 @@ extension ClientSession {
     /// A `commands` message from the server; false for any other message.
     mutating func received(commands message: ExtensionMessage, _ out: inout StepOutput) -> Bool {
         switch message {
-        case .notice(let text):
+        case let .notice(text, refusedJoin):
             out.show(answer(TextRules.cleanText(text)))
-            joinRefused(&out)
+            if let refusedJoin { joinRefused(refusedJoin, &out) }
         case let .action(uid, name, _, text):
             if !ignored.contains(uid) { out.show(serverTimed(.system(TextRules.cleanText("* \(name) \(text)")))) }
         case .privateMessage(let p):

@@ -2,8 +2,9 @@
 /// make or refuse, so until our `Join` of it comes back, and the room's history after it, what
 /// we type is held, shown as pending (`(pending for #rust) hi`), and sent to the room once its
 /// history is shown, so it comes after the history as it would have had we waited. A refusal
-/// (the server answers a `/join` it refuses with a `Notice`, in order) sends none of them, and
-/// says so, line by line. A cut keeps them: the `/join` is sent again after the rejoin.
+/// (the `Notice` that names the room it refuses: answers to other commands typed before are
+/// no refusal) sends none of them, and says so, line by line. A cut keeps them: the `/join` is
+/// sent again after the rejoin.
 ///
 /// A `Say` is never sent for a room we are not in; should one cross a part or a deletion on the
 /// wire, the server answers it with a `Notice`, not a protocol error (`Room.say`).
@@ -48,10 +49,10 @@ extension ClientSession {
         for text in texts { sayInRoom(text, room, show: true, &out) }
     }
 
-    /// A `Notice` while a `/join` is unanswered is its refusal: what was typed for it is not sent.
-    mutating func joinRefused(_ out: inout StepOutput) {
-        guard !rooms.joining.isEmpty else { return }
-        let pending = rooms.joining.removeFirst()
+    /// The server refused our `/join` of `room`: what was typed for it is not sent.
+    mutating func joinRefused(_ room: String, _ out: inout StepOutput) {
+        guard let at = rooms.joining.firstIndex(where: { $0.room == room }) else { return }
+        let pending = rooms.joining.remove(at: at)
         for text in pending.texts { out.show(answer("Not sent, as #\(pending.room) was not joined: \(text)")) }
     }
 

@@ -14,22 +14,22 @@ extension Room {
     /// it instead (`Room+RoomResume.swift`).
     mutating func joinRoom(_ typed: String, by member: Member, after: Int64? = nil, _ out: inout StepOutput) {
         guard let mine = roomsOf(member, "/join", &out) else { return }
-        let name: String
+        let name: String, read: String
         switch RoomName.read(typed) {
         case .failure(let refusal): return answer(member, refusal.line, &out)
-        case .success(let read): name = rooms.existing(read) ?? read
+        case .success(let r): (read, name) = (r, rooms.existing(r) ?? r)
         }
         if member.conn == nil, name == RoomName.general || mine.contains(name) {
             return hostShows(name == RoomName.general ? nil : name, &out)
         }
         if name == RoomName.general { return answer(member, "You are in #general: everyone is.", &out) }
-        if mine.contains(name) { return answer(member, "You are in #\(name) already.", &out) }
+        if mine.contains(name) { return refuseJoin(of: read, member, "You are in #\(name) already.", &out) }
         guard mine.count < Limits.maxRoomsPerConnection else {
-            return answer(member, "You are in \(Limits.maxRoomsPerConnection) rooms besides #general, the most one may be in: /part one first.", &out)
+            return refuseJoin(of: read, member, "You are in \(Limits.maxRoomsPerConnection) rooms besides #general, the most one may be in: /part one first.", &out)
         }
         if rooms[name] == nil {
             guard rooms.count < Limits.maxRooms else {
-                return answer(member, "The server has \(Limits.maxRooms) rooms, the most it keeps: /rooms lists them.", &out)
+                return refuseJoin(of: read, member, "The server has \(Limits.maxRooms) rooms, the most it keeps: /rooms lists them.", &out)
             }
             rooms.make(Rooms.Channel(name: name))
             out.log("room #\(name) made by \(quoted(member.name))")
@@ -63,6 +63,13 @@ extension Room {
         }
         out.send(ExtensionCodec.frame(.join(RoomJoin(room: name, member: RoomMember(member), seq: entry.seq,
                                                      wallMillis: entry.wallMillis))), to: others)
+    }
+
+    /// A `/join` of a well-formed name refused: a rooms client's `Notice` names the room as it
+    /// read it, so its lines held for the room are told apart from any other answer's.
+    func refuseJoin(of read: String, _ member: Member, _ text: String, _ out: inout StepOutput) {
+        guard let conn = member.conn, connections[conn]?.wantsRooms == true else { return answer(member, text, &out) }
+        send(.notice(text: text, refusedJoin: read), to: conn, &out)
     }
 
     /// `/part [#name]`: out of that room, or of the one the line was typed in.

@@ -38,8 +38,10 @@ public enum ExtensionMessage: Equatable, Sendable {
     /// `/join` a reconnected client sends by itself, the newest entry of that room it has shown
     /// (feature `rooms` with `resume`; see `Room+RoomResume.swift`).
     case command(line: String, room: String? = nil, after: Int64? = nil)
-    /// Server to client: an answer to a command.
-    case notice(text: String)
+    /// Server to client: an answer to a command. `refusedJoin`: the room (as `RoomName.read`
+    /// reads the name typed) whose `/join` this refuses, so a client holding lines for it
+    /// knows which answer is the refusal (feature `rooms`; nil for every other notice).
+    case notice(text: String, refusedJoin: String? = nil)
     /// `/me`: a member's action, to everyone (its sender too).
     case action(uid: UID, name: String, color: RGB, text: String)
     /// `/msg`, `/reply`: to its recipient, and as an echo to its sender.

@@ -34,8 +34,10 @@ extension ExtensionCodec {
                 w.number(Int(after))
             }
             w.raw("}")
-        case let .notice(text):
+        case let .notice(text, refusedJoin):
             w.field("{\"type\": \"Notice\", \"text\": ", text)
+            // Only on a refused `/join`: every other Notice is the bytes it always was.
+            if let refusedJoin { w.field(", \"join\": ", refusedJoin) }
             w.raw("}")
         case let .action(uid, name, color, text):
             w.raw("{\"type\": \"Action\", \"uid\": ")
@@ -95,7 +97,8 @@ extension ExtensionCodec {
             return .command(line: try f.string("line"),
                             room: members.contains { $0.0 == "room" } ? try f.string("room") : nil, after: after)
         case "Notice":
-            return .notice(text: try f.string("text"))
+            return .notice(text: try f.string("text"),
+                           refusedJoin: members.contains { $0.0 == "join" } ? try f.string("join") : nil)
         case "Action":
             return .action(uid: try f.uid("uid"), name: try f.string("name"), color: RGB.cleaned(try f.string("color")),
                            text: try f.string("text"))
