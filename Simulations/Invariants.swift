@@ -358,13 +358,14 @@ extension Simulator {
                             // A banned joiner is told why.
                         } else if to.count == 1, !before.contains(to[0]), after.contains(to[0]), text.hasPrefix("The topic: ") {
                             // The topic, told to a joiner.
-                        } else if Set(to) != after,
-                                  // A held announcement skips those whose history on joining holds it.
-                                  !(Set(to).isSubset(of: after) && after.subtracting(to).allSatisfy {
-                                      room.joinHistoryEnd(of: $0) > stamped() }),
+                        } else if case let told = Set(to),
                                   // Held announcements go out before a chat, while its sender is a
                                   // member; a sender closed later in the same step is gone after it.
-                                  !(sender.map { before.contains($0) && Set(to) == after.union([$0]) } ?? false) {
+                                  case let members = sender.map({ before.contains($0) && told.contains($0) ? after.union([$0]) : after }) ?? after,
+                                  told != members,
+                                  // A held announcement skips those whose history on joining holds it.
+                                  !(told.isSubset(of: members) && members.subtracting(told).allSatisfy {
+                                      room.joinHistoryEnd(of: $0) > stamped() }) {
                             return fail(.membership, "an announcement goes to \(to.sorted()) but the joined connections "
                                         + "are \(joinedAfter.sorted()): \(printable(Array(text.utf8), max: 60))")
                         }
