@@ -216,7 +216,35 @@ func sentFrameLengths(_ effects: [Effect]) -> [Int] {
         }
         // The first 64 had whole tables from before the speaker joined; they are told now.
         #expect(told.isSuperset(of: (0..<64).map(conn)))
+        // Each short table is the canonical encoding of the table it lists, the receiver last.
+        for case let .send(to, bytes) in effects {
+            guard case let .serverInfo(users, receiver?)? = try? MessageCodec.decode(bytes.array.dropFirst(5)) else { continue }
+            #expect(to == [conn(Int(receiver.low))] && users.last?.key == receiver)
+            #expect(bytes == Fix.frame(.serverInfo(users: users, uid: receiver)))
+        }
         #expect(effects.last == .send(to: (0..<count - 1).map(conn), bytes: Fix.frame(.chat(uid: uid(count - 1), text: "hi all"))))
+    }
+}
+
+@Suite struct ShortTableTemplateTests {
+    static func entry(_ n: Int, _ name: String) -> UserEntry {
+        let uid = UID(high: 9, low: UInt64(n))
+        return UserEntry(key: uid, user: WireUser(uid: uid, username: name, color: "00aa00"))
+    }
+
+    /// The shared part written once and each receiver's entry added give the very bytes of the
+    /// whole ServerInfo: with no one shared (a server with no host and no speaker yet), one,
+    /// and the most a short table holds; names that JSON escapes.
+    @Test func eachFrameIsTheServerInfoOfTheSharedUsersAndTheReceiver() {
+        let names = ["host", "ali\"ce", "b\\ob", "\u{1F44D}\u{1F3FD} thumbs", "\u{7}bell", "名前"]
+        for count in [0, 1, Limits.recentSpeakers + 1] {
+            let shared = (0..<count).map { Self.entry($0, names[$0 % names.count] + "\($0)") }
+            let template = MessageCodec.ShortTableTemplate(users: shared)
+            for own in [Self.entry(100, "me"), Self.entry(101, "m\u{E9} \"quoted\"")] {
+                #expect(Bytes(template.frame(for: own)) == Fix.frame(.serverInfo(users: shared + [own], uid: own.key)),
+                        "\(count) shared, receiver \(own.user.username)")
+            }
+        }
     }
 }
 

@@ -20,15 +20,13 @@ extension Room {
         for conn in conns {
             guard var c = connections[conn], let m = c.member, c.knownVersion < tableVersion else { continue }
             if template == nil {
-                template = MessageCodec.ServerInfoTemplate(users: members.map {
-                    UserEntry(key: $0.uid, user: WireUser(uid: $0.uid, username: $0.name, color: $0.color.description))
-                })
+                template = MessageCodec.ServerInfoTemplate(users: members.map(\.tableEntry))
             }
             // A whole table over the frame limit would make every pychat client refuse it (and
-            // an original one read a frame it cannot hold): such a member gets a short table.
+            // an original one read a frame it cannot hold): such members get short tables.
             guard template!.fitsInAFrame else {
-                sendShortTable(to: conn, &out)
-                continue
+                wholeTableFit = (tableVersion, false)
+                return sendShortTables(to: conns.filter { connections[$0].map { $0.knownVersion < tableVersion } ?? false }, &out)
             }
             out.send(template!.frame(for: m.uid), to: [conn])
             c.knownVersion = tableVersion
@@ -47,9 +45,7 @@ extension Room {
         if let first = members.first, first.conn == nil { users.append(first) }
         users += recentSpeakers.filter { $0.uid != m.uid }
         users.append(m)
-        let template = MessageCodec.ServerInfoTemplate(users: users.map {
-            UserEntry(key: $0.uid, user: WireUser(uid: $0.uid, username: $0.name, color: $0.color.description))
-        })
+        let template = MessageCodec.ServerInfoTemplate(users: users.map(\.tableEntry))
         out.send(template.frame(for: m.uid), to: [conn])
         if c.knownVersion >= tableVersion { staleMembers += 1 }
         c.knownVersion = -1
@@ -58,10 +54,56 @@ extension Room {
         connections[conn] = c
     }
 
+    /// Short tables for many members at once (a chat from a sender they have not been told of):
+    /// the host and the recent speakers written once, each receiver's own entry added to its
+    /// frame. The same bytes as `sendShortTable` to each, at a cost of one entry per receiver
+    /// instead of one table: in a room whose whole table does not fit in a frame, every chat
+    /// from a new speaker sends one to nearly every member.
+    mutating func sendShortTables(to conns: [ConnID], _ out: inout StepOutput) {
+        var shared: [Member] = []
+        if let first = members.first, first.conn == nil { shared.append(first) }
+        shared += recentSpeakers
+        let template = MessageCodec.ShortTableTemplate(users: shared.map(\.tableEntry))
+        // The uids each receiver is told of besides itself (never a sender to itself): one set,
+        // shared by every receiver's state.
+        let told = Set(shared.map(\.uid))
+        let speakers = Set(recentSpeakers.map(\.uid))
+        for conn in conns {
+            guard var c = connections[conn], let m = c.member else { continue }
+            // A recent speaker is listed last in its own table, not among the speakers.
+            if speakers.contains(m.uid) {
+                sendShortTable(to: conn, &out)
+                continue
+            }
+            out.send(template.frame(for: m.tableEntry), to: [conn])
+            if c.knownVersion >= tableVersion { staleMembers += 1 }
+            c.knownVersion = -1
+            c.shortTable = told
+            awarenessEpoch += 1
+            connections[conn] = c
+        }
+    }
+
+    /// Whether the room's whole table fits in a frame, worked out once per table version: a
+    /// room where it does not sends short tables before a new speaker's chat, without writing
+    /// the whole table first only to find it too big (a rename that changes the answer is
+    /// caught by `refreshTables`, which checks the table it wrote).
+    mutating func wholeTableFits() -> Bool {
+        if let fit = wholeTableFit, fit.version == tableVersion { return fit.fits }
+        let fits = MessageCodec.ServerInfoTemplate(users: members.map(\.tableEntry)).fitsInAFrame
+        wholeTableFit = (tableVersion, fits)
+        return fits
+    }
+
     mutating func noteSpeaker(_ member: Member) {
         if recentSpeakers.last?.uid == member.uid { return }
         recentSpeakers.removeAll { $0.uid == member.uid }
         recentSpeakers.append(member)
         if recentSpeakers.count > Limits.recentSpeakers { recentSpeakers.removeFirst() }
     }
+}
+
+extension Room.Member {
+    /// The member as a ServerInfo lists it.
+    var tableEntry: UserEntry { UserEntry(key: uid, user: WireUser(uid: uid, username: name, color: color.description)) }
 }

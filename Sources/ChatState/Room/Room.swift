@@ -94,6 +94,8 @@ public struct Room: Sendable {
     /// The latest chat's recipients, reused while the same member goes on talking and nobody
     /// joins or leaves: one array per burst, not one per chat (and equal sends merge fast).
     var lastRecipients: (sender: ConnID, tableVersion: Int, list: [ConnID], stamped: [ConnID])?
+    /// Whether the whole table fit in a frame at that table version (see `wholeTableFits`).
+    var wholeTableFit: (version: Int, fits: Bool)?
     /// Every member's name: the names a joiner may not take, nor one confusable with them.
     var names = UniqueNames()
     /// The host's name as `names` holds it.
@@ -475,11 +477,11 @@ public struct Room: Sendable {
                 if let short = c.shortTable { return !short.contains(member.uid) }
                 return c.knownVersion < sender.joinedVersion
             }
-            if joined.count <= Limits.lazyWholeTableMembers {
+            if joined.count <= Limits.lazyWholeTableMembers && wholeTableFits() {
                 refreshTables(unaware, &out)
             } else {
                 // Each short table holds the recent speakers, this sender the latest of them.
-                for r in unaware { sendShortTable(to: r, &out) }
+                sendShortTables(to: unaware, &out)
             }
             connections[conn]?.everyoneAwareAt = awarenessEpoch
         }

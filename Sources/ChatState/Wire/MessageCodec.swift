@@ -85,7 +85,34 @@ public enum MessageCodec {
         }
     }
 
-    static func writeUsers(_ users: [UserEntry], into w: inout JSONWriter) {
+    /// A short table's ServerInfo (the host, the recent speakers, then the receiver): what all
+    /// receivers share written once, each frame that plus the receiver's own entry and uid.
+    /// Byte for byte the ServerInfo of `users + [own]` for `own`'s uid.
+    public struct ShortTableTemplate: Sendable {
+        let prefix: [UInt8]
+        let empty: Bool
+
+        public init(users: [UserEntry]) {
+            var w = JSONWriter(capacity: 16 + users.count * 110)
+            MessageCodec.writeUsers(users, into: &w, closed: false)
+            prefix = w.bytes
+            empty = users.isEmpty
+        }
+
+        public func frame(for own: UserEntry) -> [UInt8] {
+            var w = JSONWriter(capacity: 200)
+            if !empty { w.raw(", ") }
+            w.uid(own.key)
+            w.raw(": ")
+            MessageCodec.writeUser(own.user, into: &w)
+            w.raw("}, \"uid\": ")
+            w.uid(own.key)
+            w.raw(", \"type\": \"ServerInfo\"}")
+            return FrameCodec.frame(kind: FrameCodec.jsonKind, parts: prefix, w.bytes)
+        }
+    }
+
+    static func writeUsers(_ users: [UserEntry], into w: inout JSONWriter, closed: Bool = true) {
         w.raw("{\"users\": {")
         for (n, entry) in users.enumerated() {
             if n > 0 { w.raw(", ") }
@@ -93,7 +120,7 @@ public enum MessageCodec {
             w.raw(": ")
             writeUser(entry.user, into: &w)
         }
-        w.raw("}")
+        if closed { w.raw("}") }
     }
 
     static func writeUser(_ user: WireUser, into w: inout JSONWriter) {
