@@ -32,6 +32,18 @@ import Testing
         return app
     }
 
+    /// bob renames himself: the table that comes with it renames him in #rust's members pane.
+    @Test func aRenameReachesTheMembersPaneOfARoom() throws {
+        var app = Self.inRust()
+        let before = try #require(app.frame).lines()
+        #expect(before.contains { $0.contains("bob") } && !before.contains { $0.contains("robert") })
+        let renamed = Fix.serverInfo([(Fix.uid1, "alice", "ff8800"), (Fix.uid2, "robert", "00aa00")], for: Fix.uid1)
+        _ = app.reduce(.received(conn: Self.conn, bytes: renamed))
+        #expect(app.session?.rooms.members["rust"] == [RoomMember(uid: Fix.uid2, name: "robert", color: RGB.cleaned("00aa00")), Self.alice])
+        let after = try #require(app.frame).lines()
+        #expect(after.contains { $0.hasSuffix("robert") || $0.contains(" robert") }, Comment(rawValue: after.joined(separator: "\n")))
+    }
+
     @Test func altDigitsAndAltArrowsAreDecodedWholeAndByteByByte() throws {
         let cases: [([UInt8], [Key])] = [
             (Array("\u{1B}2".utf8), [.altDigit(2)]),

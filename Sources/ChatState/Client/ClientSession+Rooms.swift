@@ -138,6 +138,19 @@ extension ClientSession {
         return true
     }
 
+    /// A fresh table (a rename comes as one): the rooms' member lists take its names and
+    /// colours, so the members pane of every room shows the new name. A member the table does
+    /// not list (a short table, in a big room) keeps the name it had. Each list is rewritten in
+    /// place, so the order the rooms are visited in does not matter.
+    mutating func renameRoomMembers() {
+        for room in rooms.joined {
+            guard let list = rooms.members[room] else { continue }
+            rooms.members[room] = list.map { m in
+                byUID[m.uid].map { RoomMember(uid: m.uid, name: $0.username, color: RGB.cleaned($0.color)) } ?? m
+            }
+        }
+    }
+
     /// A line of a room besides `#general`, for that room's buffer.
     func tagged(_ line: DisplayLine, _ room: String) -> DisplayLine { RoomsOnScreen.tagged(line, room) }
 

@@ -194,6 +194,7 @@ public struct ClientSession: Sendable {
         case let .serverInfo(users, uid):
             self.users = users
             byUID = Dictionary(users.map { ($0.key, $0.user) }, uniquingKeysWith: { _, last in last })
+            if !rooms.members.isEmpty { renameRoomMembers() }
             if let uid, byUID[uid] != nil { me = uid }
             if phase == .joining, me != nil {
                 phase = .joined
