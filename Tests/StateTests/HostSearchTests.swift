@@ -47,4 +47,27 @@ import Testing
         #expect(shown == [.print("* ── search result 1 in context ──"), .print("zoe: [22:13] t2"), .print("zoe: [22:13] ▶ t3"),
                           .print("zoe: [22:13] t4"), .print("* ── end of the context ──")])
     }
+
+    /// Typed while the host talks in #rust, `/search` and `/context` are #rust's: the store is
+    /// asked of #rust's log and the results go in #rust's buffer.
+    @Test func inARoomTheHostSearchesThatRoomsLog() {
+        var config = RoomTests.config
+        config.terminal = TerminalSize(cols: 80, rows: 24)
+        var s = HistoryTests.server(config)
+        let rust = (1...3).map { RoomEntry(room: "rust", seq: Int64($0), wallMillis: 0, kind: .chat, author: "zoe",
+                                             authorUID: Fix.uid2, color: RGB.cleaned("00aa00"), text: "r\($0)") }
+        s.send(.restored(room: "rust", nextSeq: 4, latest: rust, topic: nil), [])
+        _ = s.reduce(.inputLine("/join #rust"))
+        s.send(.inputLine("/search r2"), [.queryHistory(HistoryQuery(id: 1, room: "rust", range: .search(words: ["r2"]), limit: 50))])
+        let shown = s.app.step(.historyAnswered(HistoryAnswer(id: 1, entries: [rust[1]], more: false))).lines
+        #expect(!shown.isEmpty && shown.allSatisfy { $0.room == "rust" }, "\(shown)")
+        // Entry 2 is in #rust's memory: its context is shown at once, from #rust's log.
+        let context = s.app.step(.inputLine("/context 1"))
+        #expect(context.effects.isEmpty)
+        let rows = s.app.frame!.lines()
+        #expect(rows.contains { $0.contains("▶ r2") } && rows.contains { $0.contains("r3") }, "\(rows)")
+        // Back in #general, a search is #general's again.
+        _ = s.reduce(.inputLine("/join #general"))
+        s.send(.inputLine("/search r2"), [.queryHistory(HistoryQuery(id: 2, room: "general", range: .search(words: ["r2"]), limit: 50))])
+    }
 }
