@@ -140,7 +140,9 @@ public final class BenchClient {
                     for p in peers where p.state == .joined && p.sent < options.messages && !p.hasOutput { fill(p, t) }
                     allSent = !peers.contains { $0.state == .joined && $0.sent < options.messages }
                 }
-                if report.delivered >= report.expected && allSent { break }
+                // Duplicates are deliveries too: a repeated message must not end the run while
+                // one it stands in for is still on its way (it would be counted lost).
+                if report.delivered - report.duplicates >= report.expected && allSent { break }
                 if allSent && t - lastReceive > idle { break }
                 if report.disconnected == c { break }
             }
