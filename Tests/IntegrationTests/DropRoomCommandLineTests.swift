@@ -8,20 +8,12 @@ import Testing
 /// nothing of it and rejects nothing; after a `kill -9` and a restart on the same file `#spam`
 /// is not back, and `/join #spam` makes an empty room.
 @Suite struct DropRoomCommandLineTests {
-    static func host(_ data: String) async throws -> (Proc, Int) {
-        let host = try Proc("host", "/usr/bin/env", ["TERM=dumb", Binary.pychat, "--serve", "-H", "127.0.0.1", "-P", "0",
-                                                     "-u", "host", "-c", "00aa00", "--rate", "0", "--data", data])
-        try await host.waitFor("listening") { $0.stdout.contains("* Server started on 127.0.0.1:") }
-        let started = host.stdoutLines.first { $0.contains("Server started on 127.0.0.1:") }!
-        return (host, try #require(Int(started.split(separator: ":").last!)))
-    }
-
     @Test(arguments: OriginalPeer.testable)
     func aDroppedRoomIsGoneForItsMemberAndAfterAKillAndARestart(peer: OriginalPeer) async throws {
         try peer.requireAvailable()
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("pychat-drop-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let (host, port) = try await Self.host(data)
+        let (host, port) = try await lineModeHost(["--data", data])
         defer { host.kill() }
         let bob = try client("bob", port: port, color: "0000ff")
         defer { bob.kill() }
@@ -50,7 +42,7 @@ import Testing
         // kill -9 and a restart on the same file: #spam does not come back.
         host.signal(SIGKILL)
         _ = try await host.exitCode()
-        let (second, secondPort) = try await Self.host(data)
+        let (second, secondPort) = try await lineModeHost(["--data", data])
         defer { second.kill() }
         second.send("/rooms\n")
         try await second.waitFor("the rooms after the restart") { $0.stdout.contains("* 1 room:") }

@@ -119,16 +119,7 @@ import Testing
 
     @Test func aDroppedRoomsSlotIsFreeForANewRoom() {
         var s = T.room()
-        var made = 0
-        for conn in 4...8 {
-            _ = s.reduce(.accepted(conn: ConnID(UInt64(conn)), uid: UID(randomBits: UInt64(conn), 9), remote: "x\(conn)"))
-            _ = s.reduce(.received(conn: ConnID(UInt64(conn)), bytes: T.roomsSign))
-            _ = s.reduce(.received(conn: ConnID(UInt64(conn)), bytes: Fix.frame(.joinRequest(username: "m\(conn)", color: "000000"))))
-            for _ in 0..<Limits.maxRoomsPerConnection where made < Limits.maxRooms - 1 {
-                made += 1
-                _ = s.reduce(.received(conn: ConnID(UInt64(conn)), bytes: T.command("/join #x\(made)")))
-            }
-        }
+        T.fill(&s, made: 0)
         s.send(.received(conn: Fix.c2, bytes: T.command("/join #mine")),
                [T.notice("The server has 100 rooms, the most it keeps: /rooms lists them.")])
         _ = s.reduce(.inputLine("/drop #x7 hoarding"))
