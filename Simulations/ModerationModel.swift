@@ -13,6 +13,9 @@ struct ModerationModel {
     /// Bans in force as the server kept them (`Effect.keepModeration`), and until when on the
     /// wall clock (nil: until `/unban`); kept in the file, so across restarts too.
     var bans: [ModerationSubject: Int64?] = [:]
+    /// Each dropped room's latest drop (`/drop`), kept in the file too: what a restarted server
+    /// holds of the room starts after it.
+    var drops: [String: Int64] = [:]
     /// Each connection's address, from its accept.
     var addressOf: [ConnID: String] = [:]
 
@@ -47,6 +50,8 @@ struct ModerationModel {
                 bans[ban.subject] = .some(ban.expiresAtWallMillis)
             case let .keepModeration(.unban(subject)):
                 bans[subject] = nil
+            case let .keepModeration(.dropRoom(drop)):
+                drops[drop.room] = max(drops[drop.room] ?? 0, drop.throughSeq)
             case let .close(conn, _):
                 ops.remove(conn)
             default:

@@ -4,7 +4,7 @@ import ChatState
 /// (`Reconnects.swift`): from its join of a room, every chat of that room it shows, live or
 /// carried by a rejoin's `Resumed`, has a higher number than the last, and after the liveness
 /// phase it has shown every chat stored in the room since its join but its own, across every
-/// loss, rejoin, restart and kill. A part ends the following of that room; a join after it
+/// loss, rejoin, restart and kill. A part (or a drop of the room) ends the following of that room; a join after it
 /// starts again.
 struct RoomFollow {
     /// Its join's entry in the room: the entries after it came while it was a member.
@@ -29,6 +29,8 @@ extension Simulator {
                 if f.rooms[j.room] == nil { f.rooms[j.room] = RoomFollow(start: j.seq) }
             case let .part(room, uid, _, _, _)? where uid == me:
                 f.rooms[room] = nil
+            case let .dropped(drop, uid, _)? where uid == me:
+                f.rooms[drop.room] = nil
             case .resumed(let part)? where part.room != RoomEntry.generalRoom:
                 carried[part.room, default: []].formUnion(part.entries.map(\.seq))
             default:

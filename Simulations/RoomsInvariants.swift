@@ -37,6 +37,10 @@ extension Simulator {
             if connByUID == nil { connByUID = Dictionary(uidByConn.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a }) }
             return connByUID![uid]
         }
+        // The rooms the step dropped, as the store is told of them.
+        var dropped: Set<String> = []
+        for case let .keepModeration(.dropRoom(drop)) in effects { dropped.insert(drop.room) }
+        defer { checkDropped(dropped, members) }
         for case let .send(to, bytes) in effects {
             let b = bytes.array
             guard b.count > 5, b[4] == ExtensionCodec.kind, case let message? = decodeMemo.ext(b[5...]) else { continue }
@@ -46,6 +50,14 @@ extension Simulator {
                 else if let c = conn(j.member.uid), members[j.room]?.contains(c) == false { members[j.room, default: []].append(c) }
             case let .part(room, uid, _, _, _):
                 members[room]?.removeAll { $0 == conn(uid) }
+            case let .dropped(drop, uid, _):
+                // A dropped room's Part goes to that member alone, and only to a member; one of a
+                // room that was no room before the step answers a rejoin of a room dropped earlier.
+                let rejoin = before[drop.room] == nil
+                guard let c = conn(uid), to == [c], rejoin || members[drop.room]?.contains(c) == true else {
+                    return fail(.roomDelivery, "#\(drop.room)'s drop went to \(to.sorted()) for \(uid), its members are \((members[drop.room] ?? []).sorted())")
+                }
+                if rejoin { stats.droppedRejoins += 1 } else { members[drop.room]?.removeAll { $0 == c } }
             case let .roomEntry(uid, entry):
                 var want = Set(members[entry.room] ?? [])
                 if entry.kind == .chat, let author = conn(uid) { want.remove(author) }
@@ -61,6 +73,27 @@ extension Simulator {
                 break
             }
         }
+    }
+
+    /// (11, `/drop`) A dropped room is gone, and every member it had was told (a rejoin of a room
+    /// dropped earlier is told too: no member is left for it).
+    func checkDropped(_ dropped: Set<String>, _ members: [String: [ConnID]]) {
+        for room in dropped.sorted() {
+            stats.roomDrops += 1
+            if server.room?.roomNames.contains(room) == true { return fail(.roomDelivery, "#\(room) was dropped but is still a room") }
+            if let left = members[room], !left.isEmpty { return fail(.roomDelivery, "#\(room) was dropped, and \(left.sorted()) were not told") }
+        }
+    }
+
+    /// `PlantedBug.dropForgetsAMember`: the last `Part` of a drop is not sent.
+    func plantForgottenDrop(_ effects: inout [Effect]) -> Bool {
+        guard let k = effects.lastIndex(where: { e in
+            guard case let .send(_, b) = e, b.array.count > 5, b.array[4] == ExtensionCodec.kind,
+                  case .dropped? = try? ExtensionCodec.decode(Array(b.array[5...])) else { return false }
+            return true
+        }) else { return false }
+        effects.remove(at: k)
+        return true
     }
 
     /// `PlantedBug.chatToWrongRoom`: a room's chat goes to another room's members (or, when

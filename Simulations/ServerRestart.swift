@@ -105,7 +105,7 @@ extension Simulator {
         acceptedConn = nil
         wasPaused = false
         // Ops without TLS were for their connections; mutes and bans are kept in the file.
-        moderation = ModerationModel(mutedAddresses: moderation.mutedAddresses, bans: moderation.bans)
+        moderation = ModerationModel(mutedAddresses: moderation.mutedAddresses, bans: moderation.bans, drops: moderation.drops)
         joinedBefore = server.room!.joined
         membersBefore = server.room!.members
         try! runtime.start()
@@ -115,11 +115,14 @@ extension Simulator {
     /// their last: nothing committed is lost, nothing is numbered twice.
     func checkRestored(_ event: Event) {
         guard case let .restored(room, nextSeq, latest, _) = event else { return }
-        let stored = storedLog.filter { $0.room == room }
+        // What a drop of the room left is the dropped room's: not restored, but still numbered past.
+        let floor = moderation.drops[room] ?? 0
+        let all = storedLog.filter { $0.room == room }
+        let stored = all.filter { $0.seq > floor }
         let want = Array(stored.suffix(latest.count))
         let kept = room == RoomEntry.generalRoom ? Limits.roomMemoryEntries : Limits.otherRoomMemoryEntries
         guard latest.count == min(stored.count, kept), latest == want,
-              nextSeq == (stored.last?.seq ?? 0) + 1 else {
+              nextSeq == max(all.last?.seq ?? 0, floor) + 1 else {
             return fail(.durable, "the restarted server loaded \(latest.count) entries up to \(latest.last?.seq ?? 0), "
                         + "next \(nextSeq), but \(stored.count) were stored, the last \(stored.last?.seq ?? 0)")
         }

@@ -5,7 +5,9 @@ import ChatState
 /// answers (HistoryQuery's contract), so the simulations exercise paging and search end to end.
 extension Simulator {
     func answer(_ q: HistoryQuery) -> HistoryAnswer {
-        let log = storedLog.filter { $0.room == q.room }
+        // Nothing at or below a drop of the room is a later room's of the name (`RoomDrop`).
+        let floor = moderation.drops[q.room] ?? 0
+        let log = storedLog.filter { $0.room == q.room && $0.seq > floor }
         switch q.range {
         case let .before(seq):
             let older = log.filter { $0.seq < seq }

@@ -61,11 +61,16 @@ import Testing
         (PlantedBug.swapFrames, Invariant.totalOrder),
         (PlantedBug.unstoredChat, Invariant.durable),
         (PlantedBug.chatToWrongRoom, Invariant.roomDelivery),
+        (PlantedBug.dropForgetsAMember, Invariant.roomDelivery),
         (PlantedBug.resumeLosesEntry, Invariant.totalOrder),
         (PlantedBug.roomResumeLosesEntry, Invariant.totalOrder),
     ])
     func plantedBugIsCaught(bug: PlantedBug, invariant: Invariant) {
-        expectCaught("\(bug)", by: invariant, within: 300, from: 0xB06, SimOptions(plantedBug: bug))
+        // A room's rejoin that missed chats there is rare in the workload (39 rooms followed in 300
+        // seeds), so where the stream first has one swings with any change to it: seed 11 before
+        // `/drop`, 282 since (and none in 300 with /help's one more line for ops alone).
+        let limit = bug == .roomResumeLosesEntry ? 600 : 300
+        expectCaught("\(bug)", by: invariant, within: limit, from: 0xB06, SimOptions(plantedBug: bug))
     }
 
     /// The simulations run the server's real runtime, so they catch its bugs too: each bug
@@ -134,7 +139,10 @@ import Testing
         #expect(total.roomCommands > 100)
         #expect(total.roomChats > 20)
         #expect(total.hostRoomCommands > 20)
-        #expect(total.hostRoomEntries > 10)
+        // 18 before `/drop`, 9 since: a dropped room takes the host out of it too.
+        #expect(total.hostRoomEntries > 5)
+        // Rooms dropped (14 over 300 seeds), each checked gone with every member told.
+        #expect(total.roomDrops > 5)
         #expect(total.serverRestarts > 10)
         #expect(total.serverCrashes > 3)
         #expect(total.bannedTurnedAway > 0)

@@ -21,6 +21,8 @@ enum PlantedBug: Sendable, CaseIterable {
     case resumeLosesEntry
     /// Every answer to a rejoin of a room besides #general leaves out its oldest chat.
     case roomResumeLosesEntry
+    /// A dropped room's members are not all told: one of them thinks it is still in it.
+    case dropForgetsAMember
 }
 
 struct SimOptions: Sendable {
@@ -108,6 +110,10 @@ struct SimStats: Equatable, Sendable {
     /// Room commands the host typed, and its rooms' entries (its chats, actions, topics) checked.
     var hostRoomCommands = 0
     var hostRoomEntries = 0
+    /// Rooms an op dropped (`/drop`), each checked gone with every member told; rejoins of a
+    /// room dropped meanwhile, told it is gone.
+    var roomDrops = 0
+    var droppedRejoins = 0
     /// Server restarts over its room log on disk; reconnecting clients that joined again; and
     /// of those, the clients and log entries whose numbers were checked gap- and duplicate-free.
     var serverRestarts = 0
@@ -129,6 +135,8 @@ struct SimStats: Equatable, Sendable {
         roomChats += o.roomChats
         hostRoomCommands += o.hostRoomCommands
         hostRoomEntries += o.hostRoomEntries
+        roomDrops += o.roomDrops
+        droppedRejoins += o.droppedRejoins
         serverRestarts += o.serverRestarts
         bannedTurnedAway += o.bannedTurnedAway
         serverCrashes += o.serverCrashes
@@ -727,6 +735,9 @@ final class Simulator {
             if rng.chance(1, in: 8) {
                 stats.hostRoomCommands += 1
                 hostSays(Corpus.roomCommand(&rng))
+            } else if rng.chance(1, in: 12) {
+                // And now and then closes one of the rooms the workload meets in (`/drop`).
+                hostSays(Corpus.drop(&rng))
             } else {
                 hostSays(Corpus.text(&rng))
             }
@@ -943,6 +954,8 @@ final class Simulator {
             plantFired = true
         case .chatToWrongRoom:
             plantFired = plantWrongRoom(&effects)
+        case .dropForgetsAMember:
+            plantFired = plantForgottenDrop(&effects)
         }
     }
 

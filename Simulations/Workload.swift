@@ -131,13 +131,16 @@ enum Corpus {
     }
 
     /// A moderation command (issue #14): for ops, refused for anyone else. Mutes are for good:
-    /// the simulated server has no wall clock.
+    /// the simulated server has no wall clock. `/drop` closes the rooms the workload meets in.
     static func moderation(_ r: inout SimRandom, members: [String]) -> String {
         let name = members.isEmpty ? "nobody" : r.pick(members)
         return r.pick(["/kick \(name)", "/kick \(name) spam", "/ban \(name) 1h flood", "/unban \(name)", "/bans",
                        "/mute \(name)", "/mute \(name)", "/unmute \(name)", "/op \(name)", "/op \(name)", "/deop \(name)",
-                       "/ban \(name) 10x"])
+                       "/ban \(name) 10x", drop(&r)])
     }
+
+    /// `/drop` of a room the workload meets in (refused when there is none).
+    static func drop(_ r: inout SimRandom) -> String { r.pick(["/drop #rust spam", "/drop #go", "/drop #Rust"]) }
 
     static func keys(_ r: inout SimRandom) -> [Key] {
         var keys: [Key] = []

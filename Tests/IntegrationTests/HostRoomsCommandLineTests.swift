@@ -12,12 +12,8 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let log = dir.appendingPathComponent("server.log").path
-        let host = try Proc("host", "/usr/bin/env", ["TERM=dumb", Binary.pychat, "--serve", "-H", "127.0.0.1", "-P", "0",
-                                                     "-u", "host", "-c", "00aa00", "--rate", "0", "--ephemeral", "--record", log])
+        let (host, port) = try await lineModeHost(["--ephemeral", "--record", log])
         defer { host.kill() }
-        try await host.waitFor("listening") { $0.stdout.contains("* Server started on 127.0.0.1:") }
-        let started = host.stdoutLines.first { $0.contains("Server started on 127.0.0.1:") }!
-        let port = try #require(Int(started.split(separator: ":").last!))
         let bob = try client("bob", port: port, color: "0000ff")
         defer { bob.kill() }
         try await bob.waitFor("bob's join") { $0.stdout.contains("* bob joined the chat") }
@@ -44,4 +40,14 @@ import Testing
         #expect(try await replay.exitCode() == 0, "\(replay.stderr)")
         #expect(replay.stdoutLines.contains { $0.hasSuffix("bob: [#rust] hi host") }, "\(replay.stdout)")
     }
+}
+
+/// `pychat --serve` in line mode (`TERM=dumb`) on a port of its choosing, as the host `host`:
+/// its lines on standard input, its transcript on standard output; and the port.
+func lineModeHost(_ extra: [String]) async throws -> (Proc, Int) {
+    let host = try Proc("host", "/usr/bin/env", ["TERM=dumb", Binary.pychat, "--serve", "-H", "127.0.0.1", "-P", "0",
+                                                 "-u", "host", "-c", "00aa00", "--rate", "0"] + extra)
+    try await host.waitFor("listening") { $0.stdout.contains("* Server started on 127.0.0.1:") }
+    let started = host.stdoutLines.first { $0.contains("Server started on 127.0.0.1:") }!
+    return (host, try #require(Int(started.split(separator: ":").last!)))
 }

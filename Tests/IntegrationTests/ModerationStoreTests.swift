@@ -3,8 +3,7 @@ import ChatState
 import Testing
 
 /// What moderation keeps in the room log's file, over a real SQLite file: every change read
-/// back after reopening, and a version 1 file (before the moderation tables) migrated with its
-/// entries untouched.
+/// back after reopening, and files of versions 1, 2 and 3 migrated with their entries untouched.
 @Suite struct ModerationStoreTests {
     static let certA = String(repeating: "a1", count: 32), certB = String(repeating: "b2", count: 32)
 
@@ -54,11 +53,11 @@ import Testing
             let log = try RoomLog(path: path)
             #expect(log.record([roomEntry(1, "before the upgrade")]) == [])
             // What pychat before schema 2 left: no moderation tables, version 1.
-            try log.db.execute("DROP TABLE identities; DROP TABLE bans; DROP TABLE held_messages; DROP TABLE mutes; PRAGMA user_version = 1")
+            try log.db.execute("DROP TABLE identities; DROP TABLE bans; DROP TABLE held_messages; DROP TABLE mutes; DROP TABLE dropped_rooms; PRAGMA user_version = 1")
         }
         do {
             let log = try RoomLog(path: path)
-            #expect(try log.db.integer("PRAGMA user_version") == 3)
+            #expect(try log.db.integer("PRAGMA user_version") == 4)
             #expect(try log.page(.before(seq: .max), limit: 10).entries.map(\.text) == ["before the upgrade"])
             try log.keep(.setOp(identity: Self.certA, op: true))
             try log.keep(.mute(Mute(subject: .identity(Self.certB), untilWallMillis: nil)))
@@ -76,11 +75,11 @@ import Testing
             #expect(log.record([roomEntry(1, "before the upgrade")]) == [])
             try log.keep(.ban(ban))
             // What pychat before schema 3 left: no mutes table, version 2.
-            try log.db.execute("DROP TABLE mutes; PRAGMA user_version = 2")
+            try log.db.execute("DROP TABLE mutes; DROP TABLE dropped_rooms; PRAGMA user_version = 2")
         }
         do {
             let log = try RoomLog(path: path)
-            #expect(try log.db.integer("PRAGMA user_version") == 3)
+            #expect(try log.db.integer("PRAGMA user_version") == 4)
             #expect(try log.page(.before(seq: .max), limit: 10).entries.map(\.text) == ["before the upgrade"])
             try log.keep(.mute(Mute(subject: .address("10.0.0.7"), untilWallMillis: 42)))
         }

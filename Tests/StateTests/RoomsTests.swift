@@ -200,7 +200,18 @@ import Testing
         _ = s.reduce(.received(conn: Fix.c2, bytes: Self.command("/part #r1")))
         #expect(s.reduce(.received(conn: Fix.c2, bytes: Self.command("/join #more"))).count == 4)
         // The server: #general and 99 others; joining one of them is still fine.
-        var made = 21
+        Self.fill(&s, made: 21)
+        #expect(s.room.roomNames.count == Limits.maxRooms - 1)
+        s.send(.received(conn: Fix.c3, bytes: Self.command("/join #one-too-many")),
+               [Self.notice("The server has 100 rooms, the most it keeps: /rooms lists them.", to: Fix.c3, refusingJoin: "one-too-many")])
+        // #r1, empty since bob left it, is kept: carol joins it (a log line, her Join, its History).
+        #expect(s.reduce(.received(conn: Fix.c3, bytes: Self.command("/join #r1"))).count == 3)
+    }
+
+    /// Members #4 to #8 join and make rooms `#x…` until the server has `Limits.maxRooms`
+    /// (`made`: how many besides #general it has).
+    static func fill(_ s: inout TestStore, made: Int) {
+        var made = made
         for conn in 4...8 {
             _ = s.reduce(.accepted(conn: ConnID(UInt64(conn)), uid: UID(randomBits: UInt64(conn), 9), remote: "x\(conn)"))
             _ = s.reduce(.received(conn: ConnID(UInt64(conn)), bytes: Self.roomsSign))
@@ -210,11 +221,6 @@ import Testing
                 _ = s.reduce(.received(conn: ConnID(UInt64(conn)), bytes: Self.command("/join #x\(made)")))
             }
         }
-        #expect(s.room.roomNames.count == Limits.maxRooms - 1)
-        s.send(.received(conn: Fix.c3, bytes: Self.command("/join #one-too-many")),
-               [Self.notice("The server has 100 rooms, the most it keeps: /rooms lists them.", to: Fix.c3, refusingJoin: "one-too-many")])
-        // #r1, empty since bob left it, is kept: carol joins it (a log line, her Join, its History).
-        #expect(s.reduce(.received(conn: Fix.c3, bytes: Self.command("/join #r1"))).count == 3)
     }
 
     // MARK: History, topics, /rooms

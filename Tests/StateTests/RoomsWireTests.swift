@@ -19,6 +19,11 @@ import Testing
          #"{"type": "Join", "room": "rust", "uid": "00000000-0000-4000-8000-000000000003", "name": "carol", "color": "cc00cc", "seq": 2, "time": 1700000000000, "members": [{"uid": "00000000-0000-4000-8000-000000000002", "name": "bob", "color": "0000ff"}, {"uid": "00000000-0000-4000-8000-000000000003", "name": "carol", "color": "cc00cc"}], "topic": "borrowck"}"#),
         (.part(room: "rust", uid: Fix.uid3, name: "carol", seq: 4, wallMillis: 1700000060000),
          #"{"type": "Part", "room": "rust", "uid": "00000000-0000-4000-8000-000000000003", "name": "carol", "seq": 4, "time": 1700000060000}"#),
+        // A dropped room's Part, to each member ("Dropping a room").
+        (.dropped(RoomDrop(room: "rust", throughSeq: 9, by: "alice", reason: "spam", wallMillis: 1700000120000), uid: Fix.uid3, name: "carol"),
+         #"{"type": "Part", "room": "rust", "uid": "00000000-0000-4000-8000-000000000003", "name": "carol", "seq": 9, "time": 1700000120000, "droppedBy": "alice", "reason": "spam"}"#),
+        (.dropped(RoomDrop(room: "rust", throughSeq: 9, by: "alice", reason: nil, wallMillis: 1700000120000), uid: Fix.uid3, name: "carol"),
+         #"{"type": "Part", "room": "rust", "uid": "00000000-0000-4000-8000-000000000003", "name": "carol", "seq": 9, "time": 1700000120000, "droppedBy": "alice", "reason": null}"#),
         (.rooms([RoomSummary(name: "general", members: 4, topic: nil), RoomSummary(name: "rust", members: 2, topic: "borrowck")]),
          #"{"type": "Rooms", "rooms": [{"name": "general", "members": 4, "topic": null}, {"name": "rust", "members": 2, "topic": "borrowck"}]}"#),
         // A rejoin after a reconnect, and the room's answer ("Rejoining after a reconnect").

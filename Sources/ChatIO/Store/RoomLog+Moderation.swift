@@ -30,6 +30,11 @@ extension RoomLog {
                 guard let subject = ModerationSubject(kind: mutes.text(0), value: mutes.text(1)) else { continue }
                 records.mutes.append(Mute(subject: subject, untilWallMillis: mutes.isNull(2) ? nil : mutes.int64(2)))
             }
+            let drops = try db.prepare(ModerationSchema.drops)
+            while try drops.step() {
+                records.drops.append(RoomDrop(room: drops.text(0), throughSeq: drops.int64(1), by: drops.text(2),
+                                              reason: drops.isNull(3) ? nil : drops.text(3), wallMillis: drops.int64(4)))
+            }
             let messages = try db.prepare(ModerationSchema.messages)
             while try messages.step() {
                 let uid = messages.blob(1)
@@ -91,6 +96,8 @@ extension RoomLog {
                 s.bindCopy(5, m.to)
                 s.bindCopy(6, m.text)
                 s.bind(7, m.wallMillis)
+            case let .dropRoom(drop):
+                return try keepDrop(drop)
             case let .deliveredMessages(identity):
                 s = try db.prepare(ModerationSchema.deliveredMessages)
                 s.bindCopy(1, identity)

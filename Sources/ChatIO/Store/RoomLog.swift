@@ -33,6 +33,9 @@ public final class RoomLog {
         var id: Int64?
         var lastSeq: Int64
         var entries: Int
+        /// The latest drop's `through_seq` (0: never dropped): entries at or below it are the
+        /// dropped room's, never answered (`RoomLog+Rooms.swift`).
+        var floor: Int64 = 0
     }
 
     var rooms: [String: Room] = [:]
@@ -128,6 +131,7 @@ public final class RoomLog {
             while try list.step() {
                 rooms[list.text(1)] = Room(id: list.int64(0), lastSeq: list.int64(2), entries: Int(list.int64(3)))
             }
+            try readFloors()
         } catch let e as RoomLogError {
             throw e
         } catch let f as SQLiteFailure {
@@ -160,6 +164,7 @@ public final class RoomLog {
         if version == RoomLogSchema.version { return }
         if version == 1 { return try db.execute(ModerationSchema.migrateFrom1) }
         if version == 2 { return try db.execute(ModerationSchema.migrateFrom2) }
+        if version == 3 { return try db.execute(ModerationSchema.migrateFrom3) }
         let tables = try db.integer("SELECT count(*) FROM sqlite_master") ?? 0
         guard tables == 0 else {
             throw RoomLogError(path: path, reason: .corrupt(detail: "an SQLite database of something else"))
@@ -414,6 +419,7 @@ public final class RoomLog {
         defer { s.reset() }
         s.bind(1, room)
         s.bind(3, Int64(limit) + 1)
+        s.bind(4, rooms[name]?.floor ?? 0)
         var entries: [RoomEntry] = []
         entries.reserveCapacity(min(limit, 128))
         var more = false

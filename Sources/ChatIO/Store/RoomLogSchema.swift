@@ -19,8 +19,8 @@
 ///   index is exactly the rows up to `indexed_through`, and indexing goes on from there.
 enum RoomLogSchema {
     /// The version this pychat writes. A file with a higher one is refused, never changed.
-    /// 2: the moderation tables (`ModerationSchema`). 3: mutes kept too.
-    static let version: Int64 = 3
+    /// 2: the moderation tables (`ModerationSchema`). 3: mutes kept too. 4: dropped rooms.
+    static let version: Int64 = 4
 
     static let create = """
         CREATE TABLE rooms(
@@ -67,12 +67,14 @@ enum RoomLogSchema {
 
     static let columns = "seq, wall_ms, kind, author, author_uid, color, text, client_id"
     /// Newest first below a sequence number (reversed into oldest first by the reader).
-    static let before = "SELECT \(columns) FROM entries WHERE room = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3"
-    static let after = "SELECT \(columns) FROM entries WHERE room = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
+    /// `?4`: the room's floor, its latest drop's `through_seq` (0 if never dropped): what is at or
+    /// below it was the dropped room's (`ModerationSchema`, `dropped_rooms`).
+    static let before = "SELECT \(columns) FROM entries WHERE room = ?1 AND seq < ?2 AND seq > ?4 ORDER BY seq DESC LIMIT ?3"
+    static let after = "SELECT \(columns) FROM entries WHERE room = ?1 AND seq > ?2 AND seq > ?4 ORDER BY seq LIMIT ?3"
     static let search = """
         SELECT e.seq, e.wall_ms, e.kind, e.author, e.author_uid, e.color, e.text, e.client_id
         FROM search JOIN entries e ON e.id = search.rowid
-        WHERE search MATCH ?2 AND e.room = ?1 ORDER BY search.rowid DESC LIMIT ?3
+        WHERE search MATCH ?2 AND e.room = ?1 AND e.seq > ?4 ORDER BY search.rowid DESC LIMIT ?3
         """
     /// The oldest entries of a room, for retention.
     static let oldest = "SELECT id, wall_ms, kind, author, text FROM entries WHERE room = ?1 ORDER BY seq LIMIT ?2"

@@ -108,16 +108,13 @@ extension ClientSession {
             }
         case let .part(room, uid, name, seq, wallMillis):
             if uid == me {
-                rooms.joined.removeAll { $0 == room }
-                rooms.members[room] = nil
-                rooms.newest[room] = nil
-                rooms.catching[room] = nil
-                if rooms.current == room { rooms.current = nil }
-                out.show(RoomsOnScreen.youLeft(room, talkingIn: rooms.current))
+                left(room, &out)
             } else {
                 rooms.members[room]?.removeAll { $0.uid == uid }
                 showLive(RoomsOnScreen.went(name, from: room, at: wallMillis), seq: seq, &out)
             }
+        case let .dropped(drop, uid, _):
+            if uid == me { dropped(drop, &out) }
         case let .roomEntry(uid, entry):
             if ignored.contains(uid), entry.kind == .chat || entry.kind == .action { return true }
             showLive(RoomsOnScreen.live(entry), seq: entry.seq, &out)

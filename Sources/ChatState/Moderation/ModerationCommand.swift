@@ -10,6 +10,8 @@ public enum ModerationCommand: Equatable, Sendable {
     case unmute(String)
     case op(String)
     case deop(String)
+    /// `/drop #ROOM [REASON]` (`Room+DropRoom.swift`).
+    case drop(room: String, reason: String?)
 
     public var name: String {
         switch self {
@@ -21,6 +23,7 @@ public enum ModerationCommand: Equatable, Sendable {
         case .unmute: return "unmute"
         case .op: return "op"
         case .deop: return "deop"
+        case .drop: return "drop"
         }
     }
 
@@ -35,6 +38,7 @@ public enum ModerationCommand: Equatable, Sendable {
         spec("unmute", "NAME", "let a muted member speak again"),
         spec("op", "NAME", "make a member an op (kept for its certificate under TLS)"),
         spec("deop", "NAME", "take a member's op away (the host is always one)"),
+        spec("drop", "#ROOM [REASON]", "close a room: its members are put back in #general and it is gone from /rooms"),
     ]
 
     private static func spec(_ name: String, _ arguments: String, _ summary: String) -> CommandSpec {
@@ -44,7 +48,7 @@ public enum ModerationCommand: Equatable, Sendable {
     /// Reads a moderation command's arguments (`rest`: what follows its name, trimmed).
     static func read(_ spec: CommandSpec, _ rest: Substring) -> TypedLine {
         if spec.name == "bans" { return rest.isEmpty ? .command(.moderate(.bans)) : spec.wrong("takes nothing after it") }
-        guard !rest.isEmpty else { return spec.wrong("needs a NAME") }
+        guard !rest.isEmpty else { return spec.wrong(spec.name == "drop" ? "needs a #ROOM" : "needs a NAME") }
         guard let (name, afterName) = CommandName.split(rest) else { return spec.wrong(CommandName.unclosed) }
         let first = String(name)
         // The words after the NAME (a quoted one may hold spaces).
@@ -58,6 +62,8 @@ public enum ModerationCommand: Equatable, Sendable {
         switch spec.name {
         case "kick":
             return .command(.moderate(.kick(name: first, reason: reason(afterName))))
+        case "drop":
+            return .command(.moderate(.drop(room: first, reason: reason(afterName))))
         case "ban":
             var text = afterName
             var duration: Int64?

@@ -87,6 +87,8 @@ public struct ModerationRecords: Equatable, Codable, Sendable {
     public var messages: [HeldMessage]
     /// Mutes in force when the server stopped (schema version 3).
     public var mutes: [Mute]
+    /// Rooms an op dropped, each name's latest drop (schema version 4), in order of dropping.
+    public var drops: [RoomDrop]
 
     public struct HeldName: Equatable, Codable, Sendable {
         public var identity: String
@@ -98,22 +100,25 @@ public struct ModerationRecords: Equatable, Codable, Sendable {
         }
     }
 
-    public init(names: [HeldName] = [], ops: [String] = [], bans: [Ban] = [], messages: [HeldMessage] = [], mutes: [Mute] = []) {
+    public init(names: [HeldName] = [], ops: [String] = [], bans: [Ban] = [], messages: [HeldMessage] = [], mutes: [Mute] = [],
+                drops: [RoomDrop] = []) {
         self.names = names
         self.ops = ops
         self.bans = bans
         self.messages = messages
         self.mutes = mutes
+        self.drops = drops
     }
 
-    private enum CodingKeys: String, CodingKey { case names, ops, bans, messages, mutes }
+    private enum CodingKeys: String, CodingKey { case names, ops, bans, messages, mutes, drops }
 
-    /// A session recorded before mutes were kept has no `mutes`: it replays as none.
+    /// A session recorded before mutes (or drops) were kept has none: it replays as none.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(names: try c.decode([HeldName].self, forKey: .names), ops: try c.decode([String].self, forKey: .ops),
                   bans: try c.decode([Ban].self, forKey: .bans), messages: try c.decode([HeldMessage].self, forKey: .messages),
-                  mutes: try c.decodeIfPresent([Mute].self, forKey: .mutes) ?? [])
+                  mutes: try c.decodeIfPresent([Mute].self, forKey: .mutes) ?? [],
+                  drops: try c.decodeIfPresent([RoomDrop].self, forKey: .drops) ?? [])
     }
 }
 
@@ -145,6 +150,8 @@ public enum ModerationChange: Equatable, Codable, Sendable {
     case keepMessage(HeldMessage)
     /// The certificate has been given every message kept for it.
     case deliveredMessages(identity: String)
+    /// An op dropped a room (`/drop`): its entries stay, as the dropped room's.
+    case dropRoom(RoomDrop)
 }
 
 /// `/msg NAME TEXT` to a name a certificate holds while it is not here (issue #14): kept, and

@@ -61,7 +61,7 @@ extension Room {
                 if let wait = takeChatToken(conn) { return wait }
                 commandFrame(line, typedIn: room, after: after, from: conn, &out)
             case .welcome, .roomSize, .stamp, .history, .searchResults, .resumed, .ack, .notice, .action, .privateMessage, .who, .whois, .context,
-                 .roomEntry, .join, .part, .rooms, .removed, .marks:
+                 .roomEntry, .join, .part, .dropped, .rooms, .removed, .marks:
                 violation(conn, "\(message.typeName) is not for the server; ignored", &out)
             }
         } catch {

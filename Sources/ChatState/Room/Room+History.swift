@@ -72,7 +72,7 @@ extension Room {
         connections[conn]?.historyBefore = log.nextSeq
         if connections[conn]?.wantsResume == true { return }
         let latest = log.newest(Limits.historyPage)
-        send(.history(room: log.room, entries: latest, more: RoomLog.more(before: latest)), to: conn, &out)
+        send(.history(room: log.room, entries: latest, more: log.more(before: latest)), to: conn, &out)
     }
 
     func send(_ message: ExtensionMessage, to conn: ConnID, _ out: inout StepOutput) {

@@ -76,6 +76,7 @@ extension Room {
         switch command {
         case .bans: return listBans(for: actor, &out)
         case let .unban(word): return unban(word, by: actor, &out)
+        case let .drop(room, reason): return dropRoom(room, reason: reason, by: actor, &out)
         case let .ban(name, duration, reason) where self.member(named: name) == nil:
             return banOffline(name, duration: duration, reason: reason, by: actor, &out)
         default: break
@@ -128,7 +129,7 @@ extension Room {
             }
             announce("took \(target.name)'s op away", by: actor, &out)
             marksChanged(&out)
-        case .bans, .unban:
+        case .bans, .unban, .drop:
             return
         }
     }
@@ -137,7 +138,7 @@ extension Room {
         switch command {
         case let .kick(name, _), let .ban(name, _, _), let .mute(name, _), let .unmute(name), let .op(name), let .deop(name):
             return name
-        case .bans, .unban:
+        case .bans, .unban, .drop:
             return nil
         }
     }
@@ -193,7 +194,7 @@ extension Room {
     }
 
     /// Said to the room and kept in its log: `host kicked bob: spam`.
-    private mutating func announce(_ text: String, by actor: Member, _ out: inout StepOutput) {
+    mutating func announce(_ text: String, by actor: Member, _ out: inout StepOutput) {
         if !pendingAnnouncements.isEmpty { announcePending(&out) }
         let entry = record(.moderation, by: actor, text: text, &out)
         out.log("moderation: \(quoted(entry.summary))")

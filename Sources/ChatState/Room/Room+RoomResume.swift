@@ -31,7 +31,8 @@ extension Room {
         guard let log = rooms[name]?.log, let uid = connections[conn]?.uid else { return }
         // An `after` the room never reached says nothing of it (a client's mistake, or a log
         // that started again): the latest page, as a join gets.
-        let from = after < before ? after : max(0, before - 1 - Int64(Limits.historyPage))
+        // What came before a drop of the room's name is not this room's (`RoomDrop`).
+        let from = max(after < before ? after : max(0, before - 1 - Int64(Limits.historyPage)), log.firstSeq - 1)
         let want = RoomCatchUp(room: name, after: from, before: before, session: session)
         if want.missed > Limits.resumeMaxMissed {
             if let page = log.page(before: before, limit: Limits.historyPage) { return caughtUp(want, page.entries, to: conn, &out) }

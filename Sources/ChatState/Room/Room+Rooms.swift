@@ -23,6 +23,7 @@ extension Room {
             return hostShows(name == RoomName.general ? nil : name, &out)
         }
         if name == RoomName.general { return answer(member, "You are in #general: everyone is.", &out) }
+        if rejoinedDropped(name, after: after, by: member, &out) { return }
         if mine.contains(name) { return refuseJoin(of: read, member, "You are in #\(name) already.", &out) }
         guard mine.count < Limits.maxRoomsPerConnection else {
             return refuseJoin(of: read, member, "You are in \(Limits.maxRoomsPerConnection) rooms besides #general, the most one may be in: /part one first.", &out)
@@ -55,7 +56,7 @@ extension Room {
             if let after, let c = connections[conn], c.wantsResume, let session = c.session {
                 catchUp(name, after: after, before: entry.seq, session: session, for: conn, &out)
             } else {
-                send(.history(room: name, entries: latest, more: RoomLog.more(before: latest)), to: conn, &out)
+                send(.history(room: name, entries: latest, more: channel.log.more(before: latest)), to: conn, &out)
             }
             if channel.hasHost { out.show(RoomsOnScreen.arrived(member.name, in: name, at: entry.wallMillis)) }
         } else {
@@ -209,6 +210,7 @@ extension Room {
     /// What the log held of a room besides `#general` when the server started: the room is
     /// made again, with its topic. Past `Limits.maxRooms` a room is not restored (logged).
     mutating func restoreRoom(_ name: String, nextSeq: Int64, latest: [RoomEntry], topic: RoomEntry?, _ out: inout StepOutput) {
+        if droppedForGood(name, nextSeq: nextSeq, &out) { return }
         if rooms[name] == nil {
             guard rooms.count < Limits.maxRooms, RoomName.read("#" + name) == .success(name), rooms.existing(name) == nil else {
                 return out.log("room log: room \(quoted(name)) not restored (past \(Limits.maxRooms) rooms, or not a room's name)")
@@ -216,7 +218,8 @@ extension Room {
             rooms.make(Rooms.Channel(name: name))
         }
         rooms[name]!.log.restore(nextSeq: nextSeq, latest: latest)
-        if let topic { rooms[name]!.topic = topic.text.isEmpty ? nil : topic.text }
+        // A topic set before a drop of the name was the dropped room's.
+        if let topic, topic.seq >= rooms[name]!.log.firstSeq { rooms[name]!.topic = topic.text.isEmpty ? nil : topic.text }
     }
 
     /// The rooms besides `#general`, in order of making, with their members' connections.

@@ -191,6 +191,7 @@ public struct Room: Sendable {
             identified(conn, fingerprint: fingerprint, &out)
         case let .restoredModeration(records):
             moderation.restore(records)
+            rooms.restoreDrops(records.drops)
         case let .roomLogRecording(recording, detail):
             // The host sees it on screen, where a log line would be hidden behind the chat.
             out.show(.notice(recording ? "Recording the room log again: \(detail)"

@@ -7,6 +7,9 @@ struct RoomLog: Sendable {
     let room: String
     /// The next entry's sequence number: 1 in a new room, the log's own after `restore`.
     private(set) var nextSeq: Int64 = 1
+    /// The room's first sequence number: 1, or one past a drop's last for a room made again with
+    /// a dropped room's name (`RoomDrop`), whose older entries are not this room's.
+    private(set) var firstSeq: Int64 = 1
     /// Unix milliseconds from the latest `Event.time` that carried them; 0 until one did.
     var wallNow: Int64 = 0
     private(set) var latest: Ring<RoomEntry>
@@ -21,9 +24,16 @@ struct RoomLog: Sendable {
     mutating func restore(nextSeq: Int64, latest entries: [RoomEntry]) {
         self.nextSeq = max(self.nextSeq, nextSeq)
         var ring = Ring<RoomEntry>(capacity: latest.capacity)
-        for e in entries where e.room == room { ring.append(e) }
+        for e in entries where e.room == room && e.seq >= firstSeq { ring.append(e) }
         for i in 0..<latest.count { ring.append(latest[i]) }
         latest = ring
+    }
+
+    /// A room made again with a dropped room's name: its numbers go on after the drop's, and
+    /// nothing at or below it is this room's.
+    mutating func startAfter(_ seq: Int64) {
+        firstSeq = max(firstSeq, seq + 1)
+        nextSeq = max(nextSeq, firstSeq)
     }
 
     /// The next entry of the room, remembered and returned for `Effect.store`.
@@ -47,7 +57,7 @@ struct RoomLog: Sendable {
     /// The entries after `after` and before `before`, oldest first, when memory holds all of them
     /// (its oldest is the first after `after`, or older). nil: only the store can answer.
     func all(after: Int64, before: Int64) -> [RoomEntry]? {
-        guard let first = latest.first, first.seq <= after + 1 else { return nil }
+        guard let first = latest.first, first.seq <= max(after + 1, firstSeq) else { return nil }
         return entries(after: after, before: before)
     }
 
@@ -64,17 +74,17 @@ struct RoomLog: Sendable {
         var end = latest.count
         while end > 0, latest[end - 1].seq >= seq { end -= 1 }
         let start = max(0, end - limit)
-        let complete = latest.first.map { $0.seq <= 1 } ?? (nextSeq <= 1)
+        let complete = latest.first.map { $0.seq <= firstSeq } ?? (nextSeq <= firstSeq)
         guard end - start == limit || (start == 0 && complete) else { return nil }
         let entries = (start..<end).map { latest[$0] }
-        return (entries, Self.more(before: entries))
+        return (entries, more(before: entries))
     }
 
     /// Entry `seq` and up to `limit` entries on each side of it, oldest first, when memory holds
     /// all of them: the oldest in memory is at least `limit` before it, or is the room's first.
     /// nil: only the store can answer.
     func around(_ seq: Int64, limit: Int) -> [RoomEntry]? {
-        guard let first = latest.first, first.seq <= max(1, seq - Int64(limit)) else { return nil }
+        guard let first = latest.first, first.seq <= max(firstSeq, seq - Int64(limit)) else { return nil }
         var start = latest.count
         while start > 0, latest[start - 1].seq >= seq - Int64(limit) { start -= 1 }
         var end = start
@@ -82,7 +92,7 @@ struct RoomLog: Sendable {
         return (start..<end).map { latest[$0] }
     }
 
-    /// Whether entries older than these may be in the log: the first entry of a room is 1, so
-    /// a page that starts after it may have some before it (the log may have let them go).
-    static func more(before entries: [RoomEntry]) -> Bool { (entries.first?.seq ?? 1) > 1 }
+    /// Whether entries older than these may be in the log: a page that starts after the room's
+    /// first entry may have some before it (the log may have let them go).
+    func more(before entries: [RoomEntry]) -> Bool { (entries.first?.seq ?? firstSeq) > firstSeq }
 }

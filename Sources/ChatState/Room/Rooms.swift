@@ -32,6 +32,9 @@ struct Rooms: Sendable {
     private var channels: [String: Channel] = [:]
     /// Each room's name by its look-alike key (`RoomName.key`).
     private var byKey: [String: String] = [:]
+    /// The latest drop of each name an op dropped (`Room+DropRoom.swift`), kept across restarts:
+    /// a room made again with the name numbers on after it.
+    private(set) var dropped: [String: RoomDrop] = [:]
 
     /// How many rooms the server has, `#general` included.
     var count: Int { order.count + 1 }
@@ -44,10 +47,27 @@ struct Rooms: Sendable {
     /// The room a typed name means: itself, or the one it looks like.
     func existing(_ name: String) -> String? { byKey[RoomName.key(name)] }
 
-    /// Makes a room. The caller checked the limit and that no room looks like it.
+    /// Makes a room. The caller checked the limit and that no room looks like it. A dropped
+    /// room's name starts after the drop.
     mutating func make(_ channel: Channel) {
+        var channel = channel
+        if let drop = dropped[channel.name] { channel.log.startAfter(drop.throughSeq) }
         order.append(channel.name)
         channels[channel.name] = channel
         byKey[RoomName.key(channel.name)] = channel.name
+    }
+
+    /// Takes a room away (`/drop`): its slot under `Limits.maxRooms` is free. Returns it.
+    mutating func drop(_ drop: RoomDrop) -> Channel? {
+        guard let channel = channels.removeValue(forKey: drop.room) else { return nil }
+        order.removeAll { $0 == drop.room }
+        byKey[RoomName.key(drop.room)] = nil
+        dropped[drop.room] = drop
+        return channel
+    }
+
+    /// The drops the store keeps, loaded before the rooms are.
+    mutating func restoreDrops(_ drops: [RoomDrop]) {
+        for d in drops where (dropped[d.room]?.throughSeq ?? 0) <= d.throughSeq { dropped[d.room] = d }
     }
 }

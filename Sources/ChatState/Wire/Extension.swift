@@ -70,6 +70,9 @@ public enum ExtensionMessage: Equatable, Sendable {
     case join(RoomJoin)
     /// Server to client: someone left a room (or the server, which leaves every room).
     case part(room: String, uid: UID, name: String, seq: Int64, wallMillis: Int64)
+    /// Server to client: the room was dropped by an op (`/drop`), so this member is out of it; a
+    /// `Part` with the drop's fields (`Room+DropRoom.swift`), `seq` the drop's entry.
+    case dropped(RoomDrop, uid: UID, name: String)
     /// Server to client: the answer to `/rooms`.
     case rooms([RoomSummary])
 
@@ -99,7 +102,7 @@ public enum ExtensionMessage: Equatable, Sendable {
         case .say: return "Say"
         case .roomEntry: return "RoomEntry"
         case .join: return "Join"
-        case .part: return "Part"
+        case .part, .dropped: return "Part"
         case .rooms: return "Rooms"
         }
     }
@@ -136,7 +139,7 @@ public enum ExtensionCodec {
             writeRemoved(removal, &w)
         case .marks(let marks):
             writeMarks(marks, &w)
-        case .say, .roomEntry, .join, .part, .rooms:
+        case .say, .roomEntry, .join, .part, .dropped, .rooms:
             writeRooms(message, &w)
         }
         return FrameCodec.frame(kind: kind, parts: w.bytes)

@@ -97,6 +97,19 @@ extension ExtensionCodec {
             w.raw(", \"time\": ")
             w.number(Int(wallMillis))
             w.raw("}")
+        case let .dropped(drop, uid, name):
+            w.field("{\"type\": \"Part\", \"room\": ", drop.room)
+            w.raw(", \"uid\": ")
+            w.uid(uid)
+            w.field(", \"name\": ", name)
+            w.raw(", \"seq\": ")
+            w.number(Int(drop.throughSeq))
+            w.raw(", \"time\": ")
+            w.number(Int(drop.wallMillis))
+            w.field(", \"droppedBy\": ", drop.by)
+            w.raw(", \"reason\": ")
+            if let reason = drop.reason { w.string(reason) } else { w.raw("null") }
+            w.raw("}")
         case let .rooms(list):
             w.raw("{\"type\": \"Rooms\", \"rooms\": [")
             for (n, r) in list.enumerated() {
@@ -144,6 +157,10 @@ extension ExtensionCodec {
             }
             return .join(RoomJoin(room: try f.string("room"), member: try member(f), seq: try seq(f.value("seq"), type, "seq"),
                                   wallMillis: try time(f.value("time"), type, "time"), whole: whole))
+        case "Part" where members.contains(where: { $0.0 == "droppedBy" }):
+            let drop = RoomDrop(room: try f.string("room"), throughSeq: try seq(f.value("seq"), type, "seq"), by: try f.string("droppedBy"),
+                                reason: try optionalString(f, "reason"), wallMillis: try time(f.value("time"), type, "time"))
+            return .dropped(drop, uid: try f.uid("uid"), name: try f.string("name"))
         case "Part":
             return .part(room: try f.string("room"), uid: try f.uid("uid"), name: try f.string("name"),
                          seq: try seq(f.value("seq"), type, "seq"), wallMillis: try time(f.value("time"), type, "time"))
