@@ -77,7 +77,8 @@ import Testing
         for room in ["rust", "go"] {
             _ = app.reduce(.received(conn: Self.conn, bytes: Self.ext(.join(RoomJoin(room: room, member: Self.alice, seq: 2,
                                                                                     wallMillis: 0, whole: ([Self.bob, Self.alice], nil))))))
-            _ = app.reduce(.received(conn: Self.conn, bytes: Self.ext(.history(room: room, entries: [], more: false))))
+            // #go's history never comes: the cut comes first (found by the simulations).
+            if room == "rust" { _ = app.reduce(.received(conn: Self.conn, bytes: Self.ext(.history(room: room, entries: [], more: false)))) }
         }
         _ = app.reduce(.inputLine("/join #rust"))
         #expect(app.session?.rooms.current == "rust")
@@ -93,7 +94,8 @@ import Testing
         let rejoin = app.reduce(.received(conn: again, bytes: Bytes(welcome.array + Self.table.array + resumed(3).array)))
 
         // The Resume first (on its Welcome), then, once resumed, the rooms in the order joined,
-        // each with the newest entry of it shown (in #go: our own join).
+        // each with the newest entry of it shown (in #go, whose history never came: our own
+        // join, so what was said there since is asked for, not just a page).
         #expect(rejoin.filter { if case .send = $0 { true } else { false } } == [
             .send(to: [again], bytes: Self.ext(.resume(session: ResumePair.policy.session, after: 1))),
             .send(to: [again], bytes: Self.ext(.command(line: "/join #rust", after: 5))),

@@ -81,7 +81,12 @@ extension ClientSession {
         link.held = []
         link.heldSeen = nil
         link.stamped = nil
-        // Lines held behind a room's history come again in the next rejoin's answer.
+        // Lines held behind a room's history come again in the next rejoin's answer. A room
+        // whose history never came (the cut came first) has shown nothing yet: the rejoin asks
+        // for what came after our join, so nothing said since is lost to a page's bound.
+        for (room, catching) in rooms.catching where rooms.newest[room] == nil {
+            rooms.newest[room] = catching.after ?? catching.joinSeq
+        }
         rooms.catching = [:]
         history.joinHistorySeen = false
         history.pageAsked = false
