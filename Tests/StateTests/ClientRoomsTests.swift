@@ -185,3 +185,44 @@ import Testing
         #expect(lines == [.notice("/join needs a server with rooms: this pychat server has only #general.")])
     }
 }
+
+/// A join's history too big for one frame comes split, newest frame first (docs/PROTOCOL.md,
+/// "History"): every frame's lines end up in the room's buffer, oldest first, none twice,
+/// whether or not the room is the one shown when the rest comes.
+@Suite struct ClientRoomSplitHistoryTests {
+    typealias C = ClientRoomsTests
+
+    static func entry(_ seq: Int64) -> RoomEntry {
+        RoomEntry(room: "rust", seq: seq, wallMillis: 0, kind: .chat, author: "bob", authorUID: Fix.uid2,
+                  color: RGB.cleaned("0000ff"), text: "line \(seq)")
+    }
+
+    static func history(_ seqs: ClosedRange<Int64>, more: Bool = true) -> Bytes {
+        C.ext(.history(room: "rust", entries: seqs.map(entry), more: more))
+    }
+
+    static func rustBuffer(_ app: ChatApp) -> [String] {
+        let ui = app.ui!
+        let lines = ui.rooms.current == "rust" ? ui.history.lines : ui.rooms.others["rust"]!.history.lines
+        return lines.map(\.text).filter { $0.hasPrefix("line ") }
+    }
+
+    @Test func everyFrameOfASplitHistoryGoesInOrderIntoTheRoomsBuffer() throws {
+        var app = C.joined()
+        _ = app.reduce(.received(conn: C.conn, bytes: C.ext(.join(RoomJoin(room: "rust", member: C.alice, seq: 10, wallMillis: 0,
+                                                                          whole: ([C.bob, C.alice], nil))))))
+        // The newest frame, then two older ones in one read.
+        _ = app.reduce(.received(conn: C.conn, bytes: Self.history(7...9)))
+        _ = app.reduce(.received(conn: C.conn, bytes: Bytes(Self.history(4...6).array + Self.history(3...3).array)))
+        #expect(Self.rustBuffer(app) == (3...9).map { "line \($0)" })
+        // The oldest frame comes while #general is shown: it goes in front of #rust's buffer all the same.
+        _ = app.reduce(.key(.altDigit(1)))
+        #expect(app.ui?.rooms.current == nil)
+        _ = app.reduce(.received(conn: C.conn, bytes: Self.history(1...2, more: false)))
+        #expect(Self.rustBuffer(app) == (1...9).map { "line \($0)" })
+        #expect(!app.ui!.history.lines.contains { $0.text.hasPrefix("line ") }, "none in #general's")
+        // A live line after it all comes at the end, once.
+        _ = app.reduce(.received(conn: C.conn, bytes: C.ext(.roomEntry(uid: Fix.uid2, Self.entry(11)))))
+        #expect(Self.rustBuffer(app) == (1...9).map { "line \($0)" } + ["line 11"])
+    }
+}

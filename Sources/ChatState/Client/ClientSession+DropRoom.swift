@@ -8,6 +8,7 @@ extension ClientSession {
         rooms.joined.removeAll { $0 == room }
         rooms.members[room] = nil
         rooms.newest[room] = nil
+        rooms.oldest[room] = nil
         rooms.catching[room] = nil
         rooms.rejoining.remove(room)
         if rooms.current == room { rooms.current = nil }

@@ -42,6 +42,9 @@ extension ClientSession {
             out.show(tagged(.notice("── \(skipped) earlier entries of #\(room) were missed while disconnected ──"), room))
         }
         catching.started = true
+        // A first join's history (nothing of the room shown before): what comes after it, older,
+        // goes in front (a rejoin's answer comes oldest first, each frame after the last).
+        if catching.after == nil, let first = entries.first { rooms.oldest[room] = min(rooms.oldest[room] ?? first.seq, first.seq) }
         for (n, entry) in entries.enumerated() {
             if let after = catching.after, entry.seq <= after { continue }
             rooms.saw(entry.seq, in: room)

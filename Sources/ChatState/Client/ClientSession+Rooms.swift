@@ -20,6 +20,9 @@ public struct ClientRooms: Equatable, Sendable {
     /// The newest entry of each room we were shown: a room's history after a rejoin shows only
     /// what came after it (what we missed, up to a page), never a line twice.
     var newest: [String: Int64] = [:]
+    /// The oldest entry of each room its join's history showed: the rest of a history too big
+    /// for one frame comes after it, older, and goes in front of the room's buffer.
+    var oldest: [String: Int64] = [:]
     /// Rooms whose join's history (a `History`, or a rejoin's `Resumed`) has not all come yet:
     /// their live lines wait behind it (`ClientSession+RoomResume.swift`).
     var catching: [String: RoomCatching] = [:]
@@ -93,6 +96,7 @@ extension ClientSession {
                 if !rooms.joined.contains(j.room) { rooms.joined.append(j.room) }
                 rooms.members[j.room] = j.whole?.members ?? [j.member]
                 rooms.catching[j.room] = RoomCatching(after: rooms.newest[j.room], joinSeq: j.seq)
+                rooms.oldest[j.room] = nil
                 let count = j.whole?.members.count ?? 1
                 if rooms.rejoining.remove(j.room) != nil {
                     out.show(tagged(.notice("Back in #\(j.room) (\(RoomsOnScreen.members(count)))."), j.room))
@@ -123,6 +127,15 @@ extension ClientSession {
             for r in list { out.show(answer(TextRules.cleanText(r.line))) }
         case let .history(room, entries, _) where room != RoomName.general:
             guard rooms.catching[room] == nil else { return caughtUp(room, entries, ownIDs: [], skipped: 0, done: true, &out) }
+            if let oldest = rooms.oldest[room] {
+                // The rest of a join's history too big for one frame, newest frames first: each
+                // older than what is shown, so in front of it (a later frame of the same read
+                // in front of an earlier one), as a page of `#general` is.
+                let older = entries.filter { $0.seq < oldest }
+                out.olderLines = older.map { tagged($0.displayLine, room) } + out.olderLines
+                if let first = older.first { rooms.oldest[room] = first.seq }
+                return true
+            }
             let shown = rooms.newest[room]
             for entry in entries where shown.map({ entry.seq > $0 }) ?? true { out.show(tagged(entry.displayLine, room)) }
             if let newest = entries.map(\.seq).max() { rooms.saw(newest, in: room) }

@@ -116,7 +116,10 @@ public struct ChatApp: Sendable {
             if out.restartDisplay { ui!.clearHistory() }
             // Looked up once a step: finding our name in a client's table walks the table.
             let me = out.lines.isEmpty && out.olderLines.isEmpty ? nil : myName
-            if !out.olderLines.isEmpty { ui!.prepend(out.olderLines.map { marked($0, me: me) }) }
+            // A step's older lines are one room's: a page of #general's, or the rest of a room's history.
+            if let first = out.olderLines.first {
+                ui!.prepend(out.olderLines.map { marked($0, me: me) }, toRoom: first.room ?? RoomName.general)
+            }
             var alerts: [Effect] = []
             for line in out.lines {
                 let line = marked(stamped(line), me: me)

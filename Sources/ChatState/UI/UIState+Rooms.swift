@@ -50,6 +50,15 @@ extension UIState {
         rooms.others[room] = b
     }
 
+    /// Older lines of a room (its page, or the rest of its join's history) in front of its
+    /// buffer, whether or not it is the one shown.
+    mutating func prepend(_ older: [DisplayLine], toRoom room: String) {
+        guard room != (rooms.current ?? RoomName.general) else { return prepend(older) }
+        var b = rooms.others[room] ?? RoomBuffers.Buffer(history: History(capacity: history.capacity))
+        Self.prepend(older, to: &b.history, newestDay: &b.newestDay, format: format)
+        rooms.others[room] = b
+    }
+
     /// Shows another room's buffer, keeping the one shown for when the user comes back; a
     /// room left (`forgetting`) loses its buffer.
     mutating func showRoom(_ room: String?, forgetting gone: Set<String> = []) {

@@ -92,10 +92,15 @@ public struct UIState: Equatable, Sendable {
     /// Lines older than every line kept (a page of the room log), put above them while there
     /// is room; the view stays on the lines the user is reading.
     public mutating func prepend(_ older: [DisplayLine]) {
+        Self.prepend(older, to: &history, newestDay: &newestDay, format: format)
+    }
+
+    /// `prepend` for any buffer (the shown one, or another room's).
+    static func prepend(_ older: [DisplayLine], to history: inout History, newestDay: inout Int64?, format: LineFormat) {
         // Day lines where the day changes within the page, and between it and the oldest line.
         var lines: [DisplayLine] = []
         var day: Int64?
-        let (kept, format) = (history, self.format)
+        let kept = history
         let firstKept = (0..<kept.count).lazy.compactMap { format.day(of: kept[$0]) }.first
         for line in older {
             if let d = format.day(of: line) {
