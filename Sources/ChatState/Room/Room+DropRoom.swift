@@ -51,9 +51,7 @@ extension Room {
         }
         guard var channel = rooms[name] else { return answer(actor, "There is no room #\(name): /rooms lists them.", &out) }
         // The record of it, the room's last entry: kept in its log, as a kick is in #general's.
-        channel.log.wallNow = log.wallNow
-        let entry = channel.log.record(.moderation, by: actor, text: "dropped #\(name)" + (reason.map { ": " + $0 } ?? ""))
-        out.entries.append(entry)
+        let entry = record(.moderation, in: &channel, by: actor, text: "dropped #\(name)" + (reason.map { ": " + $0 } ?? ""), &out)
         let drop = RoomDrop(room: name, throughSeq: entry.seq, by: actor.name, reason: reason, wallMillis: entry.wallMillis)
         _ = rooms.drop(drop)
         out.effects.append(.keepModeration(.dropRoom(drop)))

@@ -44,10 +44,8 @@ extension Room {
         } else {
             channel.hasHost = true
         }
-        channel.log.wallNow = log.wallNow
-        let entry = channel.log.record(.join, by: member)
+        let entry = record(.join, in: &channel, by: member, &out)
         rooms[name] = channel
-        out.entries.append(entry)
         out.log("join #\(name) \(member.conn?.description ?? "host") \(quoted(member.name))")
         if let conn = member.conn {
             let whole = roomMembers(of: channel).map(RoomMember.init)
@@ -64,6 +62,16 @@ extension Room {
         }
         out.send(ExtensionCodec.frame(.join(RoomJoin(room: name, member: RoomMember(member), seq: entry.seq,
                                                      wallMillis: entry.wallMillis))), to: others)
+    }
+
+    /// An entry of a room besides `#general`, stamped with the wall clock `#general`'s log was
+    /// told, for the step's store.
+    func record(_ kind: RoomEntry.Kind, in channel: inout Rooms.Channel, by member: Member, text: String = "",
+                clientID: String? = nil, _ out: inout StepOutput) -> RoomEntry {
+        channel.log.wallNow = log.wallNow
+        let entry = channel.log.record(kind, by: member, text: text, clientID: clientID)
+        out.entries.append(entry)
+        return entry
     }
 
     /// A `/join` of a well-formed name refused: a rooms client's `Notice` names the room as it
@@ -100,10 +108,8 @@ extension Room {
         } else {
             channel.hasHost = false
         }
-        channel.log.wallNow = log.wallNow
-        let entry = channel.log.record(.leave, by: member)
+        let entry = record(.leave, in: &channel, by: member, &out)
         rooms[name] = channel
-        out.entries.append(entry)
         out.log("part #\(name) \(member.conn?.description ?? "host") \(quoted(member.name))")
         out.send(ExtensionCodec.frame(.part(room: name, uid: member.uid, name: member.name, seq: entry.seq,
                                             wallMillis: entry.wallMillis)), to: told.filter { connections[$0] != nil })
@@ -147,11 +153,9 @@ extension Room {
     mutating func roomEntry(_ kind: RoomEntry.Kind, _ text: String, in name: String, by member: Member,
                             echo: Bool, clientID: String? = nil, _ out: inout StepOutput) {
         guard var channel = rooms[name] else { return }
-        channel.log.wallNow = log.wallNow
-        let entry = channel.log.record(kind, by: member, text: text, clientID: clientID)
+        let entry = record(kind, in: &channel, by: member, text: text, clientID: clientID, &out)
         if kind == .topic { channel.topic = text.isEmpty ? nil : text }
         rooms[name] = channel
-        out.entries.append(entry)
         let to = echo ? channel.members : channel.members.filter { $0 != member.conn }
         out.send(ExtensionCodec.frame(.roomEntry(uid: member.uid, entry)), to: to)
         showHost(entry, of: channel, by: member, echo: echo, &out)
