@@ -1,7 +1,6 @@
 import ChatState
-import Glibc
 
-/// The local user's input: standard input lines (headless) and the front-end's descriptor.
+/// The local user's input: standard input lines (headless) and the terminal (`TerminalInput`).
 extension Runtime {
     func openStandardInput() {
         // No standard input at all: nothing more will be typed.
@@ -19,20 +18,14 @@ extension Runtime {
     func updateStandardInputInterest() { standardInput.follow(readingPaused: readingPaused, in: os) }
 
     func readFrontend() {
-        guard let frontend, let fd = frontend.inputDescriptor else { return }
-        let n = os.read(fd, into: readBuffer)
-        if n > 0 {
-            for event in frontend.events(from: UnsafeRawBufferPointer(start: readBuffer.baseAddress, count: n)) {
-                dispatch(event)
-            }
-            if frontend.escapePending {
-                timers.set(.escape, at: now + Int64(TerminalFrontend.escapeTimeoutMillis))
-            } else {
-                timers.cancel(.escape)
-            }
-        } else if n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK) {
-            // The terminal went away: nobody is left to type.
-            os.remove(fd)
+        guard let terminalInput else { return }
+        switch terminalInput.read(into: readBuffer, in: os, now: now) {
+        case let .events(events, escapeDueAt):
+            for event in events { dispatch(event) }
+            if let due = escapeDueAt { timers.set(.escape, at: due) } else { timers.cancel(.escape) }
+        case .nothing:
+            break
+        case .ended:
             beginQuit(code: ExitCode.ok, message: nil)
         }
     }

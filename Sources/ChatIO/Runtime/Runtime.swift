@@ -31,6 +31,8 @@ public final class Runtime {
     /// Where the user's sent messages are kept for Up and Ctrl-R in later runs; nil: nowhere.
     public var inputHistory: InputHistoryFile?
     let frontend: (any Frontend)?
+    /// The terminal's input, when there is a front end.
+    let terminalInput: TerminalInput?
     /// The server's room log, opened by the command line before listening (nil: ephemeral),
     /// and how long it keeps entries (see `Runtime+RoomLog`).
     public var roomLog: RoomLog?
@@ -96,6 +98,7 @@ public final class Runtime {
         self.options = options
         self.recorder = recorder
         self.frontend = frontend
+        terminalInput = frontend.map { TerminalInput(frontend: $0) }
         self.clock = clock
         now = clock.monotonicMillis()
         flow = FlowControl(maxOutputBytes: options.maxOutputBytes, stallMillis: Int64(options.stallTimeoutMillis),
@@ -166,9 +169,7 @@ public final class Runtime {
         tellTime()
         if let inputHistory { dispatch(.recalled(inputHistory.load())) }
         let config = app.config
-        if let fd = frontend?.inputDescriptor {
-            try? os.add(fd, .frontend, .readOnly)
-        }
+        terminalInput?.watch(in: os)
         if let wait = frontend?.probeDeadlineMillis { timers.set(.widthProbe, at: now + Int64(wait)) }
         switch config.role {
         case .server:
