@@ -118,7 +118,7 @@ extension Runtime {
 
     func flush(_ c: Connection) {
         // Nothing leaves that is not in the room log yet: one commit for all the steps since.
-        if roomLogPending { commitRoomLog() }
+        commitRoomLog()
         let before = c.pendingBytes
         let result = c.flush(iovecs: iovecs, os: os)
         if c.pendingBytes < before { quit.outputProgressed(now: now) }

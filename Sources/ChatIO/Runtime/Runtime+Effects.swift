@@ -65,9 +65,7 @@ extension Runtime {
         case .connect:
             redialServer()
         case let .store(entries):
-            guard let roomLog, !entries.isEmpty else { return }
-            roomLog.append(entries)
-            roomLogPending = true
+            roomLogKeeper?.append(entries)
         case let .queryHistory(query):
             pendingQueries.append(query)
         case let .remember(text):

@@ -7,15 +7,14 @@ extension Runtime {
     /// The earliest time (on the runtime's clock) at which a timer of the core, of the loop or
     /// of flow control is due, if any: what the next wait is bounded by.
     package func nextDeadline() -> Int64? {
-        [timers.nextDeadline(), flow.nextDeadline(), outputRetryDeadline(), roomLogDeadline()].compactMap { $0 }.min()
+        [timers.nextDeadline(), flow.nextDeadline(), outputRetryDeadline(), roomLogKeeper?.deadline ?? nil].compactMap { $0 }.min()
     }
 
     /// `nextDeadline` without the room log's look at retention each minute, which recurs for
     /// as long as the server runs: the deadline of work still pending (a simulation's liveness
     /// phase waits for that to end).
     package func nextPendingDeadline() -> Int64? {
-        let upkeep = roomLog.flatMap { $0.hasUpkeep && !roomLogUpkeepFailed ? $0.lastCommitMillis + Self.roomLogIdleMillis : nil }
-        return [timers.nextDeadline(), flow.nextDeadline(), outputRetryDeadline(), upkeep].compactMap { $0 }.min()
+        [timers.nextDeadline(), flow.nextDeadline(), outputRetryDeadline(), roomLogKeeper?.pendingUpkeepDeadline ?? nil].compactMap { $0 }.min()
     }
 
     /// Whether reading has stopped for everyone because some reader's output is over the limit.

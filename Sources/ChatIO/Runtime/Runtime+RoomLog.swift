@@ -1,11 +1,9 @@
 import ChatState
 
-/// The room log's side of the loop. The core's entries are appended as its steps make them and
-/// committed in one transaction before the next socket write, so nothing reaches anyone that a
-/// `kill -9` could take back, while a burst of steps still costs one commit. The core's
-/// questions are answered as events once the step that asked is done (the core never waits).
-/// At start the room is told what the log holds, before the server listens. Indexing and
-/// retention run when the loop is idle, a budget at a time, so they never stall it.
+/// The room log's side of the loop. When it commits and upkeeps is `RoomLogKeeper`'s to say;
+/// here its answers become log lines and events. The core's questions are answered as events
+/// once the step that asked is done (the core never waits). At start the room is told what the
+/// log holds, before the server listens.
 ///
 /// SQLite is called on the loop's thread: each call is bounded (an indexed page, a commit of
 /// one burst, a budget of deletions), which the numbers in README measure.
@@ -40,13 +38,15 @@ extension Runtime {
     /// As many as the room keeps in memory.
     static var restoredEntries: Int { Limits.roomMemoryEntries }
 
+    /// Commits what the core appended since the last commit, and reports what became of the recording.
     func commitRoomLog() {
-        roomLogPending = false
-        guard let roomLog else { return }
-        for status in roomLog.commit(now: now) {
+        guard var keeper = roomLogKeeper else { return }
+        let statuses = keeper.commit(now: now)
+        roomLogKeeper = keeper
+        for status in statuses {
             switch status {
             case let .stopped(error):
-                log("room log: not recording: \(error); the room goes on, retrying every \(roomLog.retryMillis / 1000) s")
+                log("room log: not recording: \(error); the room goes on, retrying every \(keeper.log.retryMillis / 1000) s")
                 dispatch(.roomLogRecording(false, detail: "\(error)"))
             case let .resumed(missed):
                 log("room log: recording again; \(missed) entries came while it could not and are not in it")
@@ -76,37 +76,11 @@ extension Runtime {
         }
     }
 
-    /// How often retention looks, at the latest, however busy the loop is.
-    static let roomLogMaintenanceMillis: Int64 = 60_000
-    /// How long the log must go without a commit before its backlog (a checkpoint, unindexed
-    /// entries) is worked off, a budget a turn, between the loop's events.
-    static let roomLogIdleMillis: Int64 = 1_000
-
-    func roomLogDeadline() -> Int64? {
-        guard let roomLog else { return nil }
-        var deadline = roomLogMaintainedAt + Self.roomLogMaintenanceMillis
-        // After a failure, only the minute's retry: a log that cannot be upkept never spins the loop.
-        if roomLog.hasUpkeep, !roomLogUpkeepFailed {
-            deadline = min(deadline, roomLog.lastCommitMillis + Self.roomLogIdleMillis)
-        }
-        return deadline
-    }
-
-    /// Catches up the search index and applies retention, one budget each, and checkpoints the
-    /// WAL once the index has caught up.
+    /// Catches up the search index and applies retention, one budget each (see `RoomLogKeeper`).
     func maintainRoomLog() {
-        guard let roomLog else { return }
-        roomLogMaintainedAt = now
-        if roomLogPending { commitRoomLog() }
-        do {
-            let unindexed = try roomLog.indexPending(budget: StoreOptions.pruneBudget)
-            let wall = clock.wallMillis()
-            _ = try roomLog.prune(keepEntries: roomLogKeep.keepEntries, keepDays: roomLogKeep.keepDays,
-                                  now: wall, budget: StoreOptions.pruneBudget)
-            if unindexed == 0 { try roomLog.checkpoint() }
-            roomLogUpkeepFailed = false
-        } catch {
-            roomLogUpkeepFailed = true
+        guard roomLogKeeper != nil else { return }
+        commitRoomLog()
+        if let error = roomLogKeeper!.maintain(now: now, wallMillis: { clock.wallMillis() }, keep: roomLogKeep) {
             log("room log: upkeep failed: \(error)")
         }
     }

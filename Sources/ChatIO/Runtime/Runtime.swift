@@ -35,14 +35,14 @@ public final class Runtime {
     let terminalInput: TerminalInput?
     /// The server's room log, opened by the command line before listening (nil: ephemeral),
     /// and how long it keeps entries (see `Runtime+RoomLog`).
-    public var roomLog: RoomLog?
+    public var roomLog: RoomLog? {
+        get { roomLogKeeper?.log }
+        set { roomLogKeeper = newValue.map { RoomLogKeeper(log: $0) } }
+    }
     public var roomLogKeep = StoreOptions()
-    /// Entries appended since the last commit: committed before the next socket write.
-    var roomLogPending = false
+    var roomLogKeeper: RoomLogKeeper?
     /// The core's questions of this step, answered as events once the step is done.
     var pendingQueries: [HistoryQuery] = []
-    var roomLogMaintainedAt: Int64 = 0
-    var roomLogUpkeepFailed = false
     var listener: ListeningSocket?
     /// A client's redial under way (see `Runtime+Reconnect`).
     var redial: Redial?
@@ -145,7 +145,7 @@ public final class Runtime {
         // deadline, a stall check) count from their arrival, not from before the wait.
         var woke = false
         // The room log's upkeep runs in a turn with nothing to do, or once it is due.
-        defer { if !woke || (roomLogDeadline().map { $0 <= now } ?? false) { maintainRoomLog() } }
+        defer { if !woke || (roomLogKeeper?.deadline.map { $0 <= now } ?? false) { maintainRoomLog() } }
         os.wait(timeoutMillis: timeout) {
             if !woke && options.plantedBug != .deadlineFromBeforeWait {
                 woke = true
@@ -325,7 +325,7 @@ public final class Runtime {
     }
 
     func finish() -> Int32 {
-        if roomLogPending { commitRoomLog() }
+        commitRoomLog()
         abandonLookup()
         for c in connections.all { discard(c) }
         closeStandardInput()
