@@ -35,7 +35,8 @@ let package = Package(
         // Used only by the tests: writes to a room log and says after each commit what is
         // committed, so a test can SIGKILL it at any moment and check that nothing said is lost.
         .executableTarget(name: "RoomLogWriter", dependencies: ["ChatState", "ChatIO"], path: "Tests/RoomLogWriter"),
-        .testTarget(name: "IntegrationTests", dependencies: ["ChatState", "ChatIO", "ChatBench"]),
+        // pychat too: a test reads what its command line makes of the flags (`ArgumentParser`).
+        .testTarget(name: "IntegrationTests", dependencies: ["ChatState", "ChatIO", "ChatBench", "pychat"]),
         // The seeded simulations: the real server Runtime over a simulated network (SimulatedOS).
         .testTarget(name: "Simulations", dependencies: ["ChatState", "ChatIO"], path: "Simulations"),
     ],

@@ -4,8 +4,9 @@ import Testing
 @Suite struct HostileTests {
     static let join = frame(#"{"username": "raw", "color": "000000", "type": "JoinRequest"}"#)
 
-    /// An announced 4 GiB frame, garbage, bad JSON and a peer that never speaks are all closed
-    /// with a logged reason, while two good clients chat and lose nothing.
+    /// An announced 4 GiB frame, garbage and bad JSON are all closed with a logged reason, while
+    /// two good clients chat and lose nothing. (A peer that never speaks is closed at the join
+    /// deadline: `RuntimeClockTests`, on the injected clock, so that no test waits 10 s for it.)
     @Test func hostilePeersAreClosedWhileOthersChat() async throws {
         let server = try await Server.start()
         defer { server.proc.kill() }
@@ -14,7 +15,6 @@ import Testing
         defer { alice.kill(); bob.kill() }
         try await server.waitForJoins(2)
 
-        let silent = try RawSocket(port: server.port)
         let huge = try RawSocket(port: server.port)
         huge.send([0xFF, 0xFF, 0xFF, 0xFF, 0x01] + Array(repeating: 0x41, count: 1000))
         let http = try RawSocket(port: server.port)
@@ -43,45 +43,9 @@ import Testing
         #expect(server.proc.stderr.contains("5 protocol errors"))
         #expect(server.proc.stderr.contains("leave #") && server.proc.stderr.contains("\"raw\""))
 
-        // The join deadline (the core's 10 s) closes the one that never spoke.
-        #expect(try await silent.waitForClose(timeout: 15))
-        // The log line is written before the close, but read from the pipe on another thread.
-        try await server.proc.waitFor("the join deadline's log line", timeout: 5) { $0.stderr.contains("did not join within 10 s") }
-
         alice.closeInput()
         bob.closeInput()
         #expect(try await alice.exitCode() == 0)
-        #expect(try await bob.exitCode() == 0)
-    }
-
-    /// A peer that joins and never reads, while another floods: it is disconnected for
-    /// stalling, and the reader that keeps up gets every message in order.
-    @Test func slowReaderIsDroppedAndOthersLoseNothing() async throws {
-        let server = try await Server.start(["--max-output", "65536", "--stall-timeout", "1"])
-        defer { server.proc.kill() }
-        let alice = try client("alice", port: server.port)
-        let bob = try client("bob", port: server.port)
-        defer { alice.kill(); bob.kill() }
-        let slow = try RawSocket(port: server.port, receiveBuffer: 4096)
-        slow.send(Self.join)
-        try await server.waitForJoins(3)
-
-        let count = 3000
-        let padding = String(repeating: "x", count: 1000)
-        let flood = (0..<count).map { "flood-\($0) \(padding)\n" }.joined()
-        // The pipe blocks while the runtime holds back: write from a thread of its own.
-        let writer = Thread { alice.send(flood) }
-        writer.start()
-
-        try await bob.waitFor("the whole flood", timeout: 90) { received($0, excluding: "bob").count >= count }
-        let got = received(bob, excluding: "bob")
-        #expect(got == (0..<count).map { "alice: flood-\($0) \(padding)" })
-        #expect(server.proc.stderr.contains("stopped reading: took no output for 1 s while the room waited for it"), "\(server.proc.stderr)")
-        #expect(try await slow.waitForClose(timeout: 30))
-
-        alice.closeInput()
-        bob.closeInput()
-        #expect(try await alice.exitCode(timeout: 30) == 0)
         #expect(try await bob.exitCode() == 0)
     }
 

@@ -9,6 +9,10 @@ import Glibc
 final class InProcessRuntime {
     let clock: ManualClock
     let runtime: Runtime
+    /// The core's log lines so far, in order: what the runtime writes to standard error, after
+    /// its time stamp. (A test that sets its own `stepHook` gives this up.)
+    var logged: [String] { log.lines }
+    private let log = LogLines()
     /// The signal mask the runtime's signalfd changed, put back at the end.
     private var savedMask = sigset_t()
 
@@ -18,6 +22,7 @@ final class InProcessRuntime {
         pthread_sigmask(SIG_SETMASK, nil, &savedMask)
         runtime = try Runtime(config: config, options: options, clock: clock)
         runtime.roomLog = roomLog
+        runtime.stepHook = { [log] _, effects in log.record(effects) }
         try runtime.start()
     }
 
@@ -41,6 +46,36 @@ final class InProcessRuntime {
         return done()
     }
 
+    /// A member on a socket of its own (`receiveBuffer`: its receive window, for one that will
+    /// not read), once the room counts it; nil if it never joins.
+    func join(_ name: String, receiveBuffer: Int32? = nil) throws -> WirePeer? {
+        let joinedBefore = runtime.app.room?.joined.count ?? 0
+        let peer = WirePeer(try RawSocket(port: port, receiveBuffer: receiveBuffer))
+        peer.socket.send(FrameCodec.frame(.joinRequest(username: name, color: "000000")))
+        return turn(until: { runtime.app.room?.joined.count == joinedBefore + 1 }) ? peer : nil
+    }
+
+    /// The server's side of a test's socket (nil once the server has let it go).
+    func connection(of socket: RawSocket) -> Connection? {
+        runtime.connections.all.first { $0.remote.hasSuffix(":\(socket.localPort)") }
+    }
+
+    /// Gives the server's side of `socket` a small send buffer, so that a few turns of output
+    /// fill the kernel's buffers (autotuned, they would hold megabytes) and queue in the runtime.
+    func shrinkSendBuffer(of socket: RawSocket) -> Bool {
+        guard let c = connection(of: socket) else { return false }
+        var small: Int32 = 4096
+        return setsockopt(c.fd, SOL_SOCKET, SO_SNDBUF, &small, socklen_t(MemoryLayout<Int32>.size)) == 0
+    }
+
+    /// Whether the server has read everything `socket` sent (or has let it go).
+    func hasRead(from socket: RawSocket) -> Bool {
+        guard let c = connection(of: socket) else { return true }
+        var unread: Int32 = 0
+        _ = ioctl(c.fd, UInt(FIONREAD), &unread)
+        return unread == 0
+    }
+
     /// Quits as on SIGTERM (moving the clock past the flush wait) and returns the exit code.
     func stop() -> Int32 {
         runtime.beginQuit(code: ExitCode.ok, message: nil)
@@ -49,6 +84,46 @@ final class InProcessRuntime {
         pthread_sigmask(SIG_SETMASK, &savedMask, nil)
         return code
     }
+}
+
+/// The `.log` effects of the core's steps, in order.
+private final class LogLines {
+    private(set) var lines: [String] = []
+
+    func record(_ effects: [Effect]) {
+        for case let .log(line) in effects { lines.append(line) }
+    }
+}
+
+/// A peer on a raw socket as a test of the runtime sees it: the messages it heard, decoded,
+/// and whether the server has closed it. It hears only when told to `listen`.
+final class WirePeer {
+    let socket: RawSocket
+    private(set) var heard: [Message] = []
+    private(set) var closed = false
+    private var decoder = FrameDecoder()
+
+    init(_ socket: RawSocket) { self.socket = socket }
+
+    /// Takes what has arrived, without waiting.
+    func listen() {
+        let (bytes, end) = socket.takeArrived()
+        for frame in decoder.feed(bytes) {
+            if let message = try? MessageCodec.decode(frame.body) { heard.append(message) }
+        }
+        closed = closed || end
+    }
+
+    /// The texts of the chat lines heard, in order, that start with `prefix`.
+    func chats(startingWith prefix: String = "") -> [String] {
+        heard.compactMap { message in
+            guard case let .chat(_, text) = message, text.hasPrefix(prefix) else { return nil }
+            return text
+        }
+    }
+
+    /// Sends one chat line.
+    func say(_ text: String) { socket.send(FrameCodec.frame(.chat(uid: nil, text: text))) }
 }
 
 extension RawSocket {

@@ -65,18 +65,22 @@ import Testing
         return closed ? "the server closed the newcomer: \(String(decoding: seen, as: UTF8.self))" : nil
     }
 
-    /// The same deadline does end a newcomer that never joins: once the clock passes it.
+    /// The same deadline does end a newcomer that never joins: once the clock passes it, with
+    /// the reason logged.
     static func silentNewcomer() throws -> String? {
         let server = try InProcessRuntime.server()
         defer { _ = server.stop() }
         let mallory = try RawSocket(port: server.port)
         // Accepted: the join deadline is armed.
-        guard server.turn(until: { server.runtime.waitTimeout() >= 0 }) else { return "no join deadline armed" }
+        guard server.turn(until: { server.runtime.waitTimeout() >= 0 }), let id = server.connection(of: mallory)?.id
+        else { return "no join deadline armed" }
         server.clock.advance(millis: Int64(Limits.joinDeadlineMillis) - 1)
         _ = server.runtime.turn(maxWaitMillis: 0)
         if mallory.takeArrived().closed { return "closed before its join deadline" }
         server.clock.advance(millis: 1)
-        return server.turn(until: { mallory.takeArrived().closed }) ? nil : "not closed at its join deadline"
+        guard server.turn(until: { mallory.takeArrived().closed }) else { return "not closed at its join deadline" }
+        let line = "disconnect \(id) before joining: did not join within 10 s"
+        return server.logged.contains(line) ? nil : "not logged: \(line) (logged: \(server.logged.suffix(3)))"
     }
 
     @Test func aPeerThatStopsInTheMiddleOfAFrameIsDroppedAtTheFrameDeadline() async throws {
@@ -120,30 +124,20 @@ import Testing
         sam.send(FrameCodec.frame(.joinRequest(username: "sam", color: "000000")))
         bob.send(FrameCodec.frame(.joinRequest(username: "bob", color: "000000")))
         guard server.turn(until: { runtime.app.room?.joined.count == 2 }) else { return "the two did not join" }
-        // The server's side of Sam's socket gets a small send buffer too, so that a few turns
-        // of chat fill the kernel's buffers (autotuned, they would hold megabytes).
-        guard let samAtServer = runtime.connections.all.first(where: { $0.remote.hasSuffix(":\(sam.localPort)") }) else {
-            return "no connection for Sam"
-        }
-        var small: Int32 = 4096
-        setsockopt(samAtServer.fd, SOL_SOCKET, SO_SNDBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        // The server's side of Sam's socket gets a small send buffer too.
+        guard server.shrinkSendBuffer(of: sam) else { return "no connection for Sam" }
         // Far more than the kernel's buffers and the 32 KiB limit, written without ever
-        // blocking the test: Bob's socket is non-blocking and keeps what it could not send.
+        // blocking the test.
         let chat = FrameCodec.frame(.chat(uid: nil, text: String(repeating: "x", count: 1000)))
-        _ = fcntl(bob.fd, F_SETFL, fcntl(bob.fd, F_GETFL) | O_NONBLOCK)
-        var unsent: [UInt8] = [], chats = 0
-        let paused = server.turn(until: {
+        var chats = UnsentBytes(to: bob, (0..<16_000).reduce(into: []) { bytes, _ in bytes += chat })
+        _ = server.turn(until: {
             _ = bob.takeArrived()
-            if unsent.isEmpty && chats < 16_000 {
-                unsent = Array(repeatElement(chat, count: 100).joined())
-                chats += 100
-            }
-            let n = unsent.withUnsafeBytes { send(bob.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n > 0 { unsent.removeFirst(n) }
-            return runtime.readingPaused || runtime.connections.count < 2
+            chats.push()
+            // All sent and read without a pause: it is not coming.
+            return runtime.readingPaused || runtime.connections.count < 2 || (chats.isDone && server.hasRead(from: bob))
         }, maxTurns: 5_000)
         if runtime.connections.count < 2 { return "the slow reader was dropped as soon as the room waited for it" }
-        if !paused { return "reading never paused for the slow reader" }
+        if !runtime.readingPaused { return "reading never paused for the slow reader" }
         // Just short of the stall timeout: still there, the room still waiting.
         server.clock.advance(millis: 4_999)
         _ = server.turn(until: { _ = bob.takeArrived(); return false }, maxTurns: 5)
