@@ -49,8 +49,9 @@ extension Simulator {
         while failure == nil {
             var due: (at: Int, i: Int, id: TimerID)?
             for i in clients.indices {
-                guard let f = clients[i].follow, f.running else { continue }
-                for (id, at) in f.timers where at <= now {
+                // Its timers only, not a copy of all it follows (every tick, every client).
+                guard clients[i].follow?.running == true, let timers = clients[i].follow?.timers, !timers.isEmpty else { continue }
+                for (id, at) in timers where at <= now {
                     if due == nil || (at, i, Self.rank(id)) < (due!.at, due!.i, Self.rank(due!.id)) { due = (at, i, id) }
                 }
             }
@@ -105,6 +106,7 @@ extension Simulator {
             clients[i].expected = []
             clients[i].receivedCount = 0
             clients[i].seen = [:]
+            clients[i].seenTable = nil
             clients[i].systemTexts = [:]
             clients[i].inMirror = OriginalFrameReader()
             clientByConn[conn] = i
