@@ -38,6 +38,13 @@ final class DecodeMemo {
 }
 
 extension OriginalFrameReader {
+    /// Whether `bytes` are exactly one whole frame, its header's length and all.
+    static func isOneFrame(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 4 else { return false }
+        let n = Int(bytes[0]) << 24 | Int(bytes[1]) << 16 | Int(bytes[2]) << 8 | Int(bytes[3])
+        return bytes.count == 4 + n
+    }
+
     /// The payloads of `bytes` read as whole frames, and how many bytes are left over after the
     /// last whole one: a reader's `feed` without its buffer, for a write checked on its own.
     static func frames(in bytes: [UInt8]) -> (payloads: [ArraySlice<UInt8>], rest: Int) {
@@ -71,7 +78,20 @@ struct PayloadKey: Hashable {
         }
     }
 
-    func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+    /// A long payload is hashed by its length and its two ends: where a run's payloads differ
+    /// (a frame's type and uid at its start, its text's end and a table's receiver at its end).
+    /// Two that differ only in between share a hash and are told apart by `==`, so this costs
+    /// nothing but time, and only if such payloads were common.
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { p in
+            guard p.count > 2 * Self.hashedEnd else { return hasher.combine(bytes: p) }
+            hasher.combine(p.count)
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: p[..<Self.hashedEnd]))
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: p[(p.count - Self.hashedEnd)...]))
+        }
+    }
+
+    private static let hashedEnd = 128
 }
 
 /// A text as a key by its UTF-8 bytes: a String's own hash normalises it first (equal texts in

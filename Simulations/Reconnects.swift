@@ -48,11 +48,14 @@ extension Simulator {
     func fireClientTimers() {
         while failure == nil {
             var due: (at: Int, i: Int, id: TimerID)?
-            for i in clients.indices {
-                // Its timers only, not a copy of all it follows (every tick, every client).
-                guard clients[i].follow?.running == true, let timers = clients[i].follow?.timers, !timers.isEmpty else { continue }
-                for (id, at) in timers where at <= now {
-                    if due == nil || (at, i, Self.rank(id)) < (due!.at, due!.i, Self.rank(due!.id)) { due = (at, i, id) }
+            // Read in place: `clients[i].follow` on the array property copies the whole client,
+            // core and all, and this runs every tick for every client.
+            clients.withUnsafeBufferPointer { clients in
+                for i in clients.indices {
+                    guard clients[i].follow?.running == true, let timers = clients[i].follow?.timers else { continue }
+                    for (id, at) in timers where at <= now {
+                        if due == nil || (at, i, Self.rank(id)) < (due!.at, due!.i, Self.rank(due!.id)) { due = (at, i, id) }
+                    }
                 }
             }
             guard let (_, i, id) = due else { return }

@@ -54,7 +54,10 @@ extension Simulator {
         defer { checkDropped(dropped, members, room: room) }
         for case let .send(to, bytes) in effects {
             let b = bytes.array
-            guard b.count > 5, b[4] == ExtensionCodec.kind, case let message? = decodeMemo.ext(b[5...]) else { continue }
+            // The body after the first header: a send of several frames is no one message (the
+            // next header is extra data after the first's JSON), so it is not decoded at all.
+            guard b.count > 5, b[4] == ExtensionCodec.kind, OriginalFrameReader.isOneFrame(b),
+                  case let message? = decodeMemo.ext(b[5...]) else { continue }
             switch message {
             case .join(let j):
                 if let whole = j.whole { members[j.room] = whole.members.compactMap { conn($0.uid) } }
