@@ -139,8 +139,7 @@ extension Simulator {
     func ownChats(_ i: Int, _ effects: [Effect]) -> [String] {
         var own: [String] = []
         for case let .send(_, b) in effects {
-            var r = OriginalFrameReader()
-            for p in r.feed(b.array) {
+            for p in OriginalFrameReader.frames(in: b.array).payloads {
                 var chat: String?
                 if p.first == ExtensionCodec.kind, case let .chat(id, t)? = decodeMemo.ext(p.dropFirst()) {
                     if let last = clients[i].follow?.lastChatID, id <= last { continue }
@@ -158,8 +157,7 @@ extension Simulator {
     /// The newest chat id a client's send carries (see `ownChats`).
     func followChatIDs(_ i: Int, _ bytes: Bytes) {
         guard clients[i].follow != nil else { return }
-        var r = OriginalFrameReader()
-        for p in r.feed(bytes.array) where p.first == ExtensionCodec.kind {
+        for p in OriginalFrameReader.frames(in: bytes.array).payloads where p.first == ExtensionCodec.kind {
             if case let .chat(id, _)? = decodeMemo.ext(p.dropFirst()) {
                 clients[i].follow!.lastChatID = max(clients[i].follow!.lastChatID, id)
             }

@@ -72,6 +72,18 @@ import Testing
         expectCaught("\(bug)", by: invariant, within: 300, from: 0xB06, SimOptions(plantedBug: bug))
     }
 
+    /// A failure shows the steps before it. A first run keeps none (storing them cost every
+    /// step of every seed): `Simulator.run` runs a failed seed again keeping them, and the
+    /// report is the one a run that kept them from the start gives.
+    @Test func aFailureShowsTheStepsBeforeIt() throws {
+        let seed = SimRandom.seeds(from: 0xB06, count: 1)[0]
+        let failed = try #require(Simulator.run(seed: seed, options: SimOptions(plantedBug: .dropRecipient)).failure)
+        let kept = Simulator.run(seed: seed, options: SimOptions(plantedBug: .dropRecipient, keepsTail: true)).failure
+        #expect(!failed.tail.isEmpty && failed.tail.count <= SimOptions().tailLength)
+        #expect(failed.tail.last?.hasPrefix("t=\(failed.now) ") == true)
+        #expect(failed.description == kept?.description)
+    }
+
     /// The simulations run the server's real runtime, so they catch its bugs too: each bug
     /// planted in it (flow control dropping a reader at once, or never; the loop counting a
     /// wait's events from before the wait) fails some seed among the first few hundred, by the

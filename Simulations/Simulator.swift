@@ -33,6 +33,10 @@ struct SimOptions: Sendable {
     var recordServerLog = false
     /// Steps of the trace a failure report shows.
     var tailLength = 24
+    /// Keep the last `tailLength` steps as the run goes. Off for a first run: only a run that
+    /// fails needs them, and `Simulator.run` runs a failed seed again with them kept (a seed is
+    /// the same run every time), so the steps are not stored on every step of every seed.
+    var keepsTail = false
 }
 
 /// Every chat line a client shows for a received message must be the next one in the server's
@@ -330,7 +334,21 @@ final class Simulator {
     }
 
     static func run(seed: UInt64, options: SimOptions = SimOptions()) -> SimOutcome {
-        Simulator(seed: seed, options: options).run()
+        let outcome = Simulator(seed: seed, options: options).run()
+        guard let failure = outcome.failure, !options.keepsTail else { return outcome }
+        var again = options
+        again.keepsTail = true
+        guard let retraced = Simulator(seed: seed, options: again).run().failure,
+              retraced.step == failure.step, retraced.invariant == failure.invariant, retraced.message == failure.message else {
+            var differs = outcome
+            differs.failure = SimFailure(seed: seed, step: failure.step, now: failure.now, invariant: .determinism,
+                                         message: "the seed failed at step \(failure.step) (\(failure.invariant.rawValue): "
+                                             + "\(failure.message)), and run again it did not fail the same way", tail: [])
+            return differs
+        }
+        var told = outcome
+        told.failure = retraced
+        return told
     }
 
     func run() -> SimOutcome {
@@ -987,8 +1005,13 @@ final class Simulator {
     /// `PYCHAT_SIM_TRACE=1`: print every step as it happens (with `PYCHAT_SIM_SEED`).
     static let printTrace = Seeds.environment["PYCHAT_SIM_TRACE"] == "1"
 
-    func record(_ entry: TraceEntry) {
-        if Self.printTrace { print(entry.describe()) }
+    /// A step for the failure report's tail (made only when the tail is kept, or printed).
+    func record(_ makeEntry: @autoclosure () -> TraceEntry) {
+        guard options.keepsTail || Self.printTrace else { return }
+        let entry = makeEntry()
+        // A failed seed's second run prints nothing: its steps were printed the first time.
+        if Self.printTrace && !options.keepsTail { print(entry.describe()) }
+        guard options.keepsTail else { return }
         if tail.count < options.tailLength {
             tail.append(entry)
         } else if !tail.isEmpty {
