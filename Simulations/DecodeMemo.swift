@@ -116,6 +116,7 @@ struct TextKey: Hashable {
 /// The names `mayBeMessage` looks for, made once (an array literal at each call is a new array).
 enum MessageNames {
     static let privateMessage: [StaticString] = ["Private"]
+    static let chatMessage: [StaticString] = ["ChatMessage"]
     static let serverInfo: [StaticString] = ["ServerInfo"]
     static let stamp: [StaticString] = ["Stamp"]
     static let actionOrPrivate: [StaticString] = ["Action", "Private"]

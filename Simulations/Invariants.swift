@@ -629,8 +629,9 @@ extension Simulator {
             }
             var gone: [String: Int] = [:]
             for (uid, name) in seen where !members.contains(uid) { gone[name, default: 0] += 1 }
+            let leaves = leaveLists(texts)
             for (name, n) in gone.sorted(by: { $0.key < $1.key }) {
-                let told = leavesAnnounced(name, in: texts)
+                let told = leavesAnnounced(name, in: leaves)
                 if told < n { return fail(.membership, "\(who) saw \(n) user(s) named \(name) leave but was told of \(told)") }
             }
             stats.clientsConverged += 1
@@ -641,13 +642,16 @@ extension Simulator {
 /// How many of the "left the chat" lines in `texts` name `name`, alone ("alice left the chat")
 /// or in a batch ("bob, alice and carol left the chat"). A name that itself holds ", " or
 /// " and " may be over-counted, which only makes the check more lenient.
-func leavesAnnounced(_ name: String, in texts: [String: Int]) -> Int {
-    let suffix = " left the chat"
+func leavesAnnounced(_ name: String, in lists: [(list: String, count: Int)]) -> Int {
+    let items = [", \(name),", ", \(name) and ", " and \(name),"]
     var told = 0
-    for (text, n) in texts where text.hasSuffix(suffix) {
-        let list = ", " + String(text.dropLast(suffix.count)) + ","
-        let items = [", \(name),", ", \(name) and ", " and \(name),"]
-        if items.contains(where: { list.contains($0) }) { told += n }
-    }
+    for (list, n) in lists where items.contains(where: { list.contains($0) }) { told += n }
     return told
+}
+
+/// The "left the chat" lines among `texts`, each as its list of names between commas (", bob,
+/// alice and carol,"), with how often it was shown: made once per client, not once per name.
+func leaveLists(_ texts: [String: Int]) -> [(list: String, count: Int)] {
+    let suffix = " left the chat"
+    return texts.compactMap { text, n in text.hasSuffix(suffix) ? (", " + String(text.dropLast(suffix.count)) + ",", n) : nil }
 }

@@ -139,12 +139,13 @@ extension Simulator {
     func ownChats(_ i: Int, _ effects: [Effect]) -> [String] {
         var own: [String] = []
         for case let .send(_, b) in effects {
+            // Only a payload whose bytes name a ChatMessage is decoded as one (most are commands).
             for p in OriginalFrameReader.frames(in: b.array).payloads {
                 var chat: String?
                 if p.first == ExtensionCodec.kind, case let .chat(id, t)? = decodeMemo.ext(p.dropFirst()) {
                     if let last = clients[i].follow?.lastChatID, id <= last { continue }
                     chat = t
-                } else if case let .chat(_, t)? = try? decodeMemo.decode(p) {
+                } else if mayBeMessage(p, MessageNames.chatMessage), case let .chat(_, t)? = try? decodeMemo.decode(p) {
                     chat = t
                 }
                 // The chat /x goes to a server that reads commands as //x.
