@@ -114,8 +114,27 @@ struct TraceHash {
 
     mutating func entry(_ e: RoomEntry) {
         string(e.room); int(Int(e.seq)); int(Int(e.wallMillis)); string(e.kind.rawValue); string(e.author)
-        string(e.authorUID?.description ?? "\u{0}nil"); string(e.color.description); string(e.text)
+        // The uid's and the colour's canonical texts, hashed from their bytes: a String made
+        // for each entry of every stored batch and history answer cost more than the hash.
+        if let u = e.authorUID { bytes(u.utf8) } else { string("\u{0}nil") }
+        rgb(e.color)
+        string(e.text)
     }
+
+    /// The bytes of `RGB.description` (six lower-case hex digits), as `string` hashes them.
+    mutating func rgb(_ c: RGB) {
+        int(6)
+        hex(c.r)
+        hex(c.g)
+        hex(c.b)
+    }
+
+    private mutating func hex(_ v: UInt8) {
+        byte(Self.hexDigits[Int(v >> 4)])
+        byte(Self.hexDigits[Int(v & 15)])
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     mutating func effect(_ e: Effect) {
         switch e {
