@@ -1,4 +1,5 @@
 import ChatState
+import Glibc
 
 /// The original's verdict on each distinct payload of a run, decoded once. The same frame is
 /// judged where the server sends it, at every client that reads it, and again while the room
@@ -10,12 +11,12 @@ final class DecodeMemo {
     private static let capacity = 20_000
 
     func decode(_ payload: ArraySlice<UInt8>) throws(Rejection) -> OriginalMessage {
-        let key = PayloadKey(bytes: Array(payload))
-        if let known = verdicts[key] { return try known.get() }
+        // Looked up by the slice itself; only a payload seen for the first time is copied.
+        if let known = verdicts[PayloadKey(payload)] { return try known.get() }
         let verdict: Result<OriginalMessage, Rejection>
         do { verdict = .success(try OriginalDecoder.decode(payload)) } catch { verdict = .failure(error) }
         if verdicts.count >= Self.capacity { verdicts.removeAll(keepingCapacity: true) }
-        verdicts[key] = verdict
+        verdicts[PayloadKey(owning: payload)] = verdict
         return try verdict.get()
     }
 
@@ -24,17 +25,26 @@ final class DecodeMemo {
     /// it, where each end reads it. `ExtensionCodec.decode` is a pure function of the bytes.
     private var extensions: [PayloadKey: ExtensionMessage?] = [:]
 
-    func ext(_ body: some Collection<UInt8>) -> ExtensionMessage? {
-        let key = PayloadKey(bytes: Array(body))
-        if let known = extensions[key] { return known }
-        let message = try? ExtensionCodec.decode(key.bytes)
+    func ext(_ body: ArraySlice<UInt8>) -> ExtensionMessage? {
+        if let known = extensions[PayloadKey(body)] { return known }
+        let owned = Array(body)
+        let message = try? ExtensionCodec.decode(owned)
         if extensions.count >= Self.capacity { extensions.removeAll(keepingCapacity: true) }
-        extensions[key] = message
+        extensions[PayloadKey(owned[...])] = message
         return message
     }
+
+    func ext(_ body: [UInt8]) -> ExtensionMessage? { ext(body[...]) }
 }
 
 extension OriginalFrameReader {
+    /// Whether `bytes` are exactly one whole frame, its header's length and all.
+    static func isOneFrame(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 4 else { return false }
+        let n = Int(bytes[0]) << 24 | Int(bytes[1]) << 16 | Int(bytes[2]) << 8 | Int(bytes[3])
+        return bytes.count == 4 + n
+    }
+
     /// The payloads of `bytes` read as whole frames, and how many bytes are left over after the
     /// last whole one: a reader's `feed` without its buffer, for a write checked on its own.
     static func frames(in bytes: [UInt8]) -> (payloads: [ArraySlice<UInt8>], rest: Int) {
@@ -51,21 +61,65 @@ extension OriginalFrameReader {
 }
 
 /// A payload as a key, hashed as one run of bytes (an array's own hash feeds the hasher a byte
-/// at a time, which costs more than the lookup saves).
+/// at a time, which costs more than the lookup saves). A key to look up is the slice as it
+/// comes (no copy); a key the memo keeps owns a copy of just those bytes, so that it does not
+/// hold the whole buffer the slice was cut from.
 struct PayloadKey: Hashable {
-    let bytes: [UInt8]
-    func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+    let bytes: ArraySlice<UInt8>
+
+    init(_ bytes: ArraySlice<UInt8>) { self.bytes = bytes }
+    init(owning bytes: ArraySlice<UInt8>) { self.bytes = Array(bytes)[...] }
+
+    static func == (a: PayloadKey, b: PayloadKey) -> Bool {
+        a.bytes.withUnsafeBufferPointer { x in
+            b.bytes.withUnsafeBufferPointer { y in
+                x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+            }
+        }
+    }
+
+    /// A long payload is hashed by its length and its two ends: where a run's payloads differ
+    /// (a frame's type and uid at its start, its text's end and a table's receiver at its end).
+    /// Two that differ only in between share a hash and are told apart by `==`, so this costs
+    /// nothing but time, and only if such payloads were common.
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { p in
+            guard p.count > 2 * Self.hashedEnd else { return hasher.combine(bytes: p) }
+            hasher.combine(p.count)
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: p[..<Self.hashedEnd]))
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: p[(p.count - Self.hashedEnd)...]))
+        }
+    }
+
+    private static let hashedEnd = 128
 }
 
 /// A text as a key by its UTF-8 bytes: a String's own hash normalises it first (equal texts in
 /// other spellings only miss the memo).
 struct TextKey: Hashable {
     let text: String
-    static func == (a: TextKey, b: TextKey) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+    static func == (a: TextKey, b: TextKey) -> Bool {
+        let x = a.text.utf8, y = b.text.utf8
+        guard x.count == y.count else { return false }
+        let fast: Bool?? = x.withContiguousStorageIfAvailable { p in
+            y.withContiguousStorageIfAvailable { q in p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0 }
+        }
+        if case let same?? = fast { return same }
+        return x.elementsEqual(y)
+    }
     func hash(into hasher: inout Hasher) {
         var text = text
         text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
+}
+
+/// The names `mayBeMessage` looks for, made once (an array literal at each call is a new array).
+enum MessageNames {
+    static let privateMessage: [StaticString] = ["Private"]
+    static let chatMessage: [StaticString] = ["ChatMessage"]
+    static let serverInfo: [StaticString] = ["ServerInfo"]
+    static let stamp: [StaticString] = ["Stamp"]
+    static let actionOrPrivate: [StaticString] = ["Action", "Private"]
 }
 
 /// Whether a payload may be a message of one of `types`: its bytes hold one of the names, or a

@@ -18,12 +18,22 @@ extension Simulator {
         // The pause rule, exactly, as it stands after a turn: a queue over the limit has reading
         // paused; with every queue at or under low water it is not. (Between the marks either
         // holds: it depends on the order of the turn's flushes.)
-        let queues = linkOrder.compactMap { runtime.pendingOutputBytes($0) }
-        if let over = queues.first(where: { $0 > profile.maxOutputBytes }), !paused {
+        // Each link's queue, asked once per turn (into a buffer kept for the run).
+        pendingScratch.removeAll(keepingCapacity: true)
+        var over: Int?
+        var allLow = true
+        for c in linkOrder {
+            let pending = runtime.pendingOutputBytes(c)
+            pendingScratch.append(pending)
+            guard let pending else { continue }
+            if over == nil, pending > profile.maxOutputBytes { over = pending }
+            if pending > lowWater { allLow = false }
+        }
+        if let over, !paused {
             return fail(.flowControl, "a reader has \(over) bytes queued, over the limit of \(profile.maxOutputBytes), "
                         + "and the server still reads")
         }
-        if paused, queues.allSatisfy({ $0 <= lowWater }) {
+        if paused, allLow {
             return fail(.flowControl, "reading stays paused with every queue under the low-water mark of \(lowWater) bytes")
         }
         // So a queue passes the limit only within the one turn that took it there: that turn
@@ -32,9 +42,9 @@ extension Simulator {
         // bound is loose by design, a check that nothing else adds to a queue; the exact rule
         // is the pause rule above (`SimStats.worstQueueExcess`: the largest excess seen).
         let bound = profile.maxOutputBytes + (linkOrder.count + 1) * 4 * RuntimeOptions.readChunkBytes
-        for c in linkOrder {
-            guard let pending = runtime.pendingOutputBytes(c) else {
-                links[c]!.awaitedSince = nil
+        for (k, c) in linkOrder.enumerated() {
+            guard let pending = pendingScratch[k] else {
+                if os.links[c]!.awaitedSince != nil { os.links[c]!.awaitedSince = nil }
                 continue
             }
             stats.worstQueueExcess = max(stats.worstQueueExcess, pending - profile.maxOutputBytes)
@@ -42,7 +52,7 @@ extension Simulator {
                 return fail(.bounded, "\(c): the server holds \(pending) bytes for it, over \(bound)")
             }
             guard paused && pending > lowWater else {
-                links[c]!.awaitedSince = nil
+                if os.links[c]!.awaitedSince != nil { os.links[c]!.awaitedSince = nil }
                 continue
             }
             // Taking output restarts its clock, as the runtime's flow control counts.

@@ -81,6 +81,8 @@ extension Simulator {
     /// (11), after every turn: a frame whose clock ran unpaused to its deadline has been
     /// dropped by that turn (the runtime fires what is due in every turn).
     func checkFrameDeadlines() {
+        // No connection holds part of a frame (most turns): nothing can be late.
+        guard !frameClocks.isEmpty else { return }
         if runtime.isReadingPaused {
             for c in frameClocks.keys { frameClocks[c]!.exact = false }
             return

@@ -121,40 +121,46 @@ func show(_ r: ChatRecord) -> String {
     "\(r.name)\(r.uid.map { "<\($0)>" } ?? ""): \(printable(Array(r.text.utf8), max: 60))"
 }
 
+/// The room's joined connections, as a list and as a set: the set is built again only when the
+/// list changed (most steps leave it as it was, and then the lists share their storage).
+struct JoinedSet {
+    private(set) var list: [ConnID] = []
+    private(set) var set: Set<ConnID> = []
+
+    func updated(_ now: [ConnID]) -> JoinedSet {
+        now == list ? self : JoinedSet(list: now, set: Set(now))
+    }
+}
+
 /// What the server must do with one chat it reads (or the host types).
 enum Expect: Equatable {
     case relay(String)
     /// Refused as too long: this notice goes to the sender only.
     case refuse(String)
 
-    static func of(_ raw: String) -> Expect? {
+    /// What the server must do with a typed line, and whether it is a command (its effects are
+    /// answers to some members, not relays): a blank line neither, a line too long a refusal.
+    static func of(_ raw: String) -> (expect: Expect?, command: Bool) {
         let text = TextRules.cleanText(raw)
-        if TextRules.isBlank(text) { return nil }
-        if let refusal = TextRules.refusal(text) { return .refuse(refusal.notice) }
+        if TextRules.isBlank(text) { return (nil, false) }
+        if let refusal = TextRules.refusal(text) { return (.refuse(refusal.notice), false) }
         // A `/` line is a command, carried out and never relayed; `//x` is the chat `/x`.
-        guard case .chat(let chat) = CommandParser.read(text) else { return nil }
-        return .relay(chat)
-    }
-
-    /// Whether a typed line is a command (its effects are answers to some members, not relays).
-    static func isCommand(_ raw: String) -> Bool {
-        let text = TextRules.cleanText(raw)
-        if TextRules.isBlank(text) || TextRules.refusal(text) != nil { return false }
-        if case .chat = CommandParser.read(text) { return false }
-        return true
+        guard case .chat(let chat) = CommandParser.read(text) else { return (nil, true) }
+        return (.relay(chat), false)
     }
 }
 
 extension Simulator {
     // MARK: After every server step
 
-    func checkServerStep(_ event: Event, _ effects: [Effect], joinedBefore: [ConnID], membersBefore: [Room.Member]) {
-        let room = server.room!
+    /// `room` is the room after the step; `joined` its joined connections before and after.
+    func checkServerStep(_ event: Event, _ effects: [Effect], room: Room, joined: (before: JoinedSet, after: JoinedSet),
+                         membersBefore: [Room.Member]) {
         // Most steps (the time, a timer, a close) read no chat and do nothing: only the names
         // can need a look. The chats a sender is owed are settled on its own steps.
         if effects.isEmpty, !Self.mayReadChats(event) { return checkNamesUnique(room) }
-        let joinedAfter = room.joined
-        let before = Set(joinedBefore), after = Set(joinedAfter)
+        let joinedAfter = joined.after.list
+        let before = joined.before.set, after = joined.after.set
         var sender: ConnID?
         var senderUID: UID?
         var mayRelay = false
@@ -194,7 +200,7 @@ extension Simulator {
                     default: break
                     }
                 }
-                oversized = (mirror.announced ?? 0) > server.config.maxFrameLength
+                oversized = (mirror.announced ?? 0) > maxFrameLength
                 serverMirror[c] = mirror
                 checkBuffered(mirror, "\(c): the server")
                 noteServerRead(c, completed: completedNow, buffered: mirror.bufferedCount)
@@ -204,7 +210,7 @@ extension Simulator {
             sender = c
             senderUID = uidByConn[c]
             mayRelay = true
-            oversized = (serverMirror[c]?.announced ?? 0) > server.config.maxFrameLength
+            oversized = (serverMirror[c]?.announced ?? 0) > maxFrameLength
             commandStep = true
         case let .inputLine(text):
             senderUID = hostUID
@@ -221,7 +227,7 @@ extension Simulator {
         // Chats held for the sender's rate come first, and those still held after the step
         // are owed, not expected: the room acts on a prefix of what it read.
         if let c = sender {
-            expected = owedChats[c, default: []] + expected
+            if let owed = owedChats[c] { expected = owed + expected }
             var reader = OriginalFrameReader()
             var stillHeld = 0
             for frame in room.heldFrames(of: c) {
@@ -235,7 +241,9 @@ extension Simulator {
                     if expectation(text).expect != nil { stillHeld += 1 }
                 }
             }
-            owedChats[c] = stillHeld > 0 && room.isConnected(c) ? Array(expected.suffix(stillHeld)) : nil
+            if stillHeld > 0 || owedChats[c] != nil {
+                owedChats[c] = stillHeld > 0 && room.isConnected(c) ? Array(expected.suffix(stillHeld)) : nil
+            }
             expected.removeLast(min(stillHeld, expected.count))
         }
         // Told why and closed, never joined: a connection over its address's limits as it is
@@ -246,7 +254,7 @@ extension Simulator {
             turnedAway = a
         }
         let wallNow = clock.wallMillis()
-        for c in after.subtracting(before) {
+        for c in joinedAfter where joined.after.list != joined.before.list && !before.contains(c) {
             if let until = moderation.banInForce(on: c, wallNow: wallNow) {
                 return fail(.bannedStayOut, "\(c) joined from a banned address "
                             + (until.map { "\(($0 - wallNow) / 1000) s before its ban ends" } ?? "banned until /unban"))
@@ -257,14 +265,17 @@ extension Simulator {
             return fail(.opsOnly, "\(sender), no op, moderates: \(effects.filter { if case .log = $0 { true } else { false } })")
         }
         // A chat with nobody to relay it to produces no send effect at all; a muted member's, none either.
-        if senderMuted || after.subtracting(sender.map { [$0] } ?? []).isEmpty {
+        let nobodyElse = !joinedAfter.contains { $0 != sender }
+        if senderMuted || nobodyElse {
             expected.removeAll { if case .relay = $0 { true } else { false } }
         }
         var actual: [Expect] = []
         var closedSender: String?
         // Names as the step's tables tell them, in order: a chat goes out under the name its
         // sender had then, even when it is renamed later in the same step.
-        var nameNow = Dictionary(membersBefore.map { ($0.uid, $0.name) }, uniquingKeysWith: { a, _ in a })
+        // (The names before the step, and those the step's tables changed.)
+        var renamedNow: [UID: String] = [:]
+        func nameNow(_ uid: UID) -> String? { renamedNow[uid] ?? membersBefore.first { $0.uid == uid }?.name }
         // The newest entry stamped so far in this step: the one the next announcement shows.
         // Only a held announcement asks, so the stamps are decoded only then.
         var stamps: [ArraySlice<UInt8>] = []
@@ -277,7 +288,7 @@ extension Simulator {
         for effect in effects {
             switch effect {
             case let .send(to, bytes):
-                guard Set(to).count == to.count else {
+                guard !hasDuplicate(to) else {
                     return fail(.totalOrder, "a send effect names a recipient twice: \(to)")
                 }
                 if let d = to.first(where: { !before.contains($0) && !after.contains($0) }), to != [turnedAway] {
@@ -293,8 +304,8 @@ extension Simulator {
                                 + printable(Array(p)))
                 }
                 for p in payloads where p.first == ExtensionCodec.kind {
-                    if mayBeMessage(p, ["Stamp"]) { stamps.append(p) }
-                    guard mayBeMessage(p, senderMuted ? ["Action", "Private"] : ["Private"]) else { continue }
+                    if mayBeMessage(p, MessageNames.stamp) { stamps.append(p) }
+                    guard mayBeMessage(p, senderMuted ? MessageNames.actionOrPrivate : MessageNames.privateMessage) else { continue }
                     let ext = decodeMemo.ext(p.dropFirst())
                     if senderMuted, case .action? = ext { return fail(.muted, "a muted member's action goes to \(to)") }
                     guard case .privateMessage(let pm)? = ext else { continue }
@@ -325,22 +336,23 @@ extension Simulator {
                             return fail(.attribution, "a chat read from \(sender.map(\.description) ?? "the host") is relayed with uid "
                                         + "\(uid?.description ?? "null"), not \(senderUID?.description ?? "null")")
                         }
-                        let should = after.subtracting(sender.map { [$0] } ?? [])
-                        guard Set(to) == should else {
+                        // Exactly the joined connections other than the sender (`to` names none twice).
+                        let others = after.count - (sender.map(after.contains) == true ? 1 : 0)
+                        guard to.count == others, to.allSatisfy({ $0 != sender && after.contains($0) }) else {
                             return fail(.totalOrder, "a chat goes to \(to.sorted()) but the joined connections other than "
-                                        + "the sender are \(should.sorted())")
+                                        + "the sender are \(after.subtracting(sender.map { [$0] } ?? []).sorted())")
                         }
                         actual.append(.relay(text))
                         stats.chatsRelayed += 1
                         // A sender closed in this same step is no longer a member afterwards.
-                        let name = nameNow[uid] ?? room.members.first { $0.uid == uid }?.name ?? "?"
+                        let name = nameNow(uid) ?? room.members.first { $0.uid == uid }?.name ?? "?"
                         for d in joinedAfter where d != sender {
                             if let k = clientByConn[d] { clients[k].expected.append(ChatRecord(uid: uid, name: name, text: text)) }
                         }
                     case let .system(text):
                         if text.hasPrefix("[private") {
                             // "[private] alice: ..." to its recipient, "[private to bob] ..." to its sender.
-                            let from = senderUID.flatMap { nameNow[$0] } ?? "?"
+                            let from = senderUID.flatMap(nameNow) ?? "?"
                             guard to.count == 1, text.hasPrefix("[private to ") == (to[0] == sender),
                                   text.hasPrefix("[private to ") || text.hasPrefix("[private] \(from): ") else {
                                 return fail(.privacy, "a private line from \(from) goes to \(to): \(printable(Array(text.utf8), max: 60))")
@@ -351,7 +363,7 @@ extension Simulator {
                             stats.refusedTooLong += 1
                         } else if senderMuted, let sender, to == [sender], text.hasPrefix("You are muted") {
                             // A muted member is told, alone, that its chat reached no one.
-                        } else if commandStep, Set(to).isSubset(of: after.union(before)) {
+                        } else if commandStep, to.allSatisfy({ after.contains($0) || before.contains($0) }) {
                             // A command's answer, to its sender or to some members (a kick's line
                             // reaches the member kicked too).
                         } else if to == [turnedAway], text.hasPrefix("Connection refused: ") {
@@ -373,7 +385,7 @@ extension Simulator {
                         guard to.count == 1, let receiver = uidByConn[to[0]], uid == receiver else {
                             return fail(.membership, "a ServerInfo for \(uid?.description ?? "null") goes to \(to)")
                         }
-                        for entry in users ?? [] { if let u = entry.user { nameNow[entry.key] = u.username } }
+                        for entry in users ?? [] { if let u = entry.user { renamedNow[entry.key] = u.username } }
                         guard let users, Set(users.map(\.key)).count == users.count,
                               users.allSatisfy({ $0.user?.uid == $0.key }), users.contains(where: { $0.key == receiver }) else {
                             return fail(.membership, "a ServerInfo's table is malformed: \(printable(Array(p)))")
@@ -392,7 +404,7 @@ extension Simulator {
         }
         // A bad header closes the connection once the chats held before it are acted on.
         if oversized, closedSender == nil, room.heldFrames(of: sender!).isEmpty {
-            return fail(.bounded, "\(sender!) announced a frame over the limit of \(server.config.maxFrameLength) bytes "
+            return fail(.bounded, "\(sender!) announced a frame over the limit of \(maxFrameLength) bytes "
                         + "and the server keeps the connection open")
         }
         // Closed by the server in this step: the frames after the closing one are not acted on,
@@ -405,7 +417,7 @@ extension Simulator {
                  + "and did \(actual.count): expected \(expected.map(describe)), did \(actual.map(describe))"
                  + (closedSender.map { " (closed: \($0))" } ?? ""))
         }
-        checkStored(effects, relayed: actual, nobodyElse: after.subtracting(sender.map { [$0] } ?? []).isEmpty)
+        checkStored(effects, relayed: actual, nobodyElse: nobodyElse)
         checkNamesUnique(room)
         if ModerationModel.moderates(effects) { stats.moderations += 1 }
         moderation.follow(event, effects, members: membersBefore + room.members)
@@ -417,7 +429,7 @@ extension Simulator {
     func expectation(_ text: String) -> (expect: Expect?, command: Bool) {
         let key = TextKey(text: text)
         if let known = expectations[key] { return known }
-        let answer = (Expect.of(text), Expect.isCommand(text))
+        let answer = Expect.of(text)
         expectations[key] = answer
         return answer
     }
@@ -435,6 +447,9 @@ extension Simulator {
     /// the step changed the list of names (a step that leaves it as it was cannot break what
     /// held after the last), with each name's keys computed once per run.
     func checkNamesUnique(_ room: Room) {
+        // The same list as last time (most steps: then it shares its storage) holds the same names.
+        guard room.members != membersChecked else { return }
+        membersChecked = room.members
         guard !room.members.elementsEqual(namesChecked, by: { $0.name == $1 }) else { return }
         namesChecked = room.members.map(\.name)
         var holder: [String: String] = [:]
@@ -455,6 +470,7 @@ extension Simulator {
 
     /// Invariant (8), for one server step.
     private func checkStored(_ effects: [Effect], relayed actual: [Expect], nobodyElse: Bool) {
+        guard effects.contains(where: { if case .store = $0 { true } else { false } }) else { return }
         let stored = effects.flatMap { effect -> [RoomEntry] in if case .store(let e) = effect { e } else { [] } }
         guard !stored.isEmpty else { return }
         // The other rooms' chats are checked by `checkRoomDelivery`; these are #general's.
@@ -484,6 +500,13 @@ extension Simulator {
         case .relay(let t): return "relay " + printable(Array(t.utf8), max: 40)
         case .refuse(let n): return "refuse (\(n))"
         }
+    }
+
+    /// Whether a list of recipients names one twice (a pairwise look for the few a room has).
+    func hasDuplicate(_ to: [ConnID]) -> Bool {
+        if to.count > 32 { return Set(to).count != to.count }
+        for i in to.indices { for j in to.indices where j > i && to[i] == to[j] { return true } }
+        return false
     }
 
     // MARK: Clients
@@ -557,7 +580,7 @@ extension Simulator {
     /// Neither end holds more of an incomplete frame than the largest frame and its header:
     /// checked right after each mirror takes bytes, the only moment its count can grow.
     func checkBuffered(_ mirror: OriginalFrameReader, _ who: @autoclosure () -> String) {
-        let frameMax = server.config.maxFrameLength + FrameCodec.headerLength
+        let frameMax = maxFrameLength + FrameCodec.headerLength
         if mirror.bufferedCount > frameMax {
             fail(.bounded, "\(who()) holds \(mirror.bufferedCount) bytes of an incomplete frame, over \(frameMax)")
         }
@@ -606,8 +629,9 @@ extension Simulator {
             }
             var gone: [String: Int] = [:]
             for (uid, name) in seen where !members.contains(uid) { gone[name, default: 0] += 1 }
+            let leaves = leaveLists(texts)
             for (name, n) in gone.sorted(by: { $0.key < $1.key }) {
-                let told = leavesAnnounced(name, in: texts)
+                let told = leavesAnnounced(name, in: leaves)
                 if told < n { return fail(.membership, "\(who) saw \(n) user(s) named \(name) leave but was told of \(told)") }
             }
             stats.clientsConverged += 1
@@ -618,13 +642,16 @@ extension Simulator {
 /// How many of the "left the chat" lines in `texts` name `name`, alone ("alice left the chat")
 /// or in a batch ("bob, alice and carol left the chat"). A name that itself holds ", " or
 /// " and " may be over-counted, which only makes the check more lenient.
-func leavesAnnounced(_ name: String, in texts: [String: Int]) -> Int {
-    let suffix = " left the chat"
+func leavesAnnounced(_ name: String, in lists: [(list: String, count: Int)]) -> Int {
+    let items = [", \(name),", ", \(name) and ", " and \(name),"]
     var told = 0
-    for (text, n) in texts where text.hasSuffix(suffix) {
-        let list = ", " + String(text.dropLast(suffix.count)) + ","
-        let items = [", \(name),", ", \(name) and ", " and \(name),"]
-        if items.contains(where: { list.contains($0) }) { told += n }
-    }
+    for (list, n) in lists where items.contains(where: { list.contains($0) }) { told += n }
     return told
+}
+
+/// The "left the chat" lines among `texts`, each as its list of names between commas (", bob,
+/// alice and carol,"), with how often it was shown: made once per client, not once per name.
+func leaveLists(_ texts: [String: Int]) -> [(list: String, count: Int)] {
+    let suffix = " left the chat"
+    return texts.compactMap { text, n in text.hasSuffix(suffix) ? (", " + String(text.dropLast(suffix.count)) + ",", n) : nil }
 }

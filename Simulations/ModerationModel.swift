@@ -30,12 +30,14 @@ struct ModerationModel {
         addressOf[conn].map(mutedAddresses.contains) ?? false
     }
 
-    /// Follows one server step.
-    mutating func follow(_ event: Event, _ effects: [Effect], members: [Room.Member]) {
+    /// Follows one server step. `members` (those before the step and after it) is put
+    /// together only for a step that logs a moderation.
+    mutating func follow(_ event: Event, _ effects: [Effect], members: @autoclosure () -> [Room.Member]) {
         if case let .accepted(conn, _, _, address?) = event { addressOf[conn] = address }
         for effect in effects {
             switch effect {
             case let .log(line) where line.hasPrefix("moderation: "):
+                let members = members()
                 for actor in members {
                     for target in members {
                         guard let conn = target.conn else { continue }

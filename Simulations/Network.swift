@@ -32,7 +32,8 @@ struct Pipe {
             let to = cuts == 0 ? bytes.count : min(bytes.count, from + 1 + rng.below(max(1, bytes.count - from)))
             cuts -= 1
             lastArrival = max(lastArrival, now + rng.int(in: latency))
-            segments.append(Segment(at: lastArrival, bytes: Array(bytes[from..<to])))
+            // A write that goes as one segment keeps its array (most do): no copy.
+            segments.append(Segment(at: lastArrival, bytes: from == 0 && to == bytes.count ? bytes : Array(bytes[from..<to])))
             from = to
         }
     }
@@ -43,7 +44,12 @@ struct Pipe {
         while head < segments.count, segments[head].at <= now, out.count < limit {
             let room = limit - out.count
             if segments[head].bytes.count <= room {
-                out.append(contentsOf: segments[head].bytes)
+                if out.isEmpty {
+                    // The first whole segment is taken as it is, not copied.
+                    swap(&out, &segments[head].bytes)
+                } else {
+                    out.append(contentsOf: segments[head].bytes)
+                }
                 head += 1
             } else {
                 out.append(contentsOf: segments[head].bytes[..<room])
@@ -101,18 +107,18 @@ struct Link {
     /// The earliest tick at which something on this link can happen, for the liveness phase.
     /// `serverReads`: the server's runtime watches it for input (not paused).
     func nextActivity(after now: Int, serverReads: Bool) -> Int? {
-        var t: [Int] = []
+        var m: Int?
+        func consider(_ t: Int) { m = min(m ?? t, t) }
         if serverOpen {
-            if serverReads, let a = up.nextArrival { t.append(a) }
-            if let r = serverResetAt { t.append(r) }
-            if serverReads && up.finished && up.isEmpty { t.append(now) }
+            if serverReads, let a = up.nextArrival { consider(a) }
+            if let r = serverResetAt { consider(r) }
+            if serverReads && up.finished && up.isEmpty { consider(now) }
         }
         if clientOpen {
-            if let a = down.nextArrival { t.append(a) }
-            if down.finished && down.isEmpty { t.append(now) }
+            if let a = down.nextArrival { consider(a) }
+            if down.finished && down.isEmpty { consider(now) }
         }
-        guard let m = t.min() else { return nil }
-        return max(m, heldUntil)
+        return m.map { max($0, heldUntil) }
     }
 }
 

@@ -213,6 +213,15 @@ struct OriginalFrameReader {
 
     /// Payloads (kind byte and body; empty for a zero-length frame) completed by `bytes`.
     mutating func feed(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+        if start == buffer.count {
+            // Nothing held (most reads): the frames are read where they are, and only an
+            // unfinished one at the end is kept.
+            let (payloads, rest) = Self.frames(in: bytes)
+            buffer.removeAll(keepingCapacity: true)
+            start = 0
+            if rest > 0 { buffer.append(contentsOf: bytes[(bytes.count - rest)...]) }
+            return payloads
+        }
         buffer.append(contentsOf: bytes)
         var out: [ArraySlice<UInt8>] = []
         while buffer.count - start >= 4 {

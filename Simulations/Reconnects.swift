@@ -48,10 +48,14 @@ extension Simulator {
     func fireClientTimers() {
         while failure == nil {
             var due: (at: Int, i: Int, id: TimerID)?
-            for i in clients.indices {
-                guard let f = clients[i].follow, f.running else { continue }
-                for (id, at) in f.timers where at <= now {
-                    if due == nil || (at, i, Self.rank(id)) < (due!.at, due!.i, Self.rank(due!.id)) { due = (at, i, id) }
+            // Read in place: `clients[i].follow` on the array property copies the whole client,
+            // core and all, and this runs every tick for every client.
+            clients.withUnsafeBufferPointer { clients in
+                for i in clients.indices {
+                    guard clients[i].follow?.running == true, let timers = clients[i].follow?.timers else { continue }
+                    for (id, at) in timers where at <= now {
+                        if due == nil || (at, i, Self.rank(id)) < (due!.at, due!.i, Self.rank(due!.id)) { due = (at, i, id) }
+                    }
                 }
             }
             guard let (_, i, id) = due else { return }
@@ -105,6 +109,7 @@ extension Simulator {
             clients[i].expected = []
             clients[i].receivedCount = 0
             clients[i].seen = [:]
+            clients[i].seenTable = nil
             clients[i].systemTexts = [:]
             clients[i].inMirror = OriginalFrameReader()
             clientByConn[conn] = i
@@ -134,13 +139,13 @@ extension Simulator {
     func ownChats(_ i: Int, _ effects: [Effect]) -> [String] {
         var own: [String] = []
         for case let .send(_, b) in effects {
-            var r = OriginalFrameReader()
-            for p in r.feed(b.array) {
+            // Only a payload whose bytes name a ChatMessage is decoded as one (most are commands).
+            for p in OriginalFrameReader.frames(in: b.array).payloads {
                 var chat: String?
                 if p.first == ExtensionCodec.kind, case let .chat(id, t)? = decodeMemo.ext(p.dropFirst()) {
                     if let last = clients[i].follow?.lastChatID, id <= last { continue }
                     chat = t
-                } else if case let .chat(_, t)? = try? decodeMemo.decode(p) {
+                } else if mayBeMessage(p, MessageNames.chatMessage), case let .chat(_, t)? = try? decodeMemo.decode(p) {
                     chat = t
                 }
                 // The chat /x goes to a server that reads commands as //x.
@@ -153,8 +158,7 @@ extension Simulator {
     /// The newest chat id a client's send carries (see `ownChats`).
     func followChatIDs(_ i: Int, _ bytes: Bytes) {
         guard clients[i].follow != nil else { return }
-        var r = OriginalFrameReader()
-        for p in r.feed(bytes.array) where p.first == ExtensionCodec.kind {
+        for p in OriginalFrameReader.frames(in: bytes.array).payloads where p.first == ExtensionCodec.kind {
             if case let .chat(id, _)? = decodeMemo.ext(p.dropFirst()) {
                 clients[i].follow!.lastChatID = max(clients[i].follow!.lastChatID, id)
             }

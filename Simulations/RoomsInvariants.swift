@@ -19,18 +19,29 @@ extension Corpus {
     }
 }
 
-extension Simulator {
-    /// The rooms' members before the step (the state after the previous one).
-    static func roomMembers(_ room: Room) -> [String: [ConnID]] {
-        var members: [String: [ConnID]] = [:]
-        for name in room.roomNames { members[name] = room.roomMembers(name) }
-        return members
+/// The rooms' members as they stood after a step, built again only when a step changed them
+/// (most leave every room as it was, and then the lists share their storage with the room's).
+struct RoomsSnapshot {
+    private var names: [String] = []
+    private var lists: [[ConnID]?] = []
+    private(set) var members: [String: [ConnID]] = [:]
+
+    mutating func update(from room: Room) {
+        let now = room.roomNames
+        if now == names, lists.indices.allSatisfy({ room.roomMembers(now[$0]) == lists[$0] }) { return }
+        names = now
+        lists = now.map(room.roomMembers)
+        members = [:]
+        for (name, list) in zip(now, lists) { members[name] = list }
     }
+}
+
+extension Simulator {
 
     /// (11) A room's entry (a chat, an action, a topic) reaches exactly the room's members at
     /// that point of the step (its author too, but for a chat), and never an original client.
     /// Joins and parts within the step are followed in the order they were sent.
-    func checkRoomDelivery(_ effects: [Effect], before: [String: [ConnID]]) {
+    func checkRoomDelivery(_ effects: [Effect], before: [String: [ConnID]], room: Room) {
         var members = before
         var connByUID: [UID: ConnID]?
         func conn(_ uid: UID) -> ConnID? {
@@ -40,10 +51,13 @@ extension Simulator {
         // The rooms the step dropped, as the store is told of them.
         var dropped: Set<String> = []
         for case let .keepModeration(.dropRoom(drop)) in effects { dropped.insert(drop.room) }
-        defer { checkDropped(dropped, members) }
+        defer { checkDropped(dropped, members, room: room) }
         for case let .send(to, bytes) in effects {
             let b = bytes.array
-            guard b.count > 5, b[4] == ExtensionCodec.kind, case let message? = decodeMemo.ext(b[5...]) else { continue }
+            // The body after the first header: a send of several frames is no one message (the
+            // next header is extra data after the first's JSON), so it is not decoded at all.
+            guard b.count > 5, b[4] == ExtensionCodec.kind, OriginalFrameReader.isOneFrame(b),
+                  case let message? = decodeMemo.ext(b[5...]) else { continue }
             switch message {
             case .join(let j):
                 if let whole = j.whole { members[j.room] = whole.members.compactMap { conn($0.uid) } }
@@ -77,10 +91,10 @@ extension Simulator {
 
     /// (11, `/drop`) A dropped room is gone, and every member it had was told (a rejoin of a room
     /// dropped earlier is told too: no member is left for it).
-    func checkDropped(_ dropped: Set<String>, _ members: [String: [ConnID]]) {
+    func checkDropped(_ dropped: Set<String>, _ members: [String: [ConnID]], room after: Room) {
         for room in dropped.sorted() {
             stats.roomDrops += 1
-            if server.room?.roomNames.contains(room) == true { return fail(.roomDelivery, "#\(room) was dropped but is still a room") }
+            if after.roomNames.contains(room) { return fail(.roomDelivery, "#\(room) was dropped but is still a room") }
             if let left = members[room], !left.isEmpty { return fail(.roomDelivery, "#\(room) was dropped, and \(left.sorted()) were not told") }
         }
     }

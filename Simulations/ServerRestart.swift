@@ -106,7 +106,7 @@ extension Simulator {
         wasPaused = false
         // Ops without TLS were for their connections; mutes and bans are kept in the file.
         moderation = ModerationModel(mutedAddresses: moderation.mutedAddresses, bans: moderation.bans, drops: moderation.drops)
-        joinedBefore = server.room!.joined
+        joinedBefore = joinedBefore.updated(server.room!.joined)
         membersBefore = server.room!.members
         try! runtime.start()
     }

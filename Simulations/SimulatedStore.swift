@@ -21,8 +21,12 @@ extension Simulator {
         case let .search(words):
             // Every word, as a case-insensitive substring (FTS5 matches tokens; close enough for
             // a simulation, which checks who gets what, not the ranking).
+            // (Each word lowered once, each entry's text once, not once per word and entry.)
+            let lowered = words.map { $0.lowercased() }
             let found = log.reversed().filter { e in
-                e.kind == .chat && words.allSatisfy { e.text.lowercased().contains($0.lowercased()) }
+                guard e.kind == .chat else { return false }
+                let text = e.text.lowercased()
+                return lowered.allSatisfy { text.contains($0) }
             }
             return HistoryAnswer(id: q.id, entries: Array(found.prefix(q.limit)), more: found.count > q.limit)
         }

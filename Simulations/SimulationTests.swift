@@ -41,6 +41,22 @@ import Testing
         #expect(Set(Seeds.fixed.map { Simulator.run(seed: $0).hash }).count == Seeds.fixed.count)
     }
 
+    /// The trace hash takes a room entry's uid and colour from their bytes, making no String:
+    /// the same bytes as their descriptions, so every seed's hash is what it was.
+    @Test func traceHashesEntriesAsTheirTexts() {
+        for color in [RGB(r: 0, g: 0, b: 0), RGB(r: 0x33, g: 0x66, b: 0x99), RGB(r: 0xFF, g: 0xA0, b: 0x0F)] {
+            var fast = TraceHash(), slow = TraceHash()
+            fast.rgb(color)
+            slow.string(color.description)
+            #expect(fast.value == slow.value, "\(color)")
+        }
+        let uid = UID(randomBits: 0x0123_4567_89AB_CDEF, 0xFEDC_BA98_7654_3210)
+        var fast = TraceHash(), slow = TraceHash()
+        fast.bytes(uid.utf8)
+        slow.string(uid.description)
+        #expect(fast.value == slow.value)
+    }
+
     /// A simulated server's event log replays faithfully through the pure core.
     @Test func serverLogReplays() throws {
         for seed in Seeds.fixed.prefix(5) {
@@ -70,6 +86,18 @@ import Testing
         // 300 seeds), so where the stream first had one swung with any change to it; reconnecting
         // clients now go into rooms three times as often (61 followed), caught on seed 11.
         expectCaught("\(bug)", by: invariant, within: 300, from: 0xB06, SimOptions(plantedBug: bug))
+    }
+
+    /// A failure shows the steps before it. A first run keeps none (storing them cost every
+    /// step of every seed): `Simulator.run` runs a failed seed again keeping them, and the
+    /// report is the one a run that kept them from the start gives.
+    @Test func aFailureShowsTheStepsBeforeIt() throws {
+        let seed = SimRandom.seeds(from: 0xB06, count: 1)[0]
+        let failed = try #require(Simulator.run(seed: seed, options: SimOptions(plantedBug: .dropRecipient)).failure)
+        let kept = Simulator.run(seed: seed, options: SimOptions(plantedBug: .dropRecipient, keepsTail: true)).failure
+        #expect(!failed.tail.isEmpty && failed.tail.count <= SimOptions().tailLength)
+        #expect(failed.tail.last?.hasPrefix("t=\(failed.now) ") == true)
+        #expect(failed.description == kept?.description)
     }
 
     /// The simulations run the server's real runtime, so they catch its bugs too: each bug

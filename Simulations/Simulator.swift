@@ -33,6 +33,10 @@ struct SimOptions: Sendable {
     var recordServerLog = false
     /// Steps of the trace a failure report shows.
     var tailLength = 24
+    /// Keep the last `tailLength` steps as the run goes. Off for a first run: only a run that
+    /// fails needs them, and `Simulator.run` runs a failed seed again with them kept (a seed is
+    /// the same run every time), so the steps are not stored on every step of every seed.
+    var keepsTail = false
 }
 
 /// Every chat line a client shows for a received message must be the next one in the server's
@@ -66,6 +70,8 @@ struct SimClient {
     /// pychat clients: every uid seen in a table, with its last name; and system texts shown.
     var seen: [UID: String] = [:]
     var systemTexts: [String: Int] = [:]
+    /// The session's table last written into `seen`, while nothing else has been written there.
+    var seenTable: [UserEntry]?
     /// The same bytes the client's own decoder got, to bound what it may buffer.
     var inMirror = OriginalFrameReader()
 }
@@ -226,17 +232,22 @@ final class Simulator {
     /// The connection the runtime announced in the last forced accept.
     var acceptedConn: ConnID?
     /// The room before the step the hook sees (the state after the previous one).
-    var joinedBefore: [ConnID] = []
+    var joinedBefore = JoinedSet()
     var membersBefore: [Room.Member] = []
     /// The rooms' members before the step (see `RoomsInvariants.swift`).
-    var roomsBefore: [String: [ConnID]] = [:]
+    var roomsBefore = RoomsSnapshot()
+    /// The server's largest frame (its config's, which no restart changes).
+    let maxFrameLength: Int
     var plantFired = false
     /// The member names the unique-names invariant last checked (none collide in an empty
     /// room), and each name's keys, computed once per run (a skeleton costs more than a step).
     var namesChecked: [String] = []
+    var membersChecked: [Room.Member] = []
     var nameKeys: [String: Set<String>] = [:]
     /// Whether the runtime's reading was paused after the last turn.
     var wasPaused = false
+    /// Each link's queue as `checkFlow` last asked (a buffer kept for the run).
+    var pendingScratch: [Int?] = []
     /// The last `tailLength` steps, a ring: `tail[tailNext]` is the oldest once it is full.
     var tail: [TraceEntry] = []
     var tailNext = 0
@@ -289,6 +300,7 @@ final class Simulator {
         self.config = config
         self.runtimeOptions = runtimeOptions
         runtime = Self.makeRuntime(config: config, options: runtimeOptions, clock: clock, os: os)
+        maxFrameLength = runtime.app.config.maxFrameLength
         stallReason = runtimeOptions.stallReason
         frameReason = runtimeOptions.frameTimeoutReason
         if options.recordServerLog { serverLog = [EventLog.line(EventLog.Header(config: config))] }
@@ -322,11 +334,25 @@ final class Simulator {
     }
 
     static func run(seed: UInt64, options: SimOptions = SimOptions()) -> SimOutcome {
-        Simulator(seed: seed, options: options).run()
+        let outcome = Simulator(seed: seed, options: options).run()
+        guard let failure = outcome.failure, !options.keepsTail else { return outcome }
+        var again = options
+        again.keepsTail = true
+        guard let retraced = Simulator(seed: seed, options: again).run().failure,
+              retraced.step == failure.step, retraced.invariant == failure.invariant, retraced.message == failure.message else {
+            var differs = outcome
+            differs.failure = SimFailure(seed: seed, step: failure.step, now: failure.now, invariant: .determinism,
+                                         message: "the seed failed at step \(failure.step) (\(failure.invariant.rawValue): "
+                                             + "\(failure.message)), and run again it did not fail the same way", tail: [])
+            return differs
+        }
+        var told = outcome
+        told.failure = retraced
+        return told
     }
 
     func run() -> SimOutcome {
-        joinedBefore = server.room!.joined
+        joinedBefore = joinedBefore.updated(server.room!.joined)
         membersBefore = server.room!.members
         try! runtime.start()
         for _ in 0..<profile.initialClients { connectClient(kind: randomKind()) }
@@ -393,11 +419,13 @@ final class Simulator {
         checkRestored(event)
         checkStallDrop(event)
         checkFrameDrop(event)
-        checkServerStep(event, effects, joinedBefore: joinedBefore, membersBefore: membersBefore)
-        checkRoomDelivery(effects, before: roomsBefore)
+        // The room after the step, taken once: each look through `server` copies the whole core.
         let room = server.room!
-        roomsBefore = Self.roomMembers(room)
-        joinedBefore = room.joined
+        let joinedAfter = joinedBefore.updated(room.joined)
+        checkServerStep(event, effects, room: room, joined: (joinedBefore, joinedAfter), membersBefore: membersBefore)
+        checkRoomDelivery(effects, before: roomsBefore.members, room: room)
+        roomsBefore.update(from: room)
+        joinedBefore = joinedAfter
         membersBefore = room.members
         for effect in effects {
             switch effect {
@@ -432,7 +460,9 @@ final class Simulator {
     func pychatStep(_ i: Int, _ event: Event) {
         guard failure == nil, clients[i].open || clients[i].follow?.running == true, clients[i].app != nil else { return }
         steps += 1
-        let nameBefore = ownName(i)
+        // Its name matters only where it reads (a session is copied out for each look).
+        let nameBefore: String
+        if case .received = event { nameBefore = ownName(i) } else { nameBefore = "" }
         let (effects, lines) = clients[i].app!.step(event)
         hash.step(actor: clients[i].actor, now: now, event: event, effects: effects)
         record(TraceEntry(now: now, actor: clients[i].actor, event: event, effects: effects))
@@ -444,7 +474,7 @@ final class Simulator {
             var own = ownChats(i, effects)[...]
             // A private message is shown as its sender's line, but it is no chat of the room's.
             var privates = 0
-            for p in completed where p.first == ExtensionCodec.kind && mayBeMessage(p, ["Private"]) {
+            for p in completed where p.first == ExtensionCodec.kind && mayBeMessage(p, MessageNames.privateMessage) {
                 if case .privateMessage? = decodeMemo.ext(p.dropFirst()) { privates += 1 }
             }
             // Lines of the room log (history on joining, older pages) happened before this
@@ -453,10 +483,12 @@ final class Simulator {
             // Our own lines carry our name (before or after a rename in this step): someone
             // else's line may have the same text. A room's lines besides #general's are checked
             // at the server (`checkRoomDelivery`).
-            let names = [nameBefore, ownName(i)]
+            let session = clients[i].app!.session!
+            let nameAfter = Self.ownName(session, clients[i].username)
             for line in lines where !line.fromLog && line.room == nil {
                 switch line.kind {
-                case let .chat(name, _) where own.first == line.text && names.contains(name): own = own.dropFirst()
+                case let .chat(name, _) where own.first == line.text && (name == nameBefore || name == nameAfter):
+                    own = own.dropFirst()
                 case .chat where privates > 0 && line.text.hasPrefix("[private"): privates -= 1
                 case let .chat(name, _): clientShowed(i, ChatRecord(uid: nil, name: name, text: line.text))
                 case .system: clients[i].systemTexts[line.text, default: 0] += 1
@@ -465,14 +497,17 @@ final class Simulator {
             }
             // Every table of the chunk, not only the last: a member renamed and gone within one
             // chunk was seen under its new name, which its leave names.
-            for p in completed where p.first == FrameCodec.jsonKind && mayBeMessage(p, ["ServerInfo"]) {
+            for p in completed where p.first == FrameCodec.jsonKind && mayBeMessage(p, MessageNames.serverInfo) {
                 guard case let .serverInfo(users?, _)? = try? decodeMemo.decode(p) else { continue }
                 for entry in users { if let u = entry.user { clients[i].seen[entry.key] = u.username } }
+                clients[i].seenTable = nil
             }
             // The table of this connection: a reconnecting client keeps its last one until
-            // the new server sends its own (`me` is set by that).
-            if clients[i].app!.session!.me != nil {
-                for entry in clients[i].app!.session!.users { clients[i].seen[entry.key] = entry.user.username }
+            // the new server sends its own (`me` is set by that). The same table written
+            // again over nothing else changes nothing, so it is written when it changed.
+            if session.me != nil, clients[i].seenTable != session.users {
+                for entry in session.users { clients[i].seen[entry.key] = entry.user.username }
+                clients[i].seenTable = session.users
             }
             if clients[i].follow != nil {
                 let resumed = resumedSeqs(completed)
@@ -518,7 +553,11 @@ final class Simulator {
     /// The name a pychat client shows its own lines under.
     func ownName(_ i: Int) -> String {
         guard let session = clients[i].app?.session else { return clients[i].username }
-        return session.me.flatMap { me in session.users.first { $0.key == me }?.user.username } ?? clients[i].username
+        return Self.ownName(session, clients[i].username)
+    }
+
+    static func ownName(_ session: ClientSession, _ username: String) -> String {
+        session.me.flatMap { me in session.users.first { $0.key == me }?.user.username } ?? username
     }
 
     func modelReceive(_ i: Int, _ bytes: [UInt8]) {
@@ -572,14 +611,16 @@ final class Simulator {
 
     /// A chat line a client showed for a received message: the next one of its sequence.
     func clientShowed(_ i: Int, _ got: ChatRecord) {
-        let c = clients[i]
-        let k = c.receivedCount
-        guard k < c.expected.count else {
+        // Not `let c = clients[i]`: that copies the client's whole core for every line.
+        let k = clients[i].receivedCount
+        guard k < clients[i].expected.count else {
+            let c = clients[i]
             fail(.totalOrder, "client \(c.actor) (\(c.conn)) showed chat #\(k + 1) \(show(got)) but the server relayed only "
                  + "\(c.expected.count) to it: a duplicate or an invented message")
             return
         }
-        let want = c.expected[k]
+        let want = clients[i].expected[k]
+        let c = (actor: clients[i].actor, conn: clients[i].conn)
         if got.text != want.text {
             fail(.totalOrder, "client \(c.actor) (\(c.conn)) showed chat #\(k + 1) \(show(got)) where the server's sequence has "
                  + "\(show(want)): loss, duplicate or reordering")
@@ -602,8 +643,8 @@ final class Simulator {
         guard !linkOrder.isEmpty else { return }
         // Start at a random link, so no connection is always served first.
         let start = rng.below(linkOrder.count)
-        let order = Array(linkOrder[start...] + linkOrder[..<start])
-        for c in order where failure == nil { deliver(c) }
+        let order = linkOrder
+        for k in order.indices where failure == nil { deliver(order[(start + k) % order.count]) }
         linkOrder.removeAll { c in
             guard let l = links[c], l.isDead, l.up.isEmpty, l.down.isEmpty else { return false }
             links[c] = nil
@@ -964,8 +1005,13 @@ final class Simulator {
     /// `PYCHAT_SIM_TRACE=1`: print every step as it happens (with `PYCHAT_SIM_SEED`).
     static let printTrace = Seeds.environment["PYCHAT_SIM_TRACE"] == "1"
 
-    func record(_ entry: TraceEntry) {
-        if Self.printTrace { print(entry.describe()) }
+    /// A step for the failure report's tail (made only when the tail is kept, or printed).
+    func record(_ makeEntry: @autoclosure () -> TraceEntry) {
+        guard options.keepsTail || Self.printTrace else { return }
+        let entry = makeEntry()
+        // A failed seed's second run prints nothing: its steps were printed the first time.
+        if Self.printTrace && !options.keepsTail { print(entry.describe()) }
+        guard options.keepsTail else { return }
         if tail.count < options.tailLength {
             tail.append(entry)
         } else if !tail.isEmpty {
