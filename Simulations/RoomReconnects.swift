@@ -5,7 +5,8 @@ import ChatState
 /// carried by a rejoin's `Resumed`, has a higher number than the last, and after the liveness
 /// phase it has shown every chat stored in the room since its join but its own, across every
 /// loss, rejoin, restart and kill. A part (or a drop of the room) ends the following of that room; a join after it
-/// starts again.
+/// starts again. A drop while it was away is told to nobody: its rejoin goes into the room made
+/// again under the name, and only that room's chats are owed.
 struct RoomFollow {
     /// Its join's entry in the room: the entries after it came while it was a member.
     let start: Int64
@@ -67,8 +68,11 @@ extension Simulator {
             for room in f.rooms.keys.sorted() where session.rooms.joined.contains(room) {
                 let r = f.rooms[room]!
                 guard !r.skipped else { continue }
+                // A drop while it was away (it was not told) ends the room it was in: a rejoin puts
+                // it in the room made again under the name, which owns nothing of the old one.
+                let from = max(r.start, droppedThrough[room] ?? 0)
                 let wanted = storedLog.filter { e in
-                    e.kind == .chat && e.room == room && e.seq > r.start
+                    e.kind == .chat && e.room == room && e.seq > from
                         && !(own.map { e.clientID?.hasPrefix($0) == true } ?? false) && !f.uids.contains { $0 == e.authorUID }
                 }
                 let shown = Set(r.shown)

@@ -15,6 +15,9 @@ enum Seeds {
         2_292_684_769_571_989_531,
         // The flow oracle missed a pause begun by the host's line (checked after every turn only).
         11_020_326_199_563_968_597,
+        // The simulator's own model: a room dropped while a member was cut off and made again
+        // before its rejoin still owed it the dropped room's chats (RoomReconnects).
+        14_913_739_217_654_080_429,
     ]
 
     static let environment = ProcessInfo.processInfo.environment

@@ -259,6 +259,9 @@ final class Simulator {
     var storedLog: [RoomEntry] = []
     /// How many of them each room has: its numbers run 1, 2, 3, ... on their own.
     var storedPerRoom: [String: Int] = [:]
+    /// Each dropped room's last entry (`RoomDrop.throughSeq`): a room made again under the name
+    /// owns nothing at or below it, so nobody is owed those entries any more.
+    var droppedThrough: [String: Int64] = [:]
     /// Answers to the server's queries, delivered after the step that asked.
     var answers: [HistoryAnswer] = []
     /// Ops and mutes as the simulator follows them (see `ModerationModel`).
@@ -442,6 +445,8 @@ final class Simulator {
             case let .store(entries):
                 storedLog += entries
                 for e in entries { storedPerRoom[e.room, default: 0] += 1 }
+            case let .keepModeration(.dropRoom(drop)):
+                droppedThrough[drop.room] = max(droppedThrough[drop.room] ?? 0, drop.throughSeq)
             case .send, .setTimer, .cancelTimer, .resumeReading, .queryHistory, .print, .log, .quit, .connect, .remember, .alert, .keepModeration:
                 break
             }
