@@ -18,6 +18,9 @@ enum Seeds {
         // The simulator's own model: a room dropped while a member was cut off and made again
         // before its rejoin still owed it the dropped room's chats (RoomReconnects).
         14_913_739_217_654_080_429,
+        // A leave that was sent to nobody stayed uncommitted past its turn: a kill between two
+        // turns lost it (Runtime.turn commits at its end now).
+        8_912_392_362_885_626_113,
     ]
 
     static let environment = ProcessInfo.processInfo.environment

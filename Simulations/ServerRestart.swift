@@ -36,8 +36,9 @@ extension Simulator {
     var serverUp: Bool { serverDownUntil == nil }
 
     /// The server process dies: half the time between two turns of its loop, when what it
-    /// stored is committed (it commits before any write); else in the middle of its next turn
-    /// that stores (`crashIfArmed`), losing what it had not committed, which nobody was sent.
+    /// stored must all be committed (before any write, and at the end of each turn); else in
+    /// the middle of its next turn that stores (`crashIfArmed`), losing what it had not
+    /// committed, which nobody was sent.
     /// Every connection is reset, and it comes back after a while over the same file
     /// (`restartServerIfDue`).
     func stopServer() {
@@ -45,6 +46,9 @@ extension Simulator {
         if !os.crashed, !crashArmed, rng.chance(1, in: 2) {
             crashArmed = true
             return
+        }
+        if !os.crashed, let left = runtime.roomLog?.uncommittedCount, left > 0 {
+            return fail(.durable, "\(left) entries were stored but not committed between two turns: a kill now loses them")
         }
         stats.serverRestarts += 1
         if Self.printTrace { print("t=\(now) server: stopped") }

@@ -1,5 +1,6 @@
 @testable import ChatIO
 import ChatState
+import Glibc
 import Testing
 
 /// The room log's schedule alone, over a real SQLite file and time given as numbers: entries
@@ -47,5 +48,28 @@ import Testing
         #expect(keeper.log.hasUpkeep)
         #expect(keeper.pendingUpkeepDeadline == nil)
         #expect(keeper.deadline == 2_000 + RoomLogKeeper.maintenanceMillis)
+    }
+}
+
+/// The runtime with the keeper: an entry that the turn sends to nobody (a leave, whose line
+/// waits for the announcement timer) is committed by the end of that turn all the same, so a
+/// kill between two turns takes nothing. The clock does not move: no timer fires meanwhile.
+@Suite struct RoomLogTurnCommitTests {
+    @Test func aLeaveSentToNobodyIsCommittedByTheEndOfItsTurn() async throws {
+        let failure = try await onOwnThread { () throws -> String? in
+            let dir = TempFolder("turn-commit")
+            let log = try RoomLog(path: dir.file("log.sqlite3"))
+            let server = try InProcessRuntime.server(roomLog: log)
+            defer { _ = server.stop() }
+            guard let alice = try server.join("alice"), let bob = try server.join("bob") else { return "the two did not join" }
+            return withExtendedLifetime(alice) {
+                let storedBefore = log.nextSeq(room: RoomEntry.generalRoom)
+                shutdown(bob.socket.fd, Int32(SHUT_RDWR))
+                guard server.turn(until: { server.runtime.app.room!.joined.count == 1 }) else { return "bob's leave was never read" }
+                guard log.nextSeq(room: RoomEntry.generalRoom) > storedBefore else { return "bob's leave was not stored" }
+                return log.uncommittedCount == 0 ? nil : "\(log.uncommittedCount) entries left uncommitted after the turn"
+            }
+        }
+        #expect(failure == nil)
     }
 }

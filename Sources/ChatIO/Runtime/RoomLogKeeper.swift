@@ -1,8 +1,9 @@
 import ChatState
 
 /// When the room log writes, and nothing else. What the core appends waits for one commit,
-/// made before the next socket write: nothing reaches anyone that a `kill -9` could take back,
-/// and a burst of steps costs one commit. The upkeep (search index, retention, WAL checkpoint)
+/// made before the next socket write and at the end of the loop's turn at the latest: nothing
+/// reaches anyone that a `kill -9` could take back, nothing is left uncommitted between two
+/// turns, and a burst of steps costs one commit. The upkeep (search index, retention, WAL checkpoint)
 /// runs a budget at a time, once the log has gone `idleMillis` without a commit and at the
 /// latest every `maintenanceMillis`; after an upkeep fails, only that minute's retry, so a log
 /// that cannot be upkept never spins the loop. The runtime reports what it returns.

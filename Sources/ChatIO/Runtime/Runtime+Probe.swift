@@ -28,9 +28,10 @@ extension Runtime {
     }
 
     /// One step of the core for an event from outside the loop's sources (the host's typed
-    /// line in a simulation), with its output flushed as at the end of a turn.
+    /// line in a simulation), with its output flushed and its entries committed as at the end of a turn.
     package func inject(_ event: Event) {
         dispatch(event)
         flushDirty()
+        commitRoomLog()
     }
 }

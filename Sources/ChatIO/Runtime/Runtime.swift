@@ -160,6 +160,9 @@ public final class Runtime {
         fireTimers()
         flushDirty()
         flushOutputs()
+        // What the turn stored and sent nobody (a lone leave, the host's line in a room of its
+        // own) is committed now too: between two turns, nothing is left for a kill to take.
+        commitRoomLog()
         return true
     }
 
