@@ -6,10 +6,8 @@ extension ChatApp {
     /// The rooms of the one at this screen, and the one it talks in (nil: `#general`): a
     /// client's, or the host's (`Room+HostRooms`); nil for a server with no host user.
     var screenRooms: (joined: [String], current: String?)? {
-        switch role {
-        case .client(let session): return (session.rooms.joined, session.rooms.current)
-        case .server(let room): return room.host == nil ? nil : (room.hostRooms.joined, room.hostRooms.current)
-        }
+        if let room { return room.host == nil ? nil : (room.hostRooms.joined, room.hostRooms.current) }
+        return session.map { ($0.rooms.joined, $0.rooms.current) }
     }
 
     /// Alt-digit, Alt-Left and Alt-Right: the session (or the host) switches, the UI follows (in
@@ -22,15 +20,7 @@ extension ChatApp {
         guard let rooms = screenRooms, !rooms.joined.isEmpty else { return false }
         // A number with no room is the key's still: Alt-9 among three rooms does nothing.
         guard let target = RoomsOnScreen.room(for: key, from: rooms.current, of: rooms.joined), target != rooms.current else { return true }
-        switch role {
-        case .client(var session):
-            session.switchRoom(to: target, &out)
-            role = .client(session)
-        case .server(var room):
-            role = .server(Room(vacant: config))
-            room.hostShows(target, &out)
-            role = .server(room)
-        }
+        if room != nil { room!.hostShows(target, &out) } else { session!.switchRoom(to: target, &out) }
         return true
     }
 

@@ -86,11 +86,8 @@ public enum Mention {
 extension ChatApp {
     /// Our own name in the room: the table's, once we have one.
     var myName: String? {
-        switch role {
-        case .server(let room): return room.host?.name
-        case .client(let session):
-            return session.me.flatMap { uid in session.users.first { $0.key == uid }?.user.username } ?? config.username
-        }
+        if let room { return room.host?.name }
+        return session!.me.flatMap { uid in session!.users.first { $0.key == uid }?.user.username } ?? config.username
     }
 
     /// The line, highlighted when someone else names us (`me`) in it.
