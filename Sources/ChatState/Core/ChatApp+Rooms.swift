@@ -27,6 +27,11 @@ extension ChatApp {
     /// Shows the current room, and drops the buffers of rooms left.
     mutating func followRooms() {
         guard ui != nil, let rooms = screenRooms else { return }
+        // Most steps: the same room shown, no other room's buffer, and the shown one (if any)
+        // still joined. Then nothing is gone, as the sets below would find, without building them.
+        let shown = ui!.rooms
+        if shown.current == rooms.current, shown.others.isEmpty,
+           shown.current.map({ $0 == RoomName.general || rooms.joined.contains($0) }) ?? true { return }
         // The room shown is no buffer of `others`, but may be the one just left.
         let kept = Set(ui!.rooms.others.keys).union(ui!.rooms.current.map { [$0] } ?? []).subtracting([RoomName.general])
         let gone = kept.subtracting(rooms.joined)

@@ -101,7 +101,7 @@ public struct ChatApp: Sendable {
             // Whatever arrives once the server is back (what it missed, then live) is new.
             if out.connectionLost { ui!.markEveryRoomsNextLine() }
             if let context = out.context { ui!.showContext(context) }
-            return effects + alerts
+            return alerts.isEmpty ? effects : effects + alerts
         }
         // A daemon's steps (every relayed chat) build no transcript: looked at first.
         guard config.role == .client || config.hostUID != nil else { return effects }
