@@ -75,4 +75,94 @@ import Testing
         #expect(Mention.asciiNames("a", in: "a\r\nb") == nil)
         #expect(Mention.asciiNames("zoë", in: "zoë") == nil)
     }
+
+    /// The alphabet of the Unicode fast paths' tests: ASCII, Latin-1, the last scalar before the
+    /// combining marks and the first of them, a soft hyphen, CR and LF, a Hangul L and V (one
+    /// Character together), a ZWJ, an emoji, a regional indicator, a letter whose NFC is
+    /// another (the Angstrom and Kelvin signs), and a letter that lowercases to two scalars.
+    static let tricky: [Character] = ["a", "K", "_", " ", "\r", "\n", "\u{E9}", "\u{2FF}", "\u{300}", "\u{AD}",
+                                      "\u{1100}", "\u{1161}", "\u{200D}", "😀", "\u{1F1E6}", "\u{212B}", "\u{212A}",
+                                      "\u{130}", "e\u{301}", "\u{C5}", "中"]
+
+    /// Every string of up to `n` of `alphabet`, joined as Strings (so neighbours may join into one Character).
+    static func strings(_ alphabet: [Character], upTo n: Int) -> [String] {
+        var all = [""], last = [""]
+        for _ in 0..<n {
+            last = last.flatMap { w in alphabet.map { w + String($0) } }
+            all += last
+        }
+        return all
+    }
+
+    @Test func aTextOfOneScalarPerCharacterIsCountedByItsBytes() {
+        // Each scalar of the first two planes between letters and after a newline, then every
+        // string of three of the tricky ones: where the byte count answers, Characters agree.
+        var counted = 0
+        var texts: [String] = []
+        for v in UInt32(0)...0x1FFFF {
+            guard let scalar = Unicode.Scalar(v) else { continue }
+            let c = String(Character(scalar))
+            texts.append("a" + c + "b\n" + c + c)
+        }
+        for text in texts + Self.strings(Self.tricky, upTo: 3) {
+            guard let fast = TextRules.scalarsAreCharacters(text) else { continue }
+            #expect(fast == TextRules.characterLength(text), "\(text.debugDescription)")
+            counted += 1
+        }
+        #expect(counted > 700)
+        #expect(TextRules.scalarsAreCharacters("\r\n") == nil && TextRules.scalarsAreCharacters("e\u{301}") == nil)
+        #expect(TextRules.length("\u{E9}" + String(repeating: "x", count: 3)) == 4)
+    }
+
+    @Test func aStringIsWrittenAsPythonWritesIt() {
+        // json.dumps with ensure_ascii: printable ASCII as it is, seven short escapes, every
+        // other scalar \uXXXX in lower-case hex (a surrogate pair past the BMP).
+        func python(_ s: String) -> [UInt8] {
+            var out = "\""
+            for scalar in s.unicodeScalars {
+                let short: [UInt32: String] = [0x22: "\\\"", 0x5C: "\\\\", 0x0A: "\\n", 0x0D: "\\r",
+                                               0x09: "\\t", 0x08: "\\b", 0x0C: "\\f"]
+                func hex(_ u: UInt32) -> String { "\\u" + String(repeating: "0", count: 4 - String(u, radix: 16).count) + String(u, radix: 16) }
+                let v = scalar.value
+                if let e = short[v] { out += e } else if v >= 0x20 && v < 0x7F { out.unicodeScalars.append(scalar) } else if v >= 0x10000 {
+                    out += hex(0xD800 + ((v - 0x10000) >> 10)) + hex(0xDC00 + ((v - 0x10000) & 0x3FF))
+                } else { out += hex(v) }
+            }
+            return Array((out + "\"").utf8)
+        }
+        var texts = Self.strings(Self.tricky, upTo: 2)
+        for v in stride(from: UInt32(0), through: 0x10FFFF, by: 1) where v < 0x3000 || v % 97 == 0 || v == 0x10FFFF || v == 0xFFFF {
+            if let scalar = Unicode.Scalar(v) { texts.append("x" + String(Character(scalar)) + "\"\\y") }
+        }
+        for text in texts {
+            var w = JSONWriter()
+            w.string(text)
+            #expect(w.bytes == python(text), "\(text.debugDescription)")
+            #expect(JSONWriter.encodedLength(text) == w.bytes.count - 2)
+            #expect(JSONWriter.encodedLength(text) == text.unicodeScalars.reduce(0) { $0 + JSONWriter.encodedLength($1) })
+        }
+    }
+
+    @Test func aMentionInNFCIsFoundAsCharactersFindIt() {
+        // Names and texts over the tricky alphabet (canonically equivalent spellings among
+        // them): the answer in bytes, where there is one, is the one of Characters compared
+        // canonically.
+        let alphabet: [Character] = ["a", "K", "_", " ", "\u{E9}", "e\u{301}", "\u{212A}", "\u{212B}", "\u{C5}", "\u{130}", "😀",
+                                     ";", "\u{37E}"]
+        var compared = 0, unanswered = 0
+        let names = Self.strings(alphabet, upTo: 2), texts = Self.strings(alphabet, upTo: 3)
+        for name in names {
+            for text in texts {
+                guard let fast = Mention.nfcNames(name, in: text) else { unanswered += 1; continue }
+                #expect(fast == Mention.characterNames(name, in: text), "\(name.debugDescription) in \(text.debugDescription)")
+                compared += 1
+            }
+        }
+        #expect(compared > 40_000 && unanswered > 40_000)
+        // An é spelled e + U+0301, the Greek question mark (whose NFC is ";"): not NFC, no byte
+        // answer. (The Angstrom sign lowercases to å, which is.)
+        #expect(Mention.nfcNames("e\u{301}", in: "x") == nil && Mention.nfcNames("a", in: "\u{37E}") == nil)
+        #expect(Mention.nfcNames("a", in: "\u{212B}") != nil && Mention.names(";", in: "a \u{37E} b"))
+        #expect(Mention.names("zoë", in: "hi Zoë!") && !Mention.names("zoë", in: "zoëy"))
+    }
 }

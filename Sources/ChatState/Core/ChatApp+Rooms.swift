@@ -6,10 +6,8 @@ extension ChatApp {
     /// The rooms of the one at this screen, and the one it talks in (nil: `#general`): a
     /// client's, or the host's (`Room+HostRooms`); nil for a server with no host user.
     var screenRooms: (joined: [String], current: String?)? {
-        switch role {
-        case .client(let session): return (session.rooms.joined, session.rooms.current)
-        case .server(let room): return room.host == nil ? nil : (room.hostRooms.joined, room.hostRooms.current)
-        }
+        if let room { return room.host == nil ? nil : (room.hostRooms.joined, room.hostRooms.current) }
+        return session.map { ($0.rooms.joined, $0.rooms.current) }
     }
 
     /// Alt-digit, Alt-Left and Alt-Right: the session (or the host) switches, the UI follows (in
@@ -22,21 +20,18 @@ extension ChatApp {
         guard let rooms = screenRooms, !rooms.joined.isEmpty else { return false }
         // A number with no room is the key's still: Alt-9 among three rooms does nothing.
         guard let target = RoomsOnScreen.room(for: key, from: rooms.current, of: rooms.joined), target != rooms.current else { return true }
-        switch role {
-        case .client(var session):
-            session.switchRoom(to: target, &out)
-            role = .client(session)
-        case .server(var room):
-            role = .server(Room(vacant: config))
-            room.hostShows(target, &out)
-            role = .server(room)
-        }
+        if room != nil { room!.hostShows(target, &out) } else { session!.switchRoom(to: target, &out) }
         return true
     }
 
     /// Shows the current room, and drops the buffers of rooms left.
     mutating func followRooms() {
         guard ui != nil, let rooms = screenRooms else { return }
+        // Most steps: the same room shown, no other room's buffer, and the shown one (if any)
+        // still joined. Then nothing is gone, as the sets below would find, without building them.
+        let shown = ui!.rooms
+        if shown.current == rooms.current, shown.others.isEmpty,
+           shown.current.map({ $0 == RoomName.general || rooms.joined.contains($0) }) ?? true { return }
         // The room shown is no buffer of `others`, but may be the one just left.
         let kept = Set(ui!.rooms.others.keys).union(ui!.rooms.current.map { [$0] } ?? []).subtracting([RoomName.general])
         let gone = kept.subtracting(rooms.joined)

@@ -2,13 +2,14 @@
 /// UI when there is a terminal. `reduce` is the only way it changes, and everything it wants
 /// done comes back as effects, so a session is replayable from its events.
 public struct ChatApp: Sendable {
-    public enum Role: Sendable {
-        case server(Room)
-        case client(ClientSession)
-    }
-
     public let config: AppConfig
-    public internal(set) var role: Role
+    /// The server's room (nil in a client); exactly one of `room` and `session` is set. Two
+    /// optionals, not an enum with a payload: a step mutates the one in place (`room!.handle`),
+    /// where a payload is copied out and put back, every field retained and released on every
+    /// step (and a client's arrays copied on their first write, the enum still holding them).
+    public internal(set) var room: Room?
+    /// The client's session; nil in a server.
+    public internal(set) var session: ClientSession?
     /// nil when headless.
     public internal(set) var ui: UIState?
     /// The wall clock as the interpreter last told it (Unix ms): the time a line arrived.
@@ -17,20 +18,10 @@ public struct ChatApp: Sendable {
     public init(config: AppConfig) {
         self.config = config
         switch config.role {
-        case .server: role = .server(Room(config: config))
-        case .client: role = .client(ClientSession(config: config))
+        case .server: room = Room(config: config)
+        case .client: session = ClientSession(config: config)
         }
         ui = config.terminal.map { UIState(size: $0) }
-    }
-
-    public var room: Room? {
-        if case .server(let r) = role { return r }
-        return nil
-    }
-
-    public var session: ClientSession? {
-        if case .client(let s) = role { return s }
-        return nil
     }
 
     public mutating func reduce(_ event: Event) -> [Effect] { step(event).effects }
@@ -57,9 +48,8 @@ public struct ChatApp: Sendable {
             case .quit?: out.effects.append(.quit(code: session?.quitCode ?? ExitCode.ok, message: session?.removedText))
             case .olderWanted?:
                 // A full display history has no room above it for older lines.
-                if case .client(var session) = role, !u.history.isFull, u.rooms.current == nil {
-                    session.requestOlder(&out)
-                    role = .client(session)
+                if session != nil, !u.history.isFull, u.rooms.current == nil {
+                    session!.requestOlder(&out)
                 }
             case nil: break
             }
@@ -76,31 +66,13 @@ public struct ChatApp: Sendable {
             if let offset = instant.utcOffsetSeconds { ui?.format.utcOffsetSeconds = offset }
             fallthrough
         default:
-            switch role {
-            case .server(var room):
-                // Let go of the stored copy first, so the room is mutated in place: otherwise
-                // every step would copy its tables (O(connections) per message).
-                role = .server(Room(vacant: config))
-                room.handle(event, &out)
-                role = .server(room)
-            case .client(var session):
-                session.handle(event, &out)
-                role = .client(session)
-            }
+            if room != nil { room!.handle(event, &out) } else { session!.handle(event, &out) }
         }
         return (present(out), out.lines)
     }
 
     private mutating func say(_ text: String, _ out: inout StepOutput) {
-        switch role {
-        case .server(var room):
-            role = .server(Room(vacant: config))
-            room.hostSay(text, &out)
-            role = .server(room)
-        case .client(var session):
-            session.say(text, &out)
-            role = .client(session)
-        }
+        if room != nil { room!.hostSay(text, &out) } else { session!.say(text, &out) }
     }
 
     /// Lines for the local user go into the UI's history, or, without a UI, to standard
@@ -129,7 +101,7 @@ public struct ChatApp: Sendable {
             // Whatever arrives once the server is back (what it missed, then live) is new.
             if out.connectionLost { ui!.markEveryRoomsNextLine() }
             if let context = out.context { ui!.showContext(context) }
-            return effects + alerts
+            return alerts.isEmpty ? effects : effects + alerts
         }
         // A daemon's steps (every relayed chat) build no transcript: looked at first.
         guard config.role == .client || config.hostUID != nil else { return effects }
@@ -143,36 +115,33 @@ extension ChatApp {
     /// The top line of the screen: who we are, where, and how many are in the room.
     public var title: String {
         let users: (Int) -> String = { $0 == 1 ? "1 user" : "\($0) users" }
-        switch role {
-        case .server(let room):
+        if let room {
             let address = room.listeningOn ?? "\(config.host):\(config.port)"
             let count = room.hostRooms.current.flatMap { room.rooms[$0]?.count } ?? room.members.count
             return "\(room.host?.name ?? "pychat") · serving \(address)\(shownRoom.map { " · " + $0 } ?? "") · \(users(count))\(security)\(unread)"
-        case .client(let session):
-            let place = "\(config.host):\(config.port)"
-            switch session.phase {
-            case .connecting where session.link.attempt > 0:
-                return "reconnecting to \(place)…, attempt \(session.link.attempt)"
-            case .connecting: return "connecting to \(place)…"
-            case .joining: return "joining \(place)…"
-            case .joined:
-                let me = session.me.flatMap { uid in session.users.first { $0.key == uid }?.user.username }
-                let count = shownRoom == nil || session.rooms.current == nil ? session.roomSize ?? session.users.count
-                    : session.rooms.members[session.rooms.current!]?.count ?? 0
-                return "\(me ?? config.username) @ \(place)\(shownRoom.map { " · " + $0 } ?? "") · \(users(count))\(security)\(unread)"
-            case .disconnected(let reason) where session.removedText != nil: return "\(place) · \(reason) · Ctrl-C quits"
-            case .disconnected(let reason): return "disconnected from \(place): \(reason)"
-            case .waiting: return "\(place) · \(session.waitingText ?? "")"
-            }
+        }
+        let session = session!
+        let place = "\(config.host):\(config.port)"
+        switch session.phase {
+        case .connecting where session.link.attempt > 0:
+            return "reconnecting to \(place)…, attempt \(session.link.attempt)"
+        case .connecting: return "connecting to \(place)…"
+        case .joining: return "joining \(place)…"
+        case .joined:
+            let me = session.me.flatMap { uid in session.users.first { $0.key == uid }?.user.username }
+            let count = shownRoom == nil || session.rooms.current == nil ? session.roomSize ?? session.users.count
+                : session.rooms.members[session.rooms.current!]?.count ?? 0
+            return "\(me ?? config.username) @ \(place)\(shownRoom.map { " · " + $0 } ?? "") · \(users(count))\(security)\(unread)"
+        case .disconnected(let reason) where session.removedText != nil: return "\(place) · \(reason) · Ctrl-C quits"
+        case .disconnected(let reason): return "disconnected from \(place): \(reason)"
+        case .waiting: return "\(place) · \(session.waitingText ?? "")"
         }
     }
 
     /// Everyone in the room by name, as the latest table lists them (for Tab completion).
     var memberNames: [String] {
-        switch role {
-        case .server(let room): return room.members.map(\.name)
-        case .client(let session): return session.users.map(\.user.username)
-        }
+        if let room { return room.members.map(\.name) }
+        return session!.users.map(\.user.username)
     }
 
     /// Whether what is said here is encrypted on the way: said in the title, always.

@@ -96,12 +96,34 @@ public enum TextRules {
     /// of more than `Limits.maxClusterScalars` code points counts one per code point, so a
     /// single "a" with 1000 accents is 1001 characters, not one.
     public static func length(_ text: String) -> Int {
+        if let n = scalarsAreCharacters(text) { return n }
+        return characterLength(text)
+    }
+
+    /// `length` a Character at a time: any text.
+    static func characterLength(_ text: String) -> Int {
         var n = 0
         for character in text {
             let scalars = character.unicodeScalars.count
             n += scalars > Limits.maxClusterScalars ? scalars : 1
         }
         return n
+    }
+
+    /// The number of scalars, when each is a Character of its own: every scalar below U+0300
+    /// (where combining marks begin; below it no scalar extends a cluster) and no CR (which
+    /// joins a following LF). Nil otherwise. One look at the bytes, no grapheme breaking.
+    static func scalarsAreCharacters(_ text: String) -> Int? {
+        var text = text
+        return text.withUTF8 { bytes -> Int? in
+            var n = 0
+            for b in bytes {
+                // Lead bytes from CC up begin U+0300 and above.
+                if b == 0x0D || b >= 0xCC { return nil }
+                if b & 0xC0 != 0x80 { n += 1 }
+            }
+            return n
+        }
     }
 
     /// Why a cleaned text may not be sent; nil when it may. A text is refused when it has

@@ -58,8 +58,7 @@ public struct Admission: Sendable {
     private var sweepAt = 1024
 
     public init(policy: Policy) {
-        // No set built from `exempt` (a list of two, usually): the room makes a vacant
-        // Admission on every step, which must allocate nothing.
+        // No set built from `exempt`: it is a list of two, usually, and searching it is cheaper.
         self.policy = policy
     }
 

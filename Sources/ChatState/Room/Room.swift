@@ -152,14 +152,6 @@ public struct Room: Sendable {
         }
     }
 
-    /// A room that holds nothing, not even the host: a placeholder while the real one is
-    /// mutated outside its enum case. Allocates nothing.
-    init(vacant config: AppConfig) {
-        self.config = config
-        admission = Admission(policy: .off)
-        log = RoomLog(room: RoomEntry.generalRoom, memory: 1)
-    }
-
     public var host: Member? { members.first { $0.conn == nil } }
     public var connectionCount: Int { connections.count }
     public func isConnected(_ conn: ConnID) -> Bool { connections[conn] != nil }

@@ -55,18 +55,17 @@ extension ChatApp {
     var membersPane: MembersPane {
         guard let ui, ui.showsMembers else { return MembersPane() }
         let rows = max(0, ui.size.rows - UIState.inputPaneRows)
-        switch role {
-        case .server(let room):
+        if let room {
             if let pane = room.hostRoomPane(rows: rows) { return pane }
             return MembersPane(names: room.members.prefix(rows).map(room.paneEntry), count: room.members.count)
-        case .client(let session):
-            if let pane = roomMembersPane(rows: rows) { return pane }
-            let names = session.users.prefix(rows).map {
-                MembersPane.Entry($0.user.username, RGB.cleaned($0.user.color), op: session.marks.ops.contains($0.key),
-                                  away: session.marks.away.contains($0.key))
-            }
-            return MembersPane(names: names, count: session.roomSize ?? session.users.count)
         }
+        if let pane = roomMembersPane(rows: rows) { return pane }
+        let session = session!
+        let names = session.users.prefix(rows).map {
+            MembersPane.Entry($0.user.username, RGB.cleaned($0.user.color), op: session.marks.ops.contains($0.key),
+                              away: session.marks.away.contains($0.key))
+        }
+        return MembersPane(names: names, count: session.roomSize ?? session.users.count)
     }
 }
 

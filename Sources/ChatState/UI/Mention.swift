@@ -5,18 +5,37 @@ public enum Mention {
     /// is named in "hi Bob!" but not in "bobby". Linear in the text: names are at most
     /// `Limits.maxNameLength` characters.
     public static func names(_ name: String, in text: String) -> Bool {
-        asciiNames(name, in: text) ?? characterNames(name, in: text)
+        asciiNames(name, in: text) ?? nfcNames(name, in: text) ?? characterNames(name, in: text)
     }
 
     /// `names` a Character at a time: any text.
     static func characterNames(_ name: String, in text: String) -> Bool {
-        let needle = Array(name.lowercased())
-        guard !needle.isEmpty else { return false }
-        let hay = Array(text.lowercased())
-        guard hay.count >= needle.count else { return false }
-        for start in 0...(hay.count - needle.count) where hay[start] == needle[0] {
+        find(Array(name.lowercased()), in: Array(text.lowercased()), equal: ==)
+    }
+
+    /// `names` for texts in Normal Form C (by the standard library's quick check, so by its own
+    /// Unicode tables): two Characters in NFC are equal, canonically, exactly when their bytes
+    /// are, so no Character is normalized again at each comparison. Nil when either is not
+    /// known to be NFC.
+    static func nfcNames(_ name: String, in text: String) -> Bool? {
+        let needle = name.lowercased(), hay = text.lowercased()
+        guard isKnownNFC(needle), isKnownNFC(hay) else { return nil }
+        return find(Array(needle), in: Array(hay)) { $0.utf8.elementsEqual($1.utf8) }
+    }
+
+    private static func isKnownNFC(_ s: String) -> Bool {
+        var span = s.utf8Span
+        return span.checkForNFC(quickCheck: true)
+    }
+
+    /// Whether `needle` is in `hay` as a word, Characters compared by `equal`.
+    private static func find(_ needle: [Character], in hay: [Character], equal: (Character, Character) -> Bool) -> Bool {
+        guard !needle.isEmpty, hay.count >= needle.count else { return false }
+        for start in 0...(hay.count - needle.count) where equal(hay[start], needle[0]) {
             let end = start + needle.count
-            guard hay[start..<end].elementsEqual(needle) else { continue }
+            var k = 1
+            while k < needle.count, equal(hay[start + k], needle[k]) { k += 1 }
+            guard k == needle.count else { continue }
             if (start == 0 || !isWordCharacter(hay[start - 1])) && (end == hay.count || !isWordCharacter(hay[end])) {
                 return true
             }
@@ -86,11 +105,8 @@ public enum Mention {
 extension ChatApp {
     /// Our own name in the room: the table's, once we have one.
     var myName: String? {
-        switch role {
-        case .server(let room): return room.host?.name
-        case .client(let session):
-            return session.me.flatMap { uid in session.users.first { $0.key == uid }?.user.username } ?? config.username
-        }
+        if let room { return room.host?.name }
+        return session!.me.flatMap { uid in session!.users.first { $0.key == uid }?.user.username } ?? config.username
     }
 
     /// The line, highlighted when someone else names us (`me`) in it.

@@ -1,6 +1,8 @@
 /// A JSON value as decoded from the wire. Numbers keep their text: the protocol never needs
-/// their value, only that a field holds one (to report a wrong field type).
-public indirect enum JSONValue: Equatable, Sendable {
+/// their value, only that a field holds one (to report a wrong field type). Not `indirect`:
+/// arrays already hold the nested values on the heap, and an indirect case would allocate a
+/// box for every string and number too.
+public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     case number(String)

@@ -17,32 +17,65 @@ public struct JSONWriter {
     }
 
     public mutating func string(_ s: String) {
-        bytes.append(0x22)
-        for scalar in s.unicodeScalars {
-            let v = scalar.value
-            switch v {
-            case 0x22: bytes.append(0x5C); bytes.append(0x22)
-            case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
-            case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
-            case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
-            case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
-            case 0x08: bytes.append(0x5C); bytes.append(UInt8(ascii: "b"))
-            case 0x0C: bytes.append(0x5C); bytes.append(UInt8(ascii: "f"))
-            case 0x20...0x7E: bytes.append(UInt8(v))
-            case 0x10000...:
-                let u = v - 0x10000
-                escape(0xD800 + (u >> 10))
-                escape(0xDC00 + (u & 0x3FF))
-            default: escape(v)
+        var s = s
+        s.withUTF8 { utf8 in
+            // Each UTF-8 byte writes at least one byte: one reservation for most texts.
+            bytes.reserveCapacity(bytes.count + utf8.count + 2)
+            bytes.append(0x22)
+            var i = 0
+            while i < utf8.count {
+                // A run that is written as it is, appended at once.
+                let run = i
+                while i < utf8.count, Self.isPlain(utf8[i]) { i += 1 }
+                if i > run { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<i])) }
+                guard i < utf8.count else { break }
+                let (v, length) = Self.scalar(in: utf8, at: i)
+                i += length
+                switch v {
+                case 0x22: bytes.append(0x5C); bytes.append(0x22)
+                case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
+                case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
+                case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
+                case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
+                case 0x08: bytes.append(0x5C); bytes.append(UInt8(ascii: "b"))
+                case 0x0C: bytes.append(0x5C); bytes.append(UInt8(ascii: "f"))
+                case 0x10000...:
+                    let u = v - 0x10000
+                    escape(0xD800 + (u >> 10))
+                    escape(0xDC00 + (u & 0x3FF))
+                default: escape(v)
+                }
             }
+            bytes.append(0x22)
         }
-        bytes.append(0x22)
     }
 
-    /// The bytes `string(s)` writes, without the two quotes, computed without writing them.
+    /// A byte `string` writes as it is: printable ASCII but the quote and the backslash.
+    private static func isPlain(_ b: UInt8) -> Bool { b >= 0x20 && b < 0x7F && b != 0x22 && b != 0x5C }
+
+    /// The scalar whose UTF-8 begins at `i` (a String's bytes are valid UTF-8), and its length.
+    private static func scalar(in utf8: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int) {
+        let b = UInt32(utf8[i])
+        if b < 0x80 { return (b, 1) }
+        func next(_ k: Int) -> UInt32 { UInt32(utf8[i + k]) & 0x3F }
+        if b < 0xE0 { return ((b & 0x1F) << 6 | next(1), 2) }
+        if b < 0xF0 { return ((b & 0x0F) << 12 | next(1) << 6 | next(2), 3) }
+        return ((b & 0x07) << 18 | next(1) << 12 | next(2) << 6 | next(3), 4)
+    }
+
+    /// The bytes `string(s)` writes, without the two quotes, computed without writing them:
+    /// from the UTF-8 bytes, each lead byte saying how long its scalar is (so what it costs).
     public static func encodedLength(_ s: String) -> Int {
         var n = 0
-        for scalar in s.unicodeScalars { n += encodedLength(scalar) }
+        for b in s.utf8 {
+            switch b {
+            case 0x22, 0x5C, 0x0A, 0x0D, 0x09, 0x08, 0x0C: n += 2
+            case 0x20...0x7E: n += 1
+            case 0x80...0xBF: break            // a continuation byte: counted with its lead
+            case 0xF0...: n += 12               // four bytes: beyond the BMP, a surrogate pair
+            default: n += 6                     // another control, DEL, or a BMP scalar's lead
+            }
+        }
         return n
     }
 
