@@ -24,6 +24,11 @@ struct ReconnectFollow {
     var lastChatID: Int64 = 0
     /// The same, for each room besides `#general` it is in (`RoomReconnects.swift`).
     var rooms: [String: RoomFollow] = [:]
+    /// How many of `shown` it had shown when it last dialled, and whether that connection's
+    /// `Resume` was answered: an op may put it out before, and then what it missed meanwhile
+    /// never comes (a removed client does not reconnect).
+    var shownBeforeDial = 0
+    var resumeAnswered = true
 }
 
 extension Simulator {
@@ -105,6 +110,8 @@ extension Simulator {
             clients[i].uid = uid
             clients[i].open = true
             clients[i].follow!.uids.append(uid)
+            clients[i].follow!.shownBeforeDial = clients[i].follow!.shown.count
+            clients[i].follow!.resumeAnswered = false
             // What a connection relayed is checked per connection; across them, by log numbers.
             clients[i].expected = []
             clients[i].receivedCount = 0
@@ -210,12 +217,16 @@ extension Simulator {
 
     /// After the liveness phase: every reconnecting client showed every chat of the room after
     /// its first join, but its own, up to the end if it is a member again (else up to the last
-    /// it showed): nothing lost across a loss, a rejoin or a restart of the server.
+    /// it showed, or, put out by an op before its last Resume was answered, the last it had
+    /// shown before that rejoin): nothing lost across a loss, a rejoin or a restart of the server.
     func checkLogNumbers() {
         for c in clients {
             guard let f = c.follow, let start = f.windowStart, !f.skipped, c.app?.session?.link.losses ?? 0 > 0 else { continue }
             let joined = c.open && c.app?.session?.phase == .joined
-            let end = joined ? Int64.max : (f.shown.last ?? start)
+            // Put out before its last rejoin's Resume was answered: owed up to what it had shown
+            // before that dial (what it was shown live on that connection came after the gap).
+            let shownOwed = joined || f.resumeAnswered ? f.shown[...] : f.shown.prefix(f.shownBeforeDial)
+            let end = joined ? Int64.max : (shownOwed.last ?? start)
             let own = c.app?.config.reconnect.map { $0.session.description + "/" }
             let wanted = storedLog.filter { e in
                 e.kind == .chat && e.room == RoomEntry.generalRoom && e.seq > start && e.seq <= end

@@ -21,6 +21,9 @@ enum Seeds {
         // A leave that was sent to nobody stayed uncommitted past its turn: a kill between two
         // turns lost it (Runtime.turn commits at its end now).
         8_912_392_362_885_626_113,
+        // The simulator's own model: a client banned before its rejoin's Resume was answered was
+        // still owed what it missed before that rejoin (the held live lines are shown at removal).
+        17_140_385_595_096_145_247,
     ]
 
     static let environment = ProcessInfo.processInfo.environment

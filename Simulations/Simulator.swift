@@ -521,6 +521,7 @@ final class Simulator {
                 // Leaves held for the announcement timer come in the history of a join or
                 // rejoin when it holds them, not live (see `Room.joinHistoryEnd`).
                 if let resumed {
+                    clients[i].follow?.resumeAnswered = true
                     for line in lines where line.fromLog && line.kind == .system && line.seq.map(resumed.contains) == true {
                         clients[i].systemTexts[line.text, default: 0] += 1
                     }
