@@ -172,12 +172,17 @@ extension Simulator {
         }
     }
 
-    /// The entries the `Resumed` frames among `payloads` carry.
+    /// The entries the `Resumed` frames among `payloads` carry for the screen (all but our own);
+    /// nil when there is none.
     func resumedSeqs(_ payloads: [ArraySlice<UInt8>]) -> Set<Int64>? {
         var seqs: Set<Int64>?
         for p in payloads where p.first == ExtensionCodec.kind {
             guard case let .resumed(part)? = decodeMemo.ext(p.dropFirst()) else { continue }
-            seqs = (seqs ?? []).union(part.entries.map(\.seq))
+            // Our own chats in it are marked and not shown again (on the screen since typed): a
+            // search's result in the same step may show one from the log, and it is no carried line.
+            var carried = seqs ?? []
+            for (e, own) in zip(part.entries, part.ownIDs) where own == nil { carried.insert(e.seq) }
+            seqs = carried
         }
         return seqs
     }

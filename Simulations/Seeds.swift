@@ -24,6 +24,9 @@ enum Seeds {
         // The simulator's own model: a client banned before its rejoin's Resume was answered was
         // still owed what it missed before that rejoin (the held live lines are shown at removal).
         17_140_385_595_096_145_247,
+        // The simulator's own model: its own chat, carried by a Resumed but not shown from it, was
+        // taken for a carried line when a search in the same step showed it (order "35 after 39").
+        9_226_260_762_602_271_656,
     ]
 
     static let environment = ProcessInfo.processInfo.environment
