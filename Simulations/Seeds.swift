@@ -27,6 +27,9 @@ enum Seeds {
         // The simulator's own model: its own chat, carried by a Resumed but not shown from it, was
         // taken for a carried line when a search in the same step showed it (order "35 after 39").
         9_226_260_762_602_271_656,
+        // A resume cut after the first frames of its answer: what they showed was not remembered
+        // as seen, so the next rejoin showed it again (ClientSession.resumed).
+        4_533_656_609_894_439_141,
     ]
 
     static let environment = ProcessInfo.processInfo.environment

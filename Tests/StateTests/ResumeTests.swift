@@ -228,6 +228,44 @@ import Testing
         #expect(p.client.session?.queued == [])
     }
 
+    /// An answer of several frames cut after its first: what that frame showed stays seen, so
+    /// the next rejoin asks for what came after it and nothing is shown twice.
+    @Test func aResumeCutAfterItsFirstFrameRejoinsAfterWhatThatFrameShowed() {
+        var server = RoomTests.config
+        server.chatRate = 0
+        var p = ResumePair(server: server)
+        p.cut()
+        // 40 lines of 4 KB: about 160 KB, within the answer's bound, in three frames.
+        let big = String(repeating: "x", count: 4_000)
+        for n in 0..<40 { p.bobSays("\(n) \(big)") }
+        p.clientStep(.timer(.reconnect))
+        let c = ConnID(2)
+        p.conn = c
+        _ = p.serverStep(.accepted(conn: c, uid: UID(high: 0x2000, low: 0x8000_0000_0000_0000), remote: "a"))
+        p.clientStep(.connected(conn: c, remote: "r"))
+        p.deliverToServer()  // sign and JoinRequest
+        p.clientStep(.received(conn: c, bytes: Bytes(p.toClient)))  // welcome, table; the Resume goes out
+        p.toClient = []
+        p.deliverToServer()  // the Resume
+        p.answerQueries()
+        // The answer's frames, each its 4-byte length (kind byte included) and its body.
+        var ends: [Int] = []
+        while (ends.last ?? 0) + 4 <= p.toClient.count {
+            let at = ends.last ?? 0
+            let length = p.toClient[at..<at + 4].reduce(0) { $0 << 8 | Int($1) }
+            ends.append(at + 4 + length)
+        }
+        #expect(ends.count >= 3 && ends.last == p.toClient.count)
+        p.clientStep(.received(conn: c, bytes: Bytes(Array(p.toClient.prefix(ends[0])))))
+        let shownFromFirst = p.shownChats.count
+        #expect(shownFromFirst > 0 && shownFromFirst < 40)
+        p.cut()
+        p.reconnect()
+        // Each once, in order (compared by their numbers: the texts are 4 KB each).
+        #expect(p.shownChats.map { $0.prefix { $0 != " " } } == (0..<40).map { "\($0)"[...] })
+        #expect(p.shownChats.allSatisfy { $0.hasSuffix(big) })
+    }
+
     @Test func liveLinesThatComeBeforeTheAnswerAreShownAfterWhatWasMissed() {
         var p = ResumePair()
         p.cut()

@@ -192,6 +192,9 @@ extension ClientSession {
             }
         }
         for (e, id) in zip(part.entries, part.ownIDs) {
+            // On the screen now (or since it was typed): a cut before the answer's last frame
+            // rejoins after it, so the next answer does not show it again.
+            link.lastSeen = max(link.lastSeen ?? e.seq, e.seq)
             if let id {
                 // Ours, and already on the screen since we typed it: it arrived, that is all.
                 link.unacked.removeAll { $0.id == id }
