@@ -132,6 +132,21 @@ struct ResumePair {
         connect()
     }
 
+    /// The reconnect timer fires and a new connection is accepted; the client reads its welcome
+    /// and table and sends its Resume, which stays in flight (in `toServer`). The connection.
+    mutating func rejoinUntilResumeSent() -> ConnID {
+        clientStep(.timer(.reconnect))
+        let c = ConnID(nextConn)
+        nextConn += 1
+        conn = c
+        _ = serverStep(.accepted(conn: c, uid: UID(high: 0x1000 + nextConn, low: 0x8000_0000_0000_0000), remote: "a"))
+        clientStep(.connected(conn: c, remote: "r"))
+        deliverToServer()  // sign and JoinRequest
+        clientStep(.received(conn: c, bytes: Bytes(toClient)))  // welcome, table; the Resume goes out
+        toClient = []
+        return c
+    }
+
     mutating func bobSays(_ text: String) {
         _ = serverStep(.received(conn: Self.bob, bytes: Fix.frame(.chat(uid: Fix.uid2, text: text))))
     }

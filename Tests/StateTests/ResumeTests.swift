@@ -238,14 +238,7 @@ import Testing
         // 40 lines of 4 KB: about 160 KB, within the answer's bound, in three frames.
         let big = String(repeating: "x", count: 4_000)
         for n in 0..<40 { p.bobSays("\(n) \(big)") }
-        p.clientStep(.timer(.reconnect))
-        let c = ConnID(2)
-        p.conn = c
-        _ = p.serverStep(.accepted(conn: c, uid: UID(high: 0x2000, low: 0x8000_0000_0000_0000), remote: "a"))
-        p.clientStep(.connected(conn: c, remote: "r"))
-        p.deliverToServer()  // sign and JoinRequest
-        p.clientStep(.received(conn: c, bytes: Bytes(p.toClient)))  // welcome, table; the Resume goes out
-        p.toClient = []
+        let c = p.rejoinUntilResumeSent()
         p.deliverToServer()  // the Resume
         p.answerQueries()
         // The answer's frames, each its 4-byte length (kind byte included) and its body.
@@ -270,15 +263,8 @@ import Testing
         var p = ResumePair()
         p.cut()
         p.bobSays("missed")
-        p.clientStep(.timer(.reconnect))
         // Connected and joined, but the Resume is still on its way when bob speaks again.
-        let c = ConnID(2)
-        p.conn = c
-        _ = p.serverStep(.accepted(conn: c, uid: UID(high: 0x2000, low: 0x8000_0000_0000_0000), remote: "a"))
-        p.clientStep(.connected(conn: c, remote: "r"))
-        p.deliverToServer()  // sign and JoinRequest
-        p.clientStep(.received(conn: c, bytes: Bytes(p.toClient)))  // welcome, table; the Resume goes out
-        p.toClient = []
+        let c = p.rejoinUntilResumeSent()
         p.bobSays("live, before the answer")
         p.clientStep(.received(conn: c, bytes: Bytes(p.toClient)))
         p.toClient = []
