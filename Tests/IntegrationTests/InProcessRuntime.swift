@@ -17,10 +17,10 @@ final class InProcessRuntime {
     private var savedMask = sigset_t()
 
     init(config: AppConfig, options: RuntimeOptions = RuntimeOptions(), clock: ManualClock = ManualClock(),
-         roomLog: RoomLog? = nil) throws {
+         roomLog: RoomLog? = nil, frontend: (any Frontend)? = nil) throws {
         self.clock = clock
         pthread_sigmask(SIG_SETMASK, nil, &savedMask)
-        runtime = try Runtime(config: config, options: options, clock: clock)
+        runtime = try Runtime(config: config, options: options, frontend: frontend, clock: clock)
         runtime.roomLog = roomLog
         runtime.stepHook = { [log] _, effects in log.record(effects) }
         try runtime.start()

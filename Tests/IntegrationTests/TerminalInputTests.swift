@@ -7,14 +7,13 @@ import Testing
 /// comes out as events, a lone Escape asks for the timer (and a sequence that completes it
 /// cancels it), and a terminal that goes away ends the input.
 @Suite(.timeLimit(.minutes(1))) struct TerminalInputTests {
-    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
-
     /// Types `bytes` on the keyboard side of the pty.
     private func type(_ pty: TerminalOutputTests.Pty, _ bytes: [UInt8]) {
         #expect(write(pty.master, bytes, bytes.count) == bytes.count)
     }
 
     @Test func typedKeysAreEventsAndALoneEscapeAsksForTheTimer() throws {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
         defer { buffer.deallocate() }
         let pty = try TerminalOutputTests.Pty(cols: 80, rows: 24)
         let frontend = try TerminalFrontend(input: pty.terminal, output: pty.terminal, colors: .trueColor)
@@ -49,7 +48,22 @@ import Testing
         frontend.restore()
     }
 
+    /// The command line reads the terminal's size before the runtime blocks SIGWINCH for its
+    /// signalfd; a resize in between was a signal ignored (tmux's resize of a new window, just
+    /// after starting the program in it). The runtime asks the size again once it watches.
+    @Test func aResizeBeforeTheRuntimeWatchedForOneIsNotLost() throws {
+        let pty = try TerminalOutputTests.Pty(cols: 120, rows: 40)
+        let frontend = try TerminalFrontend(input: pty.terminal, output: pty.terminal, colors: .trueColor)
+        let stale = TerminalSize(cols: 100, rows: 30)
+        let config = AppConfig(role: .server, host: "127.0.0.1", port: 0, username: "host", color: "336699",
+                               hostUID: UID(high: 1, low: 0x8000_0000_0000_0000), terminal: stale)
+        let server = try InProcessRuntime(config: config, frontend: frontend)
+        defer { _ = server.stop() }
+        #expect(server.runtime.app.ui?.size == TerminalSize(cols: 120, rows: 40))
+    }
+
     @Test func aTerminalThatGoesAwayEndsTheInput() throws {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
         defer { buffer.deallocate() }
         var pty: TerminalOutputTests.Pty? = try TerminalOutputTests.Pty(cols: 80, rows: 24)
         let terminal = dup(pty!.terminal)

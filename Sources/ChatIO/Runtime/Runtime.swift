@@ -173,6 +173,11 @@ public final class Runtime {
         if let inputHistory { dispatch(.recalled(inputHistory.load())) }
         let config = app.config
         terminalInput?.watch(in: os)
+        // The size the command line read may be stale: a resize between that and the signalfd
+        // (which blocks SIGWINCH from then on) was a signal ignored, never to come again.
+        if let size = frontend?.currentSize(), let ui = app.ui, size != ui.size {
+            dispatch(.resize(cols: size.cols, rows: size.rows))
+        }
         if let wait = frontend?.probeDeadlineMillis { timers.set(.widthProbe, at: now + Int64(wait)) }
         switch config.role {
         case .server:
