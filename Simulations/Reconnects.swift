@@ -172,12 +172,13 @@ extension Simulator {
         }
     }
 
-    /// The entries the `Resumed` frames among `payloads` carry for the screen (all but our own);
-    /// nil when there is none.
+    /// The entries `#general`'s `Resumed` frames among `payloads` carry for the screen (all but
+    /// our own); nil when there is none.
     func resumedSeqs(_ payloads: [ArraySlice<UInt8>]) -> Set<Int64>? {
         var seqs: Set<Int64>?
         for p in payloads where p.first == ExtensionCodec.kind {
-            guard case let .resumed(part)? = decodeMemo.ext(p.dropFirst()) else { continue }
+            // `#general`'s: a room's answer numbers its entries on its own (`followRoomNumbers`).
+            guard case let .resumed(part)? = decodeMemo.ext(p.dropFirst()), part.room == RoomEntry.generalRoom else { continue }
             // Our own chats in it are marked and not shown again (on the screen since typed): a
             // search's result in the same step may show one from the log, and it is no carried line.
             var carried = seqs ?? []

@@ -30,6 +30,9 @@ enum Seeds {
         // A resume cut after the first frames of its answer: what they showed was not remembered
         // as seen, so the next rejoin showed it again (ClientSession.resumed).
         4_533_656_609_894_439_141,
+        // The simulator's own model: a room's Resumed was taken for #general's, so a search's
+        // #general entry 18 counted as carried because #rust's answer held an entry 18.
+        8_386_469_406_150_847_415,
     ]
 
     static let environment = ProcessInfo.processInfo.environment
