@@ -3,10 +3,10 @@ import ChatState
 /// When the room log writes, and nothing else. What the core appends waits for one commit,
 /// made before the next socket write and at the end of the loop's turn at the latest: nothing
 /// reaches anyone that a `kill -9` could take back, nothing is left uncommitted between two
-/// turns, and a burst of steps costs one commit. The upkeep (search index, retention, WAL checkpoint)
-/// runs a budget at a time, once the log has gone `idleMillis` without a commit and at the
-/// latest every `maintenanceMillis`; after an upkeep fails, only that minute's retry, so a log
-/// that cannot be upkept never spins the loop. The runtime reports what it returns.
+/// turns, and a burst of steps costs one commit. The upkeep (search index, retention, WAL
+/// checkpoint) runs a budget at a time, once the log has gone `idleMillis` without a commit and
+/// at the latest every `maintenanceMillis`; after an upkeep fails, only that minute's retry, so
+/// a log that cannot be upkept never spins the loop. The runtime reports what it returns.
 struct RoomLogKeeper {
     let log: RoomLog
     /// Entries were appended since the last commit.
@@ -36,7 +36,7 @@ struct RoomLogKeeper {
     }
 
     /// When the next upkeep is due: the minute's look at retention, or sooner while work waits.
-    var deadline: Int64? {
+    var deadline: Int64 {
         let minute = maintainedAt + Self.maintenanceMillis
         return pendingUpkeepDeadline.map { min($0, minute) } ?? minute
     }

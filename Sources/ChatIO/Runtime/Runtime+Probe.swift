@@ -7,7 +7,7 @@ extension Runtime {
     /// The earliest time (on the runtime's clock) at which a timer of the core, of the loop or
     /// of flow control is due, if any: what the next wait is bounded by.
     package func nextDeadline() -> Int64? {
-        [timers.nextDeadline(), flow.nextDeadline(), outputRetryDeadline(), roomLogKeeper?.deadline ?? nil].compactMap { $0 }.min()
+        [timers.nextDeadline(), flow.nextDeadline(), outputRetryDeadline(), roomLogKeeper?.deadline].compactMap { $0 }.min()
     }
 
     /// `nextDeadline` without the room log's look at retention each minute, which recurs for

@@ -145,7 +145,7 @@ public final class Runtime {
         // deadline, a stall check) count from their arrival, not from before the wait.
         var woke = false
         // The room log's upkeep runs in a turn with nothing to do, or once it is due.
-        defer { if !woke || (roomLogKeeper?.deadline.map { $0 <= now } ?? false) { maintainRoomLog() } }
+        defer { if !woke || (roomLogKeeper.map { $0.deadline <= now } ?? false) { maintainRoomLog() } }
         os.wait(timeoutMillis: timeout) {
             if !woke && options.plantedBug != .deadlineFromBeforeWait {
                 woke = true
