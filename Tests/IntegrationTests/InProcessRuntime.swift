@@ -68,12 +68,20 @@ final class InProcessRuntime {
         return setsockopt(c.fd, SOL_SOCKET, SO_SNDBUF, &small, socklen_t(MemoryLayout<Int32>.size)) == 0
     }
 
-    /// Whether the server has read everything `socket` sent (or has let it go).
+    /// Whether the server has read everything `socket` sent (or is letting it go). The bytes
+    /// must first have been acknowledged: on a loaded machine the kernel may queue them for a
+    /// later softirq, so an empty receive queue alone can mean "not arrived yet".
     func hasRead(from socket: RawSocket) -> Bool {
-        guard let c = connection(of: socket) else { return true }
+        guard let c = connection(of: socket), !c.closing else { return true }
         var unread: Int32 = 0
         _ = ioctl(c.fd, UInt(FIONREAD), &unread)
-        return unread == 0
+        return socket.unacknowledgedBytes == 0 && unread == 0
+    }
+
+    /// Whether the server has closed, or begun closing, its side of `socket`: the server's own
+    /// word, which the peer hears only once the kernel has carried the close across.
+    func hasLetGo(of socket: RawSocket) -> Bool {
+        connection(of: socket)?.closing ?? true
     }
 
     /// Quits as on SIGTERM (moving the clock past the flush wait) and returns the exit code.

@@ -254,6 +254,13 @@ final class RawSocket {
         return false
     }
 
+    /// Bytes sent that the other end's kernel has not acknowledged yet.
+    var unacknowledgedBytes: Int32 {
+        var queued: Int32 = 0
+        _ = ioctl(fd, UInt(TIOCOUTQ), &queued)
+        return queued
+    }
+
     /// This end's port, which the server names the connection by.
     var localPort: Int {
         var addr = sockaddr_in()
