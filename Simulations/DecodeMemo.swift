@@ -120,6 +120,10 @@ enum MessageNames {
     static let serverInfo: [StaticString] = ["ServerInfo"]
     static let stamp: [StaticString] = ["Stamp"]
     static let actionOrPrivate: [StaticString] = ["Action", "Private"]
+    /// An extension `Chat` (a pychat client's chat with its id).
+    static let extensionChat: [StaticString] = ["Chat"]
+    /// What `checkRoomDelivery` follows: a room's entries, joins and parts (a drop is a `Part`).
+    static let roomDelivery: [StaticString] = ["RoomEntry", "Join", "Part"]
 }
 
 /// Whether a payload may be a message of one of `types`: its bytes hold one of the names, or a

@@ -43,8 +43,10 @@ extension Simulator {
         // is the pause rule above (`SimStats.worstQueueExcess`: the largest excess seen).
         let bound = profile.maxOutputBytes + (linkOrder.count + 1) * 4 * RuntimeOptions.readChunkBytes
         for (k, c) in linkOrder.enumerated() {
+            // Links are changed in place (`os.links[c]!.x = ...`): a read through the dictionary
+            // copies the whole link, both pipes and all, for each link after every turn.
             guard let pending = pendingScratch[k] else {
-                if os.links[c]!.awaitedSince != nil { os.links[c]!.awaitedSince = nil }
+                os.links[c]!.awaitedSince = nil
                 continue
             }
             stats.worstQueueExcess = max(stats.worstQueueExcess, pending - profile.maxOutputBytes)
@@ -52,12 +54,10 @@ extension Simulator {
                 return fail(.bounded, "\(c): the server holds \(pending) bytes for it, over \(bound)")
             }
             guard paused && pending > lowWater else {
-                if os.links[c]!.awaitedSince != nil { os.links[c]!.awaitedSince = nil }
+                os.links[c]!.awaitedSince = nil
                 continue
             }
-            // Taking output restarts its clock, as the runtime's flow control counts.
-            if links[c]!.awaitedSince == nil || links[c]!.tookOutputAt == now { links[c]!.awaitedSince = now }
-            let waited = now - links[c]!.awaitedSince!
+            let waited = os.links[c]!.awaited(now: now)
             if waited > profile.stallMillis {
                 return fail(.flowControl, "the room has waited \(waited) ms for \(c), which took no output "
                             + "(\(pending) bytes queued), past the stall timeout of \(profile.stallMillis) ms, and still serves it")

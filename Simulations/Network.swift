@@ -104,6 +104,14 @@ struct Link {
 
     var isDead: Bool { !serverOpen && !clientOpen }
 
+    /// The room waits for this reader now: how long it has waited, its clock started now if it
+    /// was not waiting or took output at this tick (taking output restarts it, as the
+    /// runtime's flow control counts).
+    mutating func awaited(now: Int) -> Int {
+        if awaitedSince == nil || tookOutputAt == now { awaitedSince = now }
+        return now - awaitedSince!
+    }
+
     /// The earliest tick at which something on this link can happen, for the liveness phase.
     /// `serverReads`: the server's runtime watches it for input (not paused).
     func nextActivity(after now: Int, serverReads: Bool) -> Int? {

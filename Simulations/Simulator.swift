@@ -558,8 +558,12 @@ final class Simulator {
 
     /// The name a pychat client shows its own lines under.
     func ownName(_ i: Int) -> String {
-        guard let session = clients[i].app?.session else { return clients[i].username }
-        return Self.ownName(session, clients[i].username)
+        // Read in place: `clients[i].app?.session` on the array property copies the whole
+        // client, core and all, and this runs for every chunk a pychat client reads.
+        clients.withUnsafeBufferPointer { c in
+            guard let me = c[i].app?.session?.me else { return c[i].username }
+            return c[i].app!.session!.users.first { $0.key == me }?.user.username ?? c[i].username
+        }
     }
 
     static func ownName(_ session: ClientSession, _ username: String) -> String {
@@ -673,7 +677,7 @@ final class Simulator {
             if let i { clientDisconnected(i, reason: "connection reset") }
             return
         }
-        let limit = links[c]!.slowReader ?? Int.max
+        let limit = link.slowReader ?? Int.max
         let bytes = links[c]!.down.read(now: now, limit: limit)
         if !bytes.isEmpty, let i {
             for chunk in rng.chunks(bytes, trickle: link.trickle, maxExtraCuts: profile.network.maxExtraCuts) {
