@@ -96,21 +96,10 @@ struct Link {
     var clientResetAt: Int?
     /// When the server last wrote anything to it (the client's kernel took output).
     var tookOutputAt: Int?
-    /// The flow-control oracle: since when the server's room has waited for this reader
-    /// (reading paused, its queue above low water) without it taking output.
-    var awaitedSince: Int?
 
     init(conn: ConnID) { self.conn = conn }
 
     var isDead: Bool { !serverOpen && !clientOpen }
-
-    /// The room waits for this reader now: how long it has waited, its clock started now if it
-    /// was not waiting or took output at this tick (taking output restarts it, as the
-    /// runtime's flow control counts).
-    mutating func awaited(now: Int) -> Int {
-        if awaitedSince == nil || tookOutputAt == now { awaitedSince = now }
-        return now - awaitedSince!
-    }
 
     /// The earliest tick at which something on this link can happen, for the liveness phase.
     /// `serverReads`: the server's runtime watches it for input (not paused).

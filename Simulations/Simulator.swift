@@ -246,6 +246,11 @@ final class Simulator {
     var nameKeys: [String: Set<String>] = [:]
     /// Whether the runtime's reading was paused after the last turn.
     var wasPaused = false
+    /// The flow-control oracle: since when the server's room has waited for each reader
+    /// (reading paused, its queue above low water) without it taking output. Kept here, not
+    /// in its `Link`: a look through the links dictionary copies the whole link, both pipes
+    /// and all, and this is looked at for every link after every turn.
+    var awaitedSince: [ConnID: Int] = [:]
     /// Each link's queue as `checkFlow` last asked (a buffer kept for the run).
     var pendingScratch: [Int?] = []
     /// The last `tailLength` steps, a ring: `tail[tailNext]` is the oldest once it is full.
@@ -658,6 +663,7 @@ final class Simulator {
         linkOrder.removeAll { c in
             guard let l = links[c], l.isDead, l.up.isEmpty, l.down.isEmpty else { return false }
             links[c] = nil
+            awaitedSince[c] = nil
             return true
         }
         // What the clients answered at once (latency 0) is read at this tick too.
