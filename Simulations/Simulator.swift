@@ -683,8 +683,10 @@ final class Simulator {
             if let i { clientDisconnected(i, reason: "connection reset") }
             return
         }
-        let limit = link.slowReader ?? Int.max
-        let bytes = links[c]!.down.read(now: now, limit: limit)
+        // Most links have nothing due at a tick: then the pipe is not touched (a read of nothing
+        // changes nothing), and the link is as it was read above.
+        let due = link.down.nextArrival.map { $0 <= now } ?? false
+        let bytes = due ? links[c]!.down.read(now: now, limit: link.slowReader ?? Int.max) : []
         if !bytes.isEmpty, let i {
             for chunk in rng.chunks(bytes, trickle: link.trickle, maxExtraCuts: profile.network.maxExtraCuts) {
                 guard failure == nil, clients[i].open else { break }
@@ -695,7 +697,7 @@ final class Simulator {
                 }
             }
         }
-        if let l = links[c], l.clientOpen, l.down.finished, l.down.isEmpty {
+        if let l = bytes.isEmpty ? link : links[c], l.clientOpen, l.down.finished, l.down.isEmpty {
             // The server closed: the client process sees the end and closes its socket too.
             links[c]!.clientOpen = false
             links[c]!.up.finished = true
