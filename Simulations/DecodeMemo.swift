@@ -124,6 +124,10 @@ enum MessageNames {
     static let extensionChat: [StaticString] = ["Chat"]
     /// What `checkRoomDelivery` follows: a room's entries, joins and parts (a drop is a `Part`).
     static let roomDelivery: [StaticString] = ["RoomEntry", "Join", "Part"]
+    /// A rejoin's answer; and what a reconnecting client's rooms are followed by (joins, parts
+    /// and drops, rejoin answers).
+    static let resumed: [StaticString] = ["Resumed"]
+    static let roomFollow: [StaticString] = ["Join", "Part", "Resumed"]
 }
 
 /// Whether a payload may be a message of one of `types`: its bytes hold one of the names, or a

@@ -152,7 +152,8 @@ extension Simulator {
             // Only a payload whose bytes name a ChatMessage is decoded as one (most are commands).
             for p in OriginalFrameReader.frames(in: b.array).payloads {
                 var chat: String?
-                if p.first == ExtensionCodec.kind, case let .chat(id, t)? = decodeMemo.ext(p.dropFirst()) {
+                if p.first == ExtensionCodec.kind, mayBeMessage(p.dropFirst(), MessageNames.extensionChat),
+                   case let .chat(id, t)? = decodeMemo.ext(p.dropFirst()) {
                     if let last = clients[i].follow?.lastChatID, id <= last { continue }
                     chat = t
                 } else if mayBeMessage(p, MessageNames.chatMessage), case let .chat(_, t)? = try? decodeMemo.decode(p) {
@@ -169,7 +170,7 @@ extension Simulator {
     func followChatIDs(_ i: Int, _ bytes: Bytes) {
         guard clients[i].follow != nil else { return }
         for p in OriginalFrameReader.frames(in: bytes.array).payloads where p.first == ExtensionCodec.kind {
-            if case let .chat(id, _)? = decodeMemo.ext(p.dropFirst()) {
+            if mayBeMessage(p.dropFirst(), MessageNames.extensionChat), case let .chat(id, _)? = decodeMemo.ext(p.dropFirst()) {
                 clients[i].follow!.lastChatID = max(clients[i].follow!.lastChatID, id)
             }
         }
@@ -181,7 +182,8 @@ extension Simulator {
         var seqs: Set<Int64>?
         for p in payloads where p.first == ExtensionCodec.kind {
             // `#general`'s: a room's answer numbers its entries on its own (`followRoomNumbers`).
-            guard case let .resumed(part)? = decodeMemo.ext(p.dropFirst()), part.room == RoomEntry.generalRoom else { continue }
+            guard mayBeMessage(p.dropFirst(), MessageNames.resumed),
+                  case let .resumed(part)? = decodeMemo.ext(p.dropFirst()), part.room == RoomEntry.generalRoom else { continue }
             // Our own chats in it are marked and not shown again (on the screen since typed): a
             // search's result in the same step may show one from the log, and it is no carried line.
             var carried = seqs ?? []
