@@ -120,23 +120,42 @@ enum MessageNames {
     static let serverInfo: [StaticString] = ["ServerInfo"]
     static let stamp: [StaticString] = ["Stamp"]
     static let actionOrPrivate: [StaticString] = ["Action", "Private"]
+    /// An extension `Chat` (a pychat client's chat with its id).
+    static let extensionChat: [StaticString] = ["Chat"]
+    /// What `checkRoomDelivery` follows: a room's entries, joins and parts (a drop is a `Part`).
+    static let roomDelivery: [StaticString] = ["RoomEntry", "Join", "Part"]
+    /// A rejoin's answer; and what a reconnecting client's rooms are followed by (joins, parts
+    /// and drops, rejoin answers).
+    static let resumed: [StaticString] = ["Resumed"]
+    static let roomFollow: [StaticString] = ["Join", "Part", "Resumed"]
 }
 
 /// Whether a payload may be a message of one of `types`: its bytes hold one of the names, or a
 /// `\u` (JSON may spell a name with escapes; pychat's writer never does). Where the simulator
 /// looks for some kinds of message only, it decodes only these.
 func mayBeMessage(_ payload: ArraySlice<UInt8>, _ types: [StaticString]) -> Bool {
-    payload.withUnsafeBufferPointer { p in
-        if p.count >= 2 {
-            for i in 0..<(p.count - 1) where p[i] == 0x5C && p[i + 1] == 0x75 { return true }
-        }
-        return types.contains { name in
-            let n = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
-            guard n.count <= p.count else { return false }
-            for i in 0...(p.count - n.count) where p[i] == n[0] {
-                if UnsafeBufferPointer(rebasing: p[i..<(i + n.count)]).elementsEqual(n) { return true }
-            }
-            return false
-        }
+    payload.withUnsafeBytes { p in
+        if occurs(MessageNames.unicodeEscape, in: p) { return true }
+        return types.contains { occurs($0, in: p) }
     }
+}
+
+extension MessageNames {
+    static let unicodeEscape: StaticString = "\\u"
+}
+
+/// Whether `needle` (not empty) occurs in `haystack`: memchr to each place its first byte is,
+/// then memcmp there (a loop over the bytes in Swift cost as much as the decode it saves).
+func occurs(_ needle: StaticString, in haystack: UnsafeRawBufferPointer) -> Bool {
+    let n = needle.utf8CodeUnitCount
+    guard n > 0, haystack.count >= n, let base = haystack.baseAddress else { return false }
+    let first = Int32(needle.utf8Start.pointee)
+    // The last place a match can start, and the next place to look from.
+    let last = haystack.count - n
+    var from = 0
+    while from <= last, let hit = memchr(base + from, first, last - from + 1) {
+        if memcmp(hit, needle.utf8Start, n) == 0 { return true }
+        from = base.distance(to: UnsafeRawPointer(hit)) + 1
+    }
+    return false
 }

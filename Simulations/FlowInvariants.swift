@@ -44,7 +44,7 @@ extension Simulator {
         let bound = profile.maxOutputBytes + (linkOrder.count + 1) * 4 * RuntimeOptions.readChunkBytes
         for (k, c) in linkOrder.enumerated() {
             guard let pending = pendingScratch[k] else {
-                if os.links[c]!.awaitedSince != nil { os.links[c]!.awaitedSince = nil }
+                stopAwaiting(c)
                 continue
             }
             stats.worstQueueExcess = max(stats.worstQueueExcess, pending - profile.maxOutputBytes)
@@ -52,12 +52,12 @@ extension Simulator {
                 return fail(.bounded, "\(c): the server holds \(pending) bytes for it, over \(bound)")
             }
             guard paused && pending > lowWater else {
-                if os.links[c]!.awaitedSince != nil { os.links[c]!.awaitedSince = nil }
+                stopAwaiting(c)
                 continue
             }
             // Taking output restarts its clock, as the runtime's flow control counts.
-            if links[c]!.awaitedSince == nil || links[c]!.tookOutputAt == now { links[c]!.awaitedSince = now }
-            let waited = now - links[c]!.awaitedSince!
+            if awaitedSince[c] == nil || links[c]!.tookOutputAt == now { awaitedSince[c] = now }
+            let waited = now - awaitedSince[c]!
             if waited > profile.stallMillis {
                 return fail(.flowControl, "the room has waited \(waited) ms for \(c), which took no output "
                             + "(\(pending) bytes queued), past the stall timeout of \(profile.stallMillis) ms, and still serves it")
@@ -65,11 +65,16 @@ extension Simulator {
         }
     }
 
+    /// The room no longer waits for `c`. Most turns it waits for nobody: then this is no lookup.
+    func stopAwaiting(_ c: ConnID) {
+        if !awaitedSince.isEmpty { awaitedSince[c] = nil }
+    }
+
     /// A reader dropped as stalled must have been waited for a whole stall timeout.
     func checkStallDrop(_ event: Event) {
         guard case let .disconnected(c, reason) = event, reason == stallReason else { return }
         stats.slowConsumersDropped += 1
-        let waited = links[c]?.awaitedSince.map { now - $0 }
+        let waited = awaitedSince[c].map { now - $0 }
         guard let waited, waited >= profile.stallMillis else {
             return fail(.flowControl, "\(c) was dropped as stalled "
                         + (waited.map { "\($0) ms after the room began to wait for it" } ?? "while the room did not wait for it")

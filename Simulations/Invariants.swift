@@ -182,7 +182,9 @@ extension Simulator {
                     // A pychat client's commands come in kind-2 frames (which only it may send);
                     // so do a resuming client's chats, with their ids (issue #13).
                     if p.first == ExtensionCodec.kind {
-                        if joined, case let .chat(_, text)? = decodeMemo.ext(p.dropFirst()) {
+                        // Only a body that may be a `Chat` is decoded: any other is a command.
+                        if joined, mayBeMessage(p.dropFirst(), MessageNames.extensionChat),
+                           case let .chat(_, text)? = decodeMemo.ext(p.dropFirst()) {
                             let (e, command) = expectation(text)
                             if let e { expected.append(e) }
                             if command { commandStep = true }
@@ -231,7 +233,8 @@ extension Simulator {
             var reader = OriginalFrameReader()
             var stillHeld = 0
             for frame in room.heldFrames(of: c) {
-                if frame.kind == ExtensionCodec.kind, case let .chat(_, text)? = decodeMemo.ext(frame.body) {
+                if frame.kind == ExtensionCodec.kind, mayBeMessage(frame.body[...], MessageNames.extensionChat),
+                   case let .chat(_, text)? = decodeMemo.ext(frame.body) {
                     if expectation(text).expect != nil { stillHeld += 1 }
                 }
                 guard frame.kind == FrameCodec.jsonKind else { continue }

@@ -96,9 +96,6 @@ struct Link {
     var clientResetAt: Int?
     /// When the server last wrote anything to it (the client's kernel took output).
     var tookOutputAt: Int?
-    /// The flow-control oracle: since when the server's room has waited for this reader
-    /// (reading paused, its queue above low water) without it taking output.
-    var awaitedSince: Int?
 
     init(conn: ConnID) { self.conn = conn }
 

@@ -82,11 +82,14 @@ extension Simulator {
     /// When the next client timer the liveness phase waits for is due.
     func nextClientTimer() -> Int? {
         var next: Int?
-        for c in clients {
-            guard let f = c.follow, f.running, !c.open,
-                  (c.app?.session?.link.attempt ?? 0) <= Self.livenessAttempts,
-                  let at = f.timers[.reconnect] else { continue }
-            next = min(next ?? at, at)
+        // Read in place: `for c in clients` copies every client, core and all, every round.
+        clients.withUnsafeBufferPointer { clients in
+            for i in clients.indices {
+                guard clients[i].follow?.running == true, !clients[i].open,
+                      (clients[i].app?.session?.link.attempt ?? 0) <= Self.livenessAttempts,
+                      let at = clients[i].follow?.timers[.reconnect] else { continue }
+                next = min(next ?? at, at)
+            }
         }
         return next
     }
@@ -149,7 +152,8 @@ extension Simulator {
             // Only a payload whose bytes name a ChatMessage is decoded as one (most are commands).
             for p in OriginalFrameReader.frames(in: b.array).payloads {
                 var chat: String?
-                if p.first == ExtensionCodec.kind, case let .chat(id, t)? = decodeMemo.ext(p.dropFirst()) {
+                if p.first == ExtensionCodec.kind, mayBeMessage(p.dropFirst(), MessageNames.extensionChat),
+                   case let .chat(id, t)? = decodeMemo.ext(p.dropFirst()) {
                     if let last = clients[i].follow?.lastChatID, id <= last { continue }
                     chat = t
                 } else if mayBeMessage(p, MessageNames.chatMessage), case let .chat(_, t)? = try? decodeMemo.decode(p) {
@@ -166,7 +170,7 @@ extension Simulator {
     func followChatIDs(_ i: Int, _ bytes: Bytes) {
         guard clients[i].follow != nil else { return }
         for p in OriginalFrameReader.frames(in: bytes.array).payloads where p.first == ExtensionCodec.kind {
-            if case let .chat(id, _)? = decodeMemo.ext(p.dropFirst()) {
+            if mayBeMessage(p.dropFirst(), MessageNames.extensionChat), case let .chat(id, _)? = decodeMemo.ext(p.dropFirst()) {
                 clients[i].follow!.lastChatID = max(clients[i].follow!.lastChatID, id)
             }
         }
@@ -178,7 +182,8 @@ extension Simulator {
         var seqs: Set<Int64>?
         for p in payloads where p.first == ExtensionCodec.kind {
             // `#general`'s: a room's answer numbers its entries on its own (`followRoomNumbers`).
-            guard case let .resumed(part)? = decodeMemo.ext(p.dropFirst()), part.room == RoomEntry.generalRoom else { continue }
+            guard mayBeMessage(p.dropFirst(), MessageNames.resumed),
+                  case let .resumed(part)? = decodeMemo.ext(p.dropFirst()), part.room == RoomEntry.generalRoom else { continue }
             // Our own chats in it are marked and not shown again (on the screen since typed): a
             // search's result in the same step may show one from the log, and it is no carried line.
             var carried = seqs ?? []
@@ -193,7 +198,11 @@ extension Simulator {
     /// the room's entries. Pages scrolled to, search results and contexts show older entries
     /// again, and are not followed.
     func followLogNumbers(_ i: Int, _ lines: [DisplayLine], resumed carried: Set<Int64>) {
-        guard let session = clients[i].app?.session, var f = clients[i].follow else { return }
+        guard clients[i].follow != nil, let session = clients[i].app?.session else { return }
+        // Taken out while it is followed, and put back on every way out: a copy left in the
+        // client would make each `shown.append` copy the whole list.
+        var f = clients[i].follow.take()!
+        defer { clients[i].follow = f }
         if f.uids.isEmpty { f.uids = [clients[i].uid] }
         if lines.contains(where: { $0.text.hasPrefix("── ") && $0.text.contains("earlier entries were missed") }) {
             f.skipped = true
@@ -201,7 +210,6 @@ extension Simulator {
         if f.windowStart == nil {
             // The first join's history is what happened before it.
             if session.phase == .joined, !session.link.awaitingResume { f.windowStart = session.link.lastSeen ?? 0 }
-            clients[i].follow = f
             return
         }
         // Each carried entry is shown once, before anything else of the step from the log (a
@@ -212,13 +220,11 @@ extension Simulator {
             guard case .chat = line.kind, line.room == nil, let seq = line.seq, seq > f.windowStart!, !line.pending,
                   !line.fromLog || resumed.remove(seq) != nil, !line.text.hasPrefix("[private") else { continue }
             if let last = f.shown.last, seq <= last {
-                clients[i].follow = f
                 return fail(.totalOrder, "reconnecting client \(clients[i].actor) showed entry \(seq) after entry \(last): "
                             + "a duplicate or a reordering across a rejoin")
             }
             f.shown.append(seq)
         }
-        clients[i].follow = f
     }
 
     /// After the liveness phase: every reconnecting client showed every chat of the room after

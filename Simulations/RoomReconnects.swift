@@ -23,7 +23,7 @@ extension Simulator {
         guard var f = clients[i].follow else { return }
         let me = clients[i].uid
         var carried: [String: Set<Int64>] = [:]
-        for p in payloads where p.first == ExtensionCodec.kind {
+        for p in payloads where p.first == ExtensionCodec.kind && mayBeMessage(p.dropFirst(), MessageNames.roomFollow) {
             switch decodeMemo.ext(p.dropFirst()) {
             case .join(let j)? where j.member.uid == me:
                 // A rejoin after a reconnect goes on with the room; a join after a part starts again.

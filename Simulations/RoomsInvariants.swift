@@ -56,7 +56,9 @@ extension Simulator {
             let b = bytes.array
             // The body after the first header: a send of several frames is no one message (the
             // next header is extra data after the first's JSON), so it is not decoded at all.
+            // Only the kinds followed here are decoded (most sends are stamps, tables, answers).
             guard b.count > 5, b[4] == ExtensionCodec.kind, OriginalFrameReader.isOneFrame(b),
+                  mayBeMessage(b[5...], MessageNames.roomDelivery),
                   case let message? = decodeMemo.ext(b[5...]) else { continue }
             switch message {
             case .join(let j):

@@ -94,6 +94,8 @@ extension Simulator {
         runtime.roomLog = nil
         os = SimulatedOS(seed: rng.next(), network: profile.network)
         os.now = now
+        // New links: nobody is waited for.
+        awaitedSince = [:]
         runtime = Self.makeRuntime(config: config, options: runtimeOptions, clock: clock, os: os)
         installHooks()
         // A new process records a new event log, which replays on its own: it starts from

@@ -246,6 +246,11 @@ final class Simulator {
     var nameKeys: [String: Set<String>] = [:]
     /// Whether the runtime's reading was paused after the last turn.
     var wasPaused = false
+    /// The flow-control oracle: since when the server's room has waited for each reader
+    /// (reading paused, its queue above low water) without it taking output. Kept here, not
+    /// in its `Link`: a look through the links dictionary copies the whole link, both pipes
+    /// and all, and this is looked at for every link after every turn.
+    var awaitedSince: [ConnID: Int] = [:]
     /// Each link's queue as `checkFlow` last asked (a buffer kept for the run).
     var pendingScratch: [Int?] = []
     /// The last `tailLength` steps, a ring: `tail[tailNext]` is the oldest once it is full.
@@ -558,8 +563,12 @@ final class Simulator {
 
     /// The name a pychat client shows its own lines under.
     func ownName(_ i: Int) -> String {
-        guard let session = clients[i].app?.session else { return clients[i].username }
-        return Self.ownName(session, clients[i].username)
+        // Read in place: `clients[i].app?.session` on the array property copies the whole
+        // client, core and all, and this runs for every chunk a pychat client reads.
+        clients.withUnsafeBufferPointer { c in
+            guard let me = c[i].app?.session?.me else { return c[i].username }
+            return c[i].app!.session!.users.first { $0.key == me }?.user.username ?? c[i].username
+        }
     }
 
     static func ownName(_ session: ClientSession, _ username: String) -> String {
@@ -654,6 +663,7 @@ final class Simulator {
         linkOrder.removeAll { c in
             guard let l = links[c], l.isDead, l.up.isEmpty, l.down.isEmpty else { return false }
             links[c] = nil
+            awaitedSince[c] = nil
             return true
         }
         // What the clients answered at once (latency 0) is read at this tick too.
@@ -673,8 +683,10 @@ final class Simulator {
             if let i { clientDisconnected(i, reason: "connection reset") }
             return
         }
-        let limit = links[c]!.slowReader ?? Int.max
-        let bytes = links[c]!.down.read(now: now, limit: limit)
+        // Most links have nothing due at a tick: then the pipe is not touched (a read of nothing
+        // changes nothing), and the link is as it was read above.
+        let due = link.down.nextArrival.map { $0 <= now } ?? false
+        let bytes = due ? links[c]!.down.read(now: now, limit: link.slowReader ?? Int.max) : []
         if !bytes.isEmpty, let i {
             for chunk in rng.chunks(bytes, trickle: link.trickle, maxExtraCuts: profile.network.maxExtraCuts) {
                 guard failure == nil, clients[i].open else { break }
@@ -685,7 +697,7 @@ final class Simulator {
                 }
             }
         }
-        if let l = links[c], l.clientOpen, l.down.finished, l.down.isEmpty {
+        if let l = bytes.isEmpty ? link : links[c], l.clientOpen, l.down.finished, l.down.isEmpty {
             // The server closed: the client process sees the end and closes its socket too.
             links[c]!.clientOpen = false
             links[c]!.up.finished = true
