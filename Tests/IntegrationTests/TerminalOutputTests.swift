@@ -127,7 +127,9 @@ import Testing
 
         // A late answer between typed keys: the keys are typed, the answer is not.
         _ = Array("\u{9}h\u{1b}[1;5Ri".utf8).withUnsafeBytes { write(pty.master, $0.baseAddress, $0.count) }
-        for _ in 0..<20 where runtime.app.ui?.input.text != "hi" { _ = runtime.turn(maxWaitMillis: 5) }
+        // Turns until the keys are in (a loaded machine may hand the pty's bytes over late);
+        // the clock does not move, so no deadline passes meanwhile.
+        for _ in 0..<2_000 where runtime.app.ui?.input.text != "hi" { _ = runtime.turn(maxWaitMillis: 5) }
         #expect(runtime.app.ui?.input.text == "hi")
         runtime.beginQuit(code: 0, message: nil)
         while runtime.turn(maxWaitMillis: 5) { clock.advance(millis: RuntimeOptions.quitFlushMillis) }
