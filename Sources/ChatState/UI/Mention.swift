@@ -5,38 +5,46 @@ public enum Mention {
     /// is named in "hi Bob!" but not in "bobby". Linear in the text: names are at most
     /// `Limits.maxNameLength` characters.
     public static func names(_ name: String, in text: String) -> Bool {
-        asciiNames(name, in: text) ?? nfcNames(name, in: text) ?? characterNames(name, in: text)
+        asciiNames(name, in: text) ?? canonicalNames(name, in: text)
     }
 
-    /// `names` a Character at a time: any text.
+    /// `names` a Character at a time, compared canonically (String's ==): any text. The
+    /// general code, which `canonicalNames` must agree with.
     static func characterNames(_ name: String, in text: String) -> Bool {
-        find(Array(name.lowercased()), in: Array(text.lowercased()), equal: ==)
+        find(Array(name.lowercased()), in: Array(text.lowercased()), equal: ==, isWord: isWordCharacter)
     }
 
-    /// `names` for texts in Normal Form C (by the standard library's quick check, so by its own
-    /// Unicode tables): two Characters in NFC are equal, canonically, exactly when their bytes
-    /// are, so no Character is normalized again at each comparison. Nil when either is not
-    /// known to be NFC.
-    static func nfcNames(_ name: String, in text: String) -> Bool? {
-        let needle = name.lowercased(), hay = text.lowercased()
-        guard isKnownNFC(needle), isKnownNFC(hay) else { return nil }
-        return find(Array(needle), in: Array(hay)) { $0.utf8.elementsEqual($1.utf8) }
+    /// `characterNames` without normalizing at every comparison: each Character is looked at
+    /// once for whether it is known to be in Normal Form C (by the standard library's quick
+    /// check, so by its own Unicode tables). Two Characters in NFC are canonically equal exactly
+    /// when their bytes are, so only a pair with a Character not known NFC (`e` + U+0301, the
+    /// Greek question mark) is left to ==, which normalizes both.
+    static func canonicalNames(_ name: String, in text: String) -> Bool {
+        func marked(_ s: String) -> [(character: Character, isNFC: Bool)] { s.lowercased().map { ($0, isKnownNFC($0)) } }
+        return find(marked(name), in: marked(text), equal: { a, b in
+            a.character.utf8.elementsEqual(b.character.utf8) || (!(a.isNFC && b.isNFC) && a.character == b.character)
+        }, isWord: { isWordCharacter($0.character) })
     }
 
-    private static func isKnownNFC(_ s: String) -> Bool {
+    private static func isKnownNFC(_ c: Character) -> Bool {
+        // ASCII is NFC, and most Characters of a text are ASCII: no span to make.
+        if c.utf8.allSatisfy({ $0 < 0x80 }) { return true }
+        let s = String(c)
         var span = s.utf8Span
         return span.checkForNFC(quickCheck: true)
     }
 
-    /// Whether `needle` is in `hay` as a word, Characters compared by `equal`.
-    private static func find(_ needle: [Character], in hay: [Character], equal: (Character, Character) -> Bool) -> Bool {
+    /// Whether `needle` is in `hay` as a word (no word character on either side), elements
+    /// compared by `equal`.
+    private static func find<Element>(_ needle: [Element], in hay: [Element], equal: (Element, Element) -> Bool,
+                                      isWord: (Element) -> Bool) -> Bool {
         guard !needle.isEmpty, hay.count >= needle.count else { return false }
         for start in 0...(hay.count - needle.count) where equal(hay[start], needle[0]) {
             let end = start + needle.count
             var k = 1
             while k < needle.count, equal(hay[start + k], needle[k]) { k += 1 }
             guard k == needle.count else { continue }
-            if (start == 0 || !isWordCharacter(hay[start - 1])) && (end == hay.count || !isWordCharacter(hay[end])) {
+            if (start == 0 || !isWord(hay[start - 1])) && (end == hay.count || !isWord(hay[end])) {
                 return true
             }
         }
