@@ -145,10 +145,11 @@ import Testing
 
     @Test func aMentionIsFoundAsCharactersFindIt() {
         // Names and texts over the tricky alphabet (canonically equivalent spellings among
-        // them, some not NFC): the answer of Characters compared by bytes where both are NFC
-        // is the one of Characters all compared canonically.
+        // them, some not NFC: marks to compose or to reorder, Hangul jamo that compose): the
+        // answer of Characters compared by their NFC bytes is the one of Characters compared
+        // canonically by String's ==.
         let alphabet: [Character] = ["a", "K", "_", " ", "\u{E9}", "e\u{301}", "\u{212A}", "\u{212B}", "\u{C5}", "\u{130}", "😀",
-                                     ";", "\u{37E}", "\u{301}"]
+                                     "\u{37E}", "\u{301}", "\u{323}", "\u{1100}\u{1161}", "\u{AC00}"]
         var compared = 0, found = 0
         let names = Self.strings(alphabet, upTo: 2), texts = Self.strings(alphabet, upTo: 3)
         for name in names {
@@ -164,6 +165,7 @@ import Testing
         // is a ";". (The Angstrom sign lowercases to å, which is NFC.)
         #expect(Mention.names("e\u{301}", in: "caf \u{E9}!") && Mention.names("\u{E9}", in: "e\u{301}"))
         #expect(Mention.names(";", in: "a \u{37E} b") && Mention.names("\u{E5}", in: "\u{212B}"))
+        #expect(Mention.names("\u{1EA1}\u{301}", in: "x a\u{301}\u{323}") && Mention.names("\u{AC00}", in: "\u{1100}\u{1161}"))
         #expect(Mention.names("zoë", in: "hi Zoë!") && !Mention.names("zoë", in: "zoëy"))
     }
 }
