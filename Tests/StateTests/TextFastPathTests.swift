@@ -89,4 +89,24 @@ import Testing
         #expect(TextRules.refusal(String(repeating: "😀", count: max + 1)) == .tooLong(characters: max + 1))
         #expect(TextRules.refusal("e" + String(repeating: "\u{301}", count: max)) == .tooLong(characters: max + 1))
     }
+
+    /// Scalars below U+0300 beside what joins or extends clusters: CR LF, marks, a soft hyphen,
+    /// C0 and C1 controls, © and ® (emoji that a ZWJ joins), ZWJ, an emoji and its modifier,
+    /// regional indicators, Hangul L V T and LV, a Prepend (U+0600), a Devanagari conjunct and a
+    /// spacing mark, a variation selector, a tag, a cluster longer than `Limits.maxClusterScalars`.
+    static let clusterPieces: [String] = [
+        "a", " ", "\r", "\n", "\u{E9}", "\u{2FF}", "\u{300}", "\u{301}", "\u{AD}", "\u{0}", "\u{85}", "\u{A9}", "\u{AE}",
+        "\u{200D}", "👩", "\u{1F3FD}", "\u{1F1E6}", "\u{1F1EB}", "\u{1100}", "\u{1161}", "\u{11A8}", "\u{AC00}", "\u{600}",
+        "\u{915}\u{94D}", "\u{903}", "\u{FE0F}", "\u{E0020}", "e" + String(repeating: "\u{301}", count: 40),
+    ]
+
+    @Test func aTextIsCountedInPiecesAsCharactersCountIt() {
+        var texts = Self.textsAboutTheLimit + FastPathTests.strings(FastPathTests.tricky, upTo: 3)
+        texts += FastPathTests.strings(Self.clusterPieces.map { Character($0) }, upTo: 3)
+        for text in texts {
+            #expect(TextRules.segmentedLength(text) == TextRules.characterLength(text), "\(text.prefix(8).debugDescription)")
+        }
+        #expect(texts.count > 30_000)
+        #expect(TextRules.length("e\u{301} " + String(repeating: "a", count: 10) + "\r\n😀") == 14)
+    }
 }

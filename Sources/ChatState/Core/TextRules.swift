@@ -129,7 +129,7 @@ public enum TextRules {
     /// single "a" with 1000 accents is 1001 characters, not one.
     public static func length(_ text: String) -> Int {
         if let n = scalarsAreCharacters(text) { return n }
-        return characterLength(text)
+        return segmentedLength(text)
     }
 
     /// `length` a Character at a time: any text.
@@ -140,6 +140,39 @@ public enum TextRules {
             n += scalars > Limits.maxClusterScalars ? scalars : 1
         }
         return n
+    }
+
+    /// `characterLength`, with Characters found only where they may hold more than one scalar
+    /// (4095 letters typed after an accent cost no grapheme breaking). Two scalars below U+0300
+    /// (where the combining marks begin) are always two Characters but for CR LF: below U+0300
+    /// nothing extends a cluster, joins one (ZWJ), is a regional indicator, a Hangul jamo or a
+    /// prefix (Prepend). So the text is cut between any two such scalars, and only the pieces of
+    /// more than one scalar are broken into Characters.
+    static func segmentedLength(_ text: String) -> Int {
+        var text = text
+        return text.withUTF8 { bytes in
+            var n = 0, start = 0, scalars = 0
+            var previousSimple = false, previousCR = false
+            func countPiece(endingAt end: Int) {
+                // One scalar is one Character; more are broken into Characters.
+                n += scalars <= 1 ? scalars
+                    : characterLength(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+            }
+            for i in bytes.indices where bytes[i] & 0xC0 != 0x80 {
+                // A lead byte below CC begins a scalar below U+0300.
+                let simple = bytes[i] < 0xCC
+                if previousSimple, simple, !(previousCR && bytes[i] == 0x0A) {
+                    countPiece(endingAt: i)
+                    start = i
+                    scalars = 0
+                }
+                scalars += 1
+                previousSimple = simple
+                previousCR = bytes[i] == 0x0D
+            }
+            countPiece(endingAt: bytes.count)
+            return n
+        }
     }
 
     /// The number of scalars, when each is a Character of its own: every scalar below U+0300
