@@ -114,7 +114,8 @@ public enum Mention {
 extension ChatApp {
     /// Our own name in the room: the table's, once we have one.
     var myName: String? {
-        if let room { return room.host?.name }
+        // `room?.`, not `if let room`: that copies the whole room (every field retained) each step.
+        if room != nil { return room?.host?.name }
         return session!.me.flatMap { uid in session!.users.first { $0.key == uid }?.user.username } ?? config.username
     }
 
