@@ -6,7 +6,8 @@ extension ChatApp {
     /// The rooms of the one at this screen, and the one it talks in (nil: `#general`): a
     /// client's, or the host's (`Room+HostRooms`); nil for a server with no host user.
     var screenRooms: (joined: [String], current: String?)? {
-        if let room { return room.host == nil ? nil : (room.hostRooms.joined, room.hostRooms.current) }
+        // Read through `room?.`: `if let room` would copy the whole room on every step.
+        if room != nil { return room?.host == nil ? nil : (room!.hostRooms.joined, room!.hostRooms.current) }
         return session.map { ($0.rooms.joined, $0.rooms.current) }
     }
 

@@ -31,10 +31,11 @@ public struct ChatApp: Sendable {
         var out = StepOutput()
         switch event {
         case .key(let key):
-            guard var u = ui, !roomKey(key, &out) else { break }
-            if key == .tab { u.completionNames = memberNames }
-            let action = u.handle(key)
-            ui = u
+            // The UI is changed in place: a copy of it would copy the input's Characters on the
+            // key's first write to them, and retain every field of it, on every key.
+            guard ui != nil, !roomKey(key, &out) else { break }
+            if key == .tab { ui!.completionNames = memberNames }
+            let action = ui!.handle(key)
             switch action {
             case .submit(let text)?:
                 if let command = LocalCommand.parse(text) {
@@ -48,7 +49,7 @@ public struct ChatApp: Sendable {
             case .quit?: out.effects.append(.quit(code: session?.quitCode ?? ExitCode.ok, message: session?.removedText))
             case .olderWanted?:
                 // A full display history has no room above it for older lines.
-                if session != nil, !u.history.isFull, u.rooms.current == nil {
+                if session != nil, !ui!.history.isFull, ui!.rooms.current == nil {
                     session!.requestOlder(&out)
                 }
             case nil: break

@@ -6,17 +6,26 @@ public enum TextRules {
     /// to `Limits.maxClusterScalars` code points, at most `Limits.maxNameLength` characters and
     /// `Limits.maxNameBytes` bytes on the wire, `Anonymous` when nothing is left.
     public static func cleanName(_ raw: String) -> String {
-        // Printable ASCII has nothing invisible in it (`isInvisibleInName`): no rebuilding.
-        var scalars = raw.unicodeScalars
-        if !raw.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
-            scalars = String.UnicodeScalarView()
-            scalars.append(contentsOf: raw.unicodeScalars.filter { !CharacterClass.isInvisibleInName($0) })
-        }
+        let visible = hasInvisible(raw) ? withoutInvisibles(raw) : raw
         // One walk over the characters of what may be a 64 KiB name: leading white space is
         // skipped as it is fitted, and only the fitted name is trimmed at its end.
-        let name = fitted(String(scalars), characters: Limits.maxNameLength, bytes: Limits.maxNameBytes,
+        let name = fitted(visible, characters: Limits.maxNameLength, bytes: Limits.maxNameBytes,
                           skippingLeadingSpace: true).trimmed()
         return name.isEmpty ? anonymous : name
+    }
+
+    /// Whether some code point of a name is invisible in it (`isInvisibleInName`). Most names
+    /// have none (printable ASCII, an accented or CJK name, one of 30 000 accents): looked at a
+    /// scalar at a time, but not rebuilt one at a time.
+    static func hasInvisible(_ raw: String) -> Bool {
+        !raw.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) && raw.unicodeScalars.contains(where: CharacterClass.isInvisibleInName)
+    }
+
+    /// The name without its invisible code points, rebuilt a scalar at a time.
+    static func withoutInvisibles(_ raw: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: raw.unicodeScalars.filter { !CharacterClass.isInvisibleInName($0) })
+        return String(scalars)
     }
 
     /// The longest prefix of `s` with at most `characters` characters and `bytes` bytes on
@@ -65,7 +74,7 @@ public enum TextRules {
     /// A chat text as it is relayed: control characters other than newline and tab removed.
     public static func cleanText(_ raw: String) -> String {
         // Most texts hold no control character and stay as they are: one look at the bytes.
-        hasControl(raw) ? withoutControls(raw) : raw
+        hasControl(raw) ? withoutControlBytes(raw) : raw
     }
 
     /// Whether some UTF-8 byte of `raw` may be a control `cleanText` removes: a C0 control
@@ -77,7 +86,30 @@ public enum TextRules {
         }
     }
 
-    /// `cleanText`'s removal, a scalar at a time.
+    /// `cleanText`'s removal over the UTF-8 bytes (what a text with an escape sequence in it
+    /// costs): the same scalars as `withoutControls`, without an array of scalars appended one
+    /// at a time. In valid UTF-8 a byte below 80 is an ASCII scalar, and C2 followed by 80-9F
+    /// is a C1 control, so whole scalars are dropped and the rest stays valid.
+    static func withoutControlBytes(_ raw: String) -> String {
+        var raw = raw
+        return raw.withUTF8 { bytes in
+            var kept: [UInt8] = []
+            kept.reserveCapacity(bytes.count)
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if b == 0xC2, i + 1 < bytes.count, bytes[i + 1] < 0xA0 {
+                    i += 2
+                    continue
+                }
+                if (b >= 0x20 || b == 0x0A || b == 0x09) && b != 0x7F { kept.append(b) }
+                i += 1
+            }
+            return String(decoding: kept, as: UTF8.self)
+        }
+    }
+
+    /// `cleanText`'s removal, a scalar at a time: the general code `withoutControlBytes` is held to.
     static func withoutControls(_ raw: String) -> String {
         var scalars = String.UnicodeScalarView()
         // The control characters (category Cc) are exactly C0, DEL and C1.
@@ -97,7 +129,7 @@ public enum TextRules {
     /// single "a" with 1000 accents is 1001 characters, not one.
     public static func length(_ text: String) -> Int {
         if let n = scalarsAreCharacters(text) { return n }
-        return characterLength(text)
+        return segmentedLength(text)
     }
 
     /// `length` a Character at a time: any text.
@@ -108,6 +140,39 @@ public enum TextRules {
             n += scalars > Limits.maxClusterScalars ? scalars : 1
         }
         return n
+    }
+
+    /// `characterLength`, with Characters found only where they may hold more than one scalar
+    /// (4095 letters typed after an accent cost no grapheme breaking). Two scalars below U+0300
+    /// (where the combining marks begin) are always two Characters but for CR LF: below U+0300
+    /// nothing extends a cluster, joins one (ZWJ), is a regional indicator, a Hangul jamo or a
+    /// prefix (Prepend). So the text is cut between any two such scalars, and only the pieces of
+    /// more than one scalar are broken into Characters.
+    static func segmentedLength(_ text: String) -> Int {
+        var text = text
+        return text.withUTF8 { bytes in
+            var n = 0, start = 0, scalars = 0
+            var previousSimple = false, previousCR = false
+            func countPiece(endingAt end: Int) {
+                // One scalar is one Character; more are broken into Characters.
+                n += scalars <= 1 ? scalars
+                    : characterLength(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+            }
+            for i in bytes.indices where bytes[i] & 0xC0 != 0x80 {
+                // A lead byte below CC begins a scalar below U+0300.
+                let simple = bytes[i] < 0xCC
+                if previousSimple, simple, !(previousCR && bytes[i] == 0x0A) {
+                    countPiece(endingAt: i)
+                    start = i
+                    scalars = 0
+                }
+                scalars += 1
+                previousSimple = simple
+                previousCR = bytes[i] == 0x0D
+            }
+            countPiece(endingAt: bytes.count)
+            return n
+        }
     }
 
     /// The number of scalars, when each is a Character of its own: every scalar below U+0300
@@ -132,8 +197,13 @@ public enum TextRules {
     public static func refusal(_ text: String) -> TextRefusal? {
         // Each byte of UTF-8 is at most one character and six bytes on the wire.
         if text.utf8.count <= Limits.maxTextLength { return nil }
-        let n = length(text)
-        if n > Limits.maxTextLength { return .tooLong(characters: n) }
+        // A character counts one or its code points, so a text has at most as many characters
+        // as code points: only past the limit in code points are its characters counted (a
+        // text of 4999 letters and an emoji is not broken into 5000 clusters to find it fits).
+        if text.unicodeScalars.count > Limits.maxTextLength {
+            let n = length(text)
+            if n > Limits.maxTextLength { return .tooLong(characters: n) }
+        }
         let bytes = JSONWriter.encodedLength(text)
         if bytes > Limits.maxTextBytes { return .tooBig(bytes: bytes) }
         return nil

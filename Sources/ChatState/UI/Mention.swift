@@ -5,38 +5,47 @@ public enum Mention {
     /// is named in "hi Bob!" but not in "bobby". Linear in the text: names are at most
     /// `Limits.maxNameLength` characters.
     public static func names(_ name: String, in text: String) -> Bool {
-        asciiNames(name, in: text) ?? nfcNames(name, in: text) ?? characterNames(name, in: text)
+        asciiNames(name, in: text) ?? canonicalNames(name, in: text)
     }
 
-    /// `names` a Character at a time: any text.
+    /// `names` a Character at a time, compared canonically (String's ==): any text. The
+    /// general code, which `canonicalNames` must agree with.
     static func characterNames(_ name: String, in text: String) -> Bool {
-        find(Array(name.lowercased()), in: Array(text.lowercased()), equal: ==)
+        find(Array(name.lowercased()), in: Array(text.lowercased()), equal: ==, isWord: isWordCharacter)
     }
 
-    /// `names` for texts in Normal Form C (by the standard library's quick check, so by its own
-    /// Unicode tables): two Characters in NFC are equal, canonically, exactly when their bytes
-    /// are, so no Character is normalized again at each comparison. Nil when either is not
-    /// known to be NFC.
-    static func nfcNames(_ name: String, in text: String) -> Bool? {
-        let needle = name.lowercased(), hay = text.lowercased()
-        guard isKnownNFC(needle), isKnownNFC(hay) else { return nil }
-        return find(Array(needle), in: Array(hay)) { $0.utf8.elementsEqual($1.utf8) }
+    /// `characterNames` without normalizing at every comparison: each Character is put in
+    /// Normal Form C once, and two Characters are then equal exactly when their NFC bytes are
+    /// (String's == compares canonically by NFC, with the standard library's own tables, which
+    /// `_nfcCodeUnits` uses too). A text of 4000 characters and a name of 32 are 4000
+    /// normalizations, not one or two per pair compared.
+    static func canonicalNames(_ name: String, in text: String) -> Bool {
+        func canonical(_ s: String) -> [(character: Character, nfc: String)] { s.lowercased().map { ($0, nfc($0)) } }
+        return find(canonical(name), in: canonical(text), equal: { $0.nfc.utf8.elementsEqual($1.nfc.utf8) },
+                    isWord: { isWordCharacter($0.character) })
     }
 
-    private static func isKnownNFC(_ s: String) -> Bool {
+    /// A Character in NFC: as it is when it is ASCII or the quick check knows it is NFC (most
+    /// Characters), else normalized.
+    private static func nfc(_ c: Character) -> String {
+        let s = String(c)
+        if s.utf8.allSatisfy({ $0 < 0x80 }) { return s }
         var span = s.utf8Span
-        return span.checkForNFC(quickCheck: true)
+        if span.checkForNFC(quickCheck: true) { return s }
+        return String(decoding: s._nfcCodeUnits, as: UTF8.self)
     }
 
-    /// Whether `needle` is in `hay` as a word, Characters compared by `equal`.
-    private static func find(_ needle: [Character], in hay: [Character], equal: (Character, Character) -> Bool) -> Bool {
+    /// Whether `needle` is in `hay` as a word (no word character on either side), elements
+    /// compared by `equal`.
+    private static func find<Element>(_ needle: [Element], in hay: [Element], equal: (Element, Element) -> Bool,
+                                      isWord: (Element) -> Bool) -> Bool {
         guard !needle.isEmpty, hay.count >= needle.count else { return false }
         for start in 0...(hay.count - needle.count) where equal(hay[start], needle[0]) {
             let end = start + needle.count
             var k = 1
             while k < needle.count, equal(hay[start + k], needle[k]) { k += 1 }
             guard k == needle.count else { continue }
-            if (start == 0 || !isWordCharacter(hay[start - 1])) && (end == hay.count || !isWordCharacter(hay[end])) {
+            if (start == 0 || !isWord(hay[start - 1])) && (end == hay.count || !isWord(hay[end])) {
                 return true
             }
         }
@@ -105,7 +114,8 @@ public enum Mention {
 extension ChatApp {
     /// Our own name in the room: the table's, once we have one.
     var myName: String? {
-        if let room { return room.host?.name }
+        // `room?.`, not `if let room`: that copies the whole room (every field retained) each step.
+        if room != nil { return room?.host?.name }
         return session!.me.flatMap { uid in session!.users.first { $0.key == uid }?.user.username } ?? config.username
     }
 

@@ -154,10 +154,15 @@ public struct UIState: Equatable, Sendable {
             context!.scrollOffset = shown.scrollOffset
             return
         }
-        // Scrolling up stops once the oldest line is at the top of the pane.
-        let top = oldestAtTopOffset
-        scrollOffset = max(0, min(scrollOffset + delta, top))
-        if delta > 0, scrollOffset == top { reachedOldest = true }
+        // Scrolling up stops once the oldest line is at the top of the pane. Where that is
+        // takes wrapping the oldest lines: not asked by a scroll that ends at the bottom anyway.
+        if scrollOffset + delta <= 0 {
+            scrollOffset = 0
+        } else {
+            let top = oldestAtTopOffset
+            scrollOffset = max(0, min(scrollOffset + delta, top))
+            if delta > 0, scrollOffset == top { reachedOldest = true }
+        }
         if scrollOffset == 0 { unseen = 0 }
         unseen = min(unseen, scrollOffset)
     }
