@@ -2,49 +2,18 @@
 /// the fields in the writer's order, optional ones only where the writer puts them.
 extension KnownShapes {
     static func extensionMessage(_ body: [UInt8]) -> ExtensionMessage? {
-        var r = ShapeReader(body)
-        guard r.expect("{\"type\": \"") else { return nil }
-        let message: ExtensionMessage?
-        // Each type with the quote that ends it and its first key, the most frequent first.
-        if r.expect("Stamp\", \"seq\": ") {
-            message = stamp(&r)
-        } else if r.expect("RoomSize\", \"users\": ") {
-            message = roomSize(&r)
-        } else if r.expect("Chat\", \"id\": ") {
-            message = chat(&r)
-        } else if r.expect("History\", \"room\": ") {
-            message = history(&r)
-        } else if r.expect("Ack\", \"id\": ") {
-            message = ack(&r)
-        } else if r.expect("Command\", \"line\": ") {
-            message = command(&r)
-        } else if r.expect("Welcome\", \"version\": ") {
-            message = welcome(&r)
-        } else if r.expect("Marks\", \"ops\": ") {
-            message = marks(&r)
-        } else if r.expect("Say\", \"room\": ") {
-            message = say(&r)
-        } else if r.expect("Resumed\", \"room\": ") {
-            message = resumed(&r)
-        } else if r.expect("Resume\", \"session\": ") {
-            message = resume(&r)
-        } else if r.expect("Join\", \"room\": ") {
-            message = join(&r)
-        } else if r.expect("Notice\", \"text\": ") {
-            message = notice(&r)
-        } else if r.expect("RoomEntry\", \"room\": ") {
-            message = roomEntry(&r)
-        } else if r.expect("Search\", \"room\": ") {
-            message = search(&r)
-        } else if r.expect("SearchResults\", \"room\": ") {
-            message = searchResults(&r)
-        } else if r.expect("Part\", \"room\": ") {
-            message = part(&r)
-        } else {
-            return nil
-        }
-        return r.atEnd ? message : nil
+        read(body, after: "{\"type\": \"", extensionShapes)
     }
+
+    /// Each type with the quote that ends it and its first key, the most frequent first.
+    private static let extensionShapes: [Shape<ExtensionMessage>] = [
+        ("Stamp\", \"seq\": ", stamp), ("RoomSize\", \"users\": ", roomSize), ("Chat\", \"id\": ", chat),
+        ("History\", \"room\": ", history), ("Ack\", \"id\": ", ack), ("Command\", \"line\": ", command),
+        ("Welcome\", \"version\": ", welcome), ("Marks\", \"ops\": ", marks), ("Say\", \"room\": ", say),
+        ("Resumed\", \"room\": ", resumed), ("Resume\", \"session\": ", resume), ("Join\", \"room\": ", join),
+        ("Notice\", \"text\": ", notice), ("RoomEntry\", \"room\": ", roomEntry), ("Search\", \"room\": ", search),
+        ("SearchResults\", \"room\": ", searchResults), ("Part\", \"room\": ", part),
+    ]
 
     /// `{"type": "Stamp", "seq": N, "time": MS}`.
     private static func stamp(_ r: inout ShapeReader) -> ExtensionMessage? {

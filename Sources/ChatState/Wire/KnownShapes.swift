@@ -6,24 +6,28 @@
 /// decoder reads the body: so every accept, reject, error text and value is the general
 /// decoder's (held to it in `WireShapeTests`).
 enum KnownShapes {
+    /// A shape told by how it opens, and the reader of the rest of it.
+    typealias Shape<T> = (opening: StaticString, read: @Sendable (inout ShapeReader) -> T?)
+
+    /// `body` read by the first of `shapes` that it opens as (after `prefix`); nil if none
+    /// does, or that one's reader refuses the rest, or something follows it.
+    static func read<T>(_ body: [UInt8], after prefix: StaticString, _ shapes: [Shape<T>]) -> T? {
+        var r = ShapeReader(body)
+        guard r.expect(prefix) else { return nil }
+        for shape in shapes where r.expect(shape.opening) {
+            guard let message = shape.read(&r), r.atEnd else { return nil }
+            return message
+        }
+        return nil
+    }
+
     // MARK: Kind 1, the original's messages: fields in its dataclass order, "type" last.
 
-    static func message(_ body: [UInt8]) -> Message? {
-        var r = ShapeReader(body)
-        let message: Message?
-        if r.expect("{\"uid\": ") {
-            message = chat(&r)
-        } else if r.expect("{\"text\": ") {
-            message = system(&r)
-        } else if r.expect("{\"username\": ") {
-            message = joinRequest(&r)
-        } else if r.expect("{\"users\": {") {
-            message = serverInfo(&r)
-        } else {
-            return nil
-        }
-        return r.atEnd ? message : nil
-    }
+    static func message(_ body: [UInt8]) -> Message? { read(body, after: "{\"", messageShapes) }
+
+    private static let messageShapes: [Shape<Message>] = [
+        ("uid\": ", chat), ("text\": ", system), ("username\": ", joinRequest), ("users\": {", serverInfo),
+    ]
 
     /// `{"uid": UID-or-null, "text": "…", "type": "ChatMessage"}`, after `{"uid": `.
     private static func chat(_ r: inout ShapeReader) -> Message? {
