@@ -148,6 +148,13 @@ public enum ExtensionCodec {
     /// Decodes one extension body. Fields it does not know are ignored, so a later version may
     /// add some; a type it does not know is `.unknownType`.
     public static func decode(_ body: [UInt8]) throws(DecodeError) -> ExtensionMessage {
+        // The common bodies, exactly as written, without a tree; any other, the general way.
+        if let message = KnownShapes.extensionMessage(body) { return message }
+        return try generalDecode(body)
+    }
+
+    /// Any body, through a `JSONValue` tree: the reference `KnownShapes` is held to.
+    static func generalDecode(_ body: [UInt8]) throws(DecodeError) -> ExtensionMessage {
         let (type, members) = try MessageCodec.typedObject(body)
         func field(_ name: String, of type: String) throws(DecodeError) -> JSONValue {
             guard let v = members.first(where: { $0.0 == name })?.1 else {

@@ -316,6 +316,19 @@ public struct JSONParser {
     }
 }
 
+extension JSONParser {
+    /// The string whose opening quote is at `offset`, read by the parser's own rules (escapes,
+    /// surrogate pairs, lone surrogates), and the offset past its closing quote; nil where the
+    /// parser would fail. For `ShapeReader`, which reads the common bodies without a tree but
+    /// must read every escape exactly as the general decoder does.
+    static func string(in bytes: [UInt8], at offset: Int) -> (String, end: Int)? {
+        var p = JSONParser(bytes: bytes)
+        p.i = offset
+        guard let s = try? p.stringBytes() else { return nil }
+        return (s.string, p.i)
+    }
+}
+
 /// A key's code points, hashed as one run of bytes (an array's own hash feeds the hasher a
 /// byte at a time).
 private struct KeyBytes: Hashable {

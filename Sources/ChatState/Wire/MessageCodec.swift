@@ -250,7 +250,15 @@ public enum MessageCodec {
     // MARK: Decoding: any valid JSON, strict about the fields.
 
     public static func decode(_ body: some Collection<UInt8>) throws(DecodeError) -> Message {
-        var (type, members) = try typedObject(Array(body))
+        let bytes = Array(body)
+        // The common bodies, exactly as written, without a tree; any other, the general way.
+        if let message = KnownShapes.message(bytes) { return message }
+        return try generalDecode(bytes)
+    }
+
+    /// Any body, through a `JSONValue` tree: the reference `KnownShapes` is held to.
+    static func generalDecode(_ bytes: [UInt8]) throws(DecodeError) -> Message {
+        var (type, members) = try typedObject(bytes)
         members.removeAll { $0.0 == "type" }
         let fields = try Fields(type: type, members: members)
         switch type {

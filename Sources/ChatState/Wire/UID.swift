@@ -42,7 +42,7 @@ public struct UID: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     }
 
     /// The common case, the 8-4-4-4-12 form, read in one pass without building strings.
-    init?(canonical u: String.UTF8View) {
+    init?(canonical u: some Collection<UInt8>) {
         guard u.count == 36 else { return nil }
         var hi: UInt64 = 0, lo: UInt64 = 0, n = 0
         for (i, c) in u.enumerated() {
