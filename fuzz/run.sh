@@ -31,7 +31,13 @@ build_core() {
         # emits ASan-instrumented LLVM IR (its bitcode writer fails on it) and clang adds both kinds of coverage.
         swiftc -parse-as-library -module-name ChatState -O -wmo -sanitize=address \
             -emit-module -emit-module-path "$out/ChatState.swiftmodule" \
-            -emit-ir -o "$out/ChatState.ll" "${sources[@]}"
+            -emit-ir -o "$out/ChatState.ll" "${sources[@]}" 2>"$out/swiftc.log" || { cat "$out/swiftc.log" >&2; exit 1; }
+        # This build is Swift 5 mode, which warns where the package's Swift 6 build does not.
+        if grep -q "warning:" "$out/swiftc.log"; then
+            cat "$out/swiftc.log" >&2
+            echo "the fuzz build of ChatState has warnings" >&2
+            exit 1
+        fi
         "$bin/clang" -O2 -c "$out/ChatState.ll" -o "$out/ChatState.o" -fsanitize=fuzzer-no-link \
             -fsanitize-coverage=inline-8bit-counters,pc-table,trace-cmp,trace-pc-guard
     fi

@@ -21,14 +21,14 @@ extension KnownShapes {
     }
 
     /// `{"type": "RoomEntry", "room": "…", "uid": UID, "entry": ENTRY}`.
-    static func roomEntry(_ r: inout ShapeReader) -> ExtensionMessage? {
+    @Sendable static func roomEntry(_ r: inout ShapeReader) -> ExtensionMessage? {
         guard let room = r.string(), r.expect(", \"uid\": "), let uid = r.uid(), r.expect(", \"entry\": "),
               let entry = entryFields(&r, room: room), r.expect("}}") else { return nil }
         return .roomEntry(uid: uid, entry)
     }
 
     /// `{"type": "History", "room": "…", "entries": [ENTRY, …], "more": BOOL}`.
-    static func history(_ r: inout ShapeReader) -> ExtensionMessage? {
+    @Sendable static func history(_ r: inout ShapeReader) -> ExtensionMessage? {
         guard let room = r.string(), r.expect(", \"entries\": "), let entries = entries(&r, room: room),
               r.expect(", \"more\": "), let more = r.bool(), r.expect("}") else { return nil }
         return .history(room: room, entries: entries, more: more)
@@ -37,7 +37,7 @@ extension KnownShapes {
     /// `{"type": "Resumed", "room": "…", "lastChat": N, "skipped": N, "through": N, "entries":
     /// [ENTRY, …], "done": BOOL}`, with `"log": "…"` before the entries where known, and each
     /// entry that is the asker's own chat ending in `, "id": N`.
-    static func resumed(_ r: inout ShapeReader) -> ExtensionMessage? {
+    @Sendable static func resumed(_ r: inout ShapeReader) -> ExtensionMessage? {
         guard let room = r.string(), r.expect(", \"lastChat\": "), let lastChat = r.seq(), r.expect(", \"skipped\": "),
               let skipped = r.count(), r.expect(", \"through\": "), let through = r.seq() else { return nil }
         var log: String?
@@ -59,14 +59,14 @@ extension KnownShapes {
     }
 
     /// `{"type": "Search", "room": "…", "words": ["…", …], "limit": N}`.
-    static func search(_ r: inout ShapeReader) -> ExtensionMessage? {
+    @Sendable static func search(_ r: inout ShapeReader) -> ExtensionMessage? {
         guard let room = r.string(), r.expect(", \"words\": "), let words = r.list({ $0.string() }),
               r.expect(", \"limit\": "), let limit = r.count(), r.expect("}") else { return nil }
         return .search(room: room, words: words, limit: limit)
     }
 
     /// `{"type": "SearchResults", "room": "…", "words": ["…", …], "entries": [ENTRY, …]}`.
-    static func searchResults(_ r: inout ShapeReader) -> ExtensionMessage? {
+    @Sendable static func searchResults(_ r: inout ShapeReader) -> ExtensionMessage? {
         guard let room = r.string(), r.expect(", \"words\": "), let words = r.list({ $0.string() }),
               r.expect(", \"entries\": "), let entries = entries(&r, room: room), r.expect("}") else { return nil }
         return .searchResults(room: room, words: words, entries: entries)

@@ -16,31 +16,31 @@ extension KnownShapes {
     ]
 
     /// `{"type": "Stamp", "seq": N, "time": MS}`.
-    private static func stamp(_ r: inout ShapeReader) -> ExtensionMessage? {
+    @Sendable private static func stamp(_ r: inout ShapeReader) -> ExtensionMessage? {
         guard let seq = r.seq(), r.expect(", \"time\": "), let time = r.integer(), r.expect("}") else { return nil }
         return .stamp(seq: seq, wallMillis: time)
     }
 
     /// `{"type": "RoomSize", "users": N}`.
-    private static func roomSize(_ r: inout ShapeReader) -> ExtensionMessage? {
+    @Sendable private static func roomSize(_ r: inout ShapeReader) -> ExtensionMessage? {
         guard let users = r.count(), r.expect("}") else { return nil }
         return .roomSize(users: users)
     }
 
     /// `{"type": "Chat", "id": N, "text": "…"}`.
-    private static func chat(_ r: inout ShapeReader) -> ExtensionMessage? {
+    @Sendable private static func chat(_ r: inout ShapeReader) -> ExtensionMessage? {
         guard let id = r.seq(), r.expect(", \"text\": "), let text = r.string(), r.expect("}") else { return nil }
         return .chat(id: id, text: text)
     }
 
     /// `{"type": "Ack", "id": N, "seq": N}`.
-    private static func ack(_ r: inout ShapeReader) -> ExtensionMessage? {
+    @Sendable private static func ack(_ r: inout ShapeReader) -> ExtensionMessage? {
         guard let id = r.seq(), r.expect(", \"seq\": "), let seq = r.seq(), r.expect("}") else { return nil }
         return .ack(id: id, seq: seq)
     }
 
     /// `{"type": "Command", "line": "…"}`, with `, "room": "…"` and `, "after": N` where written.
-    private static func command(_ r: inout ShapeReader) -> ExtensionMessage? {
+    @Sendable private static func command(_ r: inout ShapeReader) -> ExtensionMessage? {
         guard let line = r.string() else { return nil }
         var room: String?, after: Int64?
         if r.expect(", \"room\": ") {
@@ -55,7 +55,7 @@ extension KnownShapes {
     }
 
     /// `{"type": "Notice", "text": "…"}`, with `, "join": "…"` on a refused `/join`.
-    private static func notice(_ r: inout ShapeReader) -> ExtensionMessage? {
+    @Sendable private static func notice(_ r: inout ShapeReader) -> ExtensionMessage? {
         guard let text = r.string() else { return nil }
         var refused: String?
         if r.expect(", \"join\": ") {
@@ -66,14 +66,14 @@ extension KnownShapes {
     }
 
     /// `{"type": "Welcome", "version": N, "features": ["…", …]}`.
-    private static func welcome(_ r: inout ShapeReader) -> ExtensionMessage? {
+    @Sendable private static func welcome(_ r: inout ShapeReader) -> ExtensionMessage? {
         guard let version = r.count(), r.expect(", \"features\": "), let features = r.list({ $0.string() }),
               r.expect("}") else { return nil }
         return .welcome(Capabilities(version: version, features: features))
     }
 
     /// `{"type": "Resume", "session": UID, "after": N-or-null}`, with `, "log": "…"` where known.
-    private static func resume(_ r: inout ShapeReader) -> ExtensionMessage? {
+    @Sendable private static func resume(_ r: inout ShapeReader) -> ExtensionMessage? {
         guard let session = r.uid(), r.expect(", \"after\": ") else { return nil }
         var after: Int64?
         if !r.expect("null") {
@@ -89,20 +89,20 @@ extension KnownShapes {
     }
 
     /// `{"type": "Say", "room": "…", "text": "…"}`.
-    private static func say(_ r: inout ShapeReader) -> ExtensionMessage? {
+    @Sendable private static func say(_ r: inout ShapeReader) -> ExtensionMessage? {
         guard let room = r.string(), r.expect(", \"text\": "), let text = r.string(), r.expect("}") else { return nil }
         return .say(room: room, text: text)
     }
 
     /// `"uid": UID, "name": "…", "color": "…"`: a room's member, as fields or inside braces.
-    private static func memberFields(_ r: inout ShapeReader) -> RoomMember? {
+    @Sendable private static func memberFields(_ r: inout ShapeReader) -> RoomMember? {
         guard r.expect("\"uid\": "), let uid = r.uid(), r.expect(", \"name\": "), let name = r.string(),
               r.expect(", \"color\": "), let color = r.string() else { return nil }
         return RoomMember(uid: uid, name: name, color: RGB.cleaned(color))
     }
 
     /// `{"uid": …, "name": …, "color": …}`: one of the members a joiner's Join lists.
-    private static func bracedMember(_ r: inout ShapeReader) -> RoomMember? {
+    @Sendable private static func bracedMember(_ r: inout ShapeReader) -> RoomMember? {
         guard r.expect("{"), let member = memberFields(&r), r.expect("}") else { return nil }
         return member
     }
@@ -110,7 +110,7 @@ extension KnownShapes {
     /// `{"type": "Join", "room": "…", "uid": …, "name": …, "color": …, "seq": N, "time": MS}`,
     /// the joiner's own copy then `, "members": [{"uid": …, "name": …, "color": …}, …],
     /// "topic": "…"-or-null`.
-    private static func join(_ r: inout ShapeReader) -> ExtensionMessage? {
+    @Sendable private static func join(_ r: inout ShapeReader) -> ExtensionMessage? {
         guard let room = r.string(), r.expect(", "), let member = memberFields(&r), r.expect(", \"seq\": "),
               let seq = r.seq(), r.expect(", \"time\": "), let time = r.integer() else { return nil }
         var whole: (members: [RoomMember], topic: String?)?
@@ -123,7 +123,7 @@ extension KnownShapes {
     }
 
     /// `{"type": "Part", "room": "…", "uid": …, "name": …, "seq": N, "time": MS}` (not a drop's).
-    private static func part(_ r: inout ShapeReader) -> ExtensionMessage? {
+    @Sendable private static func part(_ r: inout ShapeReader) -> ExtensionMessage? {
         guard let room = r.string(), r.expect(", \"uid\": "), let uid = r.uid(), r.expect(", \"name\": "),
               let name = r.string(), r.expect(", \"seq\": "), let seq = r.seq(), r.expect(", \"time\": "),
               let time = r.integer(), r.expect("}") else { return nil }
@@ -131,7 +131,7 @@ extension KnownShapes {
     }
 
     /// `{"type": "Marks", "ops": [UID, …], "away": [UID, …]}`.
-    private static func marks(_ r: inout ShapeReader) -> ExtensionMessage? {
+    @Sendable private static func marks(_ r: inout ShapeReader) -> ExtensionMessage? {
         guard let ops = r.list({ $0.uid() }), r.expect(", \"away\": "), let away = r.list({ $0.uid() }),
               r.expect("}") else { return nil }
         return .marks(Marks(ops: ops, away: away))

@@ -30,20 +30,20 @@ enum KnownShapes {
     ]
 
     /// `{"uid": UID-or-null, "text": "…", "type": "ChatMessage"}`, after `{"uid": `.
-    private static func chat(_ r: inout ShapeReader) -> Message? {
+    @Sendable private static func chat(_ r: inout ShapeReader) -> Message? {
         guard let uid = r.optionalUID(), r.expect(", \"text\": "), let text = r.string(),
               r.expect(", \"type\": \"ChatMessage\"}") else { return nil }
         return .chat(uid: uid, text: text)
     }
 
     /// `{"text": "…", "type": "SystemMessage"}`, after `{"text": `.
-    private static func system(_ r: inout ShapeReader) -> Message? {
+    @Sendable private static func system(_ r: inout ShapeReader) -> Message? {
         guard let text = r.string(), r.expect(", \"type\": \"SystemMessage\"}") else { return nil }
         return .system(text: text)
     }
 
     /// `{"username": "…", "color": "…", "type": "JoinRequest"}`, after `{"username": `.
-    private static func joinRequest(_ r: inout ShapeReader) -> Message? {
+    @Sendable private static func joinRequest(_ r: inout ShapeReader) -> Message? {
         guard let username = r.string(), r.expect(", \"color\": "), let color = r.string(),
               r.expect(", \"type\": \"JoinRequest\"}") else { return nil }
         return .joinRequest(username: username, color: color)
@@ -53,7 +53,7 @@ enum KnownShapes {
     /// "ServerInfo"}`, after `{"users": {`. A key listed twice is one entry at its first place
     /// holding the last value, as the general decoder has it (canonical keys are the same uid
     /// exactly when they are the same bytes).
-    private static func serverInfo(_ r: inout ShapeReader) -> Message? {
+    @Sendable private static func serverInfo(_ r: inout ShapeReader) -> Message? {
         var users: [UserEntry] = []
         var place: [UID: Int] = [:]
         if !r.expect("}") {
