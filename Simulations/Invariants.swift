@@ -153,12 +153,12 @@ enum Expect: Equatable {
 extension Simulator {
     // MARK: After every server step
 
-    /// `room` is the room after the step; `joined` its joined connections before and after.
-    func checkServerStep(_ event: Event, _ effects: [Effect], room: Room, joined: (before: JoinedSet, after: JoinedSet),
+    /// `room` (read in place) is the room after the step; `joined` its joined connections before and after.
+    func checkServerStep(_ event: Event, _ effects: [Effect], joined: (before: JoinedSet, after: JoinedSet),
                          membersBefore: [Room.Member]) {
         // Most steps (the time, a timer, a close) read no chat and do nothing: only the names
         // can need a look. The chats a sender is owed are settled on its own steps.
-        if effects.isEmpty, !Self.mayReadChats(event) { return checkNamesUnique(room) }
+        if effects.isEmpty, !Self.mayReadChats(event) { return checkNamesUnique() }
         let joinedAfter = joined.after.list
         let before = joined.before.set, after = joined.after.set
         var sender: ConnID?
@@ -421,7 +421,7 @@ extension Simulator {
                  + (closedSender.map { " (closed: \($0))" } ?? ""))
         }
         checkStored(effects, relayed: actual, nobodyElse: nobodyElse)
-        checkNamesUnique(room)
+        checkNamesUnique()
         if ModerationModel.moderates(effects) { stats.moderations += 1 }
         moderation.follow(event, effects, members: membersBefore + room.members)
     }
@@ -449,14 +449,15 @@ extension Simulator {
     /// Invariant (9): no two members' names share a key (`TextRules.nameKeys`). Checked when
     /// the step changed the list of names (a step that leaves it as it was cannot break what
     /// held after the last), with each name's keys computed once per run.
-    func checkNamesUnique(_ room: Room) {
+    func checkNamesUnique() {
+        let members = room.members
         // The same list as last time (most steps: then it shares its storage) holds the same names.
-        guard room.members != membersChecked else { return }
-        membersChecked = room.members
-        guard !room.members.elementsEqual(namesChecked, by: { $0.name == $1 }) else { return }
-        namesChecked = room.members.map(\.name)
+        guard members != membersChecked else { return }
+        membersChecked = members
+        guard !members.elementsEqual(namesChecked, by: { $0.name == $1 }) else { return }
+        namesChecked = members.map(\.name)
         var holder: [String: String] = [:]
-        for m in room.members {
+        for m in members {
             let keys: Set<String>
             if let known = nameKeys[m.name] {
                 keys = known

@@ -211,8 +211,11 @@ final class Simulator {
     /// The server's OS and runtime: new ones when the server restarts (see `ServerRestart.swift`).
     var os: SimulatedOS
     var runtime: Runtime
-    /// The server's core, as the runtime holds it.
-    var server: ChatApp { runtime.app }
+    /// The server's core and its room, as the runtime holds them, read in place: a getter that
+    /// returned the core copied all of it for every look. (`room.members` copies the members
+    /// only; a `let` of the room held across calls copies all of it, some forty references.)
+    var server: ChatApp { _read { yield runtime.app } }
+    var room: Room { _read { yield runtime.app.room! } }
     let hostUID: UID?
     /// The network, which the simulated OS holds (it reads and writes the server's ends).
     var links: [ConnID: Link] {
@@ -427,12 +430,12 @@ final class Simulator {
         checkRestored(event)
         checkStallDrop(event)
         checkFrameDrop(event)
-        // The room after the step, taken once: each look through `server` copies the whole core.
-        let room = server.room!
+        // The room after the step is read in place (`room`), one field at a time: a `let` of it
+        // held across the checks copied the whole room for every step.
         let joinedAfter = joinedBefore.updated(room.joined)
-        checkServerStep(event, effects, room: room, joined: (joinedBefore, joinedAfter), membersBefore: membersBefore)
-        checkRoomDelivery(effects, before: roomsBefore.members, room: room)
-        roomsBefore.update(from: room)
+        checkServerStep(event, effects, joined: (joinedBefore, joinedAfter), membersBefore: membersBefore)
+        checkRoomDelivery(effects, before: roomsBefore.members)
+        roomsBefore.update(names: room.roomNames) { self.room.roomMembers($0) }
         joinedBefore = joinedAfter
         membersBefore = room.members
         for effect in effects {
