@@ -495,9 +495,9 @@ final class Simulator {
             stats.logLinesShown += lines.count { $0.fromLog }
             // Our own lines carry our name (before or after a rename in this step): someone
             // else's line may have the same text. A room's lines besides #general's are checked
-            // at the server (`checkRoomDelivery`).
-            let session = clients[i].app!.session!
-            let nameAfter = Self.ownName(session, clients[i].username)
+            // at the server (`checkRoomDelivery`). The session is read in place, a field at a
+            // time: a `let` of it copied the whole session for every chunk read.
+            let nameAfter = ownName(i)
             for line in lines where !line.fromLog && line.room == nil {
                 switch line.kind {
                 case let .chat(name, _) where own.first == line.text && (name == nameBefore || name == nameAfter):
@@ -518,9 +518,10 @@ final class Simulator {
             // The table of this connection: a reconnecting client keeps its last one until
             // the new server sends its own (`me` is set by that). The same table written
             // again over nothing else changes nothing, so it is written when it changed.
-            if session.me != nil, clients[i].seenTable != session.users {
-                for entry in session.users { clients[i].seen[entry.key] = entry.user.username }
-                clients[i].seenTable = session.users
+            let users = clients[i].app!.session!.users
+            if clients[i].app!.session!.me != nil, clients[i].seenTable != users {
+                for entry in users { clients[i].seen[entry.key] = entry.user.username }
+                clients[i].seenTable = users
             }
             if clients[i].follow != nil {
                 let resumed = resumedSeqs(completed)
@@ -572,10 +573,6 @@ final class Simulator {
             guard let me = c[i].app?.session?.me else { return c[i].username }
             return c[i].app!.session!.users.first { $0.key == me }?.user.username ?? c[i].username
         }
-    }
-
-    static func ownName(_ session: ClientSession, _ username: String) -> String {
-        session.me.flatMap { me in session.users.first { $0.key == me }?.user.username } ?? username
     }
 
     func modelReceive(_ i: Int, _ bytes: [UInt8]) {

@@ -1,3 +1,4 @@
+import ChatState
 import Testing
 
 /// The simulator's own fast paths held to the plain code they replace, over many generated
@@ -48,5 +49,20 @@ import Testing
         }
         // Both answers are common: the inputs test something.
         #expect(yes > 2_000 && yes < 18_000, "\(yes) of 20 000")
+    }
+}
+
+/// `TraceHash.describe` held to `String(describing:)`, which the digest was made with.
+@Suite struct TraceHashTests {
+    @Test func rangesAreDescribedAsStringDescribingDoes() {
+        var r = SimRandom(seed: 0x4A5E)
+        let edges: [Int64] = [0, 1, -1, 9, 10, 99, 100, Int64.max, Int64.min, Int64.max - 1, Int64.min + 1]
+        for n in 0..<5_000 {
+            let seq = n < edges.count ? edges[n] : Int64(bitPattern: r.next()) >> r.below(64)
+            let words = (0..<r.below(3)).map { _ in r.pick(["a", "\"q\"", "", "é", "\\", "\n"]) }
+            for range in [HistoryQuery.Range.before(seq: seq), .after(seq: seq), .around(seq: seq), .search(words: words)] {
+                #expect(TraceHash.describe(range) == String(describing: range))
+            }
+        }
     }
 }
