@@ -451,8 +451,10 @@ extension Simulator {
     /// held after the last), with each name's keys computed once per run.
     func checkNamesUnique() {
         let members = room.members
-        // The same list as last time (most steps: then it shares its storage) holds the same names.
-        guard members != membersChecked else { return }
+        // The same list as last time (most steps: then it shares its storage) holds the same
+        // names. Told by its storage, which the list kept here keeps alive: comparing members
+        // whole cost more than comparing their names, the next look.
+        guard !Self.sameStorage(members, membersChecked) else { return }
         membersChecked = members
         guard !members.elementsEqual(namesChecked, by: { $0.name == $1 }) else { return }
         namesChecked = members.map(\.name)
@@ -470,6 +472,11 @@ extension Simulator {
                 holder[key] = m.name
             }
         }
+    }
+
+    /// Whether two arrays are one storage (so equal without a look at their elements).
+    static func sameStorage<T>(_ a: [T], _ b: [T]) -> Bool {
+        a.count == b.count && a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
     }
 
     /// Invariant (8), for one server step.

@@ -198,8 +198,13 @@ extension Simulator {
     /// the room's entries. Pages scrolled to, search results and contexts show older entries
     /// again, and are not followed.
     func followLogNumbers(_ i: Int, _ lines: [DisplayLine], resumed carried: Set<Int64>) {
-        // The session's link and phase, read in place (a `let` of the session copies all of it).
-        guard clients[i].follow != nil, let link = clients[i].app?.session?.link, let phase = clients[i].app?.session?.phase else { return }
+        // The session's link and phase, read in place: `clients[i].app?.session` through the
+        // array property copies the whole client, core and all, for every chunk read.
+        let read = clients.withUnsafeBufferPointer { c -> (ClientLink, ClientSession.Phase)? in
+            guard c[i].follow != nil, let link = c[i].app?.session?.link, let phase = c[i].app?.session?.phase else { return nil }
+            return (link, phase)
+        }
+        guard let (link, phase) = read else { return }
         // Taken out while it is followed, and put back on every way out: a copy left in the
         // client would make each `shown.append` copy the whole list.
         var f = clients[i].follow.take()!

@@ -756,11 +756,12 @@ final class Simulator {
     }
 
     func live(_ kinds: Set<ClientKind>) -> [Int] {
-        clients.indices.filter { clients[$0].open && kinds.contains(clients[$0].kind) }
+        // Read in place: `clients[$0]` through the array property copies a whole client.
+        clients.withUnsafeBufferPointer { c in c.indices.filter { c[$0].open && kinds.contains(c[$0].kind) } }
     }
 
     func action() {
-        let liveCount = live(Set(ClientKind.allCases)).count
+        let liveCount = live(ClientKind.every).count
         let p = profile
         let weights = [
             liveCount < p.maxClients ? 8 : 0,  // connect
@@ -808,7 +809,7 @@ final class Simulator {
             pychatStep(i, .resize(cols: rng.int(in: -2...220), rows: rng.int(in: -2...70)))
         case 5:
             // The user quits the program.
-            guard let i = pickLive(Set(ClientKind.allCases)) else { return }
+            guard let i = pickLive(ClientKind.every) else { return }
             clientClose(i)
             clients[i].follow?.running = false
         case 6:
@@ -824,7 +825,7 @@ final class Simulator {
             }
             clientWrite(i, frame)
         case 7:
-            guard let i = pickLive(Set(ClientKind.allCases)) else { return }
+            guard let i = pickLive(ClientKind.every) else { return }
             reset(i)
         case 8:
             guard let c = pickLink() else { return }

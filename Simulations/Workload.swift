@@ -68,6 +68,9 @@ enum ClientKind: Int, CaseIterable {
     case original
     /// Connects and never joins (perhaps after half a frame): the join deadline must fire.
     case silent
+
+    /// Every kind, made once (the workload asks for it at every action).
+    static let every = Set(allCases)
 }
 
 /// Texts, names and colours, from the harmless to the hostile.
