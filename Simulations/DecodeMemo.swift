@@ -100,7 +100,7 @@ struct PayloadKey: Hashable {
         }
     }
 
-    private static let hashedEnd = 128
+    private static let hashedEnd = 32
 }
 
 /// A text as a key by its UTF-8 bytes: a String's own hash normalises it first (equal texts in

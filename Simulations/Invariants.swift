@@ -173,7 +173,9 @@ extension Simulator {
             sender = c
             senderUID = uidByConn[c]
             mayRelay = true
-            if var mirror = serverMirror[c] {
+            // Taken out while it is fed and put back after: a copy left in the dictionary made
+            // each chunk that adds to an unfinished frame copy all of the frame held so far.
+            if var mirror = serverMirror.removeValue(forKey: c) {
                 // The frames this chunk completes, framed independently of the room's decoder.
                 var joined = before.contains(c)
                 let completed = mirror.feed(bytes.array)
@@ -610,9 +612,10 @@ extension Simulator {
             return fail(.membership, "the room has \(room.connectionCount) connections, the network \(open.count)")
         }
         for c in clients where c.open {
-            let who = "client \(c.actor) (\(c.conn), \(c.kind))"
-            guard c.kind != .silent else { return fail(.liveness, "\(who) never joined and is still connected") }
-            guard room.joined.contains(c.conn) else { return fail(.membership, "\(who) is connected but not a member") }
+            // Written only for a failure (describing the kind goes through reflection).
+            func who() -> String { "client \(c.actor) (\(c.conn), \(c.kind))" }
+            guard c.kind != .silent else { return fail(.liveness, "\(who()) never joined and is still connected") }
+            guard room.joined.contains(c.conn) else { return fail(.membership, "\(who()) is connected but not a member") }
             let mine: [UserEntry]
             let me: UID?
             let seen: [UID: String]
@@ -630,12 +633,12 @@ extension Simulator {
                 texts = m.systemTexts
             }
             guard mine == table else {
-                return fail(.membership, "\(who) lists \(mine.map { "\($0.user.username)<\($0.key)>" }) but the server has "
+                return fail(.membership, "\(who()) lists \(mine.map { "\($0.user.username)<\($0.key)>" }) but the server has "
                             + "\(table.map { "\($0.user.username)<\($0.key)>" })")
             }
-            guard me == c.uid else { return fail(.membership, "\(who) thinks it is \(me?.description ?? "nobody"), not \(c.uid)") }
+            guard me == c.uid else { return fail(.membership, "\(who()) thinks it is \(me?.description ?? "nobody"), not \(c.uid)") }
             guard c.receivedCount == c.expected.count else {
-                return fail(.totalOrder, "\(who) showed \(c.receivedCount) of the \(c.expected.count) chats relayed to it; "
+                return fail(.totalOrder, "\(who()) showed \(c.receivedCount) of the \(c.expected.count) chats relayed to it; "
                             + "the first missing: \(show(c.expected[c.receivedCount]))")
             }
             var gone: [String: Int] = [:]
@@ -643,7 +646,7 @@ extension Simulator {
             let leaves = leaveLists(texts)
             for (name, n) in gone.sorted(by: { $0.key < $1.key }) {
                 let told = leavesAnnounced(name, in: leaves)
-                if told < n { return fail(.membership, "\(who) saw \(n) user(s) named \(name) leave but was told of \(told)") }
+                if told < n { return fail(.membership, "\(who()) saw \(n) user(s) named \(name) leave but was told of \(told)") }
             }
             stats.clientsConverged += 1
         }

@@ -216,6 +216,8 @@ final class Simulator {
     /// only; a `let` of the room held across calls copies all of it, some forty references.)
     var server: ChatApp { _read { yield runtime.app } }
     var room: Room { _read { yield runtime.app.room! } }
+    /// A room's members, looked up in place (a method called on `room` from a closure copied it).
+    func roomMembers(_ name: String) -> [ConnID]? { runtime.app.room?.roomMembers(name) }
     let hostUID: UID?
     /// The network, which the simulated OS holds (it reads and writes the server's ends).
     var links: [ConnID: Link] {
@@ -267,6 +269,8 @@ final class Simulator {
     var storedLog: [RoomEntry] = []
     /// How many of them each room has: its numbers run 1, 2, 3, ... on their own.
     var storedPerRoom: [String: Int] = [:]
+    /// The same entries by room, each room's in order: a history query reads its own room's.
+    var storedByRoom: [String: [RoomEntry]] = [:]
     /// Each dropped room's last entry (`RoomDrop.throughSeq`): a room made again under the name
     /// owns nothing at or below it, so nobody is owed those entries any more.
     var droppedThrough: [String: Int64] = [:]
@@ -435,7 +439,7 @@ final class Simulator {
         let joinedAfter = joinedBefore.updated(room.joined)
         checkServerStep(event, effects, joined: (joinedBefore, joinedAfter), membersBefore: membersBefore)
         checkRoomDelivery(effects, before: roomsBefore.members)
-        roomsBefore.update(names: room.roomNames) { self.room.roomMembers($0) }
+        roomsBefore.update(names: room.roomNames, roomMembers)
         joinedBefore = joinedAfter
         membersBefore = room.members
         for effect in effects {
@@ -452,7 +456,10 @@ final class Simulator {
                 frameClocks[c]?.exact = false
             case let .store(entries):
                 storedLog += entries
-                for e in entries { storedPerRoom[e.room, default: 0] += 1 }
+                for e in entries {
+                    storedPerRoom[e.room, default: 0] += 1
+                    storedByRoom[e.room, default: []].append(e)
+                }
             case let .keepModeration(.dropRoom(drop)):
                 droppedThrough[drop.room] = max(droppedThrough[drop.room] ?? 0, drop.throughSeq)
             case .send, .setTimer, .cancelTimer, .resumeReading, .queryHistory, .print, .log, .quit, .connect, .remember, .alert, .keepModeration:

@@ -66,3 +66,17 @@ import Testing
         }
     }
 }
+
+/// `Corpus.repeated` held to `String(repeating:count:)`, which the workload's texts were made with.
+@Suite struct CorpusTests {
+    @Test func repeatedIsStringRepeating() {
+        let pieces = ["", "a", "ab", "é", "e\u{301}", "\u{301}", "😀", "👍🏽", "x\u{1B}", "\u{1B}z", "\r", "\n", "\r\n", "🇫", "中"]
+        for piece in pieces {
+            for n in [0, 1, 2, 3, 7, 64, 301] {
+                let want = String(repeating: piece, count: n)
+                let got = Corpus.repeated(piece, n)
+                #expect(Array(got.utf8) == Array(want.utf8) && got == want && got.count == want.count, "\(piece.debugDescription) x \(n)")
+            }
+        }
+    }
+}
