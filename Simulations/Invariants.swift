@@ -463,11 +463,15 @@ extension Simulator {
         var holder: [String: String] = [:]
         for m in members {
             let keys: Set<String>
-            if let known = nameKeys[m.name] {
+            if let known = nameKeysByBytes[TextKey(text: m.name)] {
                 keys = known
+            } else if let known = nameKeys[m.name] {
+                keys = known
+                nameKeysByBytes[TextKey(text: m.name)] = keys
             } else {
                 keys = Set(TextRules.nameKeys(m.name))
                 nameKeys[m.name] = keys
+                nameKeysByBytes[TextKey(text: m.name)] = keys
             }
             for key in keys {
                 if let other = holder[key] { return fail(.uniqueNames, "members \(quoted(other)) and \(quoted(m.name)) collide") }

@@ -249,6 +249,9 @@ final class Simulator {
     var namesChecked: [String] = []
     var membersChecked: [Room.Member] = []
     var nameKeys: [String: Set<String>] = [:]
+    /// What `nameKeys` answered for each name's exact bytes (its entries never change): a
+    /// String key hashes the name normalised, which cost more than the check's other work.
+    var nameKeysByBytes: [TextKey: Set<String>] = [:]
     /// Whether the runtime's reading was paused after the last turn.
     var wasPaused = false
     /// The flow-control oracle: since when the server's room has waited for each reader

@@ -113,7 +113,10 @@ enum Corpus {
     /// appends the piece n times, looking for a grapheme break at every join, which cost more
     /// than the steps the text was for. The same code units, so the same string.
     static func repeated(_ piece: String, _ n: Int) -> String {
-        String(decoding: repeatElement(piece.utf8, count: n).joined(), as: UTF8.self)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(piece.utf8.count * n)
+        for _ in 0..<n { bytes.append(contentsOf: piece.utf8) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Names a rename asks for: free ones, ones taken (by case or by a confusable letter), ones
