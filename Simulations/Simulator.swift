@@ -693,12 +693,14 @@ final class Simulator {
             if let i { clientDisconnected(i, reason: "connection reset") }
             return
         }
-        // Most links have nothing due at a tick: then the pipe is not touched (a read of nothing
-        // changes nothing), and the link is as it was read above.
+        // Most links have nothing due at a tick: then the pipe is not touched. (What the rest
+        // reads of `link` is taken now: a link read before a change of the dictionary and after
+        // it must be a copy, both pipes and all.)
         let due = link.down.nextArrival.map { $0 <= now } ?? false
-        let bytes = due ? links[c]!.down.read(now: now, limit: link.slowReader ?? Int.max) : []
+        let limit = link.slowReader ?? Int.max, trickle = link.trickle
+        let bytes = due ? links[c]!.down.read(now: now, limit: limit) : []
         if !bytes.isEmpty, let i {
-            for chunk in rng.chunks(bytes, trickle: link.trickle, maxExtraCuts: profile.network.maxExtraCuts) {
+            for chunk in rng.chunks(bytes, trickle: trickle, maxExtraCuts: profile.network.maxExtraCuts) {
                 guard failure == nil, clients[i].open else { break }
                 if clients[i].app != nil {
                     pychatStep(i, .received(conn: c, bytes: Bytes(chunk)))
@@ -707,7 +709,8 @@ final class Simulator {
                 }
             }
         }
-        if let l = bytes.isEmpty ? link : links[c], l.clientOpen, l.down.finished, l.down.isEmpty {
+        // (A read of nothing changes none of these.)
+        if let l = links[c], l.clientOpen, l.down.finished, l.down.isEmpty {
             // The server closed: the client process sees the end and closes its socket too.
             links[c]!.clientOpen = false
             links[c]!.up.finished = true
