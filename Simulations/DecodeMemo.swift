@@ -13,12 +13,21 @@ final class DecodeMemo {
     func decode(_ payload: ArraySlice<UInt8>) throws(Rejection) -> OriginalMessage {
         // Looked up by the slice itself; only a payload seen for the first time is copied.
         if let known = verdicts[PayloadKey(payload)] { return try known.get() }
-        let verdict: Result<OriginalMessage, Rejection>
-        do { verdict = .success(try OriginalDecoder.decode(payload)) } catch { verdict = .failure(error) }
+        let slot = UIDSlot(payload)
+        if let slot, let verdict = tables.verdict(payload, slot) { return try verdict.get() }
+        let verdict = Self.general(payload)
+        if let slot { tables.learn(payload, slot, verdict) }
         if verdicts.count >= Self.capacity { verdicts.removeAll(keepingCapacity: true) }
         verdicts[PayloadKey(owning: payload)] = verdict
         return try verdict.get()
     }
+
+    static func general(_ payload: ArraySlice<UInt8>) -> Result<OriginalMessage, Rejection> {
+        do { return .success(try OriginalDecoder.decode(payload)) } catch { return .failure(error) }
+    }
+
+    /// The tables of ServerInfos that differ only in their receiver's uid (see `ServerInfoTables`).
+    let tables = ServerInfoTables()
 
     /// pychat's own reading of each distinct extension body (the payload after its kind byte),
     /// nil where it fails: the same frame is looked at where the room sends it, where it holds
@@ -91,7 +100,7 @@ struct PayloadKey: Hashable {
         }
     }
 
-    private static let hashedEnd = 128
+    private static let hashedEnd = 32
 }
 
 /// A text as a key by its UTF-8 bytes: a String's own hash normalises it first (equal texts in

@@ -39,8 +39,7 @@ extension Simulator {
         // elsewhere the reader just hangs (a flood of megabytes would cost more than the rest
         // of the run, and the liveness phase ends the hang either way).
         guard profile.network.maxQueuedBytes + profile.maxOutputBytes <= 48 * 1024 else { return }
-        // Just under the longest chat (`Limits.maxTextLength`), so none is refused.
-        let line = String(repeating: "a flood for a hung reader ", count: 150)
+        let line = Self.floodLine
         let speakers = live([.pychat, .original]).filter { clients[$0].conn != c }
         // The host's console is read only while sockets are (the runtime pauses both), so
         // its flood stops when reading pauses, as a typed line would wait.
@@ -52,6 +51,9 @@ extension Simulator {
             }
         }
     }
+
+    /// Just under the longest chat (`Limits.maxTextLength`), so none is refused. Made once.
+    static let floodLine = String(repeating: "a flood for a hung reader ", count: 150)
 
     /// After the server read a chunk of `c` (its mirror fed): a frame begins when bytes are
     /// held and none were, or when the chunk completed frames and left part of another.

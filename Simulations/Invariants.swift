@@ -153,12 +153,12 @@ enum Expect: Equatable {
 extension Simulator {
     // MARK: After every server step
 
-    /// `room` is the room after the step; `joined` its joined connections before and after.
-    func checkServerStep(_ event: Event, _ effects: [Effect], room: Room, joined: (before: JoinedSet, after: JoinedSet),
+    /// `room` (read in place) is the room after the step; `joined` its joined connections before and after.
+    func checkServerStep(_ event: Event, _ effects: [Effect], joined: (before: JoinedSet, after: JoinedSet),
                          membersBefore: [Room.Member]) {
         // Most steps (the time, a timer, a close) read no chat and do nothing: only the names
         // can need a look. The chats a sender is owed are settled on its own steps.
-        if effects.isEmpty, !Self.mayReadChats(event) { return checkNamesUnique(room) }
+        if effects.isEmpty, !Self.mayReadChats(event) { return checkNamesUnique() }
         let joinedAfter = joined.after.list
         let before = joined.before.set, after = joined.after.set
         var sender: ConnID?
@@ -173,7 +173,9 @@ extension Simulator {
             sender = c
             senderUID = uidByConn[c]
             mayRelay = true
-            if var mirror = serverMirror[c] {
+            // Taken out while it is fed and put back after: a copy left in the dictionary made
+            // each chunk that adds to an unfinished frame copy all of the frame held so far.
+            if var mirror = serverMirror.removeValue(forKey: c) {
                 // The frames this chunk completes, framed independently of the room's decoder.
                 var joined = before.contains(c)
                 let completed = mirror.feed(bytes.array)
@@ -421,7 +423,7 @@ extension Simulator {
                  + (closedSender.map { " (closed: \($0))" } ?? ""))
         }
         checkStored(effects, relayed: actual, nobodyElse: nobodyElse)
-        checkNamesUnique(room)
+        checkNamesUnique()
         if ModerationModel.moderates(effects) { stats.moderations += 1 }
         moderation.follow(event, effects, members: membersBefore + room.members)
     }
@@ -449,26 +451,38 @@ extension Simulator {
     /// Invariant (9): no two members' names share a key (`TextRules.nameKeys`). Checked when
     /// the step changed the list of names (a step that leaves it as it was cannot break what
     /// held after the last), with each name's keys computed once per run.
-    func checkNamesUnique(_ room: Room) {
-        // The same list as last time (most steps: then it shares its storage) holds the same names.
-        guard room.members != membersChecked else { return }
-        membersChecked = room.members
-        guard !room.members.elementsEqual(namesChecked, by: { $0.name == $1 }) else { return }
-        namesChecked = room.members.map(\.name)
+    func checkNamesUnique() {
+        let members = room.members
+        // The same list as last time (most steps: then it shares its storage) holds the same
+        // names. Told by its storage, which the list kept here keeps alive: comparing members
+        // whole cost more than comparing their names, the next look.
+        guard !Self.sameStorage(members, membersChecked) else { return }
+        membersChecked = members
+        guard !members.elementsEqual(namesChecked, by: { $0.name == $1 }) else { return }
+        namesChecked = members.map(\.name)
         var holder: [String: String] = [:]
-        for m in room.members {
+        for m in members {
             let keys: Set<String>
-            if let known = nameKeys[m.name] {
+            if let known = nameKeysByBytes[TextKey(text: m.name)] {
                 keys = known
+            } else if let known = nameKeys[m.name] {
+                keys = known
+                nameKeysByBytes[TextKey(text: m.name)] = keys
             } else {
                 keys = Set(TextRules.nameKeys(m.name))
                 nameKeys[m.name] = keys
+                nameKeysByBytes[TextKey(text: m.name)] = keys
             }
             for key in keys {
                 if let other = holder[key] { return fail(.uniqueNames, "members \(quoted(other)) and \(quoted(m.name)) collide") }
                 holder[key] = m.name
             }
         }
+    }
+
+    /// Whether two arrays are one storage (so equal without a look at their elements).
+    static func sameStorage<T>(_ a: [T], _ b: [T]) -> Bool {
+        a.count == b.count && a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
     }
 
     /// Invariant (8), for one server step.
@@ -602,9 +616,10 @@ extension Simulator {
             return fail(.membership, "the room has \(room.connectionCount) connections, the network \(open.count)")
         }
         for c in clients where c.open {
-            let who = "client \(c.actor) (\(c.conn), \(c.kind))"
-            guard c.kind != .silent else { return fail(.liveness, "\(who) never joined and is still connected") }
-            guard room.joined.contains(c.conn) else { return fail(.membership, "\(who) is connected but not a member") }
+            // Written only for a failure (describing the kind goes through reflection).
+            func who() -> String { "client \(c.actor) (\(c.conn), \(c.kind))" }
+            guard c.kind != .silent else { return fail(.liveness, "\(who()) never joined and is still connected") }
+            guard room.joined.contains(c.conn) else { return fail(.membership, "\(who()) is connected but not a member") }
             let mine: [UserEntry]
             let me: UID?
             let seen: [UID: String]
@@ -622,12 +637,12 @@ extension Simulator {
                 texts = m.systemTexts
             }
             guard mine == table else {
-                return fail(.membership, "\(who) lists \(mine.map { "\($0.user.username)<\($0.key)>" }) but the server has "
+                return fail(.membership, "\(who()) lists \(mine.map { "\($0.user.username)<\($0.key)>" }) but the server has "
                             + "\(table.map { "\($0.user.username)<\($0.key)>" })")
             }
-            guard me == c.uid else { return fail(.membership, "\(who) thinks it is \(me?.description ?? "nobody"), not \(c.uid)") }
+            guard me == c.uid else { return fail(.membership, "\(who()) thinks it is \(me?.description ?? "nobody"), not \(c.uid)") }
             guard c.receivedCount == c.expected.count else {
-                return fail(.totalOrder, "\(who) showed \(c.receivedCount) of the \(c.expected.count) chats relayed to it; "
+                return fail(.totalOrder, "\(who()) showed \(c.receivedCount) of the \(c.expected.count) chats relayed to it; "
                             + "the first missing: \(show(c.expected[c.receivedCount]))")
             }
             var gone: [String: Int] = [:]
@@ -635,7 +650,7 @@ extension Simulator {
             let leaves = leaveLists(texts)
             for (name, n) in gone.sorted(by: { $0.key < $1.key }) {
                 let told = leavesAnnounced(name, in: leaves)
-                if told < n { return fail(.membership, "\(who) saw \(n) user(s) named \(name) leave but was told of \(told)") }
+                if told < n { return fail(.membership, "\(who()) saw \(n) user(s) named \(name) leave but was told of \(told)") }
             }
             stats.clientsConverged += 1
         }

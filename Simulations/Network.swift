@@ -12,6 +12,9 @@ struct Pipe {
 
     private var segments: [Segment] = []
     private var head = 0
+    /// Bytes of `segments[head]` already read (a slow reader's part of a segment): kept as an
+    /// offset, not cut off the segment's front, which moved the rest of it at every read.
+    private var headOffset = 0
     private var lastArrival = 0
     /// Bytes written and not yet read: what a real socket's send and receive buffers hold.
     private(set) var queuedBytes = 0
@@ -43,17 +46,19 @@ struct Pipe {
         var out: [UInt8] = []
         while head < segments.count, segments[head].at <= now, out.count < limit {
             let room = limit - out.count
-            if segments[head].bytes.count <= room {
-                if out.isEmpty {
+            let left = segments[head].bytes.count - headOffset
+            if left <= room {
+                if out.isEmpty && headOffset == 0 {
                     // The first whole segment is taken as it is, not copied.
                     swap(&out, &segments[head].bytes)
                 } else {
-                    out.append(contentsOf: segments[head].bytes)
+                    out.append(contentsOf: segments[head].bytes[headOffset...])
                 }
                 head += 1
+                headOffset = 0
             } else {
-                out.append(contentsOf: segments[head].bytes[..<room])
-                segments[head].bytes.removeFirst(room)
+                out.append(contentsOf: segments[head].bytes[headOffset..<(headOffset + room)])
+                headOffset += room
             }
         }
         queuedBytes -= out.count
@@ -68,6 +73,7 @@ struct Pipe {
     mutating func discard() {
         segments = []
         head = 0
+        headOffset = 0
         queuedBytes = 0
     }
 }

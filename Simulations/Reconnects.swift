@@ -198,7 +198,13 @@ extension Simulator {
     /// the room's entries. Pages scrolled to, search results and contexts show older entries
     /// again, and are not followed.
     func followLogNumbers(_ i: Int, _ lines: [DisplayLine], resumed carried: Set<Int64>) {
-        guard clients[i].follow != nil, let session = clients[i].app?.session else { return }
+        // The session's link and phase, read in place: `clients[i].app?.session` through the
+        // array property copies the whole client, core and all, for every chunk read.
+        let read = clients.withUnsafeBufferPointer { c -> (ClientLink, ClientSession.Phase)? in
+            guard c[i].follow != nil, let link = c[i].app?.session?.link, let phase = c[i].app?.session?.phase else { return nil }
+            return (link, phase)
+        }
+        guard let (link, phase) = read else { return }
         // Taken out while it is followed, and put back on every way out: a copy left in the
         // client would make each `shown.append` copy the whole list.
         var f = clients[i].follow.take()!
@@ -209,12 +215,12 @@ extension Simulator {
         }
         if f.windowStart == nil {
             // The first join's history is what happened before it.
-            if session.phase == .joined, !session.link.awaitingResume { f.windowStart = session.link.lastSeen ?? 0 }
+            if phase == .joined, !link.awaitingResume { f.windowStart = link.lastSeen ?? 0 }
             return
         }
         // Each carried entry is shown once, before anything else of the step from the log (a
         // search's results may show the same entries again).
-        var resumed = session.link.losses > 0 ? carried : []
+        var resumed = link.losses > 0 ? carried : []
         for line in lines {
             // #general's numbers: another room numbers its entries on its own.
             guard case .chat = line.kind, line.room == nil, let seq = line.seq, seq > f.windowStart!, !line.pending,

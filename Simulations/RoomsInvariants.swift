@@ -26,11 +26,11 @@ struct RoomsSnapshot {
     private var lists: [[ConnID]?] = []
     private(set) var members: [String: [ConnID]] = [:]
 
-    mutating func update(from room: Room) {
-        let now = room.roomNames
-        if now == names, lists.indices.allSatisfy({ room.roomMembers(now[$0]) == lists[$0] }) { return }
+    /// `now`: the room's names after the step; `roomMembers`: each one's members then.
+    mutating func update(names now: [String], _ roomMembers: (String) -> [ConnID]?) {
+        if now == names, lists.indices.allSatisfy({ roomMembers(now[$0]) == lists[$0] }) { return }
         names = now
-        lists = now.map(room.roomMembers)
+        lists = now.map(roomMembers)
         members = [:]
         for (name, list) in zip(now, lists) { members[name] = list }
     }
@@ -41,7 +41,7 @@ extension Simulator {
     /// (11) A room's entry (a chat, an action, a topic) reaches exactly the room's members at
     /// that point of the step (its author too, but for a chat), and never an original client.
     /// Joins and parts within the step are followed in the order they were sent.
-    func checkRoomDelivery(_ effects: [Effect], before: [String: [ConnID]], room: Room) {
+    func checkRoomDelivery(_ effects: [Effect], before: [String: [ConnID]]) {
         var members = before
         var connByUID: [UID: ConnID]?
         func conn(_ uid: UID) -> ConnID? {
@@ -51,7 +51,7 @@ extension Simulator {
         // The rooms the step dropped, as the store is told of them.
         var dropped: Set<String> = []
         for case let .keepModeration(.dropRoom(drop)) in effects { dropped.insert(drop.room) }
-        defer { checkDropped(dropped, members, room: room) }
+        defer { checkDropped(dropped, members) }
         for case let .send(to, bytes) in effects {
             let b = bytes.array
             // The body after the first header: a send of several frames is no one message (the
@@ -93,10 +93,10 @@ extension Simulator {
 
     /// (11, `/drop`) A dropped room is gone, and every member it had was told (a rejoin of a room
     /// dropped earlier is told too: no member is left for it).
-    func checkDropped(_ dropped: Set<String>, _ members: [String: [ConnID]], room after: Room) {
+    func checkDropped(_ dropped: Set<String>, _ members: [String: [ConnID]]) {
         for room in dropped.sorted() {
             stats.roomDrops += 1
-            if after.roomNames.contains(room) { return fail(.roomDelivery, "#\(room) was dropped but is still a room") }
+            if self.room.roomNames.contains(room) { return fail(.roomDelivery, "#\(room) was dropped but is still a room") }
             if let left = members[room], !left.isEmpty { return fail(.roomDelivery, "#\(room) was dropped, and \(left.sorted()) were not told") }
         }
     }

@@ -69,7 +69,10 @@ extension Simulator {
         guard crashArmed, effects.contains(where: { if case .store = $0 { true } else { false } }) else { return false }
         crashArmed = false
         let lost = runtime.roomLog?.uncommittedCount ?? 0
-        for e in storedLog.suffix(lost) { storedPerRoom[e.room, default: 0] -= 1 }
+        for e in storedLog.suffix(lost) {
+            storedPerRoom[e.room, default: 0] -= 1
+            storedByRoom[e.room]?.removeLast()
+        }
         storedLog.removeLast(lost)
         stats.serverCrashes += 1
         if Self.printTrace { print("t=\(now) server: killed mid-turn, \(lost) uncommitted entries and this step's lost") }

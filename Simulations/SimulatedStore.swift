@@ -7,7 +7,7 @@ extension Simulator {
     func answer(_ q: HistoryQuery) -> HistoryAnswer {
         // Nothing at or below a drop of the room is a later room's of the name (`RoomDrop`).
         let floor = moderation.drops[q.room] ?? 0
-        let log = storedLog.filter { $0.room == q.room && $0.seq > floor }
+        let log = (storedByRoom[q.room] ?? []).filter { $0.seq > floor }
         switch q.range {
         case let .before(seq):
             let older = log.filter { $0.seq < seq }

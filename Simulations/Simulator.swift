@@ -211,8 +211,13 @@ final class Simulator {
     /// The server's OS and runtime: new ones when the server restarts (see `ServerRestart.swift`).
     var os: SimulatedOS
     var runtime: Runtime
-    /// The server's core, as the runtime holds it.
-    var server: ChatApp { runtime.app }
+    /// The server's core and its room, as the runtime holds them, read in place: a getter that
+    /// returned the core copied all of it for every look. (`room.members` copies the members
+    /// only; a `let` of the room held across calls copies all of it, some forty references.)
+    var server: ChatApp { _read { yield runtime.app } }
+    var room: Room { _read { yield runtime.app.room! } }
+    /// A room's members, looked up in place (a method called on `room` from a closure copied it).
+    func roomMembers(_ name: String) -> [ConnID]? { runtime.app.room?.roomMembers(name) }
     let hostUID: UID?
     /// The network, which the simulated OS holds (it reads and writes the server's ends).
     var links: [ConnID: Link] {
@@ -244,6 +249,9 @@ final class Simulator {
     var namesChecked: [String] = []
     var membersChecked: [Room.Member] = []
     var nameKeys: [String: Set<String>] = [:]
+    /// What `nameKeys` answered for each name's exact bytes (its entries never change): a
+    /// String key hashes the name normalised, which cost more than the check's other work.
+    var nameKeysByBytes: [TextKey: Set<String>] = [:]
     /// Whether the runtime's reading was paused after the last turn.
     var wasPaused = false
     /// The flow-control oracle: since when the server's room has waited for each reader
@@ -264,6 +272,8 @@ final class Simulator {
     var storedLog: [RoomEntry] = []
     /// How many of them each room has: its numbers run 1, 2, 3, ... on their own.
     var storedPerRoom: [String: Int] = [:]
+    /// The same entries by room, each room's in order: a history query reads its own room's.
+    var storedByRoom: [String: [RoomEntry]] = [:]
     /// Each dropped room's last entry (`RoomDrop.throughSeq`): a room made again under the name
     /// owns nothing at or below it, so nobody is owed those entries any more.
     var droppedThrough: [String: Int64] = [:]
@@ -427,12 +437,12 @@ final class Simulator {
         checkRestored(event)
         checkStallDrop(event)
         checkFrameDrop(event)
-        // The room after the step, taken once: each look through `server` copies the whole core.
-        let room = server.room!
+        // The room after the step is read in place (`room`), one field at a time: a `let` of it
+        // held across the checks copied the whole room for every step.
         let joinedAfter = joinedBefore.updated(room.joined)
-        checkServerStep(event, effects, room: room, joined: (joinedBefore, joinedAfter), membersBefore: membersBefore)
-        checkRoomDelivery(effects, before: roomsBefore.members, room: room)
-        roomsBefore.update(from: room)
+        checkServerStep(event, effects, joined: (joinedBefore, joinedAfter), membersBefore: membersBefore)
+        checkRoomDelivery(effects, before: roomsBefore.members)
+        roomsBefore.update(names: room.roomNames, roomMembers)
         joinedBefore = joinedAfter
         membersBefore = room.members
         for effect in effects {
@@ -449,7 +459,10 @@ final class Simulator {
                 frameClocks[c]?.exact = false
             case let .store(entries):
                 storedLog += entries
-                for e in entries { storedPerRoom[e.room, default: 0] += 1 }
+                for e in entries {
+                    storedPerRoom[e.room, default: 0] += 1
+                    storedByRoom[e.room, default: []].append(e)
+                }
             case let .keepModeration(.dropRoom(drop)):
                 droppedThrough[drop.room] = max(droppedThrough[drop.room] ?? 0, drop.throughSeq)
             case .send, .setTimer, .cancelTimer, .resumeReading, .queryHistory, .print, .log, .quit, .connect, .remember, .alert, .keepModeration:
@@ -492,9 +505,9 @@ final class Simulator {
             stats.logLinesShown += lines.count { $0.fromLog }
             // Our own lines carry our name (before or after a rename in this step): someone
             // else's line may have the same text. A room's lines besides #general's are checked
-            // at the server (`checkRoomDelivery`).
-            let session = clients[i].app!.session!
-            let nameAfter = Self.ownName(session, clients[i].username)
+            // at the server (`checkRoomDelivery`). The session is read in place, a field at a
+            // time: a `let` of it copied the whole session for every chunk read.
+            let nameAfter = ownName(i)
             for line in lines where !line.fromLog && line.room == nil {
                 switch line.kind {
                 case let .chat(name, _) where own.first == line.text && (name == nameBefore || name == nameAfter):
@@ -515,9 +528,10 @@ final class Simulator {
             // The table of this connection: a reconnecting client keeps its last one until
             // the new server sends its own (`me` is set by that). The same table written
             // again over nothing else changes nothing, so it is written when it changed.
-            if session.me != nil, clients[i].seenTable != session.users {
-                for entry in session.users { clients[i].seen[entry.key] = entry.user.username }
-                clients[i].seenTable = session.users
+            let users = clients[i].app!.session!.users
+            if clients[i].app!.session!.me != nil, clients[i].seenTable != users {
+                for entry in users { clients[i].seen[entry.key] = entry.user.username }
+                clients[i].seenTable = users
             }
             if clients[i].follow != nil {
                 let resumed = resumedSeqs(completed)
@@ -569,10 +583,6 @@ final class Simulator {
             guard let me = c[i].app?.session?.me else { return c[i].username }
             return c[i].app!.session!.users.first { $0.key == me }?.user.username ?? c[i].username
         }
-    }
-
-    static func ownName(_ session: ClientSession, _ username: String) -> String {
-        session.me.flatMap { me in session.users.first { $0.key == me }?.user.username } ?? username
     }
 
     func modelReceive(_ i: Int, _ bytes: [UInt8]) {
@@ -683,12 +693,14 @@ final class Simulator {
             if let i { clientDisconnected(i, reason: "connection reset") }
             return
         }
-        // Most links have nothing due at a tick: then the pipe is not touched (a read of nothing
-        // changes nothing), and the link is as it was read above.
+        // Most links have nothing due at a tick: then the pipe is not touched. (What the rest
+        // reads of `link` is taken now: a link read before a change of the dictionary and after
+        // it must be a copy, both pipes and all.)
         let due = link.down.nextArrival.map { $0 <= now } ?? false
-        let bytes = due ? links[c]!.down.read(now: now, limit: link.slowReader ?? Int.max) : []
+        let limit = link.slowReader ?? Int.max, trickle = link.trickle
+        let bytes = due ? links[c]!.down.read(now: now, limit: limit) : []
         if !bytes.isEmpty, let i {
-            for chunk in rng.chunks(bytes, trickle: link.trickle, maxExtraCuts: profile.network.maxExtraCuts) {
+            for chunk in rng.chunks(bytes, trickle: trickle, maxExtraCuts: profile.network.maxExtraCuts) {
                 guard failure == nil, clients[i].open else { break }
                 if clients[i].app != nil {
                     pychatStep(i, .received(conn: c, bytes: Bytes(chunk)))
@@ -697,7 +709,8 @@ final class Simulator {
                 }
             }
         }
-        if let l = bytes.isEmpty ? link : links[c], l.clientOpen, l.down.finished, l.down.isEmpty {
+        // (A read of nothing changes none of these.)
+        if let l = links[c], l.clientOpen, l.down.finished, l.down.isEmpty {
             // The server closed: the client process sees the end and closes its socket too.
             links[c]!.clientOpen = false
             links[c]!.up.finished = true
@@ -756,11 +769,12 @@ final class Simulator {
     }
 
     func live(_ kinds: Set<ClientKind>) -> [Int] {
-        clients.indices.filter { clients[$0].open && kinds.contains(clients[$0].kind) }
+        // Read in place: `clients[$0]` through the array property copies a whole client.
+        clients.withUnsafeBufferPointer { c in c.indices.filter { c[$0].open && kinds.contains(c[$0].kind) } }
     }
 
     func action() {
-        let liveCount = live(Set(ClientKind.allCases)).count
+        let liveCount = live(ClientKind.every).count
         let p = profile
         let weights = [
             liveCount < p.maxClients ? 8 : 0,  // connect
@@ -808,7 +822,7 @@ final class Simulator {
             pychatStep(i, .resize(cols: rng.int(in: -2...220), rows: rng.int(in: -2...70)))
         case 5:
             // The user quits the program.
-            guard let i = pickLive(Set(ClientKind.allCases)) else { return }
+            guard let i = pickLive(ClientKind.every) else { return }
             clientClose(i)
             clients[i].follow?.running = false
         case 6:
@@ -824,7 +838,7 @@ final class Simulator {
             }
             clientWrite(i, frame)
         case 7:
-            guard let i = pickLive(Set(ClientKind.allCases)) else { return }
+            guard let i = pickLive(ClientKind.every) else { return }
             reset(i)
         case 8:
             guard let c = pickLink() else { return }

@@ -1,3 +1,4 @@
+import ChatState
 import Testing
 
 /// The simulator's own fast paths held to the plain code they replace, over many generated
@@ -48,5 +49,34 @@ import Testing
         }
         // Both answers are common: the inputs test something.
         #expect(yes > 2_000 && yes < 18_000, "\(yes) of 20 000")
+    }
+}
+
+/// `TraceHash.describe` held to `String(describing:)`, which the digest was made with.
+@Suite struct TraceHashTests {
+    @Test func rangesAreDescribedAsStringDescribingDoes() {
+        var r = SimRandom(seed: 0x4A5E)
+        let edges: [Int64] = [0, 1, -1, 9, 10, 99, 100, Int64.max, Int64.min, Int64.max - 1, Int64.min + 1]
+        for n in 0..<5_000 {
+            let seq = n < edges.count ? edges[n] : Int64(bitPattern: r.next()) >> r.below(64)
+            let words = (0..<r.below(3)).map { _ in r.pick(["a", "\"q\"", "", "é", "\\", "\n"]) }
+            for range in [HistoryQuery.Range.before(seq: seq), .after(seq: seq), .around(seq: seq), .search(words: words)] {
+                #expect(TraceHash.describe(range) == String(describing: range))
+            }
+        }
+    }
+}
+
+/// `Corpus.repeated` held to `String(repeating:count:)`, which the workload's texts were made with.
+@Suite struct CorpusTests {
+    @Test func repeatedIsStringRepeating() {
+        let pieces = ["", "a", "ab", "é", "e\u{301}", "\u{301}", "😀", "👍🏽", "x\u{1B}", "\u{1B}z", "\r", "\n", "\r\n", "🇫", "中"]
+        for piece in pieces {
+            for n in [0, 1, 2, 3, 7, 64, 301] {
+                let want = String(repeating: piece, count: n)
+                let got = Corpus.repeated(piece, n)
+                #expect(Array(got.utf8) == Array(want.utf8) && got == want && got.count == want.count, "\(piece.debugDescription) x \(n)")
+            }
+        }
     }
 }

@@ -68,6 +68,9 @@ enum ClientKind: Int, CaseIterable {
     case original
     /// Connects and never joins (perhaps after half a frame): the join deadline must fire.
     case silent
+
+    /// Every kind, made once (the workload asks for it at every action).
+    static let every = Set(allCases)
 }
 
 /// Texts, names and colours, from the harmless to the hostile.
@@ -96,14 +99,24 @@ enum Corpus {
         case 700..<900:
             // A few pieces glued: mixes scripts, controls and emoji within one text.
             return (0..<r.int(in: 2...5)).map { _ in r.pick(short) }.joined(separator: r.pick([" ", "", "\n"]))
-        case 900..<970: return String(repeating: r.pick(["ab", "é", "😀", "x\u{1B}"]), count: r.int(in: 10...300))
+        case 900..<970: return repeated(r.pick(["ab", "é", "😀", "x\u{1B}"]), r.int(in: 10...300))
         case 970..<985:
             // Right at the limit: relayed (the limit counts characters after cleaning).
-            return String(repeating: "a", count: Limits.maxTextLength - 1) + r.pick(["b", "\u{0}b", "😀"])
+            return repeated("a", Limits.maxTextLength - 1) + r.pick(["b", "\u{0}b", "😀"])
         default:
             // Over the limit: the server must refuse it with a notice to the sender only.
-            return String(repeating: r.pick(["a", "é", "\u{1B}z"]), count: Limits.maxTextLength + r.int(in: 1...200))
+            return repeated(r.pick(["a", "é", "\u{1B}z"]), Limits.maxTextLength + r.int(in: 1...200))
         }
+    }
+
+    /// `String(repeating: piece, count: n)`, made from its bytes at once: the standard one
+    /// appends the piece n times, looking for a grapheme break at every join, which cost more
+    /// than the steps the text was for. The same code units, so the same string.
+    static func repeated(_ piece: String, _ n: Int) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(piece.utf8.count * n)
+        for _ in 0..<n { bytes.append(contentsOf: piece.utf8) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Names a rename asks for: free ones, ones taken (by case or by a confusable letter), ones
