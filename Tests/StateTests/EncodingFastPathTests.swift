@@ -118,4 +118,33 @@ import Testing
         }
         #expect(whole > 1000 && split > 1000)
     }
+
+    /// Every name of up to five of spaces, letters, quotes and backslashes, and long ones with
+    /// spaces around the length limit: a name of printable ASCII is cleaned from its bytes as
+    /// the Character-by-Character rules clean it; any other name is left to those rules.
+    @Test func anASCIINameIsCleanedAsCharactersCleanIt() {
+        let alphabet: [Character] = [" ", "a", "Z", "\"", "\\", "~"]
+        var names = FastPathTests.strings(alphabet, upTo: 5)
+        for length in 28...40 {
+            for place in [0, 1, 15, 30, 31, 32, 33, length - 1] where place < length {
+                var chars = Array(repeating: Character("n"), count: length)
+                chars[place] = " "
+                names += [String(chars), " " + String(chars), String(chars) + "  ", String(repeating: "\"", count: length)]
+            }
+        }
+        var cleaned = 0
+        for name in names {
+            guard let fast = TextRules.asciiCleanName(name) else {
+                Issue.record("printable ASCII not taken: \(name.debugDescription)")
+                continue
+            }
+            #expect(fast == TextRules.generalCleanName(name), "\(name.debugDescription)")
+            cleaned += 1
+        }
+        #expect(cleaned > 9_000)
+        for name in ["a\tb", "zoë", "a\u{7F}", "a\r\nb", "\u{200B}x", "😀"] {
+            #expect(TextRules.asciiCleanName(name) == nil)
+            #expect(TextRules.cleanName(name) == TextRules.generalCleanName(name))
+        }
+    }
 }
