@@ -114,22 +114,24 @@ import Testing
         #expect(TextRules.length("\u{E9}" + String(repeating: "x", count: 3)) == 4)
     }
 
+    /// `json.dumps(s)`, scalar by scalar: the reference `JSONWriter.string` is held to.
+    static func python(_ s: String) -> [UInt8] {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            let short: [UInt32: String] = [0x22: "\\\"", 0x5C: "\\\\", 0x0A: "\\n", 0x0D: "\\r",
+                                           0x09: "\\t", 0x08: "\\b", 0x0C: "\\f"]
+            func hex(_ u: UInt32) -> String { "\\u" + String(repeating: "0", count: 4 - String(u, radix: 16).count) + String(u, radix: 16) }
+            let v = scalar.value
+            if let e = short[v] { out += e } else if v >= 0x20 && v < 0x7F { out.unicodeScalars.append(scalar) } else if v >= 0x10000 {
+                out += hex(0xD800 + ((v - 0x10000) >> 10)) + hex(0xDC00 + ((v - 0x10000) & 0x3FF))
+            } else { out += hex(v) }
+        }
+        return Array((out + "\"").utf8)
+    }
+
     @Test func aStringIsWrittenAsPythonWritesIt() {
         // json.dumps with ensure_ascii: printable ASCII as it is, seven short escapes, every
         // other scalar \uXXXX in lower-case hex (a surrogate pair past the BMP).
-        func python(_ s: String) -> [UInt8] {
-            var out = "\""
-            for scalar in s.unicodeScalars {
-                let short: [UInt32: String] = [0x22: "\\\"", 0x5C: "\\\\", 0x0A: "\\n", 0x0D: "\\r",
-                                               0x09: "\\t", 0x08: "\\b", 0x0C: "\\f"]
-                func hex(_ u: UInt32) -> String { "\\u" + String(repeating: "0", count: 4 - String(u, radix: 16).count) + String(u, radix: 16) }
-                let v = scalar.value
-                if let e = short[v] { out += e } else if v >= 0x20 && v < 0x7F { out.unicodeScalars.append(scalar) } else if v >= 0x10000 {
-                    out += hex(0xD800 + ((v - 0x10000) >> 10)) + hex(0xDC00 + ((v - 0x10000) & 0x3FF))
-                } else { out += hex(v) }
-            }
-            return Array((out + "\"").utf8)
-        }
         var texts = Self.strings(Self.tricky, upTo: 2)
         for v in stride(from: UInt32(0), through: 0x10FFFF, by: 1) where v < 0x3000 || v % 97 == 0 || v == 0x10FFFF || v == 0xFFFF {
             if let scalar = Unicode.Scalar(v) { texts.append("x" + String(Character(scalar)) + "\"\\y") }
@@ -137,7 +139,7 @@ import Testing
         for text in texts {
             var w = JSONWriter()
             w.string(text)
-            #expect(w.bytes == python(text), "\(text.debugDescription)")
+            #expect(w.bytes == Self.python(text), "\(text.debugDescription)")
             #expect(JSONWriter.encodedLength(text) == w.bytes.count - 2)
             #expect(JSONWriter.encodedLength(text) == text.unicodeScalars.reduce(0) { $0 + JSONWriter.encodedLength($1) })
         }

@@ -29,9 +29,27 @@ public struct RGB: Hashable, Sendable, Codable, CustomStringConvertible {
 
     /// Six lower-case hex digits, as the original sends colours.
     public var description: String {
-        let digits = Array("0123456789abcdef")
-        return String([r >> 4, r & 15, g >> 4, g & 15, b >> 4, b & 15].map { digits[Int($0)] })
+        // Six ASCII bytes make a small String, held inline: no allocation for a colour.
+        String(unsafeUninitializedCapacity: 6) { buffer in
+            var i = 0
+            forEachHexDigit { buffer[i] = $0; i += 1 }
+            return 6
+        }
     }
+
+    /// The same six digits appended as bytes, for a writer that has no use for a String.
+    public func appendHex(to bytes: inout [UInt8]) {
+        forEachHexDigit { bytes.append($0) }
+    }
+
+    private func forEachHexDigit(_ body: (UInt8) -> Void) {
+        for byte in [r, g, b] {
+            body(Self.hexDigit(byte >> 4))
+            body(Self.hexDigit(byte & 15))
+        }
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
 
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)

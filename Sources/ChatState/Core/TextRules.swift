@@ -6,12 +6,38 @@ public enum TextRules {
     /// to `Limits.maxClusterScalars` code points, at most `Limits.maxNameLength` characters and
     /// `Limits.maxNameBytes` bytes on the wire, `Anonymous` when nothing is left.
     public static func cleanName(_ raw: String) -> String {
+        asciiCleanName(raw) ?? generalCleanName(raw)
+    }
+
+    /// `cleanName` the general way, a Character at a time: the reference `asciiCleanName` is held to.
+    static func generalCleanName(_ raw: String) -> String {
         let visible = hasInvisible(raw) ? withoutInvisibles(raw) : raw
         // One walk over the characters of what may be a 64 KiB name: leading white space is
         // skipped as it is fitted, and only the fitted name is trimmed at its end.
         let name = fitted(visible, characters: Limits.maxNameLength, bytes: Limits.maxNameBytes,
                           skippingLeadingSpace: true).trimmed()
         return name.isEmpty ? anonymous : name
+    }
+
+    /// `cleanName` of a name of printable ASCII (nil for any other), from its bytes: each byte is
+    /// a Character, none invisible, and the only white space is the space, so the name is its
+    /// bytes after the leading spaces, as many as the limits let through, without trailing ones.
+    static func asciiCleanName(_ raw: String) -> String? {
+        var raw = raw
+        return raw.withUTF8 { u -> String? in
+            guard u.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
+            var start = 0
+            while start < u.count, u[start] == 0x20 { start += 1 }
+            var end = start, count = 0, size = 0
+            while end < u.count, count < Limits.maxNameLength {
+                size += u[end] == 0x22 || u[end] == 0x5C ? 2 : 1
+                guard size <= Limits.maxNameBytes else { break }
+                count += 1
+                end += 1
+            }
+            while end > start, u[end - 1] == 0x20 { end -= 1 }
+            return end == start ? anonymous : String(decoding: UnsafeBufferPointer(rebasing: u[start..<end]), as: UTF8.self)
+        }
     }
 
     /// Whether some code point of a name is invisible in it (`isInvisibleInName`). Most names

@@ -7,10 +7,9 @@
 extension Room {
     /// nil: a token was taken (or there is no rate). Otherwise the milliseconds until one.
     mutating func takeChatToken(_ conn: ConnID) -> Int64? {
-        guard config.chatRate > 0, var bucket = connections[conn]?.bucket else { return nil }
-        let wait = bucket.take(at: now)
-        connections[conn]!.bucket = bucket
-        return wait
+        guard config.chatRate > 0 else { return nil }
+        let time = now
+        return withConnection(conn, { $0.bucket?.take(at: time) }) ?? nil
     }
 
     /// Keeps `frames` until the sender has a token again; the first of them is the chat that

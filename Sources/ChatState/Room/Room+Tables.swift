@@ -16,19 +16,15 @@ extension Room {
 
     /// Sends the whole table, each with its own uid, to those of `conns` whose table is old.
     mutating func refreshTables(_ conns: [ConnID], _ out: inout StepOutput) {
-        var template: MessageCodec.ServerInfoTemplate?
         for conn in conns {
             guard var c = connections[conn], let m = c.member, c.knownVersion < tableVersion else { continue }
-            if template == nil {
-                template = MessageCodec.ServerInfoTemplate(users: members.map(\.tableEntry))
-            }
+            let template = wholeTable()
             // A whole table over the frame limit would make every pychat client refuse it (and
             // an original one read a frame it cannot hold): such members get short tables.
-            guard template!.fitsInAFrame else {
-                wholeTableFit = (tableVersion, false)
+            guard template.fitsInAFrame else {
                 return sendShortTables(to: conns.filter { connections[$0].map { $0.knownVersion < tableVersion } ?? false }, &out)
             }
-            out.send(template!.frame(for: m.uid), to: [conn])
+            out.send(template.frame(for: m.uid), to: [conn])
             c.knownVersion = tableVersion
             c.shortTable = nil
             connections[conn] = c
@@ -84,16 +80,19 @@ extension Room {
         }
     }
 
-    /// Whether the room's whole table fits in a frame, worked out once per table version: a
-    /// room where it does not sends short tables before a new speaker's chat, without writing
-    /// the whole table first only to find it too big (a rename that changes the answer is
-    /// caught by `refreshTables`, which checks the table it wrote).
-    mutating func wholeTableFits() -> Bool {
-        if let fit = wholeTableFit, fit.version == tableVersion { return fit.fits }
-        let fits = MessageCodec.ServerInfoTemplate(users: members.map(\.tableEntry)).fitsInAFrame
-        wholeTableFit = (tableVersion, fits)
-        return fits
+    /// The whole table's ServerInfo, written once for each state of `members` (a join, leave
+    /// or rename): a join's own table, the quiet refresh after it and the tables sent before a
+    /// new speaker's chats all share it.
+    mutating func wholeTable() -> MessageCodec.ServerInfoTemplate {
+        if let cached = wholeTableCache { return cached }
+        let template = MessageCodec.ServerInfoTemplate(users: members.map(\.tableEntry))
+        wholeTableCache = template
+        return template
     }
+
+    /// Whether the room's whole table fits in a frame: a room where it does not sends short
+    /// tables before a new speaker's chat.
+    mutating func wholeTableFits() -> Bool { wholeTable().fitsInAFrame }
 
     mutating func noteSpeaker(_ member: Member) {
         if recentSpeakers.last?.uid == member.uid { return }

@@ -75,7 +75,12 @@ public struct Room: Sendable {
 
     let config: AppConfig
     /// Users in wire order: the host first, then in order of joining.
-    public internal(set) var members: [Member] = []
+    public internal(set) var members: [Member] = [] {
+        // A plain didSet (no oldValue) keeps appends in place.
+        didSet { wholeTableCache = nil }
+    }
+    /// The whole table's ServerInfo as written for `members`, until they change (see `wholeTable`).
+    var wholeTableCache: MessageCodec.ServerInfoTemplate?
     /// Joined connections in order of joining: the recipients of every broadcast.
     public private(set) var joined: [ConnID] = []
     /// Where the server listens, as the interpreter reported it (the real port for port 0).
@@ -94,8 +99,6 @@ public struct Room: Sendable {
     /// The latest chat's recipients, reused while the same member goes on talking and nobody
     /// joins or leaves: one array per burst, not one per chat (and equal sends merge fast).
     var lastRecipients: (sender: ConnID, tableVersion: Int, list: [ConnID], stamped: [ConnID])?
-    /// Whether the whole table fit in a frame at that table version (see `wholeTableFits`).
-    var wholeTableFit: (version: Int, fits: Bool)?
     /// Every member's name: the names a joiner may not take, nor one confusable with them.
     var names = UniqueNames()
     /// The host's name as `names` holds it.
@@ -300,17 +303,23 @@ public struct Room: Sendable {
     // MARK: Frames and messages
 
     private mutating func receive(_ conn: ConnID, _ bytes: [UInt8], _ out: inout StepOutput) {
-        guard var c = connections[conn] else { return }
-        let frames = c.decoder.feed(bytes)
-        if c.paused {
+        // Fed in place: a copy of the connection would share the decoder's buffer, and the
+        // feed would copy that buffer on its first write, on every read.
+        guard case let (frames, paused)? = withConnection(conn, { c -> ([RawFrame], Bool) in
+            let frames = c.decoder.feed(bytes)
             // The interpreter does not read a paused connection; should bytes come anyway, they
             // wait behind the held frames, in order.
-            c.held.append(contentsOf: frames)
-            connections[conn] = c
-            return
-        }
-        connections[conn] = c
+            if c.paused { c.held.append(contentsOf: frames) }
+            return (frames, c.paused)
+        }), !paused else { return }
         process(frames[...], from: conn, &out)
+    }
+
+    /// `body` on connection `conn` in place, found once (nil: no such connection): neither a
+    /// copy of all its fields to read one nor a copy written back.
+    mutating func withConnection<R>(_ conn: ConnID, _ body: (inout Connection) -> R) -> R? {
+        guard let i = connections.index(forKey: conn) else { return nil }
+        return body(&connections.values[i]) // purity: the one connection at its key's index, no walk in hash order
     }
 
     /// Acts on a connection's frames in order, until one is a chat its sender has no token for:
@@ -327,9 +336,9 @@ public struct Room: Sendable {
             }
             i += 1
         }
-        guard let c = connections[conn] else { return }
-        if c.paused { resume(conn, &out) }
-        if let failure = c.decoder.failure {
+        guard case let (paused, failure)? = withConnection(conn, { ($0.paused, $0.decoder.failure) }) else { return }
+        if paused { resume(conn, &out) }
+        if let failure {
             close(conn, reason: failure.description, &out)
         }
     }
@@ -344,7 +353,7 @@ public struct Room: Sendable {
             violation(conn, "\(frame.strayKindDescription), which no PyChat peer sends", &out)
             return nil
         }
-        let member = connections[conn]?.member
+        let member = withConnection(conn, { $0.member }) ?? nil
         var charged = false
         // The common case, a plain ASCII chat from a member, skips the JSON parser and the
         // Unicode rules: its text is relayed as the same bytes (see MessageCodec.plainChatText).
@@ -364,8 +373,8 @@ public struct Room: Sendable {
     }
 
     private mutating func handle(_ message: Message, from conn: ConnID, _ out: inout StepOutput) {
-        guard let c = connections[conn] else { return }
-        switch (message, c.member) {
+        guard let member = withConnection(conn, { $0.member }) else { return }
+        switch (message, member) {
         case let (.joinRequest(username, color), nil):
             join(conn, username: username, color: color, &out)
         case let (.chat(_, text), member?):

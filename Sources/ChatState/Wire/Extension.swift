@@ -112,7 +112,7 @@ public enum ExtensionCodec {
     public static let kind: UInt8 = 0x02
 
     public static func frame(_ message: ExtensionMessage) -> [UInt8] {
-        var w = JSONWriter()
+        var w = JSONWriter(frameKind: kind)
         switch message {
         case let .welcome(common):
             w.raw("{\"type\": \"Welcome\", \"version\": ")
@@ -142,7 +142,7 @@ public enum ExtensionCodec {
         case .say, .roomEntry, .join, .part, .dropped, .rooms:
             writeRooms(message, &w)
         }
-        return FrameCodec.frame(kind: kind, parts: w.bytes)
+        return w.finishFrame()
     }
 
     /// Decodes one extension body. Fields it does not know are ignored, so a later version may

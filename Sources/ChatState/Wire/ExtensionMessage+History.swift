@@ -93,7 +93,7 @@ extension ExtensionCodec {
         w.raw(", \"name\": ")
         w.string(e.author)
         w.raw(", \"color\": ")
-        w.string(e.color.description)
+        w.color(e.color)
         w.raw(", \"text\": ")
         w.string(text)
         if let ownID {
@@ -111,21 +111,48 @@ extension ExtensionCodec {
     /// its own (a 65 000-byte text under a 512-byte name) has its text cut to fit.
     public static func frames(_ message: ExtensionMessage, limit: Int = Limits.maxFrameLength) -> [[UInt8]] {
         switch message {
+        case let .history(room, entries, _):
+            let budget = limit + FrameCodec.headerLength - frame(.history(room: room, entries: [], more: false)).count
+            // The usual page fits in one frame: the message as it is, without packing it.
+            return fitWhole(entries, budget: budget) ? [frame(message)] : packedFrames(message, budget: budget)
+        case let .searchResults(room, words, entries):
+            let budget = limit + FrameCodec.headerLength - frame(.searchResults(room: room, words: words, entries: [])).count
+            return fitWhole(entries, budget: budget) ? [frame(message)] : packedFrames(message, budget: budget)
+        default:
+            return [frame(message)]
+        }
+    }
+
+    /// `frames` the general way, the reference its one-frame shortcut is held to: the entries
+    /// packed into runs within `budget`, a frame for each.
+    static func packedFrames(_ message: ExtensionMessage, budget: Int) -> [[UInt8]] {
+        switch message {
         case let .history(room, entries, more):
-            let empty = frame(.history(room: room, entries: [], more: false))
-            let chunks = pack(entries.reversed(), budget: limit + FrameCodec.headerLength - empty.count)
+            let chunks = pack(entries.reversed(), budget: budget)
             guard !chunks.isEmpty else { return [frame(message)] }
             return chunks.enumerated().map { n, chunk in
                 frame(.history(room: room, entries: chunk.reversed(), more: more || n < chunks.count - 1))
             }
         case let .searchResults(room, words, entries):
-            let empty = frame(.searchResults(room: room, words: words, entries: []))
-            let chunks = pack(entries, budget: limit + FrameCodec.headerLength - empty.count)
+            let chunks = pack(entries, budget: budget)
             guard !chunks.isEmpty else { return [frame(message)] }
             return chunks.map { frame(.searchResults(room: room, words: words, entries: $0)) }
         default:
             return [frame(message)]
         }
+    }
+
+    /// Whether `pack` would keep these entries as one run, none of them cut: their sizes (each
+    /// with `extra`) and the separators between them are within `budget`. Then the message
+    /// as it is makes the one frame; none makes it too (`pack` gives no runs, the callers the
+    /// message as it is).
+    static func fitWhole(_ entries: some Collection<RoomEntry>, budget: Int, extra: Int = 0) -> Bool {
+        var used = -2
+        for e in entries {
+            used += 2 + entrySize(e) + extra
+            if used > budget { return false }
+        }
+        return true
     }
 
     /// Greedy runs of entries whose JSON, with a 2-byte separator between two, fits in `budget`.
@@ -151,10 +178,36 @@ extension ExtensionCodec {
         return chunks
     }
 
+    /// The bytes `writeEntry` writes for `e` (without an id), counted without writing them: the
+    /// fixed part once, then the numbers' digits and each string's escaped length. A `History`
+    /// of a page of entries is sized entry by entry before it is written, on every join.
     static func entrySize(_ e: RoomEntry) -> Int {
+        entryFixedBytes + digitCount(e.seq) + digitCount(e.wallMillis) + JSONWriter.encodedLength(e.kind.rawValue)
+            + JSONWriter.encodedLength(e.author) + JSONWriter.encodedLength(e.text)
+    }
+
+    /// The reference `entrySize` is held to: the entry written, and its bytes counted.
+    static func writtenEntrySize(_ e: RoomEntry) -> Int {
         var w = JSONWriter(capacity: 64 + e.text.utf8.count)
         writeEntry(e, text: e.text, &w)
         return w.bytes.count
+    }
+
+    /// What every entry writes whatever its fields: keys, separators, quotes, the colour.
+    private static let entryFixedBytes: Int = {
+        let e = RoomEntry(room: "", seq: 0, wallMillis: 0, kind: .chat, author: "", authorUID: nil, color: .defaultUser, text: "")
+        return writtenEntrySize(e) - 2 - JSONWriter.encodedLength(e.kind.rawValue)
+    }()
+
+    /// The length of `String(n)`.
+    static func digitCount(_ n: Int64) -> Int {
+        var count = n < 0 ? 2 : 1
+        var m = n.magnitude
+        while m >= 10 {
+            m /= 10
+            count += 1
+        }
+        return count
     }
 
     /// A message's field `name`, which it must have.

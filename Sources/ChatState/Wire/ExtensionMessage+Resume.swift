@@ -94,9 +94,17 @@ extension ExtensionCodec {
         var empty = part
         empty.entries = []
         empty.ownIDs = []
-        let idBytes = ", \"id\": ".utf8.count + 20
         let budget = limit + FrameCodec.headerLength - frame(.resumed(empty)).count
-        let chunks = pack(part.entries, budget: budget, extra: idBytes)
+        // The usual answer fits in one frame: the part as it is, without packing it.
+        return fitWhole(part.entries, budget: budget, extra: resumedIDBytes) ? [frame(.resumed(part))] : packedFrames(part, budget: budget)
+    }
+
+    /// What an entry's own id may add to it: the key and up to 20 digits.
+    private static let resumedIDBytes = ", \"id\": ".utf8.count + 20
+
+    /// `frames` the general way, the reference its one-frame shortcut is held to.
+    static func packedFrames(_ part: ResumedPart, budget: Int) -> [[UInt8]] {
+        let chunks = pack(part.entries, budget: budget, extra: resumedIDBytes)
         guard !chunks.isEmpty else { return [frame(.resumed(part))] }
         // `pack` keeps every entry, in order: the ids follow by position.
         var start = 0

@@ -61,7 +61,9 @@ public enum FrameCodec {
 
     /// The frame of one protocol message, as the original writes it.
     public static func frame(_ message: Message) -> [UInt8] {
-        frame(kind: jsonKind, parts: MessageCodec.encode(message))
+        var w = JSONWriter(frameKind: jsonKind)
+        MessageCodec.write(message, into: &w)
+        return w.finishFrame()
     }
 }
 

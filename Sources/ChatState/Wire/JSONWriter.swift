@@ -10,6 +10,27 @@ public struct JSONWriter {
         bytes.reserveCapacity(capacity)
     }
 
+    /// A writer for a whole frame: the header and kind byte first, the length filled in by
+    /// `finishFrame`, so a message is written once, into the array that is sent.
+    public init(frameKind kind: UInt8, capacity: Int = 128) {
+        self.init(capacity: FrameCodec.headerLength + 1 + capacity)
+        bytes.append(contentsOf: [0, 0, 0, 0, kind])
+    }
+
+    /// The frame begun by `init(frameKind:)`, its header now saying how long the rest is.
+    public mutating func finishFrame() -> [UInt8] {
+        let length = bytes.count - FrameCodec.headerLength
+        for k in 0..<FrameCodec.headerLength {
+            bytes[k] = UInt8(truncatingIfNeeded: length >> (8 * (FrameCodec.headerLength - 1 - k)))
+        }
+        return bytes
+    }
+
+    /// Bytes written as they are (a part encoded before).
+    public mutating func raw(_ part: some Collection<UInt8>) {
+        bytes.append(contentsOf: part)
+    }
+
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     public mutating func raw(_ s: StaticString) {
@@ -20,8 +41,15 @@ public struct JSONWriter {
         var s = s
         s.withUTF8 { utf8 in
             // Each UTF-8 byte writes at least one byte: one reservation for most texts.
-            bytes.reserveCapacity(bytes.count + utf8.count + 2)
+            reserve(utf8.count + 2)
             bytes.append(0x22)
+            // Most strings (names, plain chats) have nothing to escape: checked a word at a
+            // time and appended at once.
+            if let base = utf8.baseAddress, MessageCodec.isPlainText(base, count: utf8.count) {
+                bytes.append(contentsOf: utf8)
+                bytes.append(0x22)
+                return
+            }
             var i = 0
             while i < utf8.count {
                 // A run that is written as it is, appended at once.
@@ -50,6 +78,14 @@ public struct JSONWriter {
         }
     }
 
+    /// Room for `extra` more bytes. Growing at least twofold: `reserveCapacity` alone grows to
+    /// exactly what it is asked, so a message of many strings (a page of history) would be
+    /// copied once per string.
+    private mutating func reserve(_ extra: Int) {
+        let needed = bytes.count + extra
+        if needed > bytes.capacity { bytes.reserveCapacity(max(needed, 2 * bytes.capacity)) }
+    }
+
     /// A byte `string` writes as it is: printable ASCII but the quote and the backslash.
     private static func isPlain(_ b: UInt8) -> Bool { b >= 0x20 && b < 0x7F && b != 0x22 && b != 0x5C }
 
@@ -66,6 +102,12 @@ public struct JSONWriter {
     /// The bytes `string(s)` writes, without the two quotes, computed without writing them:
     /// from the UTF-8 bytes, each lead byte saying how long its scalar is (so what it costs).
     public static func encodedLength(_ s: String) -> Int {
+        // A string with nothing to escape is its own length: checked a word at a time (a join's
+        // history sizes a hundred entries this way).
+        let plain = s.utf8.withContiguousStorageIfAvailable { u in
+            u.isEmpty || MessageCodec.isPlainText(u.baseAddress!, count: u.count)
+        }
+        if plain == true { return s.utf8.count }
         var n = 0
         for b in s.utf8 {
             switch b {
@@ -91,15 +133,34 @@ public struct JSONWriter {
     }
 
     private mutating func escape(_ unit: UInt32) {
-        bytes.append(0x5C)
-        bytes.append(UInt8(ascii: "u"))
-        for shift in stride(from: 12, through: 0, by: -4) {
-            bytes.append(Self.hexDigits[Int((unit >> UInt32(shift)) & 0xF)])
+        // `\uXXXX` as one append of six bytes: a text of CJK or emoji is mostly escapes.
+        func hex(_ shift: UInt32) -> UInt8 { Self.hexDigits[Int((unit >> shift) & 0xF)] }
+        withUnsafeBytes(of: (UInt8(0x5C), UInt8(ascii: "u"), hex(12), hex(8), hex(4), hex(0))) {
+            bytes.append(contentsOf: $0)
         }
     }
 
+    /// `String(n)`'s digits, written without making the String.
     public mutating func number(_ n: Int) {
-        bytes.append(contentsOf: String(n).utf8)
+        if n < 0 { bytes.append(UInt8(ascii: "-")) }
+        var m = n.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // room for the 20 digits of UInt64.max
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var i = buffer.count
+            repeat {
+                i -= 1
+                buffer[i] = 0x30 + UInt8(m % 10)
+                m /= 10
+            } while m > 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[i...]))
+        }
+    }
+
+    /// A colour as its six quoted hex digits, as `string(rgb.description)` writes it.
+    public mutating func color(_ rgb: RGB) {
+        bytes.append(0x22)
+        rgb.appendHex(to: &bytes)
+        bytes.append(0x22)
     }
 
     public mutating func uid(_ uid: UID?) {

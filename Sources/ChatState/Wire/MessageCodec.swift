@@ -32,6 +32,11 @@ public enum MessageCodec {
 
     public static func encode(_ message: Message) -> [UInt8] {
         var w = JSONWriter()
+        write(message, into: &w)
+        return w.bytes
+    }
+
+    static func write(_ message: Message, into w: inout JSONWriter) {
         switch message {
         case let .joinRequest(username, color):
             w.raw("{\"username\": "); w.string(username)
@@ -52,7 +57,6 @@ public enum MessageCodec {
             writeUserFields(user, into: &w)
             w.raw(", \"type\": \"User\"}")
         }
-        return w.bytes
     }
 
     /// The ServerInfo a room sends to each member differs only in the receiver's uid, so the
@@ -79,9 +83,11 @@ public enum MessageCodec {
 
         /// The whole frame (header, kind, body) for one receiver.
         public func frame(for receiver: UID) -> [UInt8] {
-            var w = JSONWriter(capacity: Self.uidLength + Self.tail.count)
+            var w = JSONWriter(frameKind: FrameCodec.jsonKind, capacity: prefix.count + Self.uidLength + Self.tail.count)
+            w.raw(prefix)
             w.uid(receiver)
-            return FrameCodec.frame(kind: FrameCodec.jsonKind, parts: prefix, w.bytes, Self.tail)
+            w.raw(Self.tail)
+            return w.finishFrame()
         }
     }
 
@@ -100,7 +106,8 @@ public enum MessageCodec {
         }
 
         public func frame(for own: UserEntry) -> [UInt8] {
-            var w = JSONWriter(capacity: 200)
+            var w = JSONWriter(frameKind: FrameCodec.jsonKind, capacity: prefix.count + 200)
+            w.raw(prefix)
             if !empty { w.raw(", ") }
             w.uid(own.key)
             w.raw(": ")
@@ -108,7 +115,7 @@ public enum MessageCodec {
             w.raw("}, \"uid\": ")
             w.uid(own.key)
             w.raw(", \"type\": \"ServerInfo\"}")
-            return FrameCodec.frame(kind: FrameCodec.jsonKind, parts: prefix, w.bytes)
+            return w.finishFrame()
         }
     }
 
@@ -238,13 +245,14 @@ public enum MessageCodec {
     /// The frame of `.chat(uid:text:)` for a text `plainChatText` vouched for: the bytes
     /// `FrameCodec.frame(.chat(uid: uid, text: text))` gives, without the round trip.
     public static func chatFrame(uid: UID, plainText text: ArraySlice<UInt8>) -> [UInt8] {
-        var w = JSONWriter(capacity: 9 + 38 + plainChatMiddle.count + text.count + plainChatTail.count)
-        w.raw("{\"uid\": "); w.uid(uid)
-        var body = w.bytes
-        body.append(contentsOf: plainChatMiddle)
-        body.append(contentsOf: text)
-        body.append(contentsOf: plainChatTail)
-        return FrameCodec.frame(kind: FrameCodec.jsonKind, parts: body)
+        var w = JSONWriter(frameKind: FrameCodec.jsonKind,
+                           capacity: plainChatHead.count + 38 + plainChatMiddle.count + text.count + plainChatTail.count)
+        w.raw(plainChatHead)
+        w.uid(uid)
+        w.raw(plainChatMiddle)
+        w.raw(text)
+        w.raw(plainChatTail)
+        return w.finishFrame()
     }
 
     // MARK: Decoding: any valid JSON, strict about the fields.
