@@ -142,6 +142,16 @@ import Testing
         #expect(read > 200_000)
     }
 
+    @Test func anInputIsCutIntoTheCharactersArrayCutsItInto() {
+        // Strings of up to three of the tricky ones (neighbours join: e + U+0301, CR LF, jamo,
+        // flags, ZWJ), one pass over them: Array's Characters, each of the same bytes.
+        for s in Self.strings(Self.tricky, upTo: 3) {
+            let fast = InputBuffer.characters(of: s), general = Array(s)
+            #expect(fast.count == general.count && zip(fast, general).allSatisfy { $0.utf8.elementsEqual($1.utf8) },
+                    "\(s.debugDescription)")
+        }
+    }
+
     @Test func aStringIsWrittenAsPythonWritesIt() {
         // json.dumps with ensure_ascii: printable ASCII as it is, seven short escapes, every
         // other scalar \uXXXX in lower-case hex (a surrogate pair past the BMP).
