@@ -26,6 +26,11 @@ public struct ChatApp: Sendable {
 
     public mutating func reduce(_ event: Event) -> [Effect] { step(event).effects }
 
+    /// Whether there is a UI, by the optional's case: `ui != nil` picks the `!=` of two
+    /// `UIState?` (UIState is Equatable), which copies the whole UI, every field retained and
+    /// released, to compare it with nil.
+    var hasUI: Bool { if case .some = ui { true } else { false } }
+
     /// One step: the effects, and the lines the local user was shown by it (the transcript).
     public mutating func step(_ event: Event) -> (effects: [Effect], lines: [DisplayLine]) {
         var out = StepOutput()
@@ -33,7 +38,7 @@ public struct ChatApp: Sendable {
         case .key(let key):
             // The UI is changed in place: a copy of it would copy the input's Characters on the
             // key's first write to them, and retain every field of it, on every key.
-            guard ui != nil, !roomKey(key, &out) else { break }
+            guard hasUI, !roomKey(key, &out) else { break }
             if key == .tab { ui!.completionNames = memberNames }
             let action = ui!.handle(key)
             switch action {
@@ -84,7 +89,7 @@ public struct ChatApp: Sendable {
     /// before it is sent (the interpreter commits before the turn's writes).
     private mutating func present(_ out: StepOutput) -> [Effect] {
         let effects = out.entries.isEmpty ? out.effects : [.store(out.entries)] + out.effects
-        if ui != nil {
+        if hasUI {
             followRooms()
             if out.restartDisplay { ui!.clearHistory() }
             // Looked up once a step: finding our name in a client's table walks the table.
