@@ -14,6 +14,8 @@ public struct ChatApp: Sendable {
     public internal(set) var ui: UIState?
     /// The wall clock as the interpreter last told it (Unix ms): the time a line arrived.
     public private(set) var wallMillis: Int64?
+    /// Our own name as `Mention` looks for it, from the step that last showed a line.
+    var mentionKey: Mention.Name?
 
     public init(config: AppConfig) {
         self.config = config
@@ -92,8 +94,9 @@ public struct ChatApp: Sendable {
         if hasUI {
             followRooms()
             if out.restartDisplay { ui!.clearHistory() }
-            // Looked up once a step: finding our name in a client's table walks the table.
-            let me = out.lines.isEmpty && out.olderLines.isEmpty ? nil : myName
+            // Looked up once a step, and only for someone's chat: finding our name in a client's
+            // table walks the table.
+            let me = Self.holdChat(out.lines) || Self.holdChat(out.olderLines) ? mentionName() : nil
             // A step's older lines are one room's: a page of #general's, or the rest of a room's history.
             if let first = out.olderLines.first {
                 ui!.prepend(out.olderLines.map { marked($0, me: me) }, toRoom: first.room ?? RoomName.general)
