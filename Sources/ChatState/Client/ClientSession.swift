@@ -50,12 +50,17 @@ public struct ClientSession: Sendable {
     /// The last line, once an op put us out (see `ClientSession+Removed.swift`).
     public internal(set) var removedText: String?
     var decoder: FrameDecoder
+    /// Our JoinRequest frame: the configuration's, the same on every connection.
+    let joinRequest: [UInt8]
     var inputClosed = false
     /// Some bytes came from the server: the first ones tell a TLS server from a PyChat one.
     var heardFromServer = false
 
     public init(config: AppConfig) {
         self.config = config
+        // The name as any room would clean it, so that the frame is never over the limit. Made
+        // once: every connection sends it, and cleaning a long configured name is not free.
+        joinRequest = FrameCodec.frame(.joinRequest(username: TextRules.cleanName(config.username), color: config.color))
         decoder = FrameDecoder(limit: config.maxFrameLength, oversized: .skip)
         link = ClientLink(policy: config.reconnect)
     }
@@ -77,9 +82,7 @@ public struct ClientSession: Sendable {
             // The sign first, so a pychat server knows what we speak before we join. An original
             // server takes it in silence (see PeerSign) and never answers it.
             out.send(PeerSign.frame(offered), to: [conn])
-            // The name as any room would clean it, so that the frame is never over the limit.
-            out.send(FrameCodec.frame(.joinRequest(username: TextRules.cleanName(config.username), color: config.color)),
-                     to: [conn])
+            out.send(joinRequest, to: [conn])
         case let .received(conn, bytes):
             guard conn == self.conn, phase == .joining || phase == .joined else { return }
             receive(bytes.array, &out)

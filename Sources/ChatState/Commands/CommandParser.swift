@@ -28,7 +28,8 @@ public enum CommandParser {
 
     private static func read(_ spec: CommandSpec, _ rest: Substring) -> TypedLine {
         func wrong(_ what: String) -> TypedLine { spec.wrong(what) }
-        let words = rest.split(whereSeparator: \.isWhitespace)
+        // Lazy: the commands that take a text (`/me`, `/msg`, `/away`) never cut it into words.
+        lazy var words = rest.split(whereSeparator: \.isWhitespace)
         // The NAME of a command that takes one, quoted if it holds spaces.
         let named = spec.shape == .name || spec.shape == .nameAndText ? CommandName.split(rest) : nil
         if (spec.shape == .name || spec.shape == .nameAndText), !rest.isEmpty, named == nil { return wrong(CommandName.unclosed) }
@@ -63,7 +64,7 @@ public enum CommandParser {
             }
         }
         let text = rest.isEmpty ? nil : String(rest)
-        let first = named.map { String($0.name) } ?? words.first.map(String.init) ?? ""
+        lazy var first = named.map { String($0.name) } ?? words.first.map(String.init) ?? ""
         switch spec.name {
         case "help": return .command(.help(topic: words.first.map { String($0.trimmingPrefix("/")).lowercased() }))
         case "nick": return .command(.nick(first))

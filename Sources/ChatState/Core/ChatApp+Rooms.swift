@@ -8,7 +8,8 @@ extension ChatApp {
     var screenRooms: (joined: [String], current: String?)? {
         // Read through `room?.`: `if let room` would copy the whole room on every step.
         if room != nil { return room?.host == nil ? nil : (room!.hostRooms.joined, room!.hostRooms.current) }
-        return session.map { ($0.rooms.joined, $0.rooms.current) }
+        // Not `session.map`: that binds a copy of the whole session to read two fields.
+        return session == nil ? nil : (session!.rooms.joined, session!.rooms.current)
     }
 
     /// Alt-digit, Alt-Left and Alt-Right: the session (or the host) switches, the UI follows (in
@@ -27,7 +28,7 @@ extension ChatApp {
 
     /// Shows the current room, and drops the buffers of rooms left.
     mutating func followRooms() {
-        guard ui != nil, let rooms = screenRooms else { return }
+        guard hasUI, let rooms = screenRooms else { return }
         // Most steps: the same room shown, no other room's buffer, and the shown one (if any)
         // still joined. Then nothing is gone, as the sets below would find, without building them.
         let shown = ui!.rooms

@@ -14,6 +14,8 @@ public struct ChatApp: Sendable {
     public internal(set) var ui: UIState?
     /// The wall clock as the interpreter last told it (Unix ms): the time a line arrived.
     public private(set) var wallMillis: Int64?
+    /// Our own name as `Mention` looks for it, from the step that last showed a line.
+    var mentionKey: Mention.Name?
 
     public init(config: AppConfig) {
         self.config = config
@@ -26,6 +28,11 @@ public struct ChatApp: Sendable {
 
     public mutating func reduce(_ event: Event) -> [Effect] { step(event).effects }
 
+    /// Whether there is a UI, by the optional's case: `ui != nil` picks the `!=` of two
+    /// `UIState?` (UIState is Equatable), which copies the whole UI, every field retained and
+    /// released, to compare it with nil.
+    var hasUI: Bool { if case .some = ui { true } else { false } }
+
     /// One step: the effects, and the lines the local user was shown by it (the transcript).
     public mutating func step(_ event: Event) -> (effects: [Effect], lines: [DisplayLine]) {
         var out = StepOutput()
@@ -33,7 +40,7 @@ public struct ChatApp: Sendable {
         case .key(let key):
             // The UI is changed in place: a copy of it would copy the input's Characters on the
             // key's first write to them, and retain every field of it, on every key.
-            guard ui != nil, !roomKey(key, &out) else { break }
+            guard hasUI, !roomKey(key, &out) else { break }
             if key == .tab { ui!.completionNames = memberNames }
             let action = ui!.handle(key)
             switch action {
@@ -84,11 +91,12 @@ public struct ChatApp: Sendable {
     /// before it is sent (the interpreter commits before the turn's writes).
     private mutating func present(_ out: StepOutput) -> [Effect] {
         let effects = out.entries.isEmpty ? out.effects : [.store(out.entries)] + out.effects
-        if ui != nil {
+        if hasUI {
             followRooms()
             if out.restartDisplay { ui!.clearHistory() }
-            // Looked up once a step: finding our name in a client's table walks the table.
-            let me = out.lines.isEmpty && out.olderLines.isEmpty ? nil : myName
+            // Looked up once a step, and only for someone's chat: finding our name in a client's
+            // table walks the table.
+            let me = Self.holdChat(out.lines) || Self.holdChat(out.olderLines) ? mentionName() : nil
             // A step's older lines are one room's: a page of #general's, or the rest of a room's history.
             if let first = out.olderLines.first {
                 ui!.prepend(out.olderLines.map { marked($0, me: me) }, toRoom: first.room ?? RoomName.general)

@@ -96,16 +96,39 @@ public struct DisplayLine: Equatable, Hashable, Sendable, Codable {
         return String(out)
     }
 
-    /// Whether `visible` may change `s`: some UTF-8 byte is a C0 control other than tab, DEL,
-    /// or the lead byte of the only other scalars it rewrites: C2 (C1 controls, U+0080-U+009F),
-    /// D8 (U+061C) and E2 (the bidi controls at U+200E-U+2069). No such byte, no change.
+    /// Whether `visible` changes `s`: some UTF-8 byte is a C0 control other than tab, or DEL,
+    /// or some scalar is one of the others it rewrites, told by its bytes: C2 80-9F (the C1
+    /// controls), D8 9C (U+061C), E2 80 8E-8F, E2 80 AA-AE and E2 81 A6-A9 (the bidi controls
+    /// at U+200E-U+2069). Only the lead bytes C2, D8 and E2 are looked past: a text of dashes,
+    /// quotes and no-break spaces (E2 and C2 all) is not rebuilt a scalar at a time.
     static func mayChange(_ s: String) -> Bool {
         var s = s
         return s.withUTF8 { bytes in
-            for b in bytes where (b < 0x20 && b != 0x09) || b == 0x7F || b == 0xC2 || b == 0xD8 || b == 0xE2 {
-                return true
+            var k = 0
+            while k < bytes.count {
+                let b = bytes[k]
+                if (b < 0x20 && b != 0x09) || b == 0x7F { return true }
+                if b >= 0xC2, rewritesScalar(at: k, of: bytes) { return true }
+                k &+= 1
             }
             return false
+        }
+    }
+
+    /// Whether the scalar whose lead byte is at `k` of valid UTF-8 is one `rewritten` shows
+    /// otherwise (past ASCII): a C1 control or a bidi control.
+    private static func rewritesScalar(at k: Int, of bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch bytes[k] {
+        case 0xC2: return bytes[k &+ 1] < 0xA0
+        case 0xD8: return bytes[k &+ 1] == 0x9C
+        case 0xE2:
+            let second = bytes[k &+ 1], third = bytes[k &+ 2]
+            switch second {
+            case 0x80: return third == 0x8E || third == 0x8F || (third >= 0xAA && third <= 0xAE)
+            case 0x81: return third >= 0xA6 && third <= 0xA9
+            default: return false
+            }
+        default: return false
         }
     }
 }

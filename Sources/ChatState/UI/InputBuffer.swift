@@ -6,8 +6,16 @@ public struct InputBuffer: Equatable, Sendable {
     public private(set) var cursor = 0
 
     public init(_ text: String = "", cursor: Int? = nil) {
-        characters = Array(text)
+        characters = Self.characters(of: text)
         self.cursor = cursor ?? characters.count
+    }
+
+    /// `Array(s)` in one pass over its Characters: Array's own init counts them first (finding
+    /// every grapheme break twice), and a refused paste given back is thousands of them.
+    static func characters(of s: String) -> [Character] {
+        var out: [Character] = []
+        for c in s { out.append(c) }
+        return out
     }
 
     /// The Characters' bytes joined: the same scalars as `String(characters)`, which appends a
@@ -24,7 +32,7 @@ public struct InputBuffer: Equatable, Sendable {
     public var isEmpty: Bool { characters.isEmpty }
 
     public mutating func insert(_ s: String) {
-        let new = Array(s)
+        let new = Self.characters(of: s)
         characters.insert(contentsOf: new, at: cursor)
         cursor += new.count
     }

@@ -282,7 +282,9 @@ public struct JSONParser {
                     }
                 }
                 if let s = Unicode.Scalar(scalar) {
-                    out.append(contentsOf: String(s).utf8)
+                    // Its UTF-8 as String(s).utf8 has it, without making a String per escape
+                    // (Python writes every non-ASCII character of a text as one).
+                    UTF8.encode(s) { out.append($0) }
                 } else {
                     // A lone surrogate, D800-DFFF: three bytes ED A0-BF 80-BF.
                     loneSurrogates = true
