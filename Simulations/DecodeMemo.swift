@@ -131,6 +131,7 @@ enum MessageNames {
     static let actionOrPrivate: [StaticString] = ["Action", "Private"]
     /// An extension `Chat` (a pychat client's chat with its id).
     static let extensionChat: [StaticString] = ["Chat"]
+    static let ack: [StaticString] = ["Ack"]
     /// What `checkRoomDelivery` follows: a room's entries, joins and parts (a drop is a `Part`).
     static let roomDelivery: [StaticString] = ["RoomEntry", "Join", "Part"]
     /// A rejoin's answer; and what a reconnecting client's rooms are followed by (joins, parts

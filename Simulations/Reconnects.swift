@@ -123,6 +123,7 @@ extension Simulator {
             clients[i].systemTexts = [:]
             clients[i].inMirror = OriginalFrameReader()
             clientByConn[conn] = i
+            ownerByConn[conn] = i
             pychatStep(i, .connected(conn: conn, remote: "127.0.0.1:8080"))
         }
     }
@@ -172,6 +173,18 @@ extension Simulator {
         for p in OriginalFrameReader.frames(in: bytes.array).payloads where p.first == ExtensionCodec.kind {
             if mayBeMessage(p.dropFirst(), MessageNames.extensionChat), case let .chat(id, _)? = decodeMemo.ext(p.dropFirst()) {
                 clients[i].follow!.lastChatID = max(clients[i].follow!.lastChatID, id)
+            }
+        }
+    }
+
+    /// The chats a step acknowledged (an `Ack` to one connection, which the step's own check
+    /// has already held to what it read): settled for that connection's client.
+    func noteSettledChats(_ effects: [Effect]) {
+        for case let .send(to, bytes) in effects where to.count == 1 {
+            guard let i = ownerByConn[to[0]] else { continue }
+            for p in OriginalFrameReader.frames(in: bytes.array).payloads
+            where p.first == ExtensionCodec.kind && mayBeMessage(p.dropFirst(), MessageNames.ack) {
+                if case let .ack(id, _)? = decodeMemo.ext(p.dropFirst()) { settledChatIDs[i, default: []].insert(id) }
             }
         }
     }

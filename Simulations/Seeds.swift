@@ -33,6 +33,10 @@ enum Seeds {
         // The simulator's own model: a room's Resumed was taken for #general's, so a search's
         // #general entry 18 counted as carried because #rust's answer held an entry 18.
         8_386_469_406_150_847_415,
+        // The simulator's own model: a client's chats sent again on a new connection while its
+        // old one still lived (a ghost holding them for the flood rate) are relayed once, from
+        // whichever the room acts on first; the other copy only gets an Ack.
+        1_162_525_007_479_985_705, 15_029_088_147_728_734_626,
     ]
 
     static let environment = ProcessInfo.processInfo.environment

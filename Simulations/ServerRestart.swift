@@ -106,10 +106,13 @@ extension Simulator {
         if serverLog != nil { serverLog = [EventLog.line(EventLog.Header(config: config))] }
         serverSteps = 0
         clientByConn = [:]
+        ownerByConn = [:]
         uidByConn = [:]
         serverMirror = [:]
         timerDue = [:]
         owedChats = [:]
+        // A new process has none of its sessions' chats settled.
+        settledChatIDs = [:]
         frameClocks = [:]
         acceptedConn = nil
         wasPaused = false

@@ -228,6 +228,9 @@ final class Simulator {
     var linkOrder: [ConnID] = []
     var clients: [SimClient] = []
     var clientByConn: [ConnID: Int] = [:]
+    /// Each connection's client, kept after the client dialled again: the old one may still be
+    /// the server's for a while (a ghost), and what the server settles there is that client's.
+    var ownerByConn: [ConnID: Int] = [:]
     var uidByConn: [ConnID: UID] = [:]
     /// What the server has read from each connection, framed the way the original frames it.
     var serverMirror: [ConnID: OriginalFrameReader] = [:]
@@ -267,7 +270,10 @@ final class Simulator {
     var serverLog: [String]?
     var serverSteps = 0
     /// Chats the server read from a connection and holds for its sender's rate, in order.
-    var owedChats: [ConnID: [Expect]] = [:]
+    var owedChats: [ConnID: [ExpectedChat]] = [:]
+    /// The ids of each client's chats (by client index) that the server acknowledged, to any
+    /// connection of its (`ownerByConn`): settled, never to be relayed again from another one.
+    var settledChatIDs: [Int: Set<Int64>] = [:]
     /// The room log as the interpreter's store would hold it: every `Effect.store`, in order.
     var storedLog: [RoomEntry] = []
     /// How many of them each room has: its numbers run 1, 2, 3, ... on their own.
@@ -441,6 +447,7 @@ final class Simulator {
         // held across the checks copied the whole room for every step.
         let joinedAfter = joinedBefore.updated(room.joined)
         checkServerStep(event, effects, joined: (joinedBefore, joinedAfter), membersBefore: membersBefore)
+        noteSettledChats(effects)
         checkRoomDelivery(effects, before: roomsBefore.members)
         roomsBefore.update(names: room.roomNames, roomMembers)
         joinedBefore = joinedAfter
@@ -752,6 +759,7 @@ final class Simulator {
         if kind == .pychatUI { stats.uiClients += 1 }
         clients.append(client)
         clientByConn[conn] = actor - 1
+        ownerByConn[conn] = actor - 1
         let i = actor - 1
         switch kind {
         case .pychat, .pychatUI: pychatStep(i, .connected(conn: conn, remote: "127.0.0.1:8080"))
