@@ -132,13 +132,13 @@ struct JoinedSet {
     }
 }
 
-/// What the server must do with one chat it reads (or the host types).
 /// A chat the server must act on, with its id when it came in a pychat client's `Chat` frame.
 struct ExpectedChat {
     let expect: Expect
     let chatID: Int64?
 }
 
+/// What the server must do with one chat it reads (or the host types).
 enum Expect: Equatable {
     case relay(String)
     /// Refused as too long: this notice goes to the sender only.
